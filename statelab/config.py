@@ -1,0 +1,152 @@
+"""LabConfig: every setting of a run as plain values, checked with plain-language messages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, fields
+
+from statelab.tasks import TASKS_SPECS, co2_anomaly
+
+RESET_POLICIES: dict[str, str] = {
+    "sequence": "at every stream-group boundary and before evaluating (correct)",
+    "epoch": "only at the end of each epoch (the source article's advice)",
+    "never": "never: state flows from one stream group into the next",
+    "batch": "before every batch: stateless in disguise",
+}
+SHUFFLE_CHOICES: dict[object, str] = {
+    False: "off: shuffle=False (correct for stateful)",
+    True: "on: fit(shuffle=True), the default, permutes samples every epoch",
+    "batch": 'shuffle="batch": keeps batch order, shuffles rows within each batch',
+}
+BOUNDS: dict[str, tuple[float, float]] = {
+    "batch_size": (1, 256),
+    "timesteps": (1, 200),
+    "n_windows": (1, 64),
+    "n_groups": (1, 64),
+    "units": (1, 256),
+    "epochs": (1, 100),
+    "learning_rate": (1e-5, 1.0),
+    "seed": (0, 2**31 - 1),
+    "eval_groups": (1, 16),
+}
+MAX_WORK = 120_000  # epochs x batches per epoch x timesteps: about 15 s per model on 2 cores
+
+
+class ConfigError(ValueError):
+    """A LabConfig that cannot work; `problems` pairs each field with a message a learner can act on."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__(" ".join(message for _, message in problems))
+
+
+@dataclass(frozen=True)
+class LabConfig:
+    """One lab run: task, data layout, model, training and state policy. Defaults = the Lab's first run."""
+
+    task: str = "cue"
+    batch_size: int = 16
+    timesteps: int = 10
+    n_windows: int = 8
+    n_groups: int = 16
+    units: int = 32
+    epochs: int = 10
+    learning_rate: float = 0.01
+    shuffle: bool | str = False
+    reset: str = "sequence"
+    seed: int = 0
+    eval_groups: int = 4
+
+    def __post_init__(self) -> None:
+        problems = config_problems(self)
+        if problems:
+            raise ConfigError(problems)
+
+    @property
+    def stream_length(self) -> int:
+        """Steps in one stream: `n_windows` windows of `timesteps`."""
+        return self.n_windows * self.timesteps
+
+    @property
+    def n_streams(self) -> int:
+        """Training streams: `n_groups` groups of `batch_size` streams."""
+        return self.n_groups * self.batch_size
+
+    @property
+    def batches_per_epoch(self) -> int:
+        """Batches in one epoch: one per window of every group."""
+        return self.n_groups * self.n_windows
+
+    def key(self) -> str:
+        """A stable hash of every setting, for caching results."""
+        text = json.dumps(asdict(self), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def config_problems(config: LabConfig) -> list[tuple[str, str]]:
+    """Everything wrong with a config, as (field, plain-language message) pairs; empty if it can run."""
+    problems = [*_type_problems(config)]
+    if problems:
+        return problems
+    problems += _bound_problems(config)
+    if config.task not in TASKS_SPECS:
+        problems.append(("task", f"Unknown task {config.task!r}: choose one of {', '.join(TASKS_SPECS)}."))
+    if config.reset not in RESET_POLICIES:
+        problems.append(
+            ("reset", f"Unknown reset policy {config.reset!r}: choose one of {', '.join(RESET_POLICIES)}.")
+        )
+    if config.shuffle not in (False, True, "batch"):
+        problems.append(("shuffle", f'shuffle must be False, True or "batch", not {config.shuffle!r}.'))
+    if not problems:
+        problems += _size_problems(config)
+    return problems
+
+
+def _type_problems(config: LabConfig) -> list[tuple[str, str]]:
+    problems = []
+    for field in fields(config):
+        value = getattr(config, field.name)
+        if field.name in BOUNDS and field.name != "learning_rate":
+            if isinstance(value, bool) or not isinstance(value, int):
+                problems.append((field.name, f"{field.name} must be a whole number, not {value!r}."))
+        elif field.name == "learning_rate" and (
+            isinstance(value, bool) or not isinstance(value, int | float)
+        ):
+            problems.append((field.name, f"learning_rate must be a number, not {value!r}."))
+    return problems
+
+
+def _bound_problems(config: LabConfig) -> list[tuple[str, str]]:
+    problems = []
+    for name, (low, high) in BOUNDS.items():
+        value = getattr(config, name)
+        if not low <= value <= high:
+            problems.append((name, f"{name} is {value:g}; it must be between {low:g} and {high:g}."))
+    return problems
+
+
+def _size_problems(config: LabConfig) -> list[tuple[str, str]]:
+    problems = []
+    work = config.epochs * config.batches_per_epoch * config.timesteps
+    if work > MAX_WORK:
+        problems.append(
+            (
+                "epochs",
+                f"This run is too large for a shared classroom server: {config.epochs} epochs x "
+                f"{config.batches_per_epoch} batches x {config.timesteps} timesteps = {work:,} steps "
+                f"(the limit is {MAX_WORK:,}). Use fewer epochs, stream groups or windows.",
+            )
+        )
+    if config.task == "forecast":
+        available = co2_anomaly().size - 1
+        if config.stream_length > available:
+            problems.append(
+                (
+                    "n_windows",
+                    f"A stream of {config.n_windows} windows x {config.timesteps} steps = "
+                    f"{config.stream_length} steps is longer than the CO2 series ({available} steps): "
+                    "use fewer windows or shorter windows.",
+                )
+            )
+    return problems

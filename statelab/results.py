@@ -1,0 +1,123 @@
+"""Plain results of a lab run (NumPy arrays and numbers) and their storage on disk."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import asdict, dataclass, field, fields
+
+import numpy as np
+
+from statelab.config import LabConfig
+
+
+@dataclass(frozen=True)
+class StateTrace:
+    """Carried state of the stateful LSTM during evaluation, step by step, for every held-out stream."""
+
+    h: np.ndarray  # (eval streams, windows, timesteps, units): h after every step
+    c: np.ndarray  # same shape: c after every step
+    incoming_h: np.ndarray  # (eval streams, windows, units): h entering each window
+    incoming_c: np.ndarray
+    resets: np.ndarray  # (eval batches,): reset before the batch
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    """One model's run: loss per epoch and the held-out score by window position."""
+
+    mode: str  # "stateful" or "stateless"
+    metric: str  # "accuracy" (classification) or "error" (mean squared error, regression)
+    loss: np.ndarray  # (epochs,) mean training loss
+    by_window: np.ndarray  # (windows,) accuracy or error at each window position
+    predictions: np.ndarray  # (eval streams, windows[, timesteps]) probability, class or value
+    targets: np.ndarray  # same shape as predictions
+    seconds: float
+    weights: list[np.ndarray] = field(default_factory=list)
+    trace: StateTrace | None = None
+
+    @property
+    def accuracy_by_window(self) -> np.ndarray:
+        """Accuracy at each window position (classification tasks only)."""
+        if self.metric != "accuracy":
+            raise ValueError("This task is a regression: read error_by_window instead.")
+        return self.by_window
+
+    @property
+    def error_by_window(self) -> np.ndarray:
+        """Mean squared error at each window position (regression tasks only)."""
+        if self.metric != "error":
+            raise ValueError("This task is a classification: read accuracy_by_window instead.")
+        return self.by_window
+
+    @property
+    def score(self) -> float:
+        """Accuracy (or error) over all held-out windows."""
+        return float(self.by_window.mean())
+
+
+@dataclass(frozen=True)
+class LabResult:
+    """Both models of a run, trained from the same initial weights on the same batches."""
+
+    config: LabConfig
+    stateful: ModelResult
+    stateless: ModelResult
+    chance: float  # accuracy of guessing, or the error of always predicting the mean
+
+    @property
+    def metric(self) -> str:
+        """"accuracy" or "error"."""
+        return self.stateful.metric
+
+
+def save_result(result: LabResult, path) -> None:
+    """Write a LabResult to one .npz file (arrays stored as they are, the rest as JSON)."""
+    arrays: dict[str, np.ndarray] = {}
+    meta = {"config": asdict(result.config), "chance": result.chance}
+    for mode in ("stateful", "stateless"):
+        meta[mode] = _pack_model(getattr(result, mode), mode, arrays)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, meta=np.array(json.dumps(meta)), **arrays)
+    with open(path, "wb") as handle:
+        handle.write(buffer.getvalue())
+
+
+def load_result(path) -> LabResult:
+    """Read a LabResult written by `save_result`."""
+    with np.load(path) as data:
+        arrays = {name: data[name] for name in data.files}
+    meta = json.loads(str(arrays.pop("meta")))
+    models = {mode: _unpack_model(meta[mode], mode, arrays) for mode in ("stateful", "stateless")}
+    return LabResult(LabConfig(**meta["config"]), chance=meta["chance"], **models)
+
+
+def _pack_model(model: ModelResult, prefix: str, arrays: dict[str, np.ndarray]) -> dict:
+    for name in ("loss", "by_window", "predictions", "targets"):
+        arrays[f"{prefix}.{name}"] = getattr(model, name)
+    for index, weight in enumerate(model.weights):
+        arrays[f"{prefix}.weight{index}"] = weight
+    if model.trace is not None:
+        for part in fields(StateTrace):
+            arrays[f"{prefix}.trace.{part.name}"] = getattr(model.trace, part.name)
+    return {
+        "mode": model.mode,
+        "metric": model.metric,
+        "seconds": model.seconds,
+        "n_weights": len(model.weights),
+        "traced": model.trace is not None,
+    }
+
+
+def _unpack_model(meta: dict, prefix: str, arrays: dict[str, np.ndarray]) -> ModelResult:
+    trace = None
+    if meta["traced"]:
+        trace = StateTrace(**{part.name: arrays[f"{prefix}.trace.{part.name}"] for part in fields(StateTrace)})
+    return ModelResult(
+        mode=meta["mode"],
+        metric=meta["metric"],
+        seconds=meta["seconds"],
+        weights=[arrays[f"{prefix}.weight{index}"] for index in range(meta["n_weights"])],
+        trace=trace,
+        **{name: arrays[f"{prefix}.{name}"] for name in ("loss", "by_window", "predictions", "targets")},
+    )

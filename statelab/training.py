@@ -1,0 +1,194 @@
+"""The training engine: both models on the same batches, shuffle and reset policies, per-window scores."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from statelab.config import LabConfig
+from statelab.layout import epoch_orders, make_windows, reset_mask, stateful_order, training_resets
+from statelab.models import build_model, loss_for, reset_states
+from statelab.results import LabResult, ModelResult, StateTrace
+from statelab.tasks import TaskSpec, make_task, task_spec
+from statelab.tracing import StateRecorder
+
+MODES = ("stateful", "stateless")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where training is: which model, epoch and batch (counted from 1)."""
+
+    mode: str
+    epoch: int
+    epochs: int
+    batch: int
+    batches: int
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class LabData:
+    """Training samples in stateful fit order, and held-out streams cut into windows."""
+
+    spec: TaskSpec
+    train_x: np.ndarray  # (samples, timesteps, features)
+    train_y: np.ndarray  # (samples,) or (samples, timesteps)
+    eval_x: np.ndarray  # (eval streams, windows, timesteps, features)
+    eval_y: np.ndarray  # (eval streams, windows[, timesteps])
+
+
+def make_lab_data(config: LabConfig) -> LabData:
+    """Generate the training and held-out streams of a config and lay them out for training."""
+    spec = task_spec(config.task)
+    train_x, train_y = _windows(config, spec, config.n_streams, stream_seed=1)
+    streams, windows = stateful_order(config.n_streams, config.n_windows, config.batch_size)
+    eval_x, eval_y = _windows(config, spec, config.eval_groups * config.batch_size, stream_seed=2)
+    return LabData(spec, train_x[streams, windows], train_y[streams, windows], eval_x, eval_y)
+
+
+def _windows(config: LabConfig, spec: TaskSpec, n_streams: int, stream_seed: int):
+    data = make_task(config.task, n_streams, config.stream_length, config.timesteps, [config.seed, stream_seed])
+    targets = make_windows(data.targets, config.timesteps)
+    return make_windows(data.inputs, config.timesteps), targets if spec.per_step else targets[..., -1]
+
+
+def compile_train_step(model: keras.Model, loss: keras.losses.Loss, optimizer: keras.optimizers.Optimizer):
+    """One XLA-compiled gradient step; a stateful layer carries its state to the next call."""
+
+    @tf.function(jit_compile=True)
+    def train_step(x, y):
+        with tf.GradientTape() as tape:
+            value = loss(y, model(x, training=True))
+        gradients = tape.gradient(value, model.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+        return value
+
+    return train_step
+
+
+def train_model(
+    model: keras.Model, data: LabData, config: LabConfig, mode: str, progress: ProgressCallback | None = None
+) -> np.ndarray:
+    """Train on the config's batches, resetting state as its policy says; returns loss per epoch."""
+    optimizer = keras.optimizers.Adam(config.learning_rate)
+    optimizer.build(model.trainable_variables)
+    step = compile_train_step(model, loss_for(data.spec), optimizer)
+    resets = training_resets(config)
+    batches = config.batches_per_epoch
+    losses = []
+    for epoch, order in enumerate(epoch_orders(config)):
+        x = data.train_x[order].reshape(batches, config.batch_size, *data.train_x.shape[1:])
+        y = data.train_y[order].reshape(batches, config.batch_size, *data.train_y.shape[1:])
+        epoch_losses = []
+        for batch in range(batches):
+            if mode == "stateful" and resets[epoch, batch]:
+                reset_states(model)
+            epoch_losses.append(step(x[batch], y[batch]))
+            if progress:
+                progress(Progress(mode, epoch + 1, config.epochs, batch + 1, batches))
+        losses.append(float(np.mean(np.stack(epoch_losses))))
+    return np.array(losses, dtype=np.float32)
+
+
+def evaluate_stateful(model: keras.Model, data: LabData, config: LabConfig):
+    """Feed held-out groups window by window, resetting as the policy says; returns outputs and trace.
+
+    Evaluation resets follow the policy: "sequence" before every group, "epoch" once before
+    evaluating (training just ended an epoch), "batch" before every batch, "never" not at all, so
+    the state left by training flows into the first held-out stream.
+    """
+    predict = tf.function(lambda x: model(x, training=False), jit_compile=True)
+    recorder = StateRecorder(model.get_layer("lstm"), config.timesteps)
+    groups = config.eval_groups
+    resets = reset_mask(groups * config.n_windows, config.n_windows, config.reset)
+    outputs = np.zeros((groups, config.batch_size, config.n_windows, *model.output_shape[1:]), np.float32)
+    for group in range(groups):
+        rows = slice(group * config.batch_size, (group + 1) * config.batch_size)
+        for window in range(config.n_windows):
+            if resets[group * config.n_windows + window]:
+                reset_states(model)
+            x = data.eval_x[rows, window]
+            recorder.record(x)
+            outputs[group, :, window] = predict(x).numpy()
+    trace = recorder.trace(groups, config.batch_size, config.n_windows, resets)
+    return outputs.reshape(-1, *outputs.shape[2:]), trace
+
+
+def evaluate_stateless(model: keras.Model, data: LabData) -> np.ndarray:
+    """Predict every held-out window on its own (zero initial state)."""
+    n_streams, n_windows = data.eval_x.shape[:2]
+    flat = data.eval_x.reshape(n_streams * n_windows, *data.eval_x.shape[2:])
+    outputs = model.predict_on_batch(flat)
+    return np.asarray(outputs).reshape(n_streams, n_windows, *outputs.shape[1:])
+
+
+def score_by_window(spec: TaskSpec, outputs: np.ndarray, targets: np.ndarray):
+    """(predictions, score by window): accuracy for classification, mean squared error for regression."""
+    if spec.kind == "regression":
+        predictions = outputs[..., 0]
+        return predictions, ((predictions - targets) ** 2).mean(axis=(0, 2))
+    predictions = outputs[..., 0] if spec.kind == "binary" else outputs.argmax(axis=-1).astype(np.float32)
+    classes = (predictions > 0.5) if spec.kind == "binary" else predictions
+    return predictions, (classes == targets).mean(axis=0)
+
+
+def chance_level(spec: TaskSpec, targets: np.ndarray) -> float:
+    """What a constant guess scores: the majority class's share, or the targets' variance."""
+    if spec.kind == "regression":
+        return float(targets.var())
+    counts = np.unique(targets, return_counts=True)[1]
+    return float(counts.max() / targets.size)
+
+
+def run_model(
+    config: LabConfig,
+    mode: str,
+    progress: ProgressCallback | None = None,
+    data: LabData | None = None,
+) -> ModelResult:
+    """Train and evaluate one model ("stateful" or "stateless") of a config."""
+    if mode not in MODES:
+        raise ValueError(f"Unknown mode {mode!r}: use 'stateful' or 'stateless'.")
+    started = time.perf_counter()
+    data = data or make_lab_data(config)
+    keras.utils.set_random_seed(config.seed)
+    batch_size = config.batch_size if mode == "stateful" else None
+    model = build_model(data.spec, config.timesteps, config.units, config.seed, batch_size)
+    loss = train_model(model, data, config, mode, progress)
+    trace = None
+    if mode == "stateful":
+        outputs, trace = evaluate_stateful(model, data, config)
+    else:
+        outputs = evaluate_stateless(model, data)
+    predictions, by_window = score_by_window(data.spec, outputs, data.eval_y)
+    return ModelResult(
+        mode=mode,
+        metric="error" if data.spec.kind == "regression" else "accuracy",
+        loss=loss,
+        by_window=by_window.astype(np.float32),
+        predictions=predictions.astype(np.float32),
+        targets=data.eval_y.astype(np.float32),
+        seconds=time.perf_counter() - started,
+        weights=model.get_weights(),
+        trace=trace,
+    )
+
+
+def run_lab(config: LabConfig, progress: ProgressCallback | None = None) -> LabResult:
+    """Train a stateful and a stateless model from the same initial weights on the same batches."""
+    data = make_lab_data(config)
+    results = {mode: run_model(config, mode, progress, data) for mode in MODES}
+    return LabResult(config, chance=chance_level(data.spec, data.eval_y), **results)
+
+
+def trace_states(config: LabConfig) -> StateTrace:
+    """Train the stateful model of a config; its carried state (h, c) over the held-out streams."""
+    return run_model(config, "stateful").trace
