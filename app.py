@@ -1,0 +1,10 @@
+"""Stateful LSTM Lab: page config and navigation. Imports no TensorFlow, so every page opens at once."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Stateful LSTM Lab", page_icon="🔁", layout="wide")
+
+pages = [
+    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+]
+st.navigation(pages).run()

@@ -1,0 +1,41 @@
+"""LabConfig defaults, bounds and plain-language errors."""
+
+import pytest
+
+from statelab import TASKS, ConfigError, LabConfig
+
+
+def test_defaults_are_the_labs_first_run():
+    config = LabConfig()
+    assert (config.task, config.reset, config.shuffle) == ("cue", "sequence", False)
+    assert config.n_streams == 256 and config.stream_length == 80 and config.batches_per_epoch == 128
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"batch_size": 0}, "batch_size", "between 1 and 256"),
+        ({"timesteps": -3}, "timesteps", "between 1 and 200"),
+        ({"task": "weather"}, "task", "Unknown task 'weather'"),
+        ({"reset": "sometimes"}, "reset", "Unknown reset policy"),
+        ({"shuffle": "rows"}, "shuffle", "shuffle must be"),
+        ({"epochs": 2.5}, "epochs", "whole number"),
+        ({"epochs": 100, "n_groups": 64, "n_windows": 64}, "epochs", "too large"),
+        ({"task": "forecast", "n_windows": 64, "timesteps": 50}, "n_windows", "longer than the CO2 series"),
+    ],
+)
+def test_impossible_configs_are_explained(changes, field, words):
+    with pytest.raises(ConfigError, match=words) as error:
+        LabConfig(**changes)
+    assert field in [name for name, _ in error.value.problems]
+    assert isinstance(error.value, ValueError)
+
+
+def test_key_changes_with_every_setting():
+    assert LabConfig().key() == LabConfig().key()
+    assert LabConfig(seed=1).key() != LabConfig().key()
+
+
+def test_task_list_covers_the_design():
+    expected = {"cue", "running_total", "control", "article_binary", "article_multiclass"}
+    assert expected | {"article_seq2seq", "forecast"} <= set(TASKS)
