@@ -23,7 +23,7 @@ def make_windows(streams: np.ndarray, timesteps: int) -> np.ndarray:
 
 
 def stateful_order(n_streams: int, n_windows: int, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """(stream, window) of every sample in stateful fit order: batch k = window k of every stream in a group."""
+    """(stream, window) of every sample in stateful fit order: batch k holds window k of a group's streams."""
     if n_streams % batch_size:
         lower = n_streams // batch_size * batch_size
         raise ValueError(
@@ -38,8 +38,10 @@ def stateful_order(n_streams: int, n_windows: int, batch_size: int) -> tuple[np.
     return (group * batch_size + row).ravel(), window.ravel()
 
 
-def shuffle_order(order: int | np.ndarray, shuffle: bool | str, batch_size: int, rng: np.random.Generator) -> np.ndarray:
-    """Sample indices for one epoch, permuted as `fit(shuffle=...)` does: all samples, or rows within batches."""
+def shuffle_order(
+    order: int | np.ndarray, shuffle: bool | str, batch_size: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Sample indices for one epoch, permuted as `fit(shuffle=...)` does: all samples, or within batches."""
     indices = np.arange(order) if isinstance(order, int) else np.asarray(order)
     if shuffle is True:
         return rng.permutation(indices)

@@ -34,7 +34,9 @@ def output_layer(spec: TaskSpec, seed: int) -> keras.layers.Dense:
     if spec.kind == "binary":
         return keras.layers.Dense(1, activation="sigmoid", kernel_initializer=initializer, name="head")
     if spec.kind == "multiclass":
-        return keras.layers.Dense(spec.classes, activation="softmax", kernel_initializer=initializer, name="head")
+        return keras.layers.Dense(
+            spec.classes, activation="softmax", kernel_initializer=initializer, name="head"
+        )
     return keras.layers.Dense(1, kernel_initializer=initializer, name="head")
 
 

@@ -67,7 +67,7 @@ class LabResult:
 
     @property
     def metric(self) -> str:
-        """"accuracy" or "error"."""
+        """ "accuracy" or "error"."""
         return self.stateful.metric
 
 
@@ -112,7 +112,9 @@ def _pack_model(model: ModelResult, prefix: str, arrays: dict[str, np.ndarray]) 
 def _unpack_model(meta: dict, prefix: str, arrays: dict[str, np.ndarray]) -> ModelResult:
     trace = None
     if meta["traced"]:
-        trace = StateTrace(**{part.name: arrays[f"{prefix}.trace.{part.name}"] for part in fields(StateTrace)})
+        trace = StateTrace(
+            **{part.name: arrays[f"{prefix}.trace.{part.name}"] for part in fields(StateTrace)}
+        )
     return ModelResult(
         mode=meta["mode"],
         metric=meta["metric"],

@@ -42,20 +42,15 @@ class TaskSpec:
 def make_cue(rng: np.random.Generator, n_streams: int, length: int, timesteps: int) -> TaskData:
     """A +-1.5 cue at step 0, small noise after; the target is the cue's sign everywhere."""
     signs = rng.choice([-1.0, 1.0], size=n_streams)
-    inputs = rng.normal(0.0, 0.5, size=(n_streams, length))
+    inputs = rng.normal(0.0, 0.3, size=(n_streams, length))
     inputs[:, 0] = 1.5 * signs
     targets = np.repeat((signs > 0).astype(np.float32)[:, None], length, axis=1)
     return TaskData(inputs[..., None].astype(np.float32), targets)
 
 
-def make_running_total(
-    rng: np.random.Generator, n_streams: int, length: int, timesteps: int
-) -> TaskData:
-    """Sparse +-1 events (first one at step 0); the target is whether the total so far is > 0."""
-    events = rng.choice([-1.0, 1.0], size=(n_streams, length)) * (
-        rng.random((n_streams, length)) < 0.1
-    )
-    events[:, 0] = rng.choice([-1.0, 1.0], size=n_streams)
+def make_running_total(rng: np.random.Generator, n_streams: int, length: int, timesteps: int) -> TaskData:
+    """Sparse +-1 events (1 step in 5); the target is whether the total since the start is > 0."""
+    events = rng.choice([-1.0, 1.0], size=(n_streams, length)) * (rng.random((n_streams, length)) < 0.2)
     totals = np.cumsum(events, axis=1)
     return TaskData(events[..., None].astype(np.float32), (totals > 0).astype(np.float32))
 

@@ -62,4 +62,3 @@ class StateRecorder:
             incoming_c=arrange([c for _, c in self.incoming]),
             resets=resets.copy(),
         )
-

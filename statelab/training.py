@@ -55,7 +55,9 @@ def make_lab_data(config: LabConfig) -> LabData:
 
 
 def _windows(config: LabConfig, spec: TaskSpec, n_streams: int, stream_seed: int):
-    data = make_task(config.task, n_streams, config.stream_length, config.timesteps, [config.seed, stream_seed])
+    data = make_task(
+        config.task, n_streams, config.stream_length, config.timesteps, [config.seed, stream_seed]
+    )
     targets = make_windows(data.targets, config.timesteps)
     return make_windows(data.inputs, config.timesteps), targets if spec.per_step else targets[..., -1]
 
@@ -68,7 +70,7 @@ def compile_train_step(model: keras.Model, loss: keras.losses.Loss, optimizer: k
         with tf.GradientTape() as tape:
             value = loss(y, model(x, training=True))
         gradients = tape.gradient(value, model.trainable_variables)
-        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables, strict=True))
         return value
 
     return train_step

@@ -22,7 +22,7 @@ def test_shapes_and_metrics(tiny_result):
         assert model.accuracy_by_window.shape == (3,)
         assert model.predictions.shape == model.targets.shape == (8, 3)
         assert 0 <= model.score <= 1
-    with pytest.raises(ValueError, match="regression"):
+    with pytest.raises(ValueError, match="classification"):
         tiny_result.stateful.error_by_window  # noqa: B018
 
 
@@ -58,11 +58,33 @@ def test_never_reset_carries_training_state_into_evaluation():
 
 
 def test_regression_and_multiclass_tasks_run():
-    seq = run_model(LabConfig(task="article_seq2seq", batch_size=5, timesteps=4, n_windows=2, n_groups=1,
-                              units=4, epochs=1, eval_groups=1), "stateless")
+    seq = run_model(
+        LabConfig(
+            task="article_seq2seq",
+            batch_size=5,
+            timesteps=4,
+            n_windows=2,
+            n_groups=1,
+            units=4,
+            epochs=1,
+            eval_groups=1,
+        ),
+        "stateless",
+    )
     assert seq.error_by_window.shape == (2,) and seq.predictions.shape == (5, 2, 4)
-    multi = run_model(LabConfig(task="article_multiclass", batch_size=4, timesteps=3, n_windows=2,
-                                n_groups=1, units=4, epochs=1, eval_groups=1), "stateful")
+    multi = run_model(
+        LabConfig(
+            task="article_multiclass",
+            batch_size=4,
+            timesteps=3,
+            n_windows=2,
+            n_groups=1,
+            units=4,
+            epochs=1,
+            eval_groups=1,
+        ),
+        "stateful",
+    )
     assert set(np.unique(multi.predictions)) <= set(range(10))
 
 
