@@ -6,5 +6,6 @@ st.set_page_config(page_title="Stateful LSTM Lab", page_icon="🔁", layout="wid
 
 pages = [
     st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+    st.Page("pages/lab.py", title="Lab", icon="🧪", url_path="lab"),
 ]
 st.navigation(pages).run()

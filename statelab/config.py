@@ -150,3 +150,49 @@ def _size_problems(config: LabConfig) -> list[tuple[str, str]]:
                 )
             )
     return problems
+
+
+def to_query(config: LabConfig) -> dict[str, str]:
+    """The settings that differ from the defaults, as URL query parameters."""
+    defaults = LabConfig()
+    return {
+        field.name: str(getattr(config, field.name)).lower()
+        if isinstance(getattr(config, field.name), bool)
+        else str(getattr(config, field.name))
+        for field in fields(config)
+        if getattr(config, field.name) != getattr(defaults, field.name)
+    }
+
+
+def _parse(name: str, text: str):
+    default = getattr(LabConfig(), name)
+    if name == "shuffle":
+        return {"false": False, "true": True, "batch": "batch"}.get(text.lower(), text)
+    if isinstance(default, int):
+        return int(text)
+    if isinstance(default, float):
+        return float(text)
+    return text
+
+
+def from_query(params: dict[str, str]) -> tuple[LabConfig, list[str]]:
+    """A config from URL query parameters; unknown or invalid values fall back to defaults, with a note."""
+    names = {field.name for field in fields(LabConfig)}
+    values, notes = {}, []
+    for name, text in params.items():
+        if name not in names:
+            continue
+        try:
+            values[name] = _parse(name, text)
+        except ValueError:
+            notes.append(f"Ignored {name}={text!r} from the link: not a number.")
+    try:
+        return LabConfig(**values), notes
+    except ConfigError as error:
+        bad = {field for field, _ in error.problems}
+        notes += [message for _, message in error.problems]
+        kept = {name: value for name, value in values.items() if name not in bad}
+        try:
+            return LabConfig(**kept), notes
+        except ConfigError:
+            return LabConfig(), [*notes, "The link's settings did not fit together: using the defaults."]

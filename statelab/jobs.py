@@ -7,12 +7,10 @@ disk by the full config (runs are deterministic), so a class running one preset 
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -41,15 +39,11 @@ class ResultCache:
     def __init__(self, directory: Path = DEFAULT_CACHE, max_bytes: int = 1_000_000_000):
         self.directory = Path(directory)
         self.max_bytes = max_bytes
-        (self.directory / "progress").mkdir(parents=True, exist_ok=True)
+        self.directory.mkdir(parents=True, exist_ok=True)
 
     def path(self, config: LabConfig) -> Path:
         """Where the result of a config is stored."""
         return self.directory / f"{config.key()}.npz"
-
-    def progress_path(self, config: LabConfig) -> Path:
-        """Where a running job reports its progress."""
-        return self.directory / "progress" / f"{config.key()}.json"
 
     def get(self, config: LabConfig) -> LabResult | None:
         """The cached result of a config, or None."""
@@ -78,120 +72,171 @@ class ResultCache:
             path.unlink(missing_ok=True)
 
 
-def _worker_start() -> None:
-    """Load TensorFlow once per worker, before its first job."""
+def _worker(tasks, events, cache_directory: str, max_jobs: int) -> None:
+    """Worker process: import TensorFlow once, run up to `max_jobs` jobs, then exit to be replaced."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import statelab.training  # noqa: F401
-
-
-def _train(config_values: dict, cache_directory: str) -> str:
-    """Worker side: train both models of a config and store the result; returns its path."""
     from statelab.training import run_lab
 
-    config = LabConfig(**config_values)
     cache = ResultCache(Path(cache_directory))
-    progress_path = cache.progress_path(config)
-    last_write = 0.0
+    pid = os.getpid()
+    events.put(("ready", pid, None, None))
+    for _ in range(max_jobs):
+        key, values = tasks.get()
+        last = 0.0
 
-    def report(progress) -> None:
-        nonlocal last_write
-        now = time.monotonic()
-        if now - last_write > 0.2 or progress.batch == progress.batches:
-            progress_path.write_text(json.dumps(asdict(progress)))
-            last_write = now
+        def report(progress, key=key) -> None:
+            nonlocal last
+            if time.monotonic() - last > 0.2 or progress.batch == progress.batches:
+                events.put(("progress", pid, key, asdict(progress)))
+                last = time.monotonic()
 
-    progress_path.write_text("{}")
-    try:
-        cache.put(run_lab(config, progress=report))
-    finally:
-        progress_path.unlink(missing_ok=True)
-    return str(cache.path(config))
+        events.put(("running", pid, key, None))
+        try:
+            cache.put(run_lab(LabConfig(**values), progress=report))
+            events.put(("done", pid, key, None))
+        except Exception as error:  # reported to the learner in plain words, never as a trace
+            events.put(("failed", pid, key, f"{type(error).__name__}: {error}"))
+    events.put(("exit", pid, None, None))
 
 
 class JobPool:
-    """Worker processes that train configs, one job per config at a time, results in a shared cache."""
+    """Worker processes that train configs, a visible queue, and results in a shared disk cache.
+
+    The parent hands a job to a worker only when one is idle, so queued jobs can be cancelled and
+    their queue positions are exact. Workers are daemons: they never keep the server from exiting.
+    """
 
     def __init__(
         self, workers: int | None = None, max_jobs_per_worker: int = 20, cache: ResultCache | None = None
     ):
         self.cache = cache or ResultCache()
         self.workers = workers or os.cpu_count() or 1
-        self.executor = ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_worker_start,
-            max_tasks_per_child=max_jobs_per_worker,
-        )
+        self.max_jobs = max_jobs_per_worker
+        self.context = multiprocessing.get_context("spawn")
+        self.tasks = self.context.Queue()
+        self.events = self.context.Queue()
         self.lock = threading.Lock()
-        self.jobs: dict[str, Future] = {}
-        self.order: list[str] = []
+        self.queue: list[str] = []  # keys waiting for a worker, in order
+        self.configs: dict[str, dict] = {}
+        self.states: dict[str, JobStatus] = {}
         self.watched: dict[str, float] = {}
+        self.processes: dict[int, multiprocessing.Process] = {}
+        self.busy: dict[int, str | None] = {}  # pid -> key it runs (None: idle)
+        for _ in range(self.workers):
+            self._start_worker()
+        threading.Thread(target=self._dispatch_forever, daemon=True, name="statelab-jobs").start()
+
+    def _start_worker(self) -> None:
+        process = self.context.Process(
+            target=_worker,
+            args=(self.tasks, self.events, str(self.cache.directory), self.max_jobs),
+            daemon=True,
+        )
+        process.start()
+        self.processes[process.pid] = process
 
     def submit(self, config: LabConfig) -> str:
-        """Queue a config (unless cached or already queued); returns its key."""
+        """Queue a config unless it is cached, queued or running; returns its key."""
         key = config.key()
         with self.lock:
             self.watched[key] = time.monotonic()
-            if key in self.jobs or self.cache.path(config).exists():
+            if key in self.states and self.states[key].state in ("queued", "running"):
                 return key
-            self.jobs[key] = self.executor.submit(_train, asdict(config), str(self.cache.directory))
-            self.order.append(key)
+            if self.cache.path(config).exists():
+                self.states[key] = JobStatus("done")
+                return key
+            self.configs[key] = asdict(config)
+            self.queue.append(key)
+            self.states[key] = JobStatus("queued", position=len(self.queue) - 1)
+            self._hand_out()
         return key
 
     def status(self, config: LabConfig) -> JobStatus:
-        """Where a config's job is; calling this also marks the job as still wanted."""
+        """Where a config's job is; asking also marks it as still wanted by someone."""
         key = config.key()
         with self.lock:
             self.watched[key] = time.monotonic()
-            future = self.jobs.get(key)
-            if future is None:
-                return JobStatus("done") if self.cache.path(config).exists() else JobStatus("cancelled")
-            if future.cancelled():
-                return JobStatus("cancelled")
-            if future.done():
-                return self._finished(key, future)
-            progress = self._progress(config)
-            if progress is not None:
-                return JobStatus("running", progress=progress)
-            ahead = [k for k in self.order[: self.order.index(key)] if not self.jobs[k].done()]
-            return JobStatus("queued", position=max(0, len(ahead) - self.workers + 1))
+            status = self.states.get(key)
+        if status is None or (status.state == "done" and not self.cache.path(config).exists()):
+            return JobStatus("done") if self.cache.path(config).exists() else JobStatus("cancelled")
+        return status
 
-    def _finished(self, key: str, future: Future) -> JobStatus:
-        self.jobs.pop(key)
-        self.order.remove(key)
-        error = future.exception()
-        return JobStatus("failed", error=str(error)) if error else JobStatus("done")
+    def result(self, config: LabConfig, timeout: float = 600.0) -> LabResult:
+        """Wait for a config's result (at once when it is cached); raises RuntimeError if the job failed."""
+        self.submit(config)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.status(config)
+            if status.state == "done":
+                return self.cache.get(config)
+            if status.state in ("failed", "cancelled"):
+                raise RuntimeError(status.error or "The job was cancelled.")
+            time.sleep(0.05)
+        raise TimeoutError(f"No result within {timeout:.0f} s.")
 
-    def _progress(self, config: LabConfig) -> dict | None:
-        try:
-            return json.loads(self.cache.progress_path(config).read_text())
-        except (FileNotFoundError, json.JSONDecodeError):
-            return None
+    def _hand_out(self) -> None:
+        """Give queued jobs to idle workers (call with the lock held)."""
+        idle = [pid for pid, key in self.busy.items() if key is None]
+        while idle and self.queue:
+            key = self.queue.pop(0)
+            pid = idle.pop()
+            self.busy[pid] = key  # reserved until the worker says which job it runs
+            self.tasks.put((key, self.configs.pop(key)))
+        for position, key in enumerate(self.queue):
+            self.states[key] = JobStatus("queued", position=position)
 
-    def result(self, config: LabConfig, timeout: float | None = None) -> LabResult:
-        """Wait for a config's result (from the cache when it is there)."""
-        cached = self.cache.get(config)
-        if cached is not None:
-            return cached
-        key = self.submit(config)
+    def _dispatch_forever(self) -> None:
+        while True:
+            try:
+                kind, pid, key, payload = self.events.get(timeout=1.0)
+            except Exception:  # queue.Empty: look after the workers and the queue
+                self._look_after()
+                continue
+            with self.lock:
+                self._on_event(kind, pid, key, payload)
+
+    def _on_event(self, kind: str, pid: int, key: str | None, payload) -> None:
+        if kind == "ready":
+            self.busy[pid] = None
+        elif kind == "running":
+            self.busy[pid] = key
+            self.states[key] = JobStatus("running")
+        elif kind == "progress":
+            self.states[key] = JobStatus("running", progress=payload)
+        elif kind in ("done", "failed"):
+            self.states[key] = JobStatus(kind, error=payload or "")
+            self.busy[pid] = None
+        elif kind == "exit":
+            self.busy.pop(pid, None)
+            self.processes.pop(pid).join()
+            self._start_worker()
+        self._hand_out()
+
+    def _look_after(self) -> None:
+        """Replace workers that died (failing their job) and drop queued jobs nobody watches any more."""
         with self.lock:
-            future = self.jobs.get(key)
-        if future is not None:
-            future.result(timeout)
-        return self.cache.get(config)
+            for pid, process in list(self.processes.items()):
+                if not process.is_alive() and process.exitcode not in (None, 0):
+                    key = self.busy.pop(pid, None)
+                    if key:
+                        self.states[key] = JobStatus("failed", error="The worker stopped unexpectedly.")
+                    self.processes.pop(pid)
+                    self._start_worker()
+            now = time.monotonic()
+            for key in [k for k in self.queue if now - self.watched.get(k, now) > ABANDONED_AFTER]:
+                self.queue.remove(key)
+                self.configs.pop(key)
+                self.states[key] = JobStatus("cancelled")
+            self._hand_out()
 
-    def cancel_abandoned(self, older_than: float = ABANDONED_AFTER) -> list[str]:
-        """Cancel queued jobs nobody has asked about for `older_than` seconds (their tab was closed)."""
-        now = time.monotonic()
-        cancelled = []
+    def cancel(self, config: LabConfig) -> bool:
+        """Drop a queued job (a running one finishes and is cached); True if it was dropped."""
+        key = config.key()
         with self.lock:
-            for key in list(self.order):
-                if now - self.watched.get(key, now) > older_than and self.jobs[key].cancel():
-                    self.jobs.pop(key)
-                    self.order.remove(key)
-                    cancelled.append(key)
-        return cancelled
-
-    def shutdown(self) -> None:
-        """Stop the workers (queued jobs are dropped)."""
-        self.executor.shutdown(wait=False, cancel_futures=True)
+            if key not in self.queue:
+                return False
+            self.queue.remove(key)
+            self.configs.pop(key)
+            self.states[key] = JobStatus("cancelled")
+            self._hand_out()
+        return True
