@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -20,7 +21,6 @@ from statelab.results import LabResult, load_result, save_result
 DEFAULT_CACHE = Path(
     os.environ.get("STATELAB_CACHE", Path(__file__).resolve().parents[1] / ".statelab-cache")
 )
-ABANDONED_AFTER = 30.0  # seconds without a watcher before a queued job is cancelled
 
 
 @dataclass(frozen=True)
@@ -107,11 +107,16 @@ class JobPool:
     """
 
     def __init__(
-        self, workers: int | None = None, max_jobs_per_worker: int = 20, cache: ResultCache | None = None
+        self,
+        workers: int | None = None,
+        max_jobs_per_worker: int = 20,
+        cache: ResultCache | None = None,
+        abandon_after: float = 30.0,
     ):
         self.cache = cache or ResultCache()
         self.workers = workers or os.cpu_count() or 1
         self.max_jobs = max_jobs_per_worker
+        self.abandon_after = abandon_after  # seconds without a watcher before a queued job is dropped
         self.context = multiprocessing.get_context("spawn")
         self.tasks = self.context.Queue()
         self.events = self.context.Queue()
@@ -186,14 +191,17 @@ class JobPool:
             self.states[key] = JobStatus("queued", position=position)
 
     def _dispatch_forever(self) -> None:
+        looked = time.monotonic()
         while True:
             try:
-                kind, pid, key, payload = self.events.get(timeout=1.0)
-            except Exception:  # queue.Empty: look after the workers and the queue
+                kind, pid, key, payload = self.events.get(timeout=0.5)
+                with self.lock:
+                    self._on_event(kind, pid, key, payload)
+            except queue.Empty:
+                pass
+            if time.monotonic() - looked > 0.5:
                 self._look_after()
-                continue
-            with self.lock:
-                self._on_event(kind, pid, key, payload)
+                looked = time.monotonic()
 
     def _on_event(self, kind: str, pid: int, key: str | None, payload) -> None:
         if kind == "ready":
@@ -223,7 +231,7 @@ class JobPool:
                     self.processes.pop(pid)
                     self._start_worker()
             now = time.monotonic()
-            for key in [k for k in self.queue if now - self.watched.get(k, now) > ABANDONED_AFTER]:
+            for key in [k for k in self.queue if now - self.watched.get(k, now) > self.abandon_after]:
                 self.queue.remove(key)
                 self.configs.pop(key)
                 self.states[key] = JobStatus("cancelled")

@@ -1,9 +1,12 @@
-"""Shared test settings: quiet TensorFlow, and the project root on sys.path."""
+"""Shared test settings: quiet TensorFlow, a fresh result cache, the project root on sys.path."""
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# A fresh result cache per test session: tests never read a developer's cached runs.
+os.environ["STATELAB_CACHE"] = tempfile.mkdtemp(prefix="statelab-test-cache-")
 sys.path.insert(0, str(ROOT))

@@ -1,0 +1,67 @@
+"""Helpers for AppTest: open a page, fill the Lab form, wait for a run, read Plotly specs."""
+
+import base64
+import json
+import time
+
+import numpy as np
+
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+SMALL = {"epochs": 3, "n_groups": 4, "eval_groups": 2}
+
+
+def open_page(name: str, query: dict | None = None) -> AppTest:
+    """Run one page script (pages/NAME.py) in AppTest, optionally with URL query parameters."""
+    app = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def fill(app: AppTest, **values) -> None:
+    """Set Lab form controls by setting name."""
+    for name, value in values.items():
+        key = f"setting_{name}"
+        widget = next(
+            w
+            for kind in ("number_input", "selectbox", "radio", "select_slider", "slider")
+            for w in app.get(kind)
+            if w.key == key
+        )
+        widget.set_value(value)
+
+
+def train(app: AppTest) -> AppTest:
+    """Press "Train both models"."""
+    app.button(key="FormSubmitter:settings-Train both models").click()
+    return app.run()
+
+
+def wait_for_run(app: AppTest, timeout: float = 240) -> AppTest:
+    """Rerun the page until its pending run has finished."""
+    deadline = time.monotonic() + timeout
+    while app.session_state["pending"] if "pending" in app.session_state else False:
+        assert time.monotonic() < deadline, "the run did not finish in time"
+        time.sleep(0.5)
+        app.run()
+    return app
+
+
+def chart_specs(app: AppTest) -> list[dict]:
+    """The Plotly figures on the page, as dicts."""
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def chart_titled(app: AppTest, words: str) -> dict:
+    """The figure whose title contains `words`."""
+    return next(spec for spec in chart_specs(app) if words in spec["layout"]["title"]["text"])
+
+
+def values(data) -> list[float]:
+    """A Plotly array as a list, whether plain or base64-encoded ("bdata", as Plotly 6+ writes it)."""
+    if isinstance(data, dict) and "bdata" in data:
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"])).tolist()
+    return list(data)

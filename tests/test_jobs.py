@@ -1,0 +1,73 @@
+"""The job layer: worker processes, the shared cache, the queue, cancelling and recycling."""
+
+import time
+
+import numpy as np
+import pytest
+
+from statelab import LabConfig
+from statelab.jobs import JobPool, ResultCache
+
+TINY = dict(batch_size=4, timesteps=5, n_windows=3, n_groups=2, units=8, epochs=1, eval_groups=1)
+
+
+def wait_until(condition, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory):
+    pool = JobPool(
+        workers=1,
+        max_jobs_per_worker=2,
+        cache=ResultCache(tmp_path_factory.mktemp("cache")),
+        abandon_after=1.0,
+    )
+    yield pool
+
+
+def test_second_request_comes_from_the_cache_without_training(pool):
+    config = LabConfig(seed=11, **TINY)
+    first = pool.result(config)
+    stored = pool.cache.path(config)
+    written = stored.stat().st_mtime_ns
+    assert pool.submit(config) == config.key()
+    assert pool.status(config).state == "done"  # straight away: nothing was queued
+    again = pool.result(config)
+    np.testing.assert_array_equal(again.stateful.loss, first.stateful.loss)
+    assert stored.stat().st_mtime_ns >= written and not pool.queue
+    # a server restart (a new pool on the same folder) finds it too
+    assert ResultCache(pool.cache.directory).get(config) is not None
+
+
+def test_queue_positions_cancel_and_abandon(pool):
+    configs = [LabConfig(seed=20 + index, **TINY) for index in range(3)]
+    for config in configs:
+        pool.submit(config)
+    states = [pool.status(config) for config in configs]
+    assert states[2].state == "queued" and states[2].position >= 1
+    assert pool.cancel(configs[2]) and pool.status(configs[2]).state == "cancelled"
+    # nobody asks about configs[1] any more (its tab was closed): it leaves the queue untrained
+    wait_until(lambda: pool.states[configs[1].key()].state == "cancelled")
+    wait_until(lambda: pool.status(configs[0]).state == "done")
+    assert not pool.cache.path(configs[1]).exists()
+
+
+def test_workers_are_recycled_after_their_job_budget(pool):
+    before = set(pool.processes)
+    for seed in (30, 31, 32):
+        pool.result(LabConfig(seed=seed, **TINY))
+    wait_until(lambda: set(pool.processes) - before)
+    assert len(pool.processes) == 1
+
+
+def test_cache_is_bounded(tmp_path):
+    cache = ResultCache(tmp_path, max_bytes=1)
+    for index in range(3):
+        (tmp_path / f"old{index}.npz").write_bytes(b"x" * 100)
+        time.sleep(0.01)
+    cache.prune()
+    assert [p.name for p in tmp_path.glob("*.npz")] == ["old2.npz"]
