@@ -5,10 +5,8 @@ import json
 import time
 
 import numpy as np
-
-from streamlit.testing.v1 import AppTest
-
 from conftest import ROOT
+from streamlit.testing.v1 import AppTest
 
 SMALL = {"epochs": 3, "n_groups": 4, "eval_groups": 2}
 
@@ -43,7 +41,7 @@ def train(app: AppTest) -> AppTest:
 def wait_for_run(app: AppTest, timeout: float = 240) -> AppTest:
     """Rerun the page until its pending run has finished."""
     deadline = time.monotonic() + timeout
-    while app.session_state["pending"] if "pending" in app.session_state else False:
+    while "pending" in app.session_state and app.session_state["pending"]:
         assert time.monotonic() < deadline, "the run did not finish in time"
         time.sleep(0.5)
         app.run()

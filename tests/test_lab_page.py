@@ -4,8 +4,7 @@ import subprocess
 import sys
 
 import pytest
-
-from apptest_helpers import SMALL, chart_titled, fill, open_page, train, values, wait_for_run
+from apptest_helpers import chart_titled, fill, open_page, train, values, wait_for_run
 from conftest import ROOT
 
 
