@@ -23,9 +23,10 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from statelab import LabConfig, run_lab  # noqa: E402
+from statelab.data import make_lab_data
 from statelab.layout import training_resets  # noqa: E402
 from statelab.models import build_model, loss_for, reset_states  # noqa: E402
-from statelab.training import make_lab_data, train_model  # noqa: E402
+from statelab.training import train_model  # noqa: E402
 
 
 class EpochClock(keras.callbacks.Callback):

@@ -1,4 +1,4 @@
-"""Training off the server process: a bounded pool of worker processes, a queue, and a shared disk cache.
+"""Work off the server process: a bounded pool of worker processes, a queue, and a shared disk cache.
 
 TensorFlow keeps process-global state and grows with every model built, so the web server never
 imports it: workers do, and are recycled after `max_jobs_per_worker` jobs. Results are cached on
@@ -7,8 +7,11 @@ disk by the full config (runs are deterministic), so a class running one preset 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
+import pickle
 import queue
 import threading
 import time
@@ -16,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from statelab.config import LabConfig
-from statelab.results import LabResult, load_result, save_result
+from statelab.results import load_result, save_result
 
 DEFAULT_CACHE = Path(
     os.environ.get("STATELAB_CACHE", Path(__file__).resolve().parents[1] / ".statelab-cache")
@@ -33,37 +36,79 @@ class JobStatus:
     error: str = ""
 
 
+@dataclass(frozen=True)
+class Job:
+    """One unit of work: a lab run (kind "lab") or a live demo (kind "demo"), stored under `key`."""
+
+    kind: str
+    args: dict
+    key: str
+
+    @property
+    def filename(self) -> str:
+        """Its file in the cache: .npz for lab results, .pkl for demo results."""
+        return f"{self.key}.npz" if self.kind == "lab" else f"{self.key}.pkl"
+
+
+def lab_job(config: LabConfig) -> Job:
+    """The job that trains both models of a config."""
+    return Job("lab", asdict(config), config.key())
+
+
+def demo_job(name: str, **kwargs) -> Job:
+    """The job that runs a named live demo (see statelab.demos) with keyword arguments."""
+    text = json.dumps({"demo": name, "kwargs": kwargs}, sort_keys=True)
+    return Job(
+        "demo", {"name": name, "kwargs": kwargs}, "demo-" + hashlib.sha256(text.encode()).hexdigest()[:20]
+    )
+
+
+def as_job(work: LabConfig | Job) -> Job:
+    """A Job from a LabConfig (or the Job itself)."""
+    return lab_job(work) if isinstance(work, LabConfig) else work
+
+
 class ResultCache:
-    """LabResults on disk, one .npz per config key, oldest removed beyond `max_bytes`."""
+    """Results on disk, one file per job key, least recently used removed beyond `max_bytes`."""
 
     def __init__(self, directory: Path = DEFAULT_CACHE, max_bytes: int = 1_000_000_000):
         self.directory = Path(directory)
         self.max_bytes = max_bytes
         self.directory.mkdir(parents=True, exist_ok=True)
 
-    def path(self, config: LabConfig) -> Path:
-        """Where the result of a config is stored."""
-        return self.directory / f"{config.key()}.npz"
+    def path(self, work: LabConfig | Job) -> Path:
+        """Where the result of a config (or job) is stored."""
+        return self.directory / as_job(work).filename
 
-    def get(self, config: LabConfig) -> LabResult | None:
-        """The cached result of a config, or None."""
-        path = self.path(config)
+    def get(self, work: LabConfig | Job):
+        """The cached result (a LabResult, or a demo's value), or None."""
+        job = as_job(work)
+        path = self.path(job)
         if not path.exists():
             return None
         os.utime(path)  # recently used: pruned last
-        return load_result(path)
+        if job.kind == "lab":
+            return load_result(path)
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
 
-    def put(self, result: LabResult) -> None:
+    def put(self, job: Job, value) -> None:
         """Store a result atomically, then prune the oldest results beyond the size bound."""
-        path = self.path(result.config)
+        path = self.path(job)
         partial = path.with_suffix(f".{os.getpid()}.partial")
-        save_result(result, partial)
+        if job.kind == "lab":
+            save_result(value, partial)
+        else:
+            with open(partial, "wb") as handle:
+                pickle.dump(value, handle)
         partial.replace(path)
         self.prune()
 
     def prune(self) -> None:
         """Remove least recently used results until the cache fits in `max_bytes`."""
-        files = sorted(self.directory.glob("*.npz"), key=lambda p: p.stat().st_mtime)
+        files = sorted(
+            [*self.directory.glob("*.npz"), *self.directory.glob("*.pkl")], key=lambda p: p.stat().st_mtime
+        )
         total = sum(p.stat().st_size for p in files)
         for path in files[:-1]:
             if total <= self.max_bytes:
@@ -72,30 +117,41 @@ class ResultCache:
             path.unlink(missing_ok=True)
 
 
+def _execute(job: Job, report):
+    """Worker side: run a job and return its value."""
+    if job.kind == "lab":
+        from statelab.training import run_lab
+
+        return run_lab(LabConfig(**job.args), progress=report)
+    from statelab.demos import run_demo
+
+    return run_demo(job.args["name"], **job.args["kwargs"])
+
+
 def _worker(tasks, events, cache_directory: str, max_jobs: int) -> None:
     """Worker process: import TensorFlow once, run up to `max_jobs` jobs, then exit to be replaced."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from statelab.training import run_lab
+    import statelab.training  # noqa: F401  (TensorFlow loads here, before the first job)
 
     cache = ResultCache(Path(cache_directory))
     pid = os.getpid()
     events.put(("ready", pid, None, None))
     for _ in range(max_jobs):
-        key, values = tasks.get()
+        job = tasks.get()
         last = 0.0
 
-        def report(progress, key=key) -> None:
+        def report(progress, key=job.key) -> None:
             nonlocal last
             if time.monotonic() - last > 0.2 or progress.batch == progress.batches:
                 events.put(("progress", pid, key, asdict(progress)))
                 last = time.monotonic()
 
-        events.put(("running", pid, key, None))
+        events.put(("running", pid, job.key, None))
         try:
-            cache.put(run_lab(LabConfig(**values), progress=report))
-            events.put(("done", pid, key, None))
+            cache.put(job, _execute(job, report))
+            events.put(("done", pid, job.key, None))
         except Exception as error:  # reported to the learner in plain words, never as a trace
-            events.put(("failed", pid, key, f"{type(error).__name__}: {error}"))
+            events.put(("failed", pid, job.key, f"{type(error).__name__}: {error}"))
     events.put(("exit", pid, None, None))
 
 
@@ -122,7 +178,7 @@ class JobPool:
         self.events = self.context.Queue()
         self.lock = threading.Lock()
         self.queue: list[str] = []  # keys waiting for a worker, in order
-        self.configs: dict[str, dict] = {}
+        self.waiting: dict[str, Job] = {}
         self.states: dict[str, JobStatus] = {}
         self.watched: dict[str, float] = {}
         self.processes: dict[int, multiprocessing.Process] = {}
@@ -140,40 +196,41 @@ class JobPool:
         process.start()
         self.processes[process.pid] = process
 
-    def submit(self, config: LabConfig) -> str:
-        """Queue a config unless it is cached, queued or running; returns its key."""
-        key = config.key()
+    def submit(self, work: LabConfig | Job) -> str:
+        """Queue a config or job unless it is cached, queued or running; returns its key."""
+        job = as_job(work)
         with self.lock:
-            self.watched[key] = time.monotonic()
-            if key in self.states and self.states[key].state in ("queued", "running"):
-                return key
-            if self.cache.path(config).exists():
-                self.states[key] = JobStatus("done")
-                return key
-            self.configs[key] = asdict(config)
-            self.queue.append(key)
-            self.states[key] = JobStatus("queued", position=len(self.queue) - 1)
+            self.watched[job.key] = time.monotonic()
+            if job.key in self.states and self.states[job.key].state in ("queued", "running"):
+                return job.key
+            if self.cache.path(job).exists():
+                self.states[job.key] = JobStatus("done")
+                return job.key
+            self.waiting[job.key] = job
+            self.queue.append(job.key)
+            self.states[job.key] = JobStatus("queued", position=len(self.queue) - 1)
             self._hand_out()
-        return key
+        return job.key
 
-    def status(self, config: LabConfig) -> JobStatus:
-        """Where a config's job is; asking also marks it as still wanted by someone."""
-        key = config.key()
+    def status(self, work: LabConfig | Job) -> JobStatus:
+        """Where a job is; asking also marks it as still wanted by someone."""
+        job = as_job(work)
         with self.lock:
-            self.watched[key] = time.monotonic()
-            status = self.states.get(key)
-        if status is None or (status.state == "done" and not self.cache.path(config).exists()):
-            return JobStatus("done") if self.cache.path(config).exists() else JobStatus("cancelled")
+            self.watched[job.key] = time.monotonic()
+            status = self.states.get(job.key)
+        stored = self.cache.path(job).exists()
+        if status is None or (status.state == "done" and not stored):
+            return JobStatus("done") if stored else JobStatus("cancelled")
         return status
 
-    def result(self, config: LabConfig, timeout: float = 600.0) -> LabResult:
-        """Wait for a config's result (at once when it is cached); raises RuntimeError if the job failed."""
-        self.submit(config)
+    def result(self, work: LabConfig | Job, timeout: float = 600.0):
+        """Wait for a job's result (at once when it is cached); raises RuntimeError if the job failed."""
+        self.submit(work)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            status = self.status(config)
+            status = self.status(work)
             if status.state == "done":
-                return self.cache.get(config)
+                return self.cache.get(work)
             if status.state in ("failed", "cancelled"):
                 raise RuntimeError(status.error or "The job was cancelled.")
             time.sleep(0.05)
@@ -186,7 +243,7 @@ class JobPool:
             key = self.queue.pop(0)
             pid = idle.pop()
             self.busy[pid] = key  # reserved until the worker says which job it runs
-            self.tasks.put((key, self.configs.pop(key)))
+            self.tasks.put(self.waiting.pop(key))
         for position, key in enumerate(self.queue):
             self.states[key] = JobStatus("queued", position=position)
 
@@ -232,19 +289,20 @@ class JobPool:
                     self._start_worker()
             now = time.monotonic()
             for key in [k for k in self.queue if now - self.watched.get(k, now) > self.abandon_after]:
-                self.queue.remove(key)
-                self.configs.pop(key)
-                self.states[key] = JobStatus("cancelled")
+                self._drop(key)
             self._hand_out()
 
-    def cancel(self, config: LabConfig) -> bool:
+    def _drop(self, key: str) -> None:
+        self.queue.remove(key)
+        self.waiting.pop(key)
+        self.states[key] = JobStatus("cancelled")
+
+    def cancel(self, work: LabConfig | Job) -> bool:
         """Drop a queued job (a running one finishes and is cached); True if it was dropped."""
-        key = config.key()
+        key = as_job(work).key
         with self.lock:
             if key not in self.queue:
                 return False
-            self.queue.remove(key)
-            self.configs.pop(key)
-            self.states[key] = JobStatus("cancelled")
+            self._drop(key)
             self._hand_out()
         return True

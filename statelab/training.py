@@ -11,10 +11,11 @@ import numpy as np
 import tensorflow as tf
 
 from statelab.config import LabConfig
-from statelab.layout import epoch_orders, make_windows, reset_mask, stateful_order, training_resets
+from statelab.data import LabData, make_lab_data
+from statelab.layout import epoch_orders, reset_mask, training_resets
 from statelab.models import build_model, loss_for, reset_states
 from statelab.results import LabResult, ModelResult, StateTrace
-from statelab.tasks import TaskSpec, make_task, task_spec
+from statelab.tasks import TaskSpec
 from statelab.tracing import StateRecorder
 
 MODES = ("stateful", "stateless")
@@ -32,34 +33,6 @@ class Progress:
 
 
 ProgressCallback = Callable[[Progress], None]
-
-
-@dataclass(frozen=True)
-class LabData:
-    """Training samples in stateful fit order, and held-out streams cut into windows."""
-
-    spec: TaskSpec
-    train_x: np.ndarray  # (samples, timesteps, features)
-    train_y: np.ndarray  # (samples,) or (samples, timesteps)
-    eval_x: np.ndarray  # (eval streams, windows, timesteps, features)
-    eval_y: np.ndarray  # (eval streams, windows[, timesteps])
-
-
-def make_lab_data(config: LabConfig) -> LabData:
-    """Generate the training and held-out streams of a config and lay them out for training."""
-    spec = task_spec(config.task)
-    train_x, train_y = _windows(config, spec, config.n_streams, stream_seed=1)
-    streams, windows = stateful_order(config.n_streams, config.n_windows, config.batch_size)
-    eval_x, eval_y = _windows(config, spec, config.eval_groups * config.batch_size, stream_seed=2)
-    return LabData(spec, train_x[streams, windows], train_y[streams, windows], eval_x, eval_y)
-
-
-def _windows(config: LabConfig, spec: TaskSpec, n_streams: int, stream_seed: int):
-    data = make_task(
-        config.task, n_streams, config.stream_length, config.timesteps, [config.seed, stream_seed]
-    )
-    targets = make_windows(data.targets, config.timesteps)
-    return make_windows(data.inputs, config.timesteps), targets if spec.per_step else targets[..., -1]
 
 
 def compile_train_step(model: keras.Model, loss: keras.losses.Loss, optimizer: keras.optimizers.Optimizer):

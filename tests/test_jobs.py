@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from statelab import LabConfig
-from statelab.jobs import JobPool, ResultCache
+from statelab.jobs import JobPool, ResultCache, demo_job
 
 TINY = dict(batch_size=4, timesteps=5, n_windows=3, n_groups=2, units=8, epochs=1, eval_groups=1)
 
@@ -71,3 +71,15 @@ def test_cache_is_bounded(tmp_path):
         time.sleep(0.01)
     cache.prune()
     assert [p.name for p in tmp_path.glob("*.npz")] == ["old2.npz"]
+
+
+def test_demos_run_in_workers_and_are_cached(pool):
+    job = demo_job("gradient_boundary", units=4, timesteps=3, seed=0)
+    value = pool.result(job)
+    assert value["stateful_norm"] == 0.0 and value["one_sequence_norm"] > 0
+    assert pool.cache.get(job)["one_sequence_norm"] == value["one_sequence_norm"]
+
+
+def test_unknown_demo_fails_in_plain_words(pool):
+    with pytest.raises(RuntimeError, match="Unknown demo 'teleport'"):
+        pool.result(demo_job("teleport"))
