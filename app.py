@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Stateful LSTM Lab", page_icon="🔁", layout="wide")
+st.set_page_config(page_title="Stateful LSTM Lab", page_icon=":material/sync:", layout="wide")
 
 pages = [
-    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-    st.Page("pages/lab.py", title="Lab", icon="🧪", url_path="lab"),
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/lab.py", title="Lab", icon=":material/science:", url_path="lab"),
 ]
 st.navigation(pages).run()

@@ -5,9 +5,11 @@ import streamlit as st
 from statelab.presets import PRESETS
 from ui import results as shown
 from ui import settings
+from ui.continuity import render_continuity
+from ui.export import render_code_export
 from ui.runs import cached_results, render_progress, seed_configs
 
-st.title("🔁 The Lab: stateful vs stateless")
+st.title("The Lab: stateful vs stateless")
 st.caption("Pick settings or a preset, train both models from the same initial weights, and compare.")
 settings.init_from_url()
 for note in st.session_state.pop("url_notes", []):
@@ -60,7 +62,7 @@ with result_column:
         title, text = st.session_state["expectation"]
         st.markdown(f"**{title}. Predict first:** {text}")
     if st.session_state.get("problems"):
-        st.error("These settings cannot work; see the notes beside the controls and fix them.", icon="⚠️")
+        st.error("These settings cannot work; see the notes beside the controls and fix them.", icon=":material/warning:")
     if "run_error" in st.session_state:
         st.error(f"The run did not finish: {st.session_state['run_error']}")
     pending = st.session_state.get("pending")
@@ -78,6 +80,10 @@ with result_column:
         if results:
             shown.render_verdict(results)
             shown.render_charts(results)
+            st.subheader("State continuity: where each row's state comes from")
+            render_continuity(results[0])
+            st.subheader("Keras 3 code for these settings")
+            render_code_export(results[0].config)
     elif not pending:
         st.info("Press **Train both models**, or pick a preset above.")
     st.subheader("Your runs")

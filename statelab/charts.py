@@ -175,3 +175,28 @@ def plot_compare_runs(runs: dict[str, np.ndarray], metric: str) -> go.Figure:
         )
     y_title = "accuracy (%)" if metric == "accuracy" else "mean squared error"
     return style(figure, "Runs compared, by window position", "window of the stream (1 = first)", y_title)
+
+
+def plot_window_step(
+    inputs: np.ndarray, h_steps: np.ndarray, incoming_h: np.ndarray, title: str
+) -> go.Figure:
+    """One batch row through one window: its inputs, and ‖h‖ from the state in to the state out."""
+    steps = np.arange(inputs.shape[0])
+    norms = np.linalg.norm(h_steps, axis=-1)
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(x=steps, y=inputs[:, 0], name="input x(t)", marker_color=NEUTRAL_COLOR, opacity=0.6)
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=np.concatenate([[-1], steps]),
+            y=np.concatenate([[np.linalg.norm(incoming_h)], norms]),
+            mode="lines+markers",
+            name="‖h‖ (step -1: state going in)",
+            line={"color": STATEFUL_COLOR, "width": 3},
+            yaxis="y2",
+        )
+    )
+    style(figure, title, "step inside the window (-1 = carried in)", "input value")
+    figure.update_layout(yaxis2={"title": "‖h‖", "overlaying": "y", "side": "right", "rangemode": "tozero"})
+    return figure

@@ -26,8 +26,9 @@ def plot_layout(
     max_batches: int = 12,
     max_rows: int = 16,
     highlight: int | None = None,
+    phase: str = "",
 ) -> go.Figure:
-    """Batches x rows of one training epoch, coloured by stream, with arrows where state carries over."""
+    """Batches x rows of one epoch (or a `phase` such as "evaluation"), coloured by stream, carry arrows."""
     n_epochs, n_batches, n_rows = layout.stream.shape
     _check_index("epoch", epoch, n_epochs)
     _check_whole(max_batches=max_batches, max_rows=max_rows)
@@ -42,8 +43,9 @@ def plot_layout(
     if highlight is not None:
         box = {"x0": highlight - 0.44, "x1": highlight + 0.44, "y0": rows[0] - 0.56, "y1": rows[-1] + 0.56}
         figure.add_shape(type="rect", name="highlight", line={"color": STATEFUL_COLOR, "width": 3}, **box)
-    title = f"Batch layout, epoch {epoch + 1}: does row i of batch k+1 continue row i of batch k?"
-    subtitle = f"state continuity this epoch: {layout.continues[epoch].mean():.0%}"
+    when = phase or f"epoch {epoch + 1}"
+    title = f"Batch layout, {when}: does row i of batch k+1 continue row i of batch k?"
+    subtitle = f"state continuity in this pass: {layout.continues[epoch].mean():.0%}"
     return _frame(figure, title, subtitle + _truncation(batches, n_batches, rows, n_rows), batches, rows)
 
 

@@ -124,3 +124,15 @@ def batch_layout(config: LabConfig) -> BatchLayout:
     flat = (config.epochs * config.batches_per_epoch, config.batch_size)
     continues = continuity(stream.reshape(flat), window.reshape(flat), resets.ravel())
     return BatchLayout(stream, window, resets, continues.reshape(shape))
+
+
+def evaluation_layout(config: LabConfig) -> BatchLayout:
+    """The held-out pass as one "epoch": groups in order, resets as the policy applies them."""
+    streams, windows = stateful_order(
+        config.eval_groups * config.batch_size, config.n_windows, config.batch_size
+    )
+    shape = (1, config.eval_groups * config.n_windows, config.batch_size)
+    resets = reset_mask(shape[1], config.n_windows, config.reset)[None]
+    stream, window = streams.reshape(shape), windows.reshape(shape)
+    continues = continuity(stream[0], window[0], resets[0])[None]
+    return BatchLayout(stream, window, resets, continues)

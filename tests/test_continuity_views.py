@@ -56,7 +56,7 @@ def test_hand_made_swap_draws_exactly_two_broken_arrows():
     assert foreign.line.color == BROKEN_COLOR and foreign.line.dash == "dash"
     assert trace_named(figure, CARRIES).line.dash == "solid"
     assert [x for x in trace_named(figure, "reset").x if x is not None] == [-0.5, -0.5]
-    assert "state continuity this epoch: 67%" in figure.layout.title.text
+    assert "state continuity in this pass: 67%" in figure.layout.title.text
 
 
 @pytest.mark.parametrize("shuffle", [False, True, "batch"])

@@ -29,7 +29,7 @@ def _shown(value: float, metric: str) -> str:
 def render_verdict(results: list[LabResult]) -> None:
     """The plain-language verdict and the headline figures."""
     metric = results[0].metric
-    st.info(verdict(results), icon="🧪")
+    st.info(verdict(results), icon=":material/science:")
     figures = headline(results)
     names = {"stateful": "Stateful", "stateless": "Stateless", "chance": "Constant guess"}
     if metric == "error":

@@ -81,7 +81,7 @@ def read_form() -> tuple[LabConfig | None, int, list[tuple[str, str]]]:
 def _problem(name: str, problems: list[tuple[str, str]]) -> None:
     for field, message in problems:
         if field == name:
-            st.error(message, icon="⚠️")
+            st.error(message, icon=":material/warning:")
 
 
 def render_form(problems: list[tuple[str, str]]) -> bool:

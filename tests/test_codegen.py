@@ -1,0 +1,133 @@
+"""The exported Keras 3 script runs on its own and reproduces the engine's numbers for the same config."""
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from statelab import TASKS, LabConfig, run_model
+from statelab.codegen import keras_script, keras_script_filename
+from statelab.tasks import CO2_CSV, TASKS_SPECS, TaskData
+
+ROOT = Path(__file__).resolve().parents[1]
+# several scripts run at once on few cores: one thread each avoids oversubscription
+SCRIPT_ENVIRONMENT = {
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "TF_NUM_INTRAOP_THREADS": "1",
+    "TF_NUM_INTEROP_THREADS": "1",
+}
+SMALL = {"n_windows": 3, "n_groups": 2, "epochs": 3, "eval_groups": 2}
+CONFIGS = {
+    "cue": LabConfig(task="cue", batch_size=8, timesteps=5, units=16, **SMALL),
+    "running_total_never": LabConfig(
+        task="running_total", batch_size=8, timesteps=5, units=16, reset="never", **SMALL
+    ),
+    "article_binary": LabConfig(task="article_binary", batch_size=10, timesteps=50, units=64, **SMALL),
+    "article_multiclass_shuffle_batch": LabConfig(
+        task="article_multiclass", batch_size=20, timesteps=30, units=128, shuffle="batch", **SMALL
+    ),
+    "article_seq2seq_reset_batch": LabConfig(
+        task="article_seq2seq", batch_size=5, timesteps=20, units=32, reset="batch", **SMALL
+    ),
+    "forecast_shuffle_reset_epoch": LabConfig(
+        task="forecast", batch_size=4, timesteps=10, units=8, shuffle=True, reset="epoch", **SMALL
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def scripts(tmp_path_factory):
+    """Every config's script, written to a file and started at once; the tests collect the results."""
+    folder = tmp_path_factory.mktemp("scripts")
+    started = {}
+    for name, config in CONFIGS.items():
+        path = folder / keras_script_filename(config)
+        path.write_text(keras_script(config))
+        arguments = [str(CO2_CSV)] if config.task == "forecast" else []
+        started[name] = (
+            path,
+            subprocess.Popen(
+                [sys.executable, str(path), *arguments],
+                cwd=folder,
+                env={**os.environ, **SCRIPT_ENVIRONMENT},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            ),
+        )
+    yield started
+    for _, process in started.values():
+        process.kill()
+
+
+def script_result(process: subprocess.Popen) -> dict:
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr[-3000:]
+    last = stdout.strip().splitlines()[-1]
+    assert last.startswith("RESULT "), stdout[-2000:]
+    return json.loads(last.removeprefix("RESULT "))
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_script_matches_the_engine(scripts, name):
+    config = CONFIGS[name]
+    engine = run_model(config, "stateful")
+    result = script_result(scripts[name][1])
+    assert result["metric"] == engine.metric
+    # same data, layout, initial weights and resets: the losses agree up to float round-off
+    # (fit's graph against the engine's XLA step; measured: within 2e-7)
+    np.testing.assert_allclose(result["loss"], engine.loss, rtol=1e-4)
+    if engine.metric == "accuracy":
+        np.testing.assert_allclose(result["by_window"], engine.by_window, atol=0.05)
+        assert result["score"] == pytest.approx(engine.score, abs=0.05)
+    else:
+        np.testing.assert_allclose(result["by_window"], engine.by_window, rtol=1e-3)
+        assert result["score"] == pytest.approx(engine.score, rel=1e-3)
+
+
+def imported_modules(source: str) -> set[str]:
+    nodes = list(ast.walk(ast.parse(source)))
+    modules = {alias.name for node in nodes if isinstance(node, ast.Import) for alias in node.names}
+    return modules | {node.module for node in nodes if isinstance(node, ast.ImportFrom)}
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_script_is_keras_3_and_lint_clean(scripts, name):
+    path = scripts[name][0]
+    text = path.read_text()
+    assert "batch_input_shape" not in text and "reset_states" not in text
+    imported = imported_modules(text)
+    assert {"keras", "numpy"} <= imported and not any(name.startswith("statelab") for name in imported)
+    for command in (["check"], ["format", "--check"]):
+        lint = [sys.executable, "-m", "ruff", *command, "--config", str(ROOT / "pyproject.toml"), str(path)]
+        checked = subprocess.run(lint, capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_filename_names_task_layout_and_broken_policies():
+    assert keras_script_filename(LabConfig()) == "stateful_lstm_cue_b16_t10.py"
+    broken = LabConfig(task="running_total", batch_size=8, timesteps=5, shuffle=True, reset="never")
+    assert keras_script_filename(broken) == "stateful_lstm_running_total_b8_t5_shuffle_reset_never.py"
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_every_task_exports_valid_python(task):
+    config = LabConfig(task=task, batch_size=4, timesteps=5, n_windows=2, shuffle="batch", reset="epoch")
+    compile(keras_script(config), keras_script_filename(config), "exec")
+
+
+def test_a_generator_from_outside_tasks_py_cannot_be_exported(monkeypatch):
+    uploaded = np.zeros((256, 80), dtype=np.float32)  # say, a learner's own CSV
+
+    def generate(rng, n_streams, length, timesteps):
+        return TaskData(uploaded[:n_streams, :length, None], uploaded[:n_streams, :length])
+
+    monkeypatch.setitem(TASKS_SPECS, "cue", replace(TASKS_SPECS["cue"], generate=generate))
+    with pytest.raises(ValueError, match="cannot be exported"):
+        keras_script(LabConfig())

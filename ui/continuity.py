@@ -1,0 +1,128 @@
+"""The Lab's continuity views: batch layout, carried state, step-through, gradient boundary."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from statelab import charts
+from statelab import continuity_charts as views
+from statelab.data import make_lab_data
+from statelab.jobs import demo_job
+from statelab.layout import batch_layout, evaluation_layout
+from statelab.results import LabResult
+from ui.runs import job_pool
+
+CHART_CONFIG = {"displaylogo": False}
+
+
+def show(figure) -> None:
+    """Draw a Plotly figure full width."""
+    st.plotly_chart(figure, width="stretch", config=CHART_CONFIG)
+
+
+def render_continuity(result: LabResult) -> None:
+    """Tabs with every continuity view of one run (the first seed's)."""
+    layout = batch_layout(result.config)
+    st.metric(
+        "Continuity score (training)",
+        f"{layout.continuity_score:.0%}",
+        help="Share of batch rows whose incoming state is their own stream's previous window "
+        "(or a fresh zero state at a stream's start). 100 % is correct.",
+    )
+    tabs = st.tabs(["Batch layout", "Carried state", "Step through", "Gradient boundary"])
+    with tabs[0]:
+        render_layout(result, layout)
+    with tabs[1]:
+        render_trace(result)
+    with tabs[2]:
+        render_step_through(result)
+    with tabs[3]:
+        render_gradient_boundary()
+
+
+def render_layout(result: LabResult, layout) -> None:
+    """The training layout, epoch by epoch, and what a stateless model sees."""
+    config = result.config
+    epoch = 1
+    if config.epochs > 1:
+        epoch = st.slider(
+            "Epoch",
+            1,
+            config.epochs,
+            1,
+            key="layout_epoch",
+            help="With shuffle on, every epoch has a different layout.",
+        )
+    show(views.plot_layout(layout, epoch=epoch - 1))
+    with st.expander("What a stateless model sees"):
+        show(views.plot_stateless_windows(config.n_windows, config.batch_size))
+
+
+def render_trace(result: LabResult) -> None:
+    """‖h‖ or ‖c‖ of a few held-out streams, step by step, resets marked."""
+    trace = result.stateful.trace
+    quantity = st.radio(
+        "Show",
+        ["h", "c"],
+        horizontal=True,
+        key="trace_quantity",
+        format_func=lambda q: f"‖{q}‖ ({'hidden state' if q == 'h' else 'cell state'})",
+    )
+    n_streams = trace.h.shape[0]
+    batch_size = result.config.batch_size
+    default = [0, 1] + ([batch_size] if n_streams > batch_size else [])
+    picked = st.multiselect(
+        "Held-out streams",
+        list(range(n_streams)),
+        default=default,
+        key="trace_streams",
+        max_selections=6,
+        help=f"Streams {batch_size} and up are in the next stream group.",
+    )
+    if picked:
+        show(views.plot_state_trace(trace, streams=picked, quantity=quantity))
+    st.caption(
+        "Under reset='never' the first window of the second group starts from the previous group's "
+        "state instead of zero; under 'sequence' every stream starts at zero."
+    )
+
+
+def render_step_through(result: LabResult) -> None:
+    """A slider over the evaluation batches: the batch in the layout, one row's window, state in and out."""
+    config, trace = result.config, result.stateful.trace
+    n_batches = config.eval_groups * config.n_windows
+    batch = st.slider("Evaluation batch", 0, n_batches - 1, 0, key="step_batch")
+    row = st.slider("Batch row", 0, config.batch_size - 1, 0, key="step_row")
+    show(views.plot_layout(evaluation_layout(config), highlight=batch, phase="evaluation"))
+    group, window = divmod(batch, config.n_windows)
+    stream = group * config.batch_size + row
+    inputs = make_lab_data(config).eval_x[stream, window]
+    title = f"Batch {batch}, row {row}: stream {stream}, window {window + 1}"
+    show(charts.plot_window_step(inputs, trace.h[stream, window], trace.incoming_h[stream, window], title))
+    left, middle, right = st.columns(3)
+    left.metric(
+        "‖h‖ going in",
+        f"{np.linalg.norm(trace.incoming_h[stream, window]):.3f}",
+        help="Zero after a reset; otherwise what the previous batch left in this row.",
+    )
+    middle.metric("‖h‖ coming out", f"{np.linalg.norm(trace.h[stream, window, -1]):.3f}")
+    prediction, target = result.stateful.predictions[stream, window], result.stateful.targets[stream, window]
+    right.metric("Prediction / truth", f"{np.mean(prediction):.2f} / {np.mean(target):.2f}")
+
+
+def render_gradient_boundary() -> None:
+    """Computed in a worker: the gradient of window k+1's loss on window k's inputs, carried vs joined."""
+    pool = job_pool()
+    job = demo_job("gradient_boundary")
+    status = pool.status(job) if pool.cache.path(job).exists() else None
+    if status is None and not st.button("Compute the gradients (a few seconds)", key="gradient_go"):
+        st.caption("Gradients stop at every batch boundary (truncated backpropagation through time).")
+        return
+    with st.spinner("Computing in a worker..."):
+        result = pool.result(job, timeout=120)
+    show(views.plot_gradient_boundary(result))
+    st.caption(
+        f"The state's value crossed the boundary (‖h‖ = {result['carried_state_norm']:.2f}), but no "
+        "gradient did: a stateful model learns only from what fits inside one window."
+    )

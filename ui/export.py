@@ -1,0 +1,21 @@
+"""The "Keras 3 code" panel: the runnable script for the current settings, to copy or download."""
+
+import streamlit as st
+
+from statelab.codegen import keras_script, keras_script_filename
+from statelab.config import LabConfig
+
+
+def render_code_export(config: LabConfig) -> None:
+    """Show the script in a code block (with a copy button) and offer it as a download."""
+    script = keras_script(config)
+    with st.expander("Show the script: data, layout, model, training with this shuffle and reset policy"):
+        st.code(script, language="python", line_numbers=True)
+    st.download_button(
+        "Download the script",
+        script,
+        file_name=keras_script_filename(config),
+        mime="text/x-python",
+        key="download_script",
+        icon=":material/download:",
+    )
