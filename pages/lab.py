@@ -62,7 +62,7 @@ with result_column:
         title, text = st.session_state["expectation"]
         st.markdown(f"**{title}. Predict first:** {text}")
     if st.session_state.get("problems"):
-        st.error("These settings cannot work; see the notes beside the controls and fix them.", icon=":material/warning:")
+        st.error("These settings cannot work: see the notes beside the controls.", icon=":material/warning:")
     if "run_error" in st.session_state:
         st.error(f"The run did not finish: {st.session_state['run_error']}")
     pending = st.session_state.get("pending")

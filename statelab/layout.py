@@ -101,7 +101,7 @@ class BatchLayout:
 
 def epoch_orders(config: LabConfig) -> list[np.ndarray]:
     """The sample indices fed in each epoch of training, shuffled as the config says."""
-    rng = np.random.default_rng([config.seed, 1])
+    rng = np.random.default_rng([config.seed, 3])  # its own stream: not the data's [seed, 1]
     samples = config.n_streams * config.n_windows
     return [shuffle_order(samples, config.shuffle, config.batch_size, rng) for _ in range(config.epochs)]
 

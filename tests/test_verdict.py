@@ -7,7 +7,7 @@ from statelab.results import LabResult, ModelResult
 from statelab.verdict import spread, verdict
 
 
-def result(config: LabConfig, stateful: list[float], stateless: list[float], chance: float = 0.5) -> LabResult:
+def result(config: LabConfig, stateful: list, stateless: list, chance: float = 0.5) -> LabResult:
     def model(mode: str, by_window: list[float]) -> ModelResult:
         empty = np.zeros((1, len(by_window)))
         return ModelResult(mode, "accuracy", np.ones(2), np.array(by_window), empty, empty, 1.0)
