@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from apptest_helpers import chart_titled, fill, open_page, train, values, wait_for_run
+from apptest_helpers import SMALL, chart_titled, fill, open_page, train, values, wait_for_run
 from conftest import ROOT
 
 
@@ -110,3 +110,35 @@ def test_the_server_process_never_imports_tensorflow():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "home False" in out.stdout and "lab False" in out.stdout
+
+
+def test_continuity_views_follow_the_run(cue_run):
+    layout = chart_titled(cue_run, "Batch layout, epoch 1")
+    assert "state continuity in this pass: 100%" in layout["layout"]["title"]["text"]
+    names = {trace.get("name") for trace in layout["data"]}
+    assert "state carries over" in names
+    assert any(metric.value == "100%" for metric in cue_run.get("metric"))
+    trace = chart_titled(cue_run, "Carried hidden state")
+    assert len([t for t in trace["data"] if t.get("name", "").startswith("stream")]) == 3
+    cue_run.slider(key="step_batch").set_value(9).run()  # group 2, window 2
+    assert not cue_run.exception
+    assert "Batch 9, row 0: stream 16, window 2" in str(chart_titled(cue_run, "Batch 9")["layout"]["title"])
+
+
+def test_shuffle_shows_broken_arrows_and_a_low_score():
+    app = open_page("lab")
+    fill(app, shuffle=True, **SMALL)
+    wait_for_run(train(app))
+    layout = chart_titled(app, "Batch layout")
+    names = [trace.get("name") for trace in layout["data"]]
+    assert "state from another stream" in names
+    score = next(m.value for m in app.get("metric") if m.label.startswith("Continuity"))
+    assert int(score.rstrip("%")) < 20
+
+
+def test_gradient_boundary_is_computed_on_request(cue_run):
+    cue_run.button(key="gradient_go").click().run()
+    wait_for_run(cue_run)
+    assert not cue_run.exception
+    figure = chart_titled(cue_run, "send a gradient back")
+    assert len(figure["data"]) >= 2
