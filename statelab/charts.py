@@ -114,46 +114,35 @@ def plot_predictions(
     """Predictions against the truth for the first held-out streams, window by window (or step by step)."""
     figure = go.Figure()
     streams = min(streams, targets.shape[0])
+    points = targets[0].size
+    centres = []
     for stream in range(streams):
-        truth, pred_full, pred_less = (
-            targets[stream].ravel(),
-            stateful[stream].ravel(),
-            stateless[stream].ravel(),
-        )
-        x = np.arange(1, truth.size + 1) + stream * (truth.size + 2)
-        show = stream == 0
-        figure.add_trace(
-            go.Scatter(
-                x=x,
-                y=truth,
-                mode="lines+markers",
-                name="truth",
-                showlegend=show,
-                line={"color": "black", "width": 2, "shape": "hv" if kind != "regression" else "linear"},
-                marker={"size": 6},
-            )
-        )
-        for values, mode in ((pred_full, "stateful"), (pred_less, "stateless")):
+        x = np.arange(points) + stream * (points + 3)
+        centres.append(x.mean())
+        lines = {
+            "truth": ("black", targets),
+            "stateful": (STATEFUL_COLOR, stateful),
+            "stateless": (STATELESS_COLOR, stateless),
+        }
+        for name, (color, values) in lines.items():
+            shape = "hv" if name == "truth" and kind != "regression" else "linear"
             figure.add_trace(
                 go.Scatter(
                     x=x,
-                    y=values,
+                    y=values[stream].ravel(),
                     mode="lines+markers",
-                    name=mode,
-                    showlegend=show,
-                    line={"color": MODEL_COLORS[mode], "width": 2},
+                    name=name,
+                    showlegend=stream == 0,
+                    legendgroup=name,
+                    line={"color": color, "width": 2, "shape": shape},
                     marker={"size": 6},
                 )
             )
-        figure.add_annotation(x=x.mean(), y=1.0, yref="paper", text=f"stream {stream + 1}", showarrow=False)
     unit = "step" if kind == "regression" else "window"
     y_title = {"binary": "P(label = 1)", "multiclass": "class", "regression": "value (standardised)"}[kind]
-    style(
-        figure,
-        f"Predictions against the truth, {streams} held-out streams",
-        f"{unit} (streams side by side)",
-        y_title,
-    )
+    title = f"Predictions against the truth, {streams} held-out streams"
+    style(figure, title, f"held-out stream (one point per {unit}, in order)", y_title)
+    figure.update_xaxes(tickvals=centres, ticktext=[f"stream {stream + 1}" for stream in range(streams)])
     return figure
 
 
