@@ -36,7 +36,7 @@ def plot_layout(
         _check_index("highlight", highlight, n_batches)
     batches, rows = _shown(n_batches, max_batches, highlight), np.arange(min(max_rows, n_rows))
     stream, window = (part[epoch][np.ix_(batches, rows)] for part in (layout.stream, layout.window))
-    hover = [[_incoming_text(layout, epoch, batch, row) for row in rows] for batch in batches]
+    hover = [[incoming_text(layout, epoch, batch, row) for row in rows] for batch in batches]
     figure = go.Figure(_cells(batches, rows, stream, window, hover))
     figure.add_traces(_carry_traces(layout, epoch, batches, rows))
     figure.add_trace(_reset_trace(batches[layout.resets[epoch, batches]], rows))
@@ -168,7 +168,7 @@ def _truncation(batches: np.ndarray, n_batches: int, rows: np.ndarray, n_rows: i
     return f"; showing {len(batches)} of {n_batches} batches, {len(rows)} of {n_rows} rows"
 
 
-def _incoming_text(layout: BatchLayout, epoch: int, batch: int, row: int) -> str:
+def incoming_text(layout: BatchLayout, epoch: int, batch: int, row: int) -> str:
     """Plain words for where the state entering one cell comes from."""
     stream, window = layout.stream[epoch, batch, row], layout.window[epoch, batch, row]
     place = f"batch {batch}, row {row}: stream {stream}, window {window}"

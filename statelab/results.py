@@ -20,6 +20,7 @@ class StateTrace:
     incoming_h: np.ndarray  # (eval streams, windows, units): h entering each window
     incoming_c: np.ndarray
     resets: np.ndarray  # (eval batches,): reset before the batch
+    train_entering_h: np.ndarray | None = None  # (batches of the last epoch, rows): ‖h‖ entering each batch
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ def _pack_model(model: ModelResult, prefix: str, arrays: dict[str, np.ndarray]) 
         arrays[f"{prefix}.weight{index}"] = weight
     if model.trace is not None:
         for part in fields(StateTrace):
-            arrays[f"{prefix}.trace.{part.name}"] = getattr(model.trace, part.name)
+            if getattr(model.trace, part.name) is not None:
+                arrays[f"{prefix}.trace.{part.name}"] = getattr(model.trace, part.name)
     return {
         "mode": model.mode,
         "metric": model.metric,
@@ -112,8 +114,9 @@ def _pack_model(model: ModelResult, prefix: str, arrays: dict[str, np.ndarray]) 
 def _unpack_model(meta: dict, prefix: str, arrays: dict[str, np.ndarray]) -> ModelResult:
     trace = None
     if meta["traced"]:
+        names = [part.name for part in fields(StateTrace)]
         trace = StateTrace(
-            **{part.name: arrays[f"{prefix}.trace.{part.name}"] for part in fields(StateTrace)}
+            **{name: arrays[key] for name in names if (key := f"{prefix}.trace.{name}") in arrays}
         )
     return ModelResult(
         mode=meta["mode"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import keras
 import numpy as np
@@ -16,7 +16,7 @@ from statelab.layout import epoch_orders, reset_mask, training_resets
 from statelab.models import build_model, loss_for, reset_states
 from statelab.results import LabResult, ModelResult, StateTrace
 from statelab.tasks import TaskSpec
-from statelab.tracing import StateRecorder
+from statelab.tracing import StateRecorder, read_state
 
 MODES = ("stateful", "stateless")
 
@@ -50,9 +50,17 @@ def compile_train_step(model: keras.Model, loss: keras.losses.Loss, optimizer: k
 
 
 def train_model(
-    model: keras.Model, data: LabData, config: LabConfig, mode: str, progress: ProgressCallback | None = None
+    model: keras.Model,
+    data: LabData,
+    config: LabConfig,
+    mode: str,
+    progress: ProgressCallback | None = None,
+    entering: list[np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Train on the config's batches, resetting state as its policy says; returns loss per epoch."""
+    """Train on the config's batches, resetting as the policy says; returns loss per epoch.
+
+    With `entering`, a stateful model appends ‖h‖ of every row entering each batch of the last epoch.
+    """
     optimizer = keras.optimizers.Adam(config.learning_rate)
     optimizer.build(model.trainable_variables)
     step = compile_train_step(model, loss_for(data.spec), optimizer)
@@ -66,6 +74,8 @@ def train_model(
         for batch in range(batches):
             if mode == "stateful" and resets[epoch, batch]:
                 reset_states(model)
+            if entering is not None and mode == "stateful" and epoch == config.epochs - 1:
+                entering.append(np.linalg.norm(read_state(model.get_layer("lstm"))[0], axis=1))
             epoch_losses.append(step(x[batch], y[batch]))
             if progress:
                 progress(Progress(mode, epoch + 1, config.epochs, batch + 1, batches))
@@ -137,10 +147,12 @@ def run_model(
     keras.utils.set_random_seed(config.seed)
     batch_size = config.batch_size if mode == "stateful" else None
     model = build_model(data.spec, config.timesteps, config.units, config.seed, batch_size)
-    loss = train_model(model, data, config, mode, progress)
+    entering: list[np.ndarray] = []
+    loss = train_model(model, data, config, mode, progress, entering)
     trace = None
     if mode == "stateful":
         outputs, trace = evaluate_stateful(model, data, config)
+        trace = replace(trace, train_entering_h=np.stack(entering))
     else:
         outputs = evaluate_stateless(model, data)
     predictions, by_window = score_by_window(data.spec, outputs, data.eval_y)

@@ -205,3 +205,18 @@ def test_gradient_figure_shows_both_settings():
     assert list(figure.data[0].y) == [0.0] * 4 and "‖h‖ = 0.30" in figure.layout.title.text
     with pytest.raises(ValueError, match="missing one_sequence_gradient"):
         plot_gradient_boundary({"stateful_gradient": [0.0], "carried_state_norm": 0.1})
+
+
+def test_row_trace_marks_wrong_and_reset_batches():
+    from statelab.row_trace import plot_row_trace
+
+    config = LabConfig(batch_size=4, n_windows=3, n_groups=2, epochs=2, shuffle=True)
+    layout = batch_layout(config)
+    entering = np.arange(config.batches_per_epoch * 4, dtype=float).reshape(-1, 4)
+    figure = plot_row_trace(layout, entering, row=1)
+    by_name = {trace.name: trace for trace in figure.data if trace.name}
+    last = layout.continues[-1, :, 1]
+    assert len(by_name["reset to zero"].x) == layout.resets[-1].sum()
+    assert len(by_name["another stream's state"].x) == (~last & ~layout.resets[-1]).sum() > 0
+    with pytest.raises(ValueError, match="row must be between 0 and 3"):
+        plot_row_trace(layout, entering, row=4)

@@ -100,3 +100,10 @@ def test_results_round_trip_through_disk(tiny_result, tmp_path):
 def test_unknown_mode_is_explained():
     with pytest.raises(ValueError, match="Unknown mode"):
         run_model(TINY, "bidirectional")
+
+
+def test_training_trace_records_the_last_epoch(tiny_result):
+    entering = tiny_result.stateful.trace.train_entering_h
+    assert entering.shape == (TINY.batches_per_epoch, TINY.batch_size)
+    starts = np.arange(0, TINY.batches_per_epoch, TINY.n_windows)
+    assert np.all(entering[starts] == 0) and np.all(entering[starts + 1] > 0)

@@ -11,6 +11,7 @@ from statelab.data import make_lab_data
 from statelab.jobs import demo_job
 from statelab.layout import batch_layout, evaluation_layout
 from statelab.results import LabResult
+from statelab.row_trace import plot_row_trace
 from ui.runs import job_pool
 
 CHART_CONFIG = {"displaylogo": False}
@@ -35,6 +36,7 @@ def render_continuity(result: LabResult) -> None:
         render_layout(result, layout)
     with tabs[1]:
         render_trace(result)
+        render_row_trace(result, layout)
     with tabs[2]:
         render_step_through(result)
     with tabs[3]:
@@ -86,6 +88,15 @@ def render_trace(result: LabResult) -> None:
         "Under reset='never' the first window of the second group starts from the previous group's "
         "state instead of zero; under 'sequence' every stream starts at zero."
     )
+
+
+def render_row_trace(result: LabResult, layout) -> None:
+    """One batch row through the last training epoch: with shuffle on, its state jumps between streams."""
+    entering = result.stateful.trace.train_entering_h
+    if entering is None:
+        return
+    row = st.slider("Batch row during training", 0, result.config.batch_size - 1, 0, key="train_row")
+    show(plot_row_trace(layout, entering, row=row))
 
 
 def render_step_through(result: LabResult) -> None:

@@ -1,0 +1,105 @@
+"""Live demos on a page: queue them in the shared worker pool, show their progress, hand back plain values.
+
+The server never imports TensorFlow: lab runs and Keras experiments run in worker processes, and their
+results are cached on disk, so the second learner to open a lesson gets them at once.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+import streamlit as st
+
+from statelab.config import LabConfig
+from statelab.jobs import Job, JobStatus, as_job, demo_job
+from ui.runs import describe, job_pool
+
+Work = LabConfig | Job
+ACTIVE = ("queued", "running")
+
+
+def await_results(works: list[Work], labels: list[str] | None = None) -> list | None:
+    """Every work's result once all are done (at once when cached); until then their progress and None."""
+    pool = job_pool()
+    failed = [status for status in (pool.status(work) for work in works) if status.state == "failed"]
+    if failed:
+        _render_failure(works, failed[0])
+        return None
+    for work in works:
+        pool.submit(work)  # also re-queues a job dropped from the queue while nobody watched it
+    values = [pool.cache.get(work) for work in works]
+    if all(value is not None for value in values):
+        return values
+    _watch(works, labels or [""] * len(works))
+    return None
+
+
+def prefetch(works: list[Work]) -> None:
+    """Queue works now (cached ones cost nothing), so results are ready when a learner asks for them."""
+    pool = job_pool()
+    for work in works:
+        if pool.status(work).state != "failed":
+            pool.submit(work)
+
+
+def render_demo(name: str, **kwargs) -> object | None:
+    """Run a named live demo (statelab.demos) in a worker: its value, or None while it runs."""
+    values = await_results([demo_job(name, **kwargs)])
+    return None if values is None else values[0]
+
+
+def _watch(works: list[Work], labels: list[str]) -> None:
+    """Progress of the unfinished works, refreshed twice a second; the page reruns when all are done."""
+    pool = job_pool()
+
+    @st.fragment(run_every=0.5)
+    def watch() -> None:
+        statuses = [pool.status(work) for work in works]
+        if not any(status.state in ACTIVE for status in statuses):
+            st.rerun()
+        for work, status, label in zip(works, statuses, labels, strict=True):
+            if status.state in ACTIVE:
+                fraction, text = _describe(work, status)
+                st.progress(fraction, text=f"{label}: {text}" if label else text)
+
+    watch()
+
+
+def _describe(work: Work, status: JobStatus) -> tuple[float, str]:
+    """(fraction done, text) for one job: training progress for lab runs, a plain note for demos."""
+    if as_job(work).kind == "demo" and status.state == "running":
+        return 0.5, "Running the experiment on real Keras in a worker process"
+    return describe(status, 0, 1)
+
+
+def _render_failure(works: list[Work], status: JobStatus) -> None:
+    """Say what went wrong in plain words, with a button to try again."""
+    st.error(f"The live demo did not finish: {status.error}", icon=":material/error:")
+
+    def retry() -> None:
+        for work in works:
+            job_pool().submit(work)
+
+    st.button("Try again", key=f"retry_{as_job(works[0]).key}", on_click=retry, icon=":material/refresh:")
+
+
+def keras_version() -> str:
+    """The installed Keras version, read from package metadata (no import of Keras on the server)."""
+    return version("keras")
+
+
+def render_captured(call: str, outcome: dict) -> None:
+    """A line of Keras code and what this Keras did with it, as a console transcript captured live."""
+    if outcome["ok"]:
+        result = f"# ran without an error{'' if outcome['value'] is None else ': ' + repr(outcome['value'])}"
+    else:
+        result = f"{outcome['type']}: {outcome['message']}"
+    st.code(f">>> {call}\n{result}", language="text", wrap_lines=True)
+
+
+def captured_caption() -> None:
+    """The note under live transcripts: where the text comes from."""
+    st.caption(
+        f":material/bolt: Captured live from Keras {keras_version()} in a worker process, not typed in: "
+        "if Keras changes, this text changes with it."
+    )
