@@ -53,7 +53,7 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "epoch_reset",
-            "Break it: reset only at epoch end",
+            "Break it: reset at epoch end",
             "The article's advice. With 16 stream groups per epoch, 15 group starts get stale state, "
             "so this behaves almost like never resetting.",
             {"reset": "epoch"},
@@ -74,7 +74,7 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "control",
-            "Control: the window holds the evidence",
+            "Control: no state needed",
             "The label depends only on the last few steps, all inside the window: stateless does as "
             "well as stateful. State is not automatically better.",
             {"task": "control"},
@@ -111,7 +111,7 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "article_seq2seq",
-            "Article example 3 (per-step regression)",
+            "Article example 3 (per step)",
             "The targets are random numbers: the error stays at the targets' variance (a constant guess). "
             "return_sequences=True with TimeDistributed(Dense(1)) is the right shape for per-step targets.",
             {
@@ -127,7 +127,7 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "forecast",
-            "Forecast real data: Mauna Loa CO2",
+            "Forecast: Mauna Loa CO2",
             "Next week's CO2 is mostly this week's: both models forecast well, and state helps a little "
             "where a window alone is too short to see where in the yearly cycle it sits.",
             {"task": "forecast", "timesteps": 13, "n_windows": 8, "n_groups": 8, "learning_rate": 0.005},
