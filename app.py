@@ -2,10 +2,23 @@
 
 import streamlit as st
 
+from ui.lessons import lesson_pages
+
 st.set_page_config(page_title="Stateful LSTM Lab", page_icon=":material/sync:", layout="wide")
 
-pages = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/lab.py", title="Lab", icon=":material/science:", url_path="lab"),
-]
+pages = {
+    "": [
+        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("pages/lab.py", title="Lab", icon=":material/science:", url_path="lab"),
+    ],
+    "Lessons": [
+        st.Page("pages/lesson_index.py", title="All lessons", icon=":material/school:", url_path="lessons"),
+        *lesson_pages(),
+    ],
+    "Teacher": [
+        st.Page(
+            "pages/teacher.py", title="Lesson plan", icon=":material/co_present:", url_path="lesson-plan"
+        ),
+    ],
+}
 st.navigation(pages).run()

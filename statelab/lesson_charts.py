@@ -38,17 +38,20 @@ def plot_fit_order(order: np.ndarray, shuffle_text: str) -> go.Figure:
     return figure
 
 
-def plot_runs_by_window(runs: dict[str, np.ndarray], metric: str, chance: float, title: str) -> go.Figure:
+def plot_runs_by_window(
+    runs: dict[str, np.ndarray], metric: str, chance: float, title: str, colors: list[str] | None = None
+) -> go.Figure:
     """By-window curves of several runs (label -> (seeds, windows)), each with its seed range as a band."""
     if metric not in ("accuracy", "error"):
         raise ValueError(f"metric must be 'accuracy' or 'error', not {metric!r}.")
+    colors = colors or [LINE_PALETTE[index % len(LINE_PALETTE)] for index in range(len(runs))]
+    if len(colors) != len(runs):
+        raise ValueError(f"Give one colour per run: {len(runs)} runs, {len(colors)} colours.")
     figure = go.Figure()
     scale = 100.0 if metric == "accuracy" else 1.0
-    for index, (label, values) in enumerate(runs.items()):
+    for (label, values), color in zip(runs.items(), colors, strict=True):
         values = np.atleast_2d(values) * scale
-        add_band(
-            figure, np.arange(1, values.shape[1] + 1), values, label, LINE_PALETTE[index % len(LINE_PALETTE)]
-        )
+        add_band(figure, np.arange(1, values.shape[1] + 1), values, label, color)
     guess = (
         f"constant guess: {chance * 100:.0f} %"
         if metric == "accuracy"
@@ -60,8 +63,16 @@ def plot_runs_by_window(runs: dict[str, np.ndarray], metric: str, chance: float,
         annotation_text=guess,
         annotation_position="bottom right",
     )
+    seeds = max(np.atleast_2d(values).shape[0] for values in runs.values())
+    if seeds > 1:  # bands: no markers, no legend entries; lines named by their run only
+        figure.update_traces(mode="lines", showlegend=False, selector={"fill": "toself"})
+        for trace in figure.data:
+            trace.name = trace.name.split(" (mean of")[0]
+        note = f"lines: mean of {seeds} seeds; shading: lowest to highest seed"
+        title += f"<br><span style='font-size:14px'>{note}</span>"
     y_title = "accuracy (%)" if metric == "accuracy" else "mean squared error"
     style(figure, title, "window of the stream (1 = first)", y_title)
+    figure.update_layout(margin={"t": 120}, height=460)
     if metric == "accuracy":
         figure.update_yaxes(range=[0, 105])
     return figure.update_xaxes(dtick=1)

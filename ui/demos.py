@@ -8,14 +8,21 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
+import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
+from statelab import charts
 from statelab.config import LabConfig
 from statelab.jobs import Job, JobStatus, as_job, demo_job
-from ui.runs import describe, job_pool
+from ui.results import render_verdict
+from ui.runs import describe, job_pool, seed_configs
 
 Work = LabConfig | Job
 ACTIVE = ("queued", "running")
+CHART_CONFIG = {"displaylogo": False}
+SEEDS = 3  # seed-dependent effects are shown over this many seeds, never one picked seed
+SEEDS_KEY = "lesson_run_seeds"  # session override of SEEDS (tests use fewer)
 
 
 def await_results(works: list[Work], labels: list[str] | None = None) -> list | None:
@@ -88,13 +95,14 @@ def keras_version() -> str:
     return version("keras")
 
 
-def render_captured(call: str, outcome: dict) -> None:
-    """A line of Keras code and what this Keras did with it, as a console transcript captured live."""
+def render_captured(call: str, outcome: dict, setup: tuple[str, ...] = ()) -> None:
+    """A line of Keras code (after `setup` lines) and what this Keras did with it, as a console transcript."""
     if outcome["ok"]:
-        result = f"# ran without an error{'' if outcome['value'] is None else ': ' + repr(outcome['value'])}"
+        result = "# no error" if outcome["value"] is None else repr(outcome["value"])
     else:
         result = f"{outcome['type']}: {outcome['message']}"
-    st.code(f">>> {call}\n{result}", language="text", wrap_lines=True)
+    lines = [f">>> {line}" for line in (*setup, call)]
+    st.code("\n".join([*lines, result]), language="text", wrap_lines=True)
 
 
 def captured_caption() -> None:
@@ -103,3 +111,49 @@ def captured_caption() -> None:
         f":material/bolt: Captured live from Keras {keras_version()} in a worker process, not typed in: "
         "if Keras changes, this text changes with it."
     )
+
+
+def render_figure(figure: go.Figure) -> None:
+    """A Plotly figure at full width."""
+    st.plotly_chart(figure, width="stretch", config=CHART_CONFIG)
+
+
+def render_comparison(results: list) -> None:
+    """The verdict and both models' score by window position, for one lab run."""
+    result = results[0]
+    render_verdict(results)
+    figure = charts.plot_by_window(
+        result.stateful.by_window, result.stateless.by_window, result.metric, result.chance
+    )
+    render_figure(figure)
+
+
+def lesson_seeds() -> int:
+    """How many seeds the lessons' multi-seed comparisons use in this session."""
+    return st.session_state.get(SEEDS_KEY, SEEDS)
+
+
+def seed_runs(configs: dict[str, LabConfig], n_seeds: int | None = None) -> tuple[list[LabConfig], list[str]]:
+    """Each labelled config over `n_seeds` seeds, as one list of runs and their progress labels."""
+    n_seeds = n_seeds or lesson_seeds()
+    runs = [config for base in configs.values() for config in seed_configs(base, n_seeds)]
+    labels = [
+        f"{label}, seed {config.seed}"
+        for label in configs
+        for config in seed_configs(configs[label], n_seeds)
+    ]
+    return runs, labels
+
+
+def stacked(results: list, configs: dict[str, LabConfig], n_seeds: int | None = None) -> dict[str, dict]:
+    """Results of `seed_runs` by label: stateful and stateless by-window arrays (seeds, windows), chance."""
+    n_seeds = n_seeds or lesson_seeds()
+    groups = [results[index : index + n_seeds] for index in range(0, len(results), n_seeds)]
+    return {
+        label: {
+            "stateful": np.stack([result.stateful.by_window for result in group]),
+            "stateless": np.stack([result.stateless.by_window for result in group]),
+            "chance": float(np.mean([result.chance for result in group])),
+        }
+        for label, group in zip(configs, groups, strict=True)
+    }

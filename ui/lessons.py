@@ -1,6 +1,6 @@
 """Lessons: Markdown texts (lessons/NN_*.md) with live demos, "predict, then run" checks and progress.
 
-A lesson file starts with a front matter block (title, minutes, goal, presets) and marks where the page
+A lesson file starts with a front matter block (title, nav, minutes, goal, presets) and marks where the page
 puts its live parts: `<!-- demo: NAME -->` for a demo, and for a check
 
     <!-- check: NAME -->
@@ -25,7 +25,6 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from statelab.config import LabConfig, to_query
@@ -37,7 +36,6 @@ PROGRESS_KEY = "lesson_checks"  # check id -> {"picked": option, "outcome": opti
 OVERRIDES_KEY = "lesson_run_overrides"  # LabConfig changes applied to every lesson run (tests shrink them)
 MARKER = re.compile(r"<!--\s*(demo|check|if|end)\s*:?\s*([\w-]*)\s*-->")
 OPTION = re.compile(r"^- \[(\w+)\] (.+)$")
-CHART_CONFIG = {"displaylogo": False}
 
 
 @dataclass(frozen=True)
@@ -71,6 +69,7 @@ class Lesson:
     goal: str
     presets: tuple[str, ...]
     parts: tuple[tuple[str, object], ...]  # ("markdown", text), ("demo", name) or ("check", CheckText)
+    nav: str  # the short title in the sidebar
 
     @property
     def page(self) -> str:
@@ -144,14 +143,16 @@ def load_lesson(path: Path) -> Lesson:
     unknown = [preset for preset in presets if preset not in PRESETS]
     if unknown:
         raise ValueError(f"{path.name}: unknown presets {unknown}; choose from {', '.join(PRESETS)}.")
+    title = fields["title"]
     return Lesson(
         int(number),
         slug,
-        fields["title"],
+        title,
         int(fields["minutes"]),
         fields["goal"],
         presets,
         parse_body(body, path.name),
+        fields.get("nav", title),
     )
 
 
@@ -166,10 +167,16 @@ def lesson(number: int) -> Lesson:
     return next(item for item in all_lessons() if item.number == number)
 
 
+def lesson_url(item: Lesson) -> str:
+    """A lesson's URL path. It must differ from every page file's name: a URL equal to a file name in
+    pages/ can make a freshly started server run that file without app.py (Streamlit's older page mode)."""
+    return f"lesson-{item.number}"
+
+
 def lesson_pages() -> list[st.Page]:
     """The navigation entries of the lessons, for app.py."""
     return [
-        st.Page(item.page, title=f"{item.number}. {item.title}", url_path=f"lesson-{item.number}")
+        st.Page(item.page, title=f"{item.number}. {item.nav}", url_path=lesson_url(item))
         for item in all_lessons()
     ]
 
@@ -183,11 +190,6 @@ def lesson_config(config: LabConfig) -> LabConfig:
 def progress() -> dict[str, dict]:
     """The session's answers: check id -> {"picked", "outcome"}, kept across pages."""
     return st.session_state.setdefault(PROGRESS_KEY, {})
-
-
-def render_figure(figure: go.Figure) -> None:
-    """A Plotly figure at full width."""
-    st.plotly_chart(figure, width="stretch", config=CHART_CONFIG)
 
 
 def render_lesson(number: int, demos: dict[str, Callable[[], None]], checks: dict[str, Check]) -> None:

@@ -1,0 +1,49 @@
+"""Lesson 2: the batch-layout contract. Live: the layout diagram, and fit on a partial last batch."""
+
+import streamlit as st
+
+from statelab.config import LabConfig
+from statelab.continuity_charts import plot_layout, plot_stateless_windows
+from statelab.jobs import demo_job
+from statelab.layout import batch_layout
+from ui.demos import captured_caption, render_captured, render_figure
+from ui.lessons import Check, render_lesson
+
+PARTIAL = demo_job("partial_batch", batch_size=10, samples=25, timesteps=5)
+
+
+def layout() -> None:
+    """The layout diagram of a small stateful run, with sizes the learner picks (no training)."""
+    batch, windows, groups = st.columns(3)
+    batch_size = batch.slider("Batch size (streams side by side)", 2, 8, 4, key="lesson2_batch")
+    n_windows = windows.slider("Windows per stream", 2, 6, 3, key="lesson2_windows")
+    n_groups = groups.slider("Stream groups", 1, 3, 2, key="lesson2_groups")
+    config = LabConfig(batch_size=batch_size, n_windows=n_windows, n_groups=n_groups, epochs=1)
+    stateful, stateless = st.tabs(["Stateful: state carries over", "Stateless: every window from zero"])
+    with stateful:
+        render_figure(plot_layout(batch_layout(config)))
+    with stateless:
+        render_figure(plot_stateless_windows(n_windows, batch_size))
+
+
+def judge_partial(values: list) -> str:
+    """Did fit on a partial last batch fail?"""
+    return "trains" if values[0]["fit"]["ok"] else "error"
+
+
+def show_partial(values: list) -> None:
+    """What Keras said to fit, predict, evaluate and validation on 25 samples with batch size 10."""
+    value = values[0]
+    samples, batch_size = value["samples"], value["batch_size"]
+    calls = {
+        "fit": f"model.fit(x, y, batch_size={batch_size}, shuffle=False)",
+        "predict": f"model.predict(x, batch_size={batch_size})",
+        "evaluate": f"model.evaluate(x, y, batch_size={batch_size})",
+        "validation": f"model.fit(x_full, y_full, batch_size={batch_size}, validation_data=(x, y))",
+    }
+    for name, call in calls.items():
+        render_captured(f"{call}  # x: {samples} samples", value[name])
+    captured_caption()
+
+
+render_lesson(2, demos={"layout": layout}, checks={"partial": Check([PARTIAL], judge_partial, show_partial)})

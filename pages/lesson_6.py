@@ -1,0 +1,126 @@
+"""Lesson 6: the article's three examples in Keras 3. Live: its idioms on this Keras; random labels; cue."""
+
+import streamlit as st
+
+from statelab.presets import PRESETS
+from statelab.tasks import TASKS_SPECS
+from ui.demos import (
+    await_results,
+    captured_caption,
+    render_captured,
+    render_comparison,
+    render_demo,
+)
+from ui.export import render_code_export
+from ui.lessons import Check, lesson_config, render_lesson
+
+EXAMPLES = {
+    "Example 1: binary": "article_binary",
+    "Example 2: 10 classes": "article_multiclass",
+    "Example 3: per-step regression": "article_seq2seq",
+}
+CONFIGS = {label: lesson_config(PRESETS[preset].config()) for label, preset in EXAMPLES.items()}
+CUE = lesson_config(PRESETS["correct"].config())
+
+
+def article_shape(preset_id: str) -> dict:
+    """The article's sizes for an example, from its Lab preset (not from the test-sized run)."""
+    config = PRESETS[preset_id].config()
+    features = TASKS_SPECS[config.task].features
+    return {
+        "batch_size": config.batch_size,
+        "timesteps": config.timesteps,
+        "features": features,
+        "units": config.units,
+    }
+
+
+def idioms(preset_id: str) -> list[str]:
+    """The article's Keras 2 idioms for an example, one line each."""
+    shape = article_shape(preset_id)
+    batch_input_shape = f"({shape['batch_size']}, {shape['timesteps']}, {shape['features']})"
+    per_step = TASKS_SPECS[PRESETS[preset_id].config().task].per_step
+    lines = [f"LSTM({shape['units']}, batch_input_shape={batch_input_shape}, stateful=True"]
+    lines[0] += ", return_sequences=True)" if per_step else ")"
+    if per_step:
+        lines.append("TimeDistributed(Dense(1))")
+    lines += [
+        "for i in range(epochs): model.reset_states(); model.fit(data, labels, epochs=1, shuffle=False)",
+        f"model.predict(data, batch_size={shape['batch_size']})  # no reset before it",
+    ]
+    return lines
+
+
+def article_examples() -> None:
+    """Each example's idioms beside what this Keras does with them."""
+    for tab, preset_id in zip(st.tabs(list(EXAMPLES)), EXAMPLES.values(), strict=True):
+        with tab:
+            article, live = st.columns(2, gap="large")
+            article.markdown("**What the article writes** (Keras 2 idioms, one line each)")
+            for line in idioms(preset_id):
+                article.markdown(f"- `{line}`")
+            with live:
+                st.markdown("**What this Keras does with them**")
+                value = render_demo("article_idioms", **article_shape(preset_id))
+                if value is not None:
+                    shape = article_shape(preset_id)
+                    render_captured(
+                        idioms(preset_id)[0].replace("LSTM(", "keras.layers.LSTM("), value["model"]
+                    )
+                    setup = (
+                        f"model = ...  # built with keras.Input(batch_shape=({shape['batch_size']}, ...))",
+                    )
+                    render_captured("model.reset_states()", value["reset_states"], setup)
+                    captured_caption()
+
+
+def at_chance(result) -> bool:
+    """Whether neither model beat a constant guess (for regression: the error of predicting the mean)."""
+    if result.metric == "error":
+        return min(result.stateful.score, result.stateless.score) >= 0.9 * result.chance
+    return max(result.stateful.score, result.stateless.score) <= result.chance + 0.08
+
+
+def judge_random(results: list) -> str:
+    """Whether all three examples stayed at a constant guess."""
+    return "chance" if all(at_chance(result) for result in results) else "above"
+
+
+def score_text(value: float, metric: str) -> str:
+    """A score as shown in the table: accuracy in percent, error as a plain number."""
+    return f"{value * 100:.0f} %" if metric == "accuracy" else f"{value:.3f}"
+
+
+def show_random(results: list) -> None:
+    """Held-out scores of both models against a constant guess, one row per example."""
+    rows = [
+        {
+            "example": label,
+            "measure": "accuracy" if result.metric == "accuracy" else "mean squared error",
+            "stateful": score_text(result.stateful.score, result.metric),
+            "stateless": score_text(result.stateless.score, result.metric),
+            "constant guess": score_text(result.chance, result.metric),
+        }
+        for label, result in zip(EXAMPLES, results, strict=True)
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def state_matters() -> None:
+    """The cue task with the Lab's correct setup (the run of lesson 1): stateful far above stateless."""
+    results = await_results([CUE])
+    if results:
+        render_comparison(results)
+
+
+def code() -> None:
+    """The runnable Keras 3 script of one example."""
+    label = st.segmented_control("Example", list(EXAMPLES), default=list(EXAMPLES)[0], key="lesson6_code")
+    render_code_export(PRESETS[EXAMPLES[label or list(EXAMPLES)[0]]].config())
+
+
+render_lesson(
+    6,
+    demos={"article_examples": article_examples, "state_matters": state_matters, "code": code},
+    checks={"random_labels": Check(list(CONFIGS.values()), judge_random, show_random, labels=list(EXAMPLES))},
+)

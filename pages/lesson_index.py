@@ -1,0 +1,29 @@
+"""All lessons: the guided path, with this session's progress on the "predict, then run" checks."""
+
+import streamlit as st
+
+from ui.lessons import LESSONS_DIR, PROGRESS_KEY, all_lessons, check_summary
+
+st.title("Lessons: from the article to correct Keras 3")
+st.markdown((LESSONS_DIR / "index.md").read_text())
+
+summaries = {item.number: check_summary(item) for item in all_lessons()}
+total, answered, held = (sum(summary[index] for summary in summaries.values()) for index in range(3))
+st.progress(answered / total, text=f"{answered} of {total} checks answered; {held} predictions held")
+
+for item in all_lessons():
+    checks, done, right = summaries[item.number]
+    with st.container(border=True):
+        st.page_link(item.page, label=f"**Lesson {item.number}: {item.title}**", icon=":material/school:")
+        checks_text = f"{checks} check" + ("s" if checks > 1 else "")
+        if done == checks:
+            status = f":material/task_alt: {checks_text} answered, {right} held"
+        elif done:
+            status = f":material/pending: {done} of {checks_text} answered"
+        else:
+            status = f":material/radio_button_unchecked: {checks_text} to answer"
+        st.caption(f"{item.goal}  \n:material/schedule: about {item.minutes} minutes · {status}")
+
+if answered and st.button("Start over", icon=":material/restart_alt:", help="Forget this tab's answers."):
+    st.session_state.pop(PROGRESS_KEY, None)
+    st.rerun()

@@ -1,0 +1,201 @@
+"""Lessons: the Markdown parses, every lesson page runs its live demos and checks, index and plan work.
+
+Pages run in AppTest through app.py (so page links resolve), with every lab run made tiny through the
+session's overrides; the Keras demos run as the lessons run them, in the shared worker pool.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from statelab.jobs import ResultCache, demo_job
+from ui.demos import SEEDS_KEY
+from ui.lessons import (
+    OVERRIDES_KEY,
+    PROGRESS_KEY,
+    all_lessons,
+    lab_url,
+    lesson_url,
+    parse_body,
+    parse_front_matter,
+)
+
+TINY = {
+    "batch_size": 2,
+    "timesteps": 3,
+    "n_windows": 2,
+    "n_groups": 1,
+    "units": 4,
+    "epochs": 1,
+    "eval_groups": 1,
+}
+# Checks about Keras behaviour have one right outcome on this Keras (tests/test_keras_facts.py backs them).
+KERAS_OUTCOMES = {
+    "partial": "error",
+    "fit_order": "rows",
+    "epoch_boundary": "carried",
+    "predict_twice": "different",
+    "other_batch": "error",
+    "gradient": "zero",
+    "saved": "zero",
+}
+
+
+def open_app(page: str) -> AppTest:
+    """The whole app in AppTest, on one page, with tiny lesson runs."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.session_state[OVERRIDES_KEY] = TINY
+    app.session_state[SEEDS_KEY] = 2  # multi-seed comparisons still see several seeds
+    app.run()
+    return app.switch_page(page).run()
+
+
+def settle(app: AppTest, done=lambda app: not app.get("progress"), timeout: float = 180) -> AppTest:
+    """Rerun the page until `done` (by default: no live demo is still running)."""
+    deadline = time.monotonic() + timeout
+    while not done(app):
+        assert not app.exception, app.exception
+        assert time.monotonic() < deadline, "the live demos did not finish in time"
+        time.sleep(0.3)
+        app.run()
+    return app
+
+
+def answer(app: AppTest, check, pick: str | None = None) -> dict:
+    """Predict (the first option by default), run the check, wait for its outcome; returns the record."""
+    app.radio(key=f"check_{check.id}").set_value(pick or next(iter(check.options))).run()
+    app.button(key=f"run_{check.id}").click().run()
+    settle(app, lambda app: (app.session_state[PROGRESS_KEY].get(check.id) or {}).get("outcome"))
+    return app.session_state[PROGRESS_KEY][check.id]
+
+
+def texts(app: AppTest) -> str:
+    """Every piece of text on the page, joined."""
+    kinds = ("markdown", "caption", "code", "success", "warning", "error", "info")
+    return "\n".join(str(element.value) for kind in kinds for element in app.get(kind))
+
+
+def test_every_lesson_parses_with_unique_checks():
+    lessons = all_lessons()
+    assert [item.number for item in lessons] == list(range(1, 9))
+    ids = [check.id for item in lessons for check in item.checks]
+    assert len(ids) == len(set(ids)) and set(KERAS_OUTCOMES) <= set(ids)
+    for item in lessons:
+        assert item.checks, f"lesson {item.number} has no predict-then-run check"
+        assert item.demos or len(item.checks) > 1 or item.number == 7, item.number
+        for check in item.checks:
+            assert len(check.options) >= 2 and check.options.keys() == check.explanations.keys()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<!-- if: a -->\nstray",
+        "<!-- check: c -->\nQ\n- [a] A\n- [b] B\n<!-- if: a -->\nx\n",
+        "<!-- check: c -->\nQ\n- [a] A\n- [b] B\n<!-- if: a -->\nx\n<!-- end -->",
+    ],
+)
+def test_malformed_lessons_are_explained(text):
+    with pytest.raises(ValueError, match="check|outside"):
+        parse_body(text, "bad.md")
+
+
+def test_page_urls_differ_from_page_file_names():
+    # A URL equal to a pages/ file name can make a fresh server run that file without app.py.
+    stems = {path.stem for path in (ROOT / "pages").glob("*.py")}
+    declared = set(re.findall(r'url_path="([^"]+)"', (ROOT / "app.py").read_text()))
+    mine = {lesson_url(item) for item in all_lessons()} | (declared - {"lab"})  # the Lab's is not mine
+    assert not mine & stems
+
+
+def test_front_matter_is_required():
+    with pytest.raises(ValueError, match="front matter"):
+        parse_front_matter("# no front matter", "bad.md")
+
+
+@pytest.mark.parametrize("item", all_lessons(), ids=lambda item: f"lesson_{item.number}")
+def test_lesson_page_runs_its_demos_and_checks(item):
+    app = settle(open_app(item.page))
+    assert not app.exception
+    assert app.title[0].value.startswith(f"Lesson {item.number}:")
+    assert not app.get("progress")
+    for check in item.checks:
+        record = answer(app, check)
+        assert not app.exception, app.exception
+        assert record["outcome"] in check.options
+        assert record["outcome"] == KERAS_OUTCOMES.get(check.id, record["outcome"]), check.id
+        verdicts = [element.value for element in (*app.success, *app.warning)]
+        assert any("prediction held" in v or "did not hold" in v for v in verdicts)
+        assert check.explanations[record["outcome"]][:60] in texts(app)
+    assert len(app.get("plotly_chart")) >= 1 or item.number in (2, 6)  # 2 and 6 show code and tables too
+
+
+def test_lesson_6_quotes_the_error_keras_raised_not_a_typed_copy():
+    app = settle(open_app("pages/lesson_6.py"))
+    captured = ResultCache().get(
+        demo_job("article_idioms", batch_size=10, timesteps=50, features=1, units=64)
+    )
+    assert captured is not None, "the page ran the demo with the article's sizes"
+    shown = [element.value for element in app.code]
+    assert any(captured["model"]["message"] in code for code in shown)
+    assert any(captured["reset_states"]["message"] in code for code in shown)
+    assert app.get("download_button"), "the Keras 3 code panel offers the script"
+
+
+def test_lesson_2_layout_follows_the_sliders():
+    app = settle(open_app("pages/lesson_2.py"))
+    app.slider(key="lesson2_batch").set_value(3).run()
+    app.slider(key="lesson2_groups").set_value(1).run()
+    assert not app.exception
+    assert "batch size" in texts(app).lower()
+    assert len(app.get("plotly_chart")) == 2
+
+
+def test_index_counts_answers_and_can_start_over():
+    app = settle(open_app("pages/lesson_7.py"))
+    assert answer(app, all_lessons()[6].checks[0], pick="zero")["outcome"] == "zero"
+    app.switch_page("pages/lesson_index.py").run()
+    assert not app.exception
+    total = sum(len(item.checks) for item in all_lessons())
+    assert app.get("progress")[0].proto.text.startswith(f"1 of {total} checks answered; 1 predictions held")
+    app.button[0].click().run()
+    assert not app.session_state[PROGRESS_KEY]
+
+
+def test_teacher_plan_lists_every_lesson_with_lab_links():
+    app = open_app("pages/teacher.py")
+    assert not app.exception
+    plan = texts(app)
+    for item in all_lessons():
+        assert item.title in plan
+    assert app.get("download_button")
+    assert lab_url("shuffle_on") == "lab?shuffle=true" and lab_url("correct") == "lab"
+    assert len(app.get("page_link")) >= len(all_lessons()) * 2
+
+
+SERVER_SIDE = """
+import sys
+sys.path.insert(0, {root!r})
+from test_lessons import open_app
+from ui.lessons import all_lessons
+for page in ["pages/lesson_index.py", "pages/teacher.py", *(item.page for item in all_lessons())]:
+    app = open_app(page)
+    assert not app.exception, (page, app.exception)
+print("tensorflow" in sys.modules or "keras" in sys.modules)
+"""
+
+
+def test_lesson_pages_never_import_tensorflow_on_the_server():
+    code = SERVER_SIDE.format(root=str(ROOT / "tests"))
+    env = {**os.environ, "STATELAB_WORKERS": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().endswith("False")
