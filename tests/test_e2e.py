@@ -1,0 +1,189 @@
+"""End-to-end: the real app (`streamlit run`) in Debian's headless Chromium, driven like a learner would.
+
+Only small configs are trained (3 epochs, 4 stream groups) and the shared link reuses the typed-in
+run's cached result, so the file stays within a few minutes on 2 cores. Screenshots of every page at
+a laptop and a projector size land in artifacts/screenshots/ for a person to look at.
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from browser import (
+    LAPTOP,
+    PROJECTOR,
+    SCREENSHOTS,
+    SIZES,
+    AppPage,
+    app_server,
+    chromium,
+    require_chromium,
+)
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+# The run typed in through the form and the shared link describe the same config: the second reuses
+# the first's cached result.
+SMALL_LINK = "/lab?shuffle=true&epochs=3&n_groups=4"
+SHUFFLE_ON = "on: fit(shuffle=True)"
+TOO_LARGE = "too large for a shared classroom server"
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    require_chromium()
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # this run's screenshots only, none left from older runs
+    with app_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(app_url):
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def app(browser, app_url):
+    """A tab in a fresh browser context (no cookies, no session) at laptop size."""
+    context = browser.new_context(viewport=LAPTOP, accept_downloads=True)
+    try:
+        yield AppPage(context, app_url)
+    finally:
+        context.close()
+
+
+def page_name(path: str) -> str:
+    return path.strip("/").replace("/", "_") or "home"
+
+
+def assert_both_models_drawn(app: AppPage) -> None:
+    """The window-position and loss charts each draw a stateful and a stateless trace (Plotly SVG)."""
+    for title in ("by window position", "loss per epoch"):
+        chart = app.page.locator(".js-plotly-plot").filter(has=app.page.locator(".gtitle", has_text=title))
+        expect(chart).to_have_count(1)
+        expect(chart.locator(".scatterlayer .trace")).not_to_have_count(0)
+        assert chart.locator(".scatterlayer .trace").count() >= 2, f"{title}: fewer than two traces"
+        legend = set(chart.locator(".legend .legendtext").all_text_contents())
+        assert {"stateful", "stateless"} <= legend, f"{title}: legend is {legend}"
+
+
+def test_every_page_opens_clean_at_laptop_and_projector_size(app):
+    """Every page in the sidebar: no exception, no console error, screenshots at both sizes.
+
+    Each page opens at laptop size and waits for its live demos; then the same page is resized to
+    projector size (the demos are not run twice: lesson demos cost tens of seconds on 2 cores).
+    """
+    app.open("/")
+    paths = app.nav_links()
+    assert len(paths) >= 2, f"the sidebar navigation lists {paths}"
+    assert any(p.rstrip("/").endswith("lab") for p in paths), f"no Lab in the navigation: {paths}"
+    for path in dict.fromkeys(["/", *paths]):
+        app.page.set_viewport_size(LAPTOP)
+        app.open(path)
+        app.settle()
+        expect(app.page.get_by_test_id("stMain")).to_contain_text(re.compile(r"\w"))
+        for size_name, viewport in SIZES.items():
+            app.page.set_viewport_size(viewport)
+            app.wait_for_app()
+            app.assert_clean(f"{path} at {size_name} size")
+            app.screenshot(page_name(path))
+            app.assert_clean(f"{path} at {size_name} size, after the full-page screenshot")
+
+
+def test_lab_trains_both_models_from_settings_typed_in(app):
+    app.open("/lab")
+    app.type_number("Epochs", 3)
+    app.type_number("Stream groups per epoch", 4)
+    app.choose_radio("Shuffle", SHUFFLE_ON)
+    app.page.get_by_role("button", name="Train both models").click()
+    verdict = app.wait_for_results()
+    expect(verdict).to_contain_text("Stateful")
+    assert_both_models_drawn(app)
+    # The settings went into the address bar, so this page can be shared.
+    query = app.page.url.split("?", 1)[1]
+    assert set(query.split("&")) == {"shuffle=true", "epochs=3", "n_groups=4"}, app.page.url
+    app.assert_clean("the Lab after a run")
+    app.screenshot("lab-after-a-run")
+    app.page.set_viewport_size(PROJECTOR)
+    app.wait_for_app()
+    app.screenshot("lab-after-a-run")
+    app.assert_clean("the Lab after a run, at projector size")
+
+
+def test_a_break_it_preset_runs(app):
+    app.open("/lab")
+    app.page.locator(".st-key-preset_shuffle_on").get_by_role("button").click()
+    expect(app.page.get_by_text("Predict first", exact=False)).to_be_visible(timeout=30_000)
+    verdict = app.wait_for_results()
+    expect(verdict).to_contain_text("Stateful")
+    checked = (
+        app.page.get_by_test_id("stRadio").filter(has_text="Shuffle").locator("label:has(input:checked)")
+    )
+    expect(checked).to_contain_text(SHUFFLE_ON)
+    assert_both_models_drawn(app)
+    app.assert_clean("the Lab after the 'Break it: shuffle on' preset")
+
+
+def test_a_shared_link_restores_its_settings_in_a_new_browser(app):
+    app.open(SMALL_LINK)
+    expect(app.number_input("Epochs")).to_have_value("3")
+    expect(app.number_input("Stream groups per epoch")).to_have_value("4")
+    expect(app.number_input("Batch size")).to_have_value("16")  # not in the link: the default
+    checked = (
+        app.page.get_by_test_id("stRadio").filter(has_text="Shuffle").locator("label:has(input:checked)")
+    )
+    expect(checked).to_contain_text(SHUFFLE_ON)
+    app.wait_for_results()  # a link runs its settings at once
+    assert_both_models_drawn(app)
+    app.assert_clean(f"the Lab opened from {SMALL_LINK}")
+
+
+def test_the_code_export_downloads_a_keras_3_script(app):
+    app.open(SMALL_LINK)
+    app.wait_for_results()
+    button = app.page.get_by_role("button", name="Download the script")
+    button.scroll_into_view_if_needed()
+    with app.page.expect_download() as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".py"), download.suggested_filename
+    script = Path(download.path()).read_text(encoding="utf-8")
+    assert "keras.Input(batch_shape=" in script
+    assert "shuffle=True" in script
+    app.assert_clean("the Lab after downloading the script")
+
+
+def test_a_too_large_setting_is_explained(app):
+    app.open("/lab")
+    app.type_number("Epochs", 100)
+    app.type_number("Stream groups per epoch", 64)
+    app.type_number("Windows per stream", 64)
+    app.page.get_by_role("button", name="Train both models").click()
+    app.wait_for_app()
+    expect(app.page.get_by_text(TOO_LARGE, exact=False)).to_be_visible()
+    expect(app.page.get_by_text("These settings cannot work", exact=False)).to_be_visible()
+    expect(app.page.get_by_test_id("stProgress")).to_have_count(0)  # nothing was queued
+    app.assert_clean("the Lab with a too-large setting")
+    app.screenshot("lab-too-large")
+    app.page.set_viewport_size(PROJECTOR)
+    app.wait_for_app()
+    app.screenshot("lab-too-large")
+
+
+def test_the_main_flow_works_with_the_keyboard_alone(app):
+    app.open("/lab")
+    on_preset = "() => !!document.activeElement?.closest('.st-key-preset_correct')"
+    for _ in range(60):
+        app.page.keyboard.press("Tab")
+        if app.page.evaluate(on_preset):
+            break
+    else:
+        pytest.fail("Tab never reached the 'Correct stateful setup' preset button")
+    app.page.keyboard.press("Enter")
+    verdict = app.wait_for_results()
+    expect(verdict).to_contain_text("Stateful")
+    expect(app.page.get_by_text("Predict first", exact=False)).to_be_visible()
+    app.assert_clean("the Lab after a keyboard-only preset run")
