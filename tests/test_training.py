@@ -58,32 +58,11 @@ def test_never_reset_carries_training_state_into_evaluation():
 
 
 def test_regression_and_multiclass_tasks_run():
-    seq = run_model(
-        LabConfig(
-            task="article_seq2seq",
-            batch_size=5,
-            timesteps=4,
-            n_windows=2,
-            n_groups=1,
-            units=4,
-            epochs=1,
-            eval_groups=1,
-        ),
-        "stateless",
-    )
+    tiny = {"timesteps": 4, "n_windows": 2, "n_groups": 1, "units": 4, "epochs": 1, "eval_groups": 1}
+    seq = run_model(LabConfig(task="article_seq2seq", batch_size=5, **tiny), "stateless")
     assert seq.error_by_window.shape == (2,) and seq.predictions.shape == (5, 2, 4)
     multi = run_model(
-        LabConfig(
-            task="article_multiclass",
-            batch_size=4,
-            timesteps=3,
-            n_windows=2,
-            n_groups=1,
-            units=4,
-            epochs=1,
-            eval_groups=1,
-        ),
-        "stateful",
+        LabConfig(task="article_multiclass", batch_size=4, **{**tiny, "timesteps": 3}), "stateful"
     )
     assert set(np.unique(multi.predictions)) <= set(range(10))
 
