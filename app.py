@@ -8,16 +8,16 @@ st.set_page_config(page_title="Stateful LSTM Lab", page_icon=":material/sync:", 
 
 pages = {
     "": [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-        st.Page("pages/lab.py", title="Lab", icon=":material/science:", url_path="lab"),
+        st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("views/lab.py", title="Lab", icon=":material/science:", url_path="lab"),
     ],
     "Lessons": [
-        st.Page("pages/lesson_index.py", title="All lessons", icon=":material/school:", url_path="lessons"),
+        st.Page("views/lesson_index.py", title="All lessons", icon=":material/school:", url_path="lessons"),
         *lesson_pages(),
     ],
     "Teacher": [
         st.Page(
-            "pages/teacher.py", title="Lesson plan", icon=":material/co_present:", url_path="lesson-plan"
+            "views/teacher.py", title="Lesson plan", icon=":material/co_present:", url_path="lesson-plan"
         ),
     ],
 }

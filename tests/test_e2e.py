@@ -70,6 +70,21 @@ def assert_both_models_drawn(app: AppPage) -> None:
         assert {"stateful", "stateless"} <= legend, f"{title}: legend is {legend}"
 
 
+def test_a_deep_link_is_the_first_request_a_fresh_server_answers(app):
+    """First in this file, so it meets the server fresh: a shared Lab link must get the whole app.
+
+    With a pages/ folder beside app.py, Streamlit answered such a first request by running the page
+    file alone (no navigation titles, no wide layout); the page scripts live in views/ for that reason.
+    """
+    app.open(SMALL_LINK)
+    nav = app.page.get_by_test_id("stSidebarNav")
+    for title in ("Home", "Lab", "1. What state is", "Lesson plan"):
+        expect(nav.get_by_text(title, exact=True)).to_be_visible()
+    expect(app.page.get_by_role("heading", name="The Lab: stateful vs stateless")).to_be_visible()
+    expect(app.number_input("Epochs")).to_have_value("3")
+    app.assert_clean(f"the first request, {SMALL_LINK}")
+
+
 def test_every_page_opens_clean_at_laptop_and_projector_size(app):
     """Every page in the sidebar: no exception, no console error, screenshots at both sizes.
 

@@ -74,7 +74,7 @@ class Lesson:
     @property
     def page(self) -> str:
         """The page file that shows this lesson."""
-        return f"pages/lesson_{self.number}.py"
+        return f"views/lesson_{self.number}.py"
 
     @property
     def checks(self) -> list[CheckText]:
@@ -168,8 +168,7 @@ def lesson(number: int) -> Lesson:
 
 
 def lesson_url(item: Lesson) -> str:
-    """A lesson's URL path. It must differ from every page file's name: a URL equal to a file name in
-    pages/ can make a freshly started server run that file without app.py (Streamlit's older page mode)."""
+    """A lesson's URL path (its page link in the Lab, the lesson plan and shared links)."""
     return f"lesson-{item.number}"
 
 
@@ -274,7 +273,7 @@ def render_lab_links(preset_ids: tuple[str, ...] | list[str]) -> None:
     for preset_id in preset_ids:
         preset = PRESETS[preset_id]
         st.page_link(
-            "pages/lab.py",
+            "views/lab.py",
             label=f"Lab: {preset.title}",
             icon=":material/science:",
             query_params=to_query(preset.config()),
@@ -299,7 +298,7 @@ def render_footer(item: Lesson) -> None:
     back, middle, ahead = st.columns(3)
     if index > 0:
         back.page_link(lesson(numbers[index - 1]).page, label="Previous lesson", icon=":material/arrow_back:")
-    middle.page_link("pages/lesson_index.py", label="All lessons", icon=":material/list:")
+    middle.page_link("views/lesson_index.py", label="All lessons", icon=":material/list:")
     if index < len(numbers) - 1:
         ahead.page_link(lesson(numbers[index + 1]).page, label="Next lesson", icon=":material/arrow_forward:")
 
