@@ -39,3 +39,4 @@ chromium:
 
 bench: $(VENV)/.runtime
 	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_class.py
