@@ -128,16 +128,25 @@ def _execute(job: Job, report):
     return run_demo(job.args["name"], **job.args["kwargs"])
 
 
-def _worker(tasks, events, cache_directory: str, max_jobs: int) -> None:
-    """Worker process: import TensorFlow once, run up to `max_jobs` jobs, then exit to be replaced."""
+def _worker(inbox, events, cache_directory: str, max_jobs: int, threads: int) -> None:
+    """Worker process: import TensorFlow once, run up to `max_jobs` jobs, then exit to be replaced.
+
+    Each worker gets its share of the cores (`threads`): workers that each spread over every core
+    slow each other down when a class keeps them all busy.
+    """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
+
     import statelab.training  # noqa: F401  (TensorFlow loads here, before the first job)
+
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(threads)
 
     cache = ResultCache(Path(cache_directory))
     pid = os.getpid()
     events.put(("ready", pid, None, None))
     for _ in range(max_jobs):
-        job = tasks.get()
+        job = inbox.get()
         last = 0.0
 
         def report(progress, key=job.key) -> None:
@@ -171,10 +180,10 @@ class JobPool:
     ):
         self.cache = cache or ResultCache()
         self.workers = workers or os.cpu_count() or 1
+        self.threads = max(1, (os.cpu_count() or 1) // self.workers)  # TensorFlow threads per worker
         self.max_jobs = max_jobs_per_worker
         self.abandon_after = abandon_after  # seconds without a watcher before a queued job is dropped
         self.context = multiprocessing.get_context("spawn")
-        self.tasks = self.context.Queue()
         self.events = self.context.Queue()
         self.lock = threading.Lock()
         self.queue: list[str] = []  # keys waiting for a worker, in order
@@ -182,19 +191,24 @@ class JobPool:
         self.states: dict[str, JobStatus] = {}
         self.watched: dict[str, float] = {}
         self.processes: dict[int, multiprocessing.Process] = {}
+        self.inboxes: dict[int, multiprocessing.Queue] = {}
+        self.handed: dict[int, int] = {}  # pid -> jobs handed to it so far
         self.busy: dict[int, str | None] = {}  # pid -> key it runs (None: idle)
         for _ in range(self.workers):
             self._start_worker()
         threading.Thread(target=self._dispatch_forever, daemon=True, name="statelab-jobs").start()
 
     def _start_worker(self) -> None:
+        inbox = self.context.Queue()  # this worker's own: a job goes to the very worker reserved for it
         process = self.context.Process(
             target=_worker,
-            args=(self.tasks, self.events, str(self.cache.directory), self.max_jobs),
+            args=(inbox, self.events, str(self.cache.directory), self.max_jobs, self.threads),
             daemon=True,
         )
         process.start()
         self.processes[process.pid] = process
+        self.inboxes[process.pid] = inbox
+        self.handed[process.pid] = 0
 
     def submit(self, work: LabConfig | Job) -> str:
         """Queue a config or job unless it is cached, queued or running; returns its key."""
@@ -238,12 +252,14 @@ class JobPool:
 
     def _hand_out(self) -> None:
         """Give queued jobs to idle workers (call with the lock held)."""
-        idle = [pid for pid, key in self.busy.items() if key is None]
+        # A worker that has been handed its last job exits after it; it never gets another.
+        idle = [pid for pid, key in self.busy.items() if key is None and self.handed[pid] < self.max_jobs]
         while idle and self.queue:
             key = self.queue.pop(0)
             pid = idle.pop()
             self.busy[pid] = key  # reserved until the worker says which job it runs
-            self.tasks.put(self.waiting.pop(key))
+            self.handed[pid] += 1
+            self.inboxes[pid].put(self.waiting.pop(key))
         for position, key in enumerate(self.queue):
             self.states[key] = JobStatus("queued", position=position)
 
@@ -273,8 +289,7 @@ class JobPool:
             self.busy[pid] = None
         elif kind == "exit":
             self.busy.pop(pid, None)
-            self.processes.pop(pid).join()
-            self._start_worker()
+            self._replace_worker(pid)
         self._hand_out()
 
     def _look_after(self) -> None:
@@ -285,12 +300,18 @@ class JobPool:
                     key = self.busy.pop(pid, None)
                     if key:
                         self.states[key] = JobStatus("failed", error="The worker stopped unexpectedly.")
-                    self.processes.pop(pid)
-                    self._start_worker()
+                    self._replace_worker(pid)
             now = time.monotonic()
             for key in [k for k in self.queue if now - self.watched.get(k, now) > self.abandon_after]:
                 self._drop(key)
             self._hand_out()
+
+    def _replace_worker(self, pid: int) -> None:
+        """Start a new worker in place of one that has exited."""
+        self.processes.pop(pid).join()
+        self.inboxes.pop(pid).close()
+        self.handed.pop(pid)
+        self._start_worker()
 
     def _drop(self, key: str) -> None:
         self.queue.remove(key)

@@ -83,3 +83,28 @@ def test_demos_run_in_workers_and_are_cached(pool):
 def test_unknown_demo_fails_in_plain_words(pool):
     with pytest.raises(RuntimeError, match="Unknown demo 'teleport'"):
         pool.result(demo_job("teleport"))
+
+
+def test_every_worker_stays_in_use_through_recycling(tmp_path):
+    """Jobs go to the very worker reserved for them and never to one about to retire, so a class's
+    runs spread over all workers from the first job to the last and none is lost when a worker exits."""
+    pool = JobPool(workers=2, max_jobs_per_worker=2, cache=ResultCache(tmp_path), abandon_after=600)
+    for seed in (40, 41, 42):  # one at a time: workers take turns and the first retires
+        pool.result(LabConfig(seed=seed, **TINY))
+    slow = dict(TINY, epochs=30)  # long enough (seconds) for two runs to overlap
+    pair = [LabConfig(seed=seed, **slow) for seed in (43, 44)]
+    both_ran = []
+    for config in pair:
+        pool.submit(config)
+
+    def settled() -> bool:
+        states = [pool.status(config).state for config in pair]
+        both_ran.append(states == ["running", "running"])
+        return all(state == "done" for state in states)
+
+    wait_until(settled)
+    assert any(both_ran), "the two runs never ran at the same time on the two workers"
+    batch = [LabConfig(seed=seed, **TINY) for seed in range(50, 56)]  # more jobs than the budget left
+    for config in batch:
+        pool.submit(config)
+    wait_until(lambda: all(pool.status(config).state == "done" for config in batch))
