@@ -11,7 +11,7 @@ from statelab.tasks import TASKS_SPECS, co2_anomaly
 RESET_POLICIES: dict[str, str] = {
     "sequence": "at every stream-group boundary and before evaluating (correct)",
     "epoch": "only at the end of each epoch (the source article's advice)",
-    "never": "never: state flows from one stream group into the next",
+    "never": "no reset at all: state flows from one stream group into the next",
     "batch": "before every batch: stateless in disguise",
 }
 SHUFFLE_CHOICES: dict[object, str] = {

@@ -5,6 +5,8 @@ Pure figure builders: NumPy in, `plotly.graph_objects.Figure` out. No training, 
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -18,6 +20,8 @@ STREAM_PALETTE = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB9
 LINE_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
 FONT_SIZE = FONT["size"]
 HALF_WIDTH, HALF_HEIGHT = 0.36, 0.42  # a cell's half extent, in batches and rows
+SUBTITLE_WIDTH = 62  # characters per subtitle line: fits a half-width chart on a 1366-pixel screen
+SUBTITLE_LINE = 20  # pixels each further subtitle line adds above the plot
 
 
 def plot_layout(
@@ -277,7 +281,14 @@ def _eval_batch_size(n_batches: int, n_windows: int, n_streams: int) -> int:
 
 
 def _subtitle(text: str) -> str:
-    return f"<br><span style='font-size:15px'>{text}</span>"
+    """Title lines under a chart title, broken at "; " where they can be: Plotly never wraps a title."""
+    lines: list[str] = []
+    for clause in text.split("; "):
+        if lines and len(lines[-1]) + 2 + len(clause) <= SUBTITLE_WIDTH:
+            lines[-1] += "; " + clause
+        else:
+            lines.extend(textwrap.wrap(clause, SUBTITLE_WIDTH))
+    return "".join(f"<br><span style='font-size:15px'>{line}</span>" for line in lines)
 
 
 def _frame(figure: go.Figure, title: str, subtitle: str, batches: np.ndarray, rows: np.ndarray) -> go.Figure:
@@ -303,11 +314,14 @@ def _frame(figure: go.Figure, title: str, subtitle: str, batches: np.ndarray, ro
 def _style(figure: go.Figure) -> go.Figure:
     """Shared look: white template, readable fonts, title and legend above the plot."""
     figure.update_traces(cliponaxis=False, selector={"type": "scatter", "mode": "markers"})
+    extra_lines = max(0, (figure.layout.title.text or "").count("<br>") - 1)
+    height = figure.layout.height + SUBTITLE_LINE * extra_lines
     figure.update_layout(
+        height=height,
         template="plotly_white",
         font={"size": FONT_SIZE},
-        title={"font": {"size": 18}, "x": 0.01, "xanchor": "left", "y": 1 - 16 / figure.layout.height},
+        title={"font": {"size": 18}, "x": 0.01, "xanchor": "left", "y": 1 - 16 / height},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": FONT_SIZE}},
-        margin={"t": 110, "l": 70, "r": 20, "b": 60},
+        margin={"t": 110 + SUBTITLE_LINE * extra_lines, "l": 70, "r": 20, "b": 60},
     )
     return figure

@@ -1,17 +1,22 @@
 """Continuity views: the batch-layout diagram draws exactly the right arrows; the state trace marks resets."""
 
+import re
+
 import numpy as np
 import pytest
 
 from statelab import BatchLayout, LabConfig, StateTrace, batch_layout
 from statelab.continuity_charts import (
     BROKEN_COLOR,
+    SUBTITLE_WIDTH,
     plot_gradient_boundary,
     plot_layout,
     plot_state_trace,
     plot_stateless_windows,
 )
 from statelab.layout import continuity
+
+SUBTITLE_LINE = re.compile(r"<span[^>]*>(.*?)</span>")
 
 CARRIES, FOREIGN = "state carries over", "state from another stream"
 
@@ -86,6 +91,9 @@ def test_large_layout_is_truncated_and_says_so():
     layout = batch_layout(LabConfig(batch_size=64, n_windows=8, n_groups=16, timesteps=5, epochs=1))
     figure = plot_layout(layout)
     assert "showing 12 of 128 batches, 16 of 64 rows" in figure.layout.title.text
+    # Plotly never wraps a title: the subtitle is broken between its clauses to fit a narrow chart.
+    lines = SUBTITLE_LINE.findall(figure.layout.title.text)
+    assert lines == ["state continuity in this pass: 100%", "showing 12 of 128 batches, 16 of 64 rows"]
     assert list(figure.layout.xaxis.tickvals) == list(range(12))
     assert len(trace_named(figure, "cells").x) == 12 * 16
     every_row = plot_layout(layout, max_rows=64)
@@ -203,6 +211,8 @@ def test_gradient_figure_shows_both_settings():
         "one sequence: non-zero",
     ]
     assert list(figure.data[0].y) == [0.0] * 4 and "‖h‖ = 0.30" in figure.layout.title.text
+    lines = SUBTITLE_LINE.findall(figure.layout.title.text)
+    assert len(lines) == 2 and max(map(len, lines)) <= SUBTITLE_WIDTH  # wrapped to fit a narrow chart
     with pytest.raises(ValueError, match="missing one_sequence_gradient"):
         plot_gradient_boundary({"stateful_gradient": [0.0], "carried_state_norm": 0.1})
 

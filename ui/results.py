@@ -66,8 +66,10 @@ def history_row(results: list[LabResult]) -> dict:
     """One line of the run history: settings and headline figures."""
     config, metric = results[0].config, results[0].metric
     figures = headline(results)
-    return {
+    return {  # the headline figures first: they stay in view on a narrow screen
         "task": config.task,
+        "stateful": _shown(figures["stateful"], metric),
+        "stateless": _shown(figures["stateless"], metric),
         "batch": config.batch_size,
         "steps": config.timesteps,
         "windows": config.n_windows,
@@ -77,8 +79,6 @@ def history_row(results: list[LabResult]) -> dict:
         "shuffle": str(config.shuffle),
         "reset": config.reset,
         "seeds": f"{config.seed}..{config.seed + len(results) - 1}" if len(results) > 1 else str(config.seed),
-        "stateful": _shown(figures["stateful"], metric),
-        "stateless": _shown(figures["stateless"], metric),
         "metric": metric,
         "by_window": {
             mode: np.mean([getattr(r, mode).by_window for r in results], axis=0).tolist()
