@@ -37,6 +37,7 @@ chromium:
 		echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium'"; exit 1; \
 	fi
 
-bench: $(VENV)/.runtime
+bench: $(VENV)/.test chromium
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_class.py
+	$(BIN)/python bench/bench_watchers.py

@@ -16,7 +16,7 @@ from statelab import charts
 from statelab.config import LabConfig
 from statelab.jobs import Job, JobStatus, as_job, demo_job
 from ui.results import render_verdict
-from ui.runs import describe, job_pool, seed_configs
+from ui.runs import describe, job_pool, seed_configs, watching
 
 Work = LabConfig | Job
 ACTIVE = ("queued", "running")
@@ -56,11 +56,12 @@ def render_demo(name: str, **kwargs) -> object | None:
 
 
 def _watch(works: list[Work], labels: list[str]) -> None:
-    """Progress of the unfinished works, refreshed twice a second; the page reruns when all are done."""
+    """Progress of the unfinished works, refreshed as often as `watching` says; reruns the page when done."""
     pool = job_pool()
 
-    @st.fragment(run_every=0.5)
+    @st.fragment(run_every=watching())
     def watch() -> None:
+        watching()
         statuses = [pool.status(work) for work in works]
         if not any(status.state in ACTIVE for status in statuses):
             st.rerun()
