@@ -26,12 +26,17 @@ SCORES = {
     "by_window = correct.mean(axis=$axes)",
     "regression": "by_window = ((predictions[..., 0] - eval_y) ** 2).mean(axis=$axes)  # mean squared error",
 }
-CSV_ARGUMENT = " [path/to/mauna_loa_co2_weekly.csv]"
 CO2_BLOCK = """
 # The CO2 series ships with the lab as statelab/data/mauna_loa_co2_weekly.csv: put that file next to
 # this script, or pass its path as the first argument.
 CO2_CSV = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("mauna_loa_co2_weekly.csv")
 """
+SERIES_BLOCK = Template("""
+# Your series as the lab cleaned it, one value per line ("Download your series" in the Lab): put it
+# next to this script, or pass its path as the first argument.
+SERIES_NAME = "$filename"
+SERIES_CSV = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name(SERIES_NAME)
+""")
 SCRIPT = Template('''\
 """A stateful Keras 3 LSTM, exported from the Stateful LSTM Lab.
 
@@ -64,7 +69,7 @@ SEED = $seed  # training streams use [SEED, 1], held-out streams [SEED, 2], shuf
 EVAL_GROUPS = $eval_groups  # held-out groups of BATCH_SIZE streams
 STREAM_LENGTH = N_WINDOWS * TIMESTEPS
 BATCHES_PER_EPOCH = N_GROUPS * N_WINDOWS
-$co2_block
+$csv_block
 
 # ---- Data: the lab's generator, copied from statelab/tasks.py ----
 
@@ -216,22 +221,24 @@ print("RESULT " + json.dumps(result))
 
 def keras_script(config: LabConfig) -> str:
     """A complete, standalone Keras 3 script that trains and evaluates the config's stateful model."""
-    spec = task_spec(config.task)
+    spec = task_spec(config.task, config.series)
     task_source, generator = _task_source(spec)
-    uses_csv = "CO2_CSV" in task_source
+    csv_name, csv_block = _csv_file(config)
+    if config.task == "own_series":
+        generator = "make_series_forecast(str(SERIES_CSV))"  # the file beside the script, not the server's
     return SCRIPT.substitute(
         title=spec.title,
         description=spec.description,
         filename=keras_script_filename(config),
-        arguments=CSV_ARGUMENT if uses_csv else "",
+        arguments=f" [path/to/{csv_name}]" if csv_name else "",
         metric="error" if spec.kind == "regression" else "accuracy",
-        imports=_imports(task_source),
+        imports=_imports(task_source, bool(csv_name)),
         **{name: getattr(config, name) for name in (*SETTINGS, "eval_groups")},
         shuffle=f'"{config.shuffle}"' if isinstance(config.shuffle, str) else config.shuffle,
         shuffle_note=SHUFFLE_CHOICES[config.shuffle],
         reset=config.reset,
         reset_note=RESET_POLICIES[config.reset],
-        co2_block=CO2_BLOCK if uses_csv else "",
+        csv_block=csv_block,
         task_source=task_source,
         generator=generator,
         targets="targets" if spec.per_step else "targets[..., -1]  # one label per window: its last step's",
@@ -254,9 +261,23 @@ def keras_script_filename(config: LabConfig) -> str:
     return "_".join(parts) + ".py"
 
 
-def _imports(task_source: str) -> str:
+def series_filename(config: LabConfig) -> str:
+    """The file name the script expects for an uploaded series, e.g. "series_0123456789abcdef.csv"."""
+    return f"series_{config.series}.csv"
+
+
+def _csv_file(config: LabConfig) -> tuple[str, str]:
+    """(file name, script block) of the real series a task reads from a file; empty for the others."""
+    if config.task == "forecast":
+        return "mauna_loa_co2_weekly.csv", CO2_BLOCK
+    if config.task == "own_series":
+        return series_filename(config), SERIES_BLOCK.substitute(filename=series_filename(config))
+    return "", ""
+
+
+def _imports(task_source: str, uses_csv: bool) -> str:
     """The script's imports, in ruff's order: the standard library only as far as the task needs it."""
-    uses_csv, uses_callable = "CO2_CSV" in task_source, "Callable[" in task_source
+    uses_callable = "Callable[" in task_source
     standard = [
         "import json",
         "import sys" if uses_csv else "",

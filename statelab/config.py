@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import asdict, dataclass, fields
 
+from statelab.storage import SERIES_ID, stored_series_length
 from statelab.tasks import TASKS_SPECS, co2_anomaly
 
 RESET_POLICIES: dict[str, str] = {
@@ -57,6 +59,7 @@ class LabConfig:
     reset: str = "sequence"
     seed: int = 0
     eval_groups: int = 4
+    series: str = ""  # the id of an uploaded series, for task "own_series" only
 
     def __post_init__(self) -> None:
         problems = config_problems(self)
@@ -99,6 +102,8 @@ def config_problems(config: LabConfig) -> list[tuple[str, str]]:
     if config.shuffle not in (False, True, "batch"):
         problems.append(("shuffle", f'shuffle must be False, True or "batch", not {config.shuffle!r}.'))
     if not problems:
+        problems += _series_problems(config)
+    if not problems:
         problems += _size_problems(config)
     return problems
 
@@ -110,6 +115,8 @@ def _type_problems(config: LabConfig) -> list[tuple[str, str]]:
         if field.name in BOUNDS and field.name != "learning_rate":
             if isinstance(value, bool) or not isinstance(value, int):
                 problems.append((field.name, f"{field.name} must be a whole number, not {value!r}."))
+        elif field.name == "series" and not isinstance(value, str):
+            problems.append((field.name, f"series must be a text id, not {value!r}."))
         elif field.name == "learning_rate" and (
             isinstance(value, bool) or not isinstance(value, int | float)
         ):
@@ -138,18 +145,41 @@ def _size_problems(config: LabConfig) -> list[tuple[str, str]]:
                 f"(the limit is {MAX_WORK:,}). Use fewer epochs, stream groups or windows.",
             )
         )
-    if config.task == "forecast":
-        available = co2_anomaly().size - 1
-        if config.stream_length > available:
-            problems.append(
-                (
-                    "n_windows",
-                    f"A stream of {config.n_windows} windows x {config.timesteps} steps = "
-                    f"{config.stream_length} steps is longer than the CO2 series ({available} steps): "
-                    "use fewer windows or shorter windows.",
-                )
+    available, series_name = _series_steps(config)
+    if config.stream_length > available:
+        problems.append(
+            (
+                "n_windows",
+                f"A stream of {config.n_windows} windows x {config.timesteps} steps = "
+                f"{config.stream_length} steps is longer than {series_name} ({available} steps): "
+                "use fewer windows or shorter windows.",
             )
+        )
     return problems
+
+
+def _series_steps(config: LabConfig) -> tuple[float, str]:
+    """(steps a stream can take from the task's real series, its name); infinite for generated data."""
+    if config.task == "forecast":
+        return co2_anomaly().size - 1, "the CO2 series"
+    if config.task == "own_series":
+        return stored_series_length(config.series) - 1, "your series"
+    return math.inf, ""
+
+
+def _series_problems(config: LabConfig) -> list[tuple[str, str]]:
+    """An uploaded series goes with the own-series task, must be well named and still on this server."""
+    if config.task != "own_series" and config.series:
+        return [("series", "series names an uploaded series: use it with the task 'own_series' only.")]
+    if config.task != "own_series":
+        return []
+    if not config.series:
+        return [("series", "Upload a CSV time series first (under 'Your own series'), or pick another task.")]
+    if not SERIES_ID.match(config.series):
+        return [("series", f"{config.series!r} is not a series id: upload the CSV again.")]
+    if stored_series_length(config.series) is None:
+        return [("series", "That uploaded series is not on this server any more: upload the CSV again.")]
+    return []
 
 
 def to_query(config: LabConfig) -> dict[str, str]:

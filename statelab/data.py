@@ -24,7 +24,7 @@ class LabData:
 
 def make_lab_data(config: LabConfig) -> LabData:
     """Generate the training and held-out streams of a config and lay them out for training."""
-    spec = task_spec(config.task)
+    spec = task_spec(config.task, config.series)
     train_x, train_y = _windows(config, spec, config.n_streams, stream_seed=1)
     streams, windows = stateful_order(config.n_streams, config.n_windows, config.batch_size)
     eval_x, eval_y = _windows(config, spec, config.eval_groups * config.batch_size, stream_seed=2)
@@ -33,7 +33,12 @@ def make_lab_data(config: LabConfig) -> LabData:
 
 def _windows(config: LabConfig, spec: TaskSpec, n_streams: int, stream_seed: int):
     data = make_task(
-        config.task, n_streams, config.stream_length, config.timesteps, [config.seed, stream_seed]
+        config.task,
+        n_streams,
+        config.stream_length,
+        config.timesteps,
+        [config.seed, stream_seed],
+        config.series,
     )
     targets = make_windows(data.targets, config.timesteps)
     return make_windows(data.inputs, config.timesteps), targets if spec.per_step else targets[..., -1]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 import numpy as np
+
+from statelab.storage import series_path
 
 CO2_CSV = Path(__file__).parent / "data" / "mauna_loa_co2_weekly.csv"
 
@@ -91,22 +93,44 @@ def co2_anomaly() -> np.ndarray:
     """CO2 with its quadratic trend removed and scaled to unit variance: the seasonal cycle."""
     series = load_co2_series()
     steps = np.arange(series.size)
-    trend = np.polyval(np.polyfit(steps, series, 2), steps)
-    anomaly = series - trend
-    return (anomaly / anomaly.std()).astype(np.float32)
+    return standardize(series - np.polyval(np.polyfit(steps, series, 2), steps))
 
 
-def make_forecast(rng: np.random.Generator, n_streams: int, length: int, timesteps: int) -> TaskData:
-    """Stretches of the CO2 anomaly at random offsets; the target is next week's value."""
-    series = co2_anomaly()
+def standardize(series: np.ndarray) -> np.ndarray:
+    """A series shifted to mean 0 and scaled to unit variance."""
+    return ((series - series.mean()) / series.std()).astype(np.float32)
+
+
+def forecast_streams(series: np.ndarray, rng: np.random.Generator, n_streams: int, length: int) -> TaskData:
+    """Stretches of a series at random offsets; the target at every step is the next value."""
     if length + 1 > series.size:
         raise ValueError(
-            f"A stream of {length} steps is longer than the CO2 series ({series.size - 1} steps): "
+            f"A stream of {length} steps is longer than the series ({series.size - 1} steps): "
             "use fewer windows per stream or shorter windows."
         )
     starts = rng.integers(0, series.size - length, size=n_streams)
     stretches = np.stack([series[s : s + length + 1] for s in starts])
     return TaskData(stretches[:, :-1, None], stretches[:, 1:])
+
+
+def make_forecast(rng: np.random.Generator, n_streams: int, length: int, timesteps: int) -> TaskData:
+    """Stretches of the CO2 anomaly at random offsets; the target is next week's value."""
+    return forecast_streams(co2_anomaly(), rng, n_streams, length)
+
+
+def make_series_forecast(series_csv: str) -> Callable[..., TaskData]:
+    """Next-value forecasting on a learner's series, stored one value per line in `series_csv`."""
+
+    def generate(rng: np.random.Generator, n_streams: int, length: int, timesteps: int) -> TaskData:
+        series = standardize(np.loadtxt(series_csv, dtype=np.float64, ndmin=1))
+        return forecast_streams(series, rng, n_streams, length)
+
+    return generate
+
+
+def no_series(rng: np.random.Generator, n_streams: int, length: int, timesteps: int) -> TaskData:
+    """The own-series task before a series is chosen: nothing to generate."""
+    raise ValueError("The task 'own_series' needs an uploaded series: upload a CSV file first.")
 
 
 TASKS_SPECS: dict[str, TaskSpec] = {
@@ -182,19 +206,33 @@ TASKS_SPECS: dict[str, TaskSpec] = {
             True,
             make_forecast,
         ),
+        TaskSpec(
+            "own_series",
+            "Forecast: your own series (CSV)",
+            "Predict the next value at every step of a series you upload, scaled to mean 0 and variance 1.",
+            "regression",
+            1,
+            0,
+            True,
+            no_series,
+        ),
     ]
 }
 
 TASKS: dict[str, str] = {task_id: spec.description for task_id, spec in TASKS_SPECS.items()}
 
 
-def task_spec(task: str) -> TaskSpec:
-    """The spec of a task id, or a ValueError that lists the known ones."""
+def task_spec(task: str, series: str = "") -> TaskSpec:
+    """The spec of a task id (with the uploaded series it uses, if any), or a helpful ValueError."""
     if task not in TASKS_SPECS:
         raise ValueError(f"Unknown task {task!r}: choose one of {', '.join(TASKS_SPECS)}.")
+    if task == "own_series" and series:
+        return replace(TASKS_SPECS[task], generate=make_series_forecast(str(series_path(series))))
     return TASKS_SPECS[task]
 
 
-def make_task(task: str, n_streams: int, length: int, timesteps: int, seed: int | list[int]) -> TaskData:
+def make_task(
+    task: str, n_streams: int, length: int, timesteps: int, seed: int | list[int], series: str = ""
+) -> TaskData:
     """Generate `n_streams` streams of `length` steps of a task, reproducibly from `seed`."""
-    return task_spec(task).generate(np.random.default_rng(seed), n_streams, length, timesteps)
+    return task_spec(task, series).generate(np.random.default_rng(seed), n_streams, length, timesteps)

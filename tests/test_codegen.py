@@ -10,9 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from series_example import example_series_id
 
 from statelab import TASKS, LabConfig, run_model
 from statelab.codegen import keras_script, keras_script_filename
+from statelab.storage import series_path
 from statelab.tasks import CO2_CSV, TASKS_SPECS, TaskData
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +40,7 @@ CONFIGS = {
     "forecast_shuffle_reset_epoch": LabConfig(
         task="forecast", batch_size=4, timesteps=10, units=8, shuffle=True, reset="epoch", **SMALL
     ),
+    "own_series": LabConfig(task="own_series", series=example_series_id(), batch_size=4, units=8, **SMALL),
 }
 
 
@@ -49,7 +52,7 @@ def scripts(tmp_path_factory):
     for name, config in CONFIGS.items():
         path = folder / keras_script_filename(config)
         path.write_text(keras_script(config))
-        arguments = [str(CO2_CSV)] if config.task == "forecast" else []
+        arguments = [str(data_file(config))] if config.task in ("forecast", "own_series") else []
         started[name] = (
             path,
             subprocess.Popen(
@@ -64,6 +67,11 @@ def scripts(tmp_path_factory):
     yield started
     for _, process in started.values():
         process.kill()
+
+
+def data_file(config: LabConfig) -> Path:
+    """The series file a script reads: the shipped CO2 series or the stored upload."""
+    return CO2_CSV if config.task == "forecast" else series_path(config.series)
 
 
 def script_result(process: subprocess.Popen) -> dict:
@@ -118,7 +126,10 @@ def test_filename_names_task_layout_and_broken_policies():
 
 @pytest.mark.parametrize("task", TASKS)
 def test_every_task_exports_valid_python(task):
-    config = LabConfig(task=task, batch_size=4, timesteps=5, n_windows=2, shuffle="batch", reset="epoch")
+    series = example_series_id() if task == "own_series" else ""
+    config = LabConfig(
+        task=task, series=series, batch_size=4, timesteps=5, n_windows=2, shuffle="batch", reset="epoch"
+    )
     compile(keras_script(config), keras_script_filename(config), "exec")
 
 

@@ -21,6 +21,7 @@ from browser import (
     require_chromium,
 )
 from playwright.sync_api import expect
+from series_example import example_csv
 
 pytestmark = pytest.mark.browser
 
@@ -202,3 +203,23 @@ def test_the_main_flow_works_with_the_keyboard_alone(app):
     expect(verdict).to_contain_text("Stateful")
     expect(app.page.get_by_text("Predict first", exact=False)).to_be_visible()
     app.assert_clean("the Lab after a keyboard-only preset run")
+
+
+def test_an_own_series_is_checked_then_trained(app):
+    app.open("/lab")
+    app.page.get_by_text("Your own series (CSV)").click()
+    upload = app.page.get_by_test_id("stFileUploader").locator("input[type=file]")
+    upload.set_input_files(files=[{"name": "notes.csv", "mimeType": "text/csv", "buffer": b"a,b\nx,y\n"}])
+    expect(app.page.get_by_text("No column of notes.csv is at least 90% numbers")).to_be_visible()
+    upload.set_input_files(files=[{"name": "levels.csv", "mimeType": "text/csv", "buffer": example_csv()}])
+    expect(app.page.get_by_text("levels.csv, column 'level': 600 values (1 gap(s) filled)")).to_be_visible()
+    expect(app.page.get_by_role("combobox", name="Task")).to_have_value("Forecast: your own series (CSV)")
+    app.type_number("Epochs", 3)
+    app.type_number("Stream groups per epoch", 4)
+    app.page.get_by_role("button", name="Train both models").click()
+    expect(app.wait_for_results()).to_contain_text("Mean squared error: stateful")
+    assert_both_models_drawn(app)
+    assert "task=own_series" in app.page.url and "series=" in app.page.url
+    expect(app.page.get_by_role("button", name="Download your series (CSV)")).to_be_visible()
+    app.assert_clean("the Lab after training on an uploaded series")
+    app.screenshot("lab-own-series")

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from statelab.codegen import keras_script, keras_script_filename
+from statelab.codegen import keras_script, keras_script_filename, series_filename
 from statelab.config import LabConfig
+from statelab.storage import series_path
 
 
 def render_code_export(config: LabConfig) -> None:
@@ -19,3 +20,12 @@ def render_code_export(config: LabConfig) -> None:
         key="download_script",
         icon=":material/download:",
     )
+    if config.task == "own_series":  # the script reads the cleaned series from a file beside it
+        st.download_button(
+            "Download your series (CSV)",
+            series_path(config.series).read_bytes(),
+            file_name=series_filename(config),
+            mime="text/csv",
+            key="download_series",
+            icon=":material/download:",
+        )

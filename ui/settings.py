@@ -42,7 +42,10 @@ def widget_key(name: str) -> str:
 def load_config(config: LabConfig, n_seeds: int = 1) -> None:
     """Put a config into the form's widgets (used by presets and links)."""
     for name, value in asdict(config).items():
-        st.session_state[widget_key(name)] = value
+        if name == "series" and not value:  # a preset does not forget the series a learner uploaded
+            st.session_state.setdefault(widget_key(name), value)
+        else:
+            st.session_state[widget_key(name)] = value
     st.session_state[widget_key("n_seeds")] = n_seeds
 
 
@@ -71,6 +74,8 @@ def write_url(config: LabConfig, n_seeds: int) -> None:
 def read_form() -> tuple[LabConfig | None, int, list[tuple[str, str]]]:
     """The config the widgets describe, the number of seeds, and any problems with it."""
     values = {field.name: st.session_state[widget_key(field.name)] for field in fields(LabConfig)}
+    if values["task"] != "own_series":
+        values["series"] = ""  # an uploaded series stays ready for later, but only that task uses it
     n_seeds = st.session_state[widget_key("n_seeds")]
     try:
         return LabConfig(**values), n_seeds, []

@@ -7,6 +7,7 @@ from ui import results as shown
 from ui import settings
 from ui.continuity import render_continuity
 from ui.export import render_code_export
+from ui.own_series import render_upload
 from ui.runs import cached_results, render_progress, seed_configs
 
 st.title("The Lab: stateful vs stateless")
@@ -48,6 +49,7 @@ with st.expander("Presets: predict, then run", expanded=True):
 
 form_column, result_column = st.columns([1, 2.3], gap="large")
 with form_column:
+    render_upload()
     if settings.render_form(st.session_state.get("problems", [])):
         config, n_seeds, problems = settings.read_form()
         st.session_state.pop("expectation", None)

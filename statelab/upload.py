@@ -1,0 +1,102 @@
+"""A learner's own CSV time series: read, checked and cleaned, with plain-language reasons to refuse.
+
+NumPy and the standard library only. The numbers come from the last column that is (almost all)
+numeric; a header row and comment lines (#) are skipped; a few gaps are filled in a straight line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import numpy as np
+
+MAX_UPLOAD_BYTES = 2_000_000
+MIN_VALUES, MAX_VALUES = 100, 20_000
+NUMERIC_SHARE = 0.9  # a column is the series if this share of its cells are numbers; the rest are filled
+
+
+class UploadError(ValueError):
+    """An uploaded file that cannot be used, with a message that says why and what to do."""
+
+
+def read_series_csv(data: bytes, name: str = "the file") -> tuple[np.ndarray, str]:
+    """The series in an uploaded CSV file, and a one-line description of what was read."""
+    rows = _rows(_text(data, name), name)
+    column, header = _series_column(rows, name)
+    cells = [row[column] if column < len(row) else "" for row in rows[1 if header else 0 :]]
+    values, filled = _fill_gaps(np.array([_number(cell) for cell in cells]))
+    notes = [f"{filled} gap(s) filled"] if filled else []
+    if values.size > MAX_VALUES:
+        notes.append(f"the first {MAX_VALUES:,} of {values.size:,} values kept")
+        values = values[:MAX_VALUES]
+    if values.size < MIN_VALUES:
+        raise UploadError(
+            f"{name} has {values.size} values; a series needs at least {MIN_VALUES} "
+            "(a stream is several windows long, and streams start at different points of it)."
+        )
+    if np.ptp(values) == 0:
+        raise UploadError(f"Every value in {name} is {values[0]:g}: there is nothing to forecast.")
+    label = f"column {header!r}" if header else f"column {column + 1}"
+    return values, f"{label}: {values.size:,} values" + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def _text(data: bytes, name: str) -> str:
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadError(
+            f"{name} is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB. "
+            f"Keep one column of at most {MAX_VALUES:,} values."
+        )
+    if b"\0" in data:
+        raise UploadError(f"{name} is not a text file: save the series as CSV (comma-separated text).")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _rows(text: str, name: str) -> list[list[str]]:
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        raise UploadError(f"{name} is empty: it needs a column of numbers, one per line.")
+    try:
+        dialect = csv.Sniffer().sniff("\n".join(lines[:50]), delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # one column, or commas
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO("\n".join(lines)), dialect)]
+
+
+def _series_column(rows: list[list[str]], name: str) -> tuple[int, str]:
+    """(index, header or "") of the last column whose cells are nearly all numbers."""
+    width = max(len(row) for row in rows)
+    for column in reversed(range(width)):
+        cells = [row[column] if column < len(row) else "" for row in rows]
+        header = cells[0] if math.isnan(_number(cells[0])) else ""
+        body = cells[1:] if header else cells
+        numeric = sum(not math.isnan(_number(cell)) for cell in body)
+        if body and numeric >= NUMERIC_SHARE * len(body):
+            return column, header
+    raise UploadError(
+        f"No column of {name} is at least {NUMERIC_SHARE:.0%} numbers: the series must be one column of "
+        "numbers, with or without a header row (a few missing values are filled in, not more)."
+    )
+
+
+def _number(cell: str) -> float:
+    """A cell as a finite number, or NaN."""
+    try:
+        value = float(cell)
+    except ValueError:
+        return math.nan
+    return value if math.isfinite(value) else math.nan
+
+
+def _fill_gaps(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Trim missing values at both ends and fill the few inside by straight lines; (values, filled)."""
+    present = np.flatnonzero(~np.isnan(values))
+    values = values[present[0] : present[-1] + 1]
+    missing = np.isnan(values)
+    steps = np.arange(values.size)
+    values[missing] = np.interp(steps[missing], steps[~missing], values[~missing])
+    return values, int(missing.sum())

@@ -1,0 +1,111 @@
+"""A learner's own CSV series: read and checked with plain reasons, stored safely, trained on."""
+
+import numpy as np
+import pytest
+from series_example import example_csv, example_series_id
+
+from statelab import LabConfig, run_lab
+from statelab.config import from_query, to_query
+from statelab.storage import series_path, store_series, stored_series_length
+from statelab.tasks import make_task
+from statelab.upload import MAX_VALUES, UploadError, read_series_csv
+
+
+def test_the_last_numeric_column_is_read_and_a_gap_is_filled():
+    values, description = read_series_csv(example_csv(), "levels.csv")
+    assert values.size == 600 and not np.isnan(values).any()
+    assert description == "column 'level': 600 values (1 gap(s) filled)"
+    assert values[10] == pytest.approx((values[9] + values[11]) / 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("# a comment\n" + "\n".join(str(value) for value in range(150)), 150),  # one column, no header
+        ("t;x\n" + "\n".join(f"{index};{index * 0.5}" for index in range(120)), 120),  # semicolons
+        ("x\n\n" + "\n".join(f"{index}.5" for index in range(130)) + "\n\n", 130),  # blank lines
+        ("x\nNaN\n" + "\n".join(str(index) for index in range(110)), 110),  # a missing value at the start
+    ],
+)
+def test_common_csv_shapes_are_read(text, expected):
+    values, _ = read_series_csv(text.encode(), "f.csv")
+    assert values.size == expected
+
+
+def test_a_long_series_is_cut_and_says_so():
+    values, description = read_series_csv("\n".join(str(i % 7) for i in range(MAX_VALUES + 5)).encode())
+    assert values.size == MAX_VALUES and f"the first {MAX_VALUES:,} of {MAX_VALUES + 5:,}" in description
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "is empty"),
+        (b"\n# only a comment\n", "is empty"),
+        (b"name,city\nada,london\nbob,paris\n", "No column of f.csv is at least 90% numbers"),
+        (b"1\n2\n3\n", "has 3 values; a series needs at least 100"),
+        (b"5\n" * 200, "Every value in f.csv is 5"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not a text file"),
+        (b"1\n" * 1_500_000, "the limit is 2 MB"),
+        (
+            "\n".join("x" if index % 5 == 0 else str(index) for index in range(200)).encode(),
+            "at least 90% numbers",
+        ),
+    ],
+)
+def test_unusable_files_are_refused_with_the_reason(data, reason):
+    with pytest.raises(UploadError, match=reason):
+        read_series_csv(data, "f.csv")
+
+
+def test_stored_series_are_named_by_content_and_ids_cannot_reach_other_files():
+    first = store_series(np.arange(200.0))
+    assert store_series(np.arange(200.0)) == first != store_series(np.arange(201.0))
+    assert stored_series_length(first) == 200
+    assert stored_series_length("0123456789abcdef") is None
+    for bad in ("../../etc/passwd", "0123456789ABCDEF", "abc"):
+        with pytest.raises(ValueError, match="not a series id"):
+            series_path(bad)
+
+
+@pytest.mark.parametrize(
+    ("settings", "field", "message"),
+    [
+        ({"task": "own_series"}, "series", "Upload a CSV time series first"),
+        ({"task": "own_series", "series": "../secret"}, "series", "not a series id"),
+        ({"task": "own_series", "series": "0123456789abcdef"}, "series", "not on this server"),
+        ({"task": "cue", "series": "0123456789abcdef"}, "series", "with the task 'own_series' only"),
+    ],
+)
+def test_configs_without_a_usable_series_are_explained(settings, field, message):
+    with pytest.raises(ValueError, match=message) as error:
+        LabConfig(**settings)
+    assert [problem[0] for problem in error.value.problems] == [field]
+
+
+def test_a_stream_longer_than_the_series_is_explained():
+    short = store_series(np.sin(np.arange(120.0)))
+    with pytest.raises(ValueError, match=r"120 steps is longer than your series \(119 steps\)"):
+        LabConfig(task="own_series", series=short, n_windows=8, timesteps=15)
+    LabConfig(task="own_series", series=short, n_windows=8, timesteps=14)  # 112 steps fit
+
+
+def test_a_link_carries_the_series():
+    config = LabConfig(task="own_series", series=example_series_id(), epochs=3)
+    restored, notes = from_query(to_query(config))
+    assert restored == config and not notes
+
+
+def test_forecast_streams_come_from_the_standardized_series():
+    data = make_task("own_series", 4, 50, 10, seed=0, series=example_series_id())
+    np.testing.assert_array_equal(data.targets[:, :-1], data.inputs[:, 1:, 0])
+    assert abs(data.inputs.mean()) < 0.3 and 0.5 < data.inputs.std() < 1.5
+
+
+def test_both_models_train_on_an_uploaded_series():
+    config = LabConfig(task="own_series", series=example_series_id(), n_groups=4, epochs=4, eval_groups=1)
+    result = run_lab(config)
+    assert result.metric == "error"
+    for model in (result.stateful, result.stateless):
+        assert model.loss[-1] < model.loss[0]  # both learn something about the cycle
+        assert np.isfinite(model.by_window).all()
