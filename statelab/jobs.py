@@ -7,14 +7,18 @@ disk by the full config (runs are deterministic), so a class running one preset 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
 import os
 import pickle
 import queue
+import sys
 import threading
 import time
+import types
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -164,6 +168,18 @@ def _worker(inbox, events, cache_directory: str, max_jobs: int, threads: int) ->
     events.put(("exit", pid, None, None))
 
 
+@contextlib.contextmanager
+def _without_main_script() -> Iterator[None]:
+    """Start processes without the parent's __main__: a spawned child re-runs its file first, and
+    under Streamlit that is the app script (app.py starts this pool: the child would start another)."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 class JobPool:
     """Worker processes that train configs, a visible queue, and results in a shared disk cache.
 
@@ -187,6 +203,7 @@ class JobPool:
         self.events = self.context.Queue()
         self.lock = threading.Lock()
         self.queue: list[str] = []  # keys waiting for a worker, in order
+        self.background: list[str] = []  # keys to run when the queue is empty (cache warming)
         self.waiting: dict[str, Job] = {}
         self.states: dict[str, JobStatus] = {}
         self.watched: dict[str, float] = {}
@@ -205,24 +222,34 @@ class JobPool:
             args=(inbox, self.events, str(self.cache.directory), self.max_jobs, self.threads),
             daemon=True,
         )
-        process.start()
+        with _without_main_script():
+            process.start()
         self.processes[process.pid] = process
         self.inboxes[process.pid] = inbox
         self.handed[process.pid] = 0
 
-    def submit(self, work: LabConfig | Job) -> str:
-        """Queue a config or job unless it is cached, queued or running; returns its key."""
+    def submit(self, work: LabConfig | Job, background: bool = False) -> str:
+        """Queue a config or job unless it is cached, queued or running; returns its key.
+
+        Background jobs (warming the cache) run only when no learner's job waits, and are never
+        dropped for want of a watcher; a learner asking for one moves it to the learners' queue.
+        """
         job = as_job(work)
         with self.lock:
-            self.watched[job.key] = time.monotonic()
+            if not background:
+                self.watched[job.key] = time.monotonic()
+            if job.key in self.background and not background:
+                self.background.remove(job.key)
+                self.queue.append(job.key)
+                self._hand_out()
             if job.key in self.states and self.states[job.key].state in ("queued", "running"):
                 return job.key
             if self.cache.path(job).exists():
                 self.states[job.key] = JobStatus("done")
                 return job.key
             self.waiting[job.key] = job
-            self.queue.append(job.key)
-            self.states[job.key] = JobStatus("queued", position=len(self.queue) - 1)
+            self.states[job.key] = JobStatus("queued")  # _hand_out sets its position
+            (self.background if background else self.queue).append(job.key)
             self._hand_out()
         return job.key
 
@@ -254,13 +281,13 @@ class JobPool:
         """Give queued jobs to idle workers (call with the lock held)."""
         # A worker that has been handed its last job exits after it; it never gets another.
         idle = [pid for pid, key in self.busy.items() if key is None and self.handed[pid] < self.max_jobs]
-        while idle and self.queue:
-            key = self.queue.pop(0)
+        while idle and (self.queue or self.background):
+            key = (self.queue or self.background).pop(0)
             pid = idle.pop()
             self.busy[pid] = key  # reserved until the worker says which job it runs
             self.handed[pid] += 1
             self.inboxes[pid].put(self.waiting.pop(key))
-        for position, key in enumerate(self.queue):
+        for position, key in enumerate(self.queue + self.background):
             self.states[key] = JobStatus("queued", position=position)
 
     def _dispatch_forever(self) -> None:

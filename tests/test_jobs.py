@@ -7,6 +7,7 @@ import pytest
 
 from statelab import LabConfig
 from statelab.jobs import JobPool, ResultCache, demo_job
+from statelab.presets import PRESETS, warm_up_configs
 
 TINY = dict(batch_size=4, timesteps=5, n_windows=3, n_groups=2, units=8, epochs=1, eval_groups=1)
 
@@ -108,3 +109,28 @@ def test_every_worker_stays_in_use_through_recycling(tmp_path):
     for config in batch:
         pool.submit(config)
     wait_until(lambda: all(pool.status(config).state == "done" for config in batch))
+
+
+def test_background_jobs_yield_to_learners_and_are_never_abandoned(pool):
+    slow = dict(TINY, epochs=20)
+    running = LabConfig(seed=60, **slow)  # occupies the one worker
+    warm = [LabConfig(seed=seed, **TINY) for seed in (61, 62)]
+    learner = LabConfig(seed=63, **TINY)
+    pool.submit(running)
+    wait_until(lambda: pool.status(running).state == "running")
+    for config in warm:
+        pool.submit(config, background=True)
+    pool.submit(learner)
+    assert [pool.status(config).position for config in (learner, *warm)] == [0, 1, 2]  # learners first
+    time.sleep(1.5)  # longer than the pool's abandon_after: unwatched learner jobs would be dropped
+    pool.submit(learner)  # the learner is still watching
+    pool.submit(warm[1])  # a learner asks for a warming run: it joins the learners' queue
+    assert [pool.status(config).position for config in (learner, warm[1], warm[0])] == [0, 1, 2]
+    # every wanted job is asked about on each poll, as the page's progress display does
+    wait_until(lambda: all([pool.status(config).state == "done" for config in (learner, *warm)]))
+
+
+def test_the_cache_is_warmed_with_the_default_run_and_every_preset():
+    configs = warm_up_configs()
+    assert configs[0] == LabConfig() and len(set(configs)) == len(configs)
+    assert {preset.config() for preset in PRESETS.values()} <= set(configs)

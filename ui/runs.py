@@ -12,14 +12,23 @@ import streamlit as st
 
 from statelab.config import LabConfig
 from statelab.jobs import JobPool, JobStatus
+from statelab.presets import warm_up_configs
 from statelab.results import LabResult
 
 
 @st.cache_resource
 def job_pool() -> JobPool:
-    """The server's one worker pool, shared by every session (STATELAB_WORKERS sets its size)."""
+    """The server's one worker pool, shared by every session (STATELAB_WORKERS sets its size).
+
+    It starts with the first page anyone opens, and warms the cache in the background with the
+    Lab's default run and every preset (STATELAB_WARM=0 turns that off), so those answer at once.
+    """
     workers = int(os.environ.get("STATELAB_WORKERS", "0")) or None
-    return JobPool(workers=workers)
+    pool = JobPool(workers=workers)
+    if os.environ.get("STATELAB_WARM", "1") != "0":
+        for config in warm_up_configs():
+            pool.submit(config, background=True)
+    return pool
 
 
 WATCHER_KEY = "watcher_id"
