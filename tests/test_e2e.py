@@ -143,6 +143,16 @@ def test_a_break_it_preset_runs(app):
     app.assert_clean("the Lab after the 'Break it: shuffle on' preset")
 
 
+def test_the_predict_preset_leads_to_its_live_demo(app):
+    app.open("/lab")
+    app.page.get_by_role("button", name=re.compile("predict with another batch size")).click()
+    expect(app.page.get_by_role("heading", name="Lesson 5: Predict and evaluate")).to_be_visible(
+        timeout=30_000
+    )
+    assert app.page.url.split("?")[0].endswith("/lesson-5"), app.page.url
+    app.assert_clean("lesson 5, reached from the Lab")
+
+
 def test_a_shared_link_restores_its_settings_in_a_new_browser(app):
     app.open(SMALL_LINK)
     expect(app.number_input("Epochs")).to_have_value("3")

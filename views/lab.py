@@ -46,6 +46,13 @@ with st.expander("Presets: predict, then run", expanded=True):
             args=(preset.id,),
             width="stretch",
         )
+    if st.button(
+        "Break it: predict with another batch size (a live Keras demo and its fix, in lesson 5)",
+        key="lesson_5_link",
+        icon=":material/school:",
+        type="tertiary",
+    ):
+        st.switch_page("views/lesson_5.py")
 
 form_column, result_column = st.columns([1, 2.3], gap="large")
 with form_column:
