@@ -169,10 +169,9 @@ def _series_steps(config: LabConfig) -> tuple[float, str]:
 
 def _series_problems(config: LabConfig) -> list[tuple[str, str]]:
     """An uploaded series goes with the own-series task, must be well named and still on this server."""
-    if config.task != "own_series" and config.series:
-        return [("series", "series names an uploaded series: use it with the task 'own_series' only.")]
     if config.task != "own_series":
-        return []
+        wrong = "series names an uploaded series: use it with the task 'own_series' only."
+        return [("series", wrong)] if config.series else []
     if not config.series:
         return [("series", "Upload a CSV time series first (under 'Your own series'), or pick another task.")]
     if not SERIES_ID.match(config.series):

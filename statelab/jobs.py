@@ -24,10 +24,7 @@ from pathlib import Path
 
 from statelab.config import LabConfig
 from statelab.results import load_result, save_result
-
-DEFAULT_CACHE = Path(
-    os.environ.get("STATELAB_CACHE", Path(__file__).resolve().parents[1] / ".statelab-cache")
-)
+from statelab.storage import cache_directory
 
 
 @dataclass(frozen=True)
@@ -75,8 +72,8 @@ def as_job(work: LabConfig | Job) -> Job:
 class ResultCache:
     """Results on disk, one file per job key, least recently used removed beyond `max_bytes`."""
 
-    def __init__(self, directory: Path = DEFAULT_CACHE, max_bytes: int = 1_000_000_000):
-        self.directory = Path(directory)
+    def __init__(self, directory: Path | None = None, max_bytes: int = 1_000_000_000):
+        self.directory = Path(directory or cache_directory())
         self.max_bytes = max_bytes
         self.directory.mkdir(parents=True, exist_ok=True)
 

@@ -23,10 +23,8 @@ class UploadError(ValueError):
 
 def read_series_csv(data: bytes, name: str = "the file") -> tuple[np.ndarray, str]:
     """The series in an uploaded CSV file, and a one-line description of what was read."""
-    rows = _rows(_text(data, name), name)
-    column, header = _series_column(rows, name)
-    cells = [row[column] if column < len(row) else "" for row in rows[1 if header else 0 :]]
-    values, filled = _fill_gaps(np.array([_number(cell) for cell in cells]))
+    column, header, numbers = _series_column(_rows(_text(data, name), name), name)
+    values, filled = _fill_gaps(numbers)
     notes = [f"{filled} gap(s) filled"] if filled else []
     if values.size > MAX_VALUES:
         notes.append(f"the first {MAX_VALUES:,} of {values.size:,} values kept")
@@ -67,16 +65,16 @@ def _rows(text: str, name: str) -> list[list[str]]:
     return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO("\n".join(lines)), dialect)]
 
 
-def _series_column(rows: list[list[str]], name: str) -> tuple[int, str]:
-    """(index, header or "") of the last column whose cells are nearly all numbers."""
+def _series_column(rows: list[list[str]], name: str) -> tuple[int, str, np.ndarray]:
+    """(index, header or "", its numbers with NaN gaps) of the last column of nearly all numbers."""
     width = max(len(row) for row in rows)
     for column in reversed(range(width)):
         cells = [row[column] if column < len(row) else "" for row in rows]
-        header = cells[0] if math.isnan(_number(cells[0])) else ""
-        body = cells[1:] if header else cells
-        numeric = sum(not math.isnan(_number(cell)) for cell in body)
-        if body and numeric >= NUMERIC_SHARE * len(body):
-            return column, header
+        numbers = np.array([_number(cell) for cell in cells])
+        header = cells[0] if math.isnan(numbers[0]) else ""
+        body = numbers[1:] if header else numbers
+        if body.size and (~np.isnan(body)).sum() >= NUMERIC_SHARE * body.size:
+            return column, header, body
     raise UploadError(
         f"No column of {name} is at least {NUMERIC_SHARE:.0%} numbers: the series must be one column of "
         "numbers, with or without a header row (a few missing values are filled in, not more)."

@@ -16,10 +16,9 @@ from statelab import charts
 from statelab.config import LabConfig
 from statelab.jobs import Job, JobStatus, as_job, demo_job
 from ui.results import render_verdict
-from ui.runs import describe, job_pool, seed_configs, watching
+from ui.runs import describe, job_pool, seed_configs, watch_jobs
 
 Work = LabConfig | Job
-ACTIVE = ("queued", "running")
 CHART_CONFIG = {"displaylogo": False}
 SEEDS = 3  # seed-dependent effects are shown over this many seeds, never one picked seed
 SEEDS_KEY = "lesson_run_seeds"  # session override of SEEDS (tests use fewer)
@@ -56,21 +55,13 @@ def render_demo(name: str, **kwargs) -> object | None:
 
 
 def _watch(works: list[Work], labels: list[str]) -> None:
-    """Progress of the unfinished works, refreshed as often as `watching` says; reruns the page when done."""
-    pool = job_pool()
+    """Progress of the unfinished works, each under its label; the page reruns when all are done."""
 
-    @st.fragment(run_every=watching())
-    def watch() -> None:
-        watching()
-        statuses = [pool.status(work) for work in works]
-        if not any(status.state in ACTIVE for status in statuses):
-            st.rerun()
-        for work, status, label in zip(works, statuses, labels, strict=True):
-            if status.state in ACTIVE:
-                fraction, text = _describe(work, status)
-                st.progress(fraction, text=f"{label}: {text}" if label else text)
+    def describe_work(index: int, status: JobStatus) -> tuple[float, str]:
+        fraction, text = _describe(works[index], status)
+        return fraction, f"{labels[index]}: {text}" if labels[index] else text
 
-    watch()
+    watch_jobs(works, describe_work)
 
 
 def _describe(work: Work, status: JobStatus) -> tuple[float, str]:

@@ -6,12 +6,13 @@ import math
 import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 
 import streamlit as st
 
 from statelab.config import LabConfig
-from statelab.jobs import JobPool, JobStatus
+from statelab.jobs import Job, JobPool, JobStatus
 from statelab.presets import warm_up_configs
 from statelab.results import LabResult
 
@@ -31,6 +32,7 @@ def job_pool() -> JobPool:
     return pool
 
 
+ACTIVE = ("queued", "running")
 WATCHER_KEY = "watcher_id"
 WATCHERS_PER_STEP = 5  # this many sessions may refresh progress twice a second before every one slows down
 POLL_STEP, MAX_POLL = 0.5, 3.0  # seconds between progress refreshes: the quickest and the slowest
@@ -93,26 +95,44 @@ def describe(status: JobStatus, index: int, total: int) -> tuple[float, str]:
     return fraction, text
 
 
-def render_progress(configs: list[LabConfig]) -> None:
-    """Submit the configs, show their progress (see `watching`), rerun the page when all are done."""
+def watch_jobs(
+    works: list[LabConfig | Job],
+    describe_job: Callable[[int, JobStatus], tuple[float, str]],
+    on_failed: Callable[[JobStatus], None] | None = None,
+) -> None:
+    """Progress bars of the queued and running works, refreshed as often as `watching` says.
+
+    The page reruns once none is queued or running; a failed or cancelled work first goes to
+    `on_failed` when there is one (without, the page's rerun finds it).
+    """
     pool = job_pool()
-    for config in configs:
-        pool.submit(config)
 
     @st.fragment(run_every=watching())
     def watch() -> None:
         watching()
-        statuses = [pool.status(config) for config in configs]
+        statuses = [pool.status(work) for work in works]
         failed = [status for status in statuses if status.state in ("failed", "cancelled")]
-        if failed:
-            st.session_state["run_error"] = failed[0].error or "The run was cancelled."
-            st.session_state.pop("pending", None)
+        if failed and on_failed:
+            on_failed(failed[0])
             st.rerun()
-        if all(status.state == "done" for status in statuses):
+        if not any(status.state in ACTIVE for status in statuses):
             st.rerun()
         for index, status in enumerate(statuses):
-            if status.state != "done":
-                fraction, text = describe(status, index, len(configs))
+            if status.state in ACTIVE:
+                fraction, text = describe_job(index, status)
                 st.progress(fraction, text=text)
 
     watch()
+
+
+def render_progress(configs: list[LabConfig]) -> None:
+    """Submit the configs, show their progress, rerun the page when all are done or one failed."""
+    pool = job_pool()
+    for config in configs:
+        pool.submit(config)
+
+    def failed(status: JobStatus) -> None:
+        st.session_state["run_error"] = status.error or "The run was cancelled."
+        st.session_state.pop("pending", None)
+
+    watch_jobs(configs, lambda index, status: describe(status, index, len(configs)), failed)
