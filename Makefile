@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test lint bench chromium
+.PHONY: run test lint bench chromium postgresql
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
 ## make test: set up test requirements and Chromium, lint, run the whole suite
-test: $(VENV)/.test chromium
+test: $(VENV)/.test chromium postgresql
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
@@ -35,6 +35,16 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else \
 		echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium'"; exit 1; \
+	fi
+
+## make postgresql: Debian's PostgreSQL binaries; the class-mode tests start a throwaway server on loopback
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's PostgreSQL for the class-mode tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "The class-mode tests need PostgreSQL: run 'sudo apt-get install postgresql'"; exit 1; \
 	fi
 
 bench: $(VENV)/.test chromium

@@ -1,0 +1,135 @@
+"""A small SQL layer that runs the same statements on SQLite (the default) and PostgreSQL.
+
+One server keeps its data in an SQLite file in the shared cache folder; several replicas share a
+PostgreSQL server named by `DATABASE_URL` (`postgresql://user:password@host:5432/name`). Statements
+use `?` placeholders and the SQL that both understand (`INSERT ... ON CONFLICT`, plain types); every
+use goes through `transaction()`, which commits when the block ends and rolls back on an exception.
+
+PostgreSQL is reached with psycopg 3 and its connection pool: the driver the PostgreSQL community
+maintains (psycopg2's successor), with binary wheels that bundle libpq, so no system library is needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from statelab.storage import cache_directory
+
+SQLITE_FILE = "classes.sqlite3"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+BUSY_TIMEOUT_MS = 10_000  # SQLite: how long a writer waits for another writer before giving up
+POOL_SIZE = 10  # PostgreSQL: connections one server process keeps at most
+
+
+class Transaction:
+    """One open transaction: run statements, read rows."""
+
+    def __init__(self, cursor: Any, placeholder: str):
+        self._cursor = cursor
+        self._placeholder = placeholder
+
+    def execute(self, sql: str, parameters: tuple = ()) -> int:
+        """Run one statement; the number of rows it changed."""
+        self._cursor.execute(sql.replace("?", self._placeholder), parameters)
+        return self._cursor.rowcount
+
+    def one(self, sql: str, parameters: tuple = ()) -> tuple | None:
+        """The first row of a query, or None."""
+        self.execute(sql, parameters)
+        return self._cursor.fetchone()
+
+    def all(self, sql: str, parameters: tuple = ()) -> list[tuple]:
+        """Every row of a query."""
+        self.execute(sql, parameters)
+        return list(self._cursor.fetchall())
+
+
+class SQLiteDatabase:
+    """An SQLite file: a fresh connection per transaction, write-ahead log, writers one at a time."""
+
+    kind = "sqlite"
+    share_lock = update_lock = ""  # SQLite locks the whole file for writers; row locks have no syntax here
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.closing(self._connect()) as connection:
+            connection.execute("PRAGMA journal_mode=WAL")
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA foreign_keys=ON")
+        connection.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in the file
+        return connection
+
+    @contextlib.contextmanager
+    def transaction(self, write: bool = True) -> Iterator[Transaction]:
+        """A transaction; `write` takes the write lock at once (no upgrade deadlock between writers)."""
+        with contextlib.closing(self._connect()) as connection:
+            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield Transaction(connection.cursor(), "?")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+    def schema_lock(self, transaction: Transaction) -> None:
+        """Nothing to do: BEGIN IMMEDIATE already keeps two servers from creating tables at once."""
+
+    def close(self) -> None:
+        """Nothing stays open between transactions."""
+
+
+class PostgresDatabase:
+    """A PostgreSQL server through a psycopg connection pool."""
+
+    kind = "postgresql"
+    share_lock = " FOR SHARE"  # row locks: a change to the row waits for the readers that hold it,
+    update_lock = " FOR UPDATE"  # and a read-then-change holds the row until it commits
+
+    def __init__(self, url: str, max_size: int = POOL_SIZE):
+        from psycopg_pool import ConnectionPool
+
+        self.url = url
+        self.pool = ConnectionPool(url, min_size=1, max_size=max_size, open=True, name="statelab-classes")
+
+    @contextlib.contextmanager
+    def transaction(self, write: bool = True) -> Iterator[Transaction]:
+        """A transaction (committed at the end of the block, rolled back on an exception)."""
+        with self.pool.connection() as connection, connection.transaction(), connection.cursor() as cursor:
+            yield Transaction(cursor, "%s")
+
+    def schema_lock(self, transaction: Transaction) -> None:
+        """Serialise schema creation between replicas that start together."""
+        transaction.execute("SELECT pg_advisory_xact_lock(7405321)")
+
+    def close(self) -> None:
+        """Close the pool's connections."""
+        self.pool.close()
+
+
+Database = SQLiteDatabase | PostgresDatabase
+
+
+def open_database(url: str | None = None) -> Database:
+    """The database at `url` (`sqlite:///path` or `postgresql://...`), else DATABASE_URL, else SQLite.
+
+    The SQLite default lives in the shared cache folder (STATELAB_CACHE), beside the result cache.
+    """
+    url = url if url is not None else os.environ.get("DATABASE_URL", "")
+    if url.startswith(POSTGRES_SCHEMES):
+        return PostgresDatabase(url)
+    if url.startswith("sqlite:///"):
+        return SQLiteDatabase(Path(url.removeprefix("sqlite:///")))
+    if url:
+        raise ValueError(
+            f"DATABASE_URL must start with postgresql:// or sqlite:///, not {url.split(':', 1)[0]!r}."
+        )
+    return SQLiteDatabase(cache_directory() / SQLITE_FILE)
