@@ -22,5 +22,9 @@ pages = {
             "views/teacher.py", title="Lesson plan", icon=":material/co_present:", url_path="lesson-plan"
         ),
     ],
+    "Class": [
+        st.Page("views/class_teacher.py", title="Run a class", icon=":material/groups:", url_path="class"),
+        st.Page("views/class_join.py", title="Join a class", icon=":material/login:", url_path="join"),
+    ],
 }
 st.navigation(pages).run()

@@ -1,0 +1,125 @@
+"""The learner's class page: type or follow a code, join (a name is optional), answer, see the reveal."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from statelab.class_records import MAX_NAME, ClassState, format_code, normalize_code
+from statelab.classroom import Classroom
+from ui.classroom import (
+    LEARNER,
+    attempt,
+    classroom,
+    keep_token,
+    learner_refresh,
+    render_token_cookie,
+    saved_token,
+    url_code,
+)
+
+
+def render_learner_page() -> None:
+    """The whole learner page: the code form, the join form, or the class's open question."""
+    room = classroom()
+    code = url_code()
+    read, state = (
+        attempt(lambda: room.state(st.query_params["code"])) if "code" in st.query_params else (False, None)
+    )
+    if not read:
+        render_code_form()
+        return
+    token = saved_token(LEARNER, code)
+    known, answers = attempt(lambda: room.my_answers(code, token)) if token else (True, None)
+    if not known:
+        return
+    if answers is None:
+        render_join_form(room, state, token)
+        return
+    st.title(f"Class {format_code(code)}")
+    render_open_question(room, code, token)
+    render_token_cookie(LEARNER, code)
+
+
+def render_code_form() -> None:
+    """Ask for the class code shown on the teacher's screen."""
+    st.title("Join a class")
+    with st.form("class_code_form", border=False):
+        typed = st.text_input(
+            "Class code", max_chars=9, placeholder="e.g. 7KQ4-MX9P", help="The code on the teacher's screen."
+        )
+        if st.form_submit_button("Join", type="primary", icon=":material/login:"):
+            checked, code = attempt(lambda: normalize_code(typed))
+            if checked:
+                st.query_params["code"] = code
+                st.rerun()
+
+
+def render_join_form(room: Classroom, state: ClassState, token: str | None) -> None:
+    """Join with an optional display name."""
+    st.title(f"Join class {format_code(state.code)}")
+    with st.form("class_join_form", border=False):
+        name = st.text_input(
+            "Your name (optional)", max_chars=MAX_NAME, placeholder="Leave empty to stay anonymous"
+        )
+        st.caption("Only the teacher sees your name, never the other learners or the projector.")
+        if st.form_submit_button("Join the class", type="primary", icon=":material/login:"):
+            joined, new_token = attempt(lambda: room.join(state.code, name, learner_token=token))
+            if joined:
+                keep_token(LEARNER, state.code, new_token, state.expires_at)
+                st.rerun()
+
+
+@st.fragment(run_every=learner_refresh())
+def render_open_question(room: Classroom, code: str, token: str) -> None:
+    """The question the teacher asked, with this learner's answer; refreshed until the teacher moves on."""
+    read, state = attempt(lambda: room.state(code))
+    mine, answers = attempt(lambda: room.my_answers(code, token)) if read else (False, None)
+    if not mine or answers is None:
+        return
+    if state.question is None:
+        st.info("You are in. The teacher's question will appear here.", icon=":material/hourglass_top:")
+        return
+    options = state.question.options
+    st.markdown(state.question.text)
+    if state.poll == 2:
+        first = options.get(answers.get(1), "no answer")
+        st.markdown(f"**Second vote, after discussion.** Your first answer: {first}.")
+    current = answers.get(state.poll)
+    if state.revealed:
+        render_revealed(state, current)
+        return
+    keys = list(options)
+    picked = st.radio(
+        "Your answer",
+        keys,
+        index=keys.index(current) if current in keys else None,
+        format_func=options.get,
+        key=f"class_answer_{state.ask}_{state.poll}",
+    )
+    label = "Send my answer" if current is None else "Change my answer"
+    if st.button(label, type="primary", icon=":material/send:", disabled=picked is None or picked == current):
+        sent, _ = attempt(lambda: room.answer(code, token, picked, ask=state.ask, poll=state.poll))
+        if sent:
+            current = picked
+    if current is not None:
+        st.success(
+            f"**Your answer:** {options[current]}. You can change it until the teacher reveals.",
+            icon=":material/how_to_vote:",
+        )
+
+
+def render_revealed(state: ClassState, current: str | None) -> None:
+    """Answers are closed: this learner's answer and, once the run is done, what it showed."""
+    options = state.question.options
+    mine = options[current] if current else "none"
+    if state.outcome is None:
+        st.info(
+            f"Answers are closed; the teacher is running the experiment. Your answer: {mine}.",
+            icon=":material/science:",
+        )
+        return
+    shown = options[state.outcome]
+    if current == state.outcome:
+        st.success(f"**Your prediction held.** The run shows: {shown}.", icon=":material/check_circle:")
+    else:
+        st.warning(f"**The run shows:** {shown}. Your answer: {mine}.", icon=":material/lightbulb:")

@@ -1,0 +1,192 @@
+"""The teacher's class page: start a class, show how to join, ask, watch the answers, reveal, end."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from statelab.class_charts import plot_answers, qr_png
+from statelab.class_records import ClassState, format_code
+from statelab.classroom import Classroom
+from ui.class_questions import all_questions, prepare, render_reveal
+from ui.classroom import (
+    TEACHER,
+    attempt,
+    classroom,
+    forget_token,
+    join_url,
+    keep_token,
+    reachable_only_here,
+    render_projector_toggle,
+    render_token_cookie,
+    saved_token,
+    url_code,
+)
+
+TEACHER_REFRESH = 1.0  # seconds between refreshes of the answer chart (it must follow within about 2 s)
+CHART_CONFIG = {"displaylogo": False, "staticPlot": True}
+ENDED_KEY = "class_ended"
+
+
+def render_teacher_page() -> None:
+    """The whole teacher page: a start button, or the running class this browser started."""
+    room = classroom()
+    code = url_code()
+    token = saved_token(TEACHER, code) if code else None
+    projector = render_projector_toggle()
+    ok, state = attempt(lambda: room.state(code)) if code and token else (False, None)
+    if not ok:
+        render_start(room, code if not token else None)
+        return
+    render_join(code, projector)
+    render_question(room, code, token, state, projector)
+    if not projector:
+        render_people(room, code, token)
+        render_end(room, code, token)
+    render_token_cookie(TEACHER, code)
+
+
+def render_start(room: Classroom, foreign_code: str | None) -> None:
+    """What class mode is, and the button that starts a class."""
+    st.title("Class mode")
+    if st.session_state.pop(ENDED_KEY, False):
+        st.success("The class has ended: its answers and names are deleted.", icon=":material/check_circle:")
+    if foreign_code:
+        st.info(
+            f"This browser did not start class {format_code(foreign_code)}, so it cannot run it. Learners "
+            "join it at the join link; to run it, open this page in the browser that started it.",
+            icon=":material/info:",
+        )
+    st.markdown(
+        "The whole class predicts, then the experiment reveals. Start a class, project this page, and "
+        "learners join from the link or QR code on their own devices, with no account and no name needed. "
+        "Pick a question (any lesson check or Lab preset): the answers gather on the chart without "
+        "revealing the result; **Reveal** runs the experiment beside them, and **Ask again** takes a "
+        "second vote after discussion."
+    )
+    if st.button("Start a class", type="primary", icon=":material/groups:"):
+        started, new = attempt(room.start)
+        if started:
+            keep_token(TEACHER, new.code, new.teacher_token, new.expires_at)
+            st.query_params["code"] = new.code
+            st.rerun()
+    st.caption(
+        f"A class lasts {room.hours:g} hours; then the class, its answers and any names are deleted. "
+        "Learners' names are shown to you only, never to other learners or on the projector."
+    )
+
+
+def render_join(code: str, projector: bool) -> None:
+    """The class code, the join link and its QR code."""
+    url = join_url(code)
+    text, picture = st.columns([3, 1], vertical_alignment="center")
+    text.title(f"Class {format_code(code)}")
+    text.markdown(f"Join at **[{url}]({url})**, or scan the code.")
+    if reachable_only_here(url) and not projector:
+        text.warning(
+            "This link names this computer only: learners' devices cannot open it. Open this page by the "
+            "computer's network address (or set STATELAB_PUBLIC_URL) so the link and QR code work for them.",
+            icon=":material/wifi_off:",
+        )
+    picture.image(qr_png(url), caption=f"Join class {format_code(code)}", width=260 if projector else 180)
+
+
+def render_question(room: Classroom, code: str, token: str, state: ClassState, projector: bool) -> None:
+    """The open question, the live answers, the controls and, once revealed, the experiment beside them."""
+    if state.question is None:
+        st.info("Pick a question to ask the class.", icon=":material/quiz:")
+    else:
+        st.markdown(f"### {state.question.title}")
+        st.markdown(state.question.text)
+    if state.revealed:
+        answers, result = st.columns(2, gap="large")
+        with answers:
+            render_answers(room, code, token, projector)
+        with result:
+            render_result(room, code, token, state)
+    elif state.question is not None:
+        render_answers(room, code, token, projector)
+    render_controls(room, code, token, state)
+    picker = st.expander("Next question", expanded=state.question is None) if projector else st.container()
+    with picker:
+        render_picker(room, code, token, state)
+
+
+@st.fragment(run_every=TEACHER_REFRESH)
+def render_answers(room: Classroom, code: str, token: str, projector: bool) -> None:
+    """The class's answers so far, refreshed every TEACHER_REFRESH seconds."""
+    read, state = attempt(lambda: room.state(code))
+    counted, tally = attempt(lambda: room.tally(code, token))
+    if not (read and counted) or state.question is None:
+        return
+    answered = sum(tally.counts.get(state.poll, {}).values())
+    vote = "second vote" if state.poll == 2 else "answers"
+    st.markdown(f"**{answered}** of **{tally.joined}** learners answered ({vote})")
+    figure = plot_answers(state.question.options, tally.counts, state.outcome, large=projector)
+    st.plotly_chart(figure, width="stretch", config=CHART_CONFIG, key="class_answers_chart")
+
+
+def render_result(room: Classroom, code: str, token: str, state: ClassState) -> None:
+    """Run or fetch the experiment, show it, and record the option it showed (the chart marks it)."""
+    st.markdown("#### :material/science: The experiment")
+    outcome = render_reveal(state.question)
+    if outcome is None:
+        return
+    st.success(f"**The run shows:** {state.question.options[outcome]}", icon=":material/check_circle:")
+    if outcome != state.outcome:
+        attempt(lambda: room.reveal(code, token, outcome=outcome))
+
+
+def render_controls(room: Classroom, code: str, token: str, state: ClassState) -> None:
+    """Reveal and Ask again."""
+    if state.question is None:
+        return
+    reveal, again, _ = st.columns([1, 1, 2])
+    if not state.revealed and reveal.button("Reveal", type="primary", icon=":material/visibility:"):
+        done, _ = attempt(lambda: room.reveal(code, token))
+        if done:
+            st.rerun()
+    if state.poll == 1 and again.button(
+        "Ask again",
+        icon=":material/replay:",
+        help="A second vote after discussion; both votes stay on the chart.",
+    ):
+        done, _ = attempt(lambda: room.ask_again(code, token))
+        if done:
+            st.rerun()
+
+
+def render_picker(room: Classroom, code: str, token: str, state: ClassState) -> None:
+    """Choose any lesson check or Lab preset and put it to the class."""
+    questions = all_questions()
+    ids = list(questions)
+    current = state.question.id if state.question and state.question.id in questions else ids[0]
+    picked = st.selectbox(
+        "Question", ids, index=ids.index(current), format_func=lambda key: questions[key].title
+    )
+    label = "Ask the class" if state.question is None else "Ask this question"
+    if st.button(label, icon=":material/send:", type="secondary" if state.question else "primary"):
+        asked, _ = attempt(lambda: room.ask(code, token, questions[picked]))
+        if asked:
+            prepare(questions[picked])
+            st.rerun()
+
+
+def render_people(room: Classroom, code: str, token: str) -> None:
+    """The names learners gave: for the teacher only, never on the projector."""
+    with st.expander("Who has joined (not shown in projector mode)"):
+        read, names = attempt(lambda: room.names(code, token))
+        if read:
+            st.text(", ".join(names) if names else "Nobody has given a name: everyone is anonymous.")
+
+
+def render_end(room: Classroom, code: str, token: str) -> None:
+    """End the class now: everything it holds is deleted."""
+    with st.expander("End the class"):
+        st.caption("Ending deletes the class, every answer and every name at once.")
+        if st.button("End the class and delete its answers", icon=":material/delete:"):
+            ended, _ = attempt(lambda: room.close(code, token))
+            if ended:
+                forget_token(TEACHER, code)
+                st.query_params.pop("code", None)
+                st.session_state[ENDED_KEY] = True
+                st.rerun()
