@@ -14,6 +14,7 @@ from statelab.charts import NEUTRAL_COLOR, STATEFUL_COLOR
 POLL_TITLES = {1: "First vote", 2: "After discussion"}
 POLL_COLORS = {1: NEUTRAL_COLOR, 2: STATEFUL_COLOR}
 OUTCOME_MARK = "✓ "  # before the option the experiment showed, once revealed
+TEXT_COLOR = "#12100e"  # the app's text colour (.streamlit/config.toml): labels readable from the back row
 
 
 def option_label(label: str, outcome: bool, width: int = 34) -> str:
@@ -66,6 +67,7 @@ def plot_answers(
                 },
                 text=[f"{value} ({value / total:.0%})" if total else "0" for value in values],
                 textposition="outside",
+                textfont={"color": TEXT_COLOR},
                 cliponaxis=False,
                 hoverinfo="skip",
                 showlegend=False,
@@ -76,11 +78,11 @@ def plot_answers(
     most = max([1, *(count for poll in counts.values() for count in poll.values())])
     size = 26 if large else 15
     figure.update_xaxes(range=[0, most * 1.35], showticklabels=False, showgrid=False, zeroline=True)
-    figure.update_yaxes(tickfont={"size": size})
-    figure.update_annotations(font={"size": size + 2})
+    figure.update_yaxes(tickfont={"size": size, "color": TEXT_COLOR})
+    figure.update_annotations(font={"size": size + 2, "color": TEXT_COLOR})
     figure.update_layout(
         template="plotly_white",
-        font={"size": size},
+        font={"size": size, "color": TEXT_COLOR},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         height=(130 if large else 80) * len(keys) + 80,
         bargap=0.3,

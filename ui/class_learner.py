@@ -36,7 +36,8 @@ def render_learner_page() -> None:
         render_join_form(room, state, token)
         return
     st.title(f"Class {format_code(code)}")
-    render_open_question(room, code, token)
+    render_open_question(room, state, token, answers)
+    watch_class(room, code, moment(state))
     render_token_cookie(LEARNER, code)
 
 
@@ -56,7 +57,8 @@ def render_code_form() -> None:
 
 def render_join_form(room: Classroom, state: ClassState, token: str | None) -> None:
     """Join with an optional display name."""
-    st.title(f"Join class {format_code(state.code)}")
+    st.title("Join the class")
+    st.markdown(f"Class code **{format_code(state.code)}**")
     with st.form("class_join_form", border=False):
         name = st.text_input(
             "Your name (optional)", max_chars=MAX_NAME, placeholder="Leave empty to stay anonymous"
@@ -69,13 +71,24 @@ def render_join_form(room: Classroom, state: ClassState, token: str | None) -> N
                 st.rerun()
 
 
+def moment(state: ClassState) -> tuple:
+    """What a learner's page depends on: the question asked, its poll, and what has been revealed."""
+    return state.ask, state.poll, state.revealed, state.outcome
+
+
 @st.fragment(run_every=learner_refresh())
-def render_open_question(room: Classroom, code: str, token: str) -> None:
-    """The question the teacher asked, with this learner's answer; refreshed until the teacher moves on."""
+def watch_class(room: Classroom, code: str, shown: tuple) -> None:
+    """Look at the class every few seconds; redraw the page when the teacher asks, asks again or reveals.
+
+    The answer form itself stays outside this fragment, so a learner's click never meets a refresh.
+    """
     read, state = attempt(lambda: room.state(code))
-    mine, answers = attempt(lambda: room.my_answers(code, token)) if read else (False, None)
-    if not mine or answers is None:
-        return
+    if read and moment(state) != shown:
+        st.rerun()
+
+
+def render_open_question(room: Classroom, state: ClassState, token: str, answers: dict[int, str]) -> None:
+    """The question the teacher asked, with this learner's answer (which they may change until the reveal)."""
     if state.question is None:
         st.info("You are in. The teacher's question will appear here.", icon=":material/hourglass_top:")
         return
@@ -98,9 +111,9 @@ def render_open_question(room: Classroom, code: str, token: str) -> None:
     )
     label = "Send my answer" if current is None else "Change my answer"
     if st.button(label, type="primary", icon=":material/send:", disabled=picked is None or picked == current):
-        sent, _ = attempt(lambda: room.answer(code, token, picked, ask=state.ask, poll=state.poll))
+        sent, _ = attempt(lambda: room.answer(state.code, token, picked, ask=state.ask, poll=state.poll))
         if sent:
-            current = picked
+            st.rerun()
     if current is not None:
         st.success(
             f"**Your answer:** {options[current]}. You can change it until the teacher reveals.",

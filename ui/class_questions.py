@@ -25,7 +25,7 @@ from ui.results import render_verdict
 from ui.runs import seed_configs
 
 ROOT = Path(__file__).resolve().parents[1]
-TITLE_LENGTH = 90
+TITLE_LENGTH = 80
 
 
 def short_title(markdown: str) -> str:
@@ -39,7 +39,7 @@ def lesson_questions() -> list[Question]:
     return [
         Question(
             f"lesson-{item.number}/{check.id}",
-            f"Lesson {item.number}: {short_title(check.question)}",
+            f"Lesson {item.number}, {item.nav}",
             check.question,
             check.options,
         )
@@ -51,12 +51,7 @@ def lesson_questions() -> list[Question]:
 def preset_questions() -> list[Question]:
     """Every Lab preset's prediction as a class question (id `preset/ID`)."""
     return [
-        Question(
-            f"preset/{preset.id}",
-            f"Lab, {preset.title}: {short_title(preset.question)}",
-            preset.question,
-            preset.options,
-        )
+        Question(f"preset/{preset.id}", f"Lab: {preset.title}", preset.question, preset.options)
         for preset in PRESETS.values()
     ]
 
@@ -64,6 +59,11 @@ def preset_questions() -> list[Question]:
 def all_questions() -> dict[str, Question]:
     """Every question a teacher can ask, by id: lesson checks first, then presets."""
     return {question.id: question for question in [*lesson_questions(), *preset_questions()]}
+
+
+def picker_label(question: Question) -> str:
+    """How the question picker lists a question: where it comes from, and how it starts."""
+    return f"{question.title} · {short_title(question.text)}"
 
 
 def lesson_checks(number: int) -> dict[str, Check]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+
 import streamlit as st
 
 from statelab.class_charts import plot_answers, qr_png
 from statelab.class_records import ClassState, format_code
 from statelab.classroom import Classroom
-from ui.class_questions import all_questions, prepare, render_reveal
+from ui.class_questions import all_questions, picker_label, prepare, render_reveal
 from ui.classroom import (
     TEACHER,
     attempt,
@@ -87,7 +89,11 @@ def render_join(code: str, projector: bool) -> None:
             "computer's network address (or set STATELAB_PUBLIC_URL) so the link and QR code work for them.",
             icon=":material/wifi_off:",
         )
-    picture.image(qr_png(url), caption=f"Join class {format_code(code)}", width=260 if projector else 180)
+    size, image = 260 if projector else 180, base64.b64encode(qr_png(url)).decode()
+    picture.html(
+        f'<img src="data:image/png;base64,{image}" width="{size}" height="{size}" '
+        f'alt="QR code of the join link for class {format_code(code)}">'
+    )
 
 
 def render_question(room: Classroom, code: str, token: str, state: ClassState, projector: bool) -> None:
@@ -119,8 +125,8 @@ def render_answers(room: Classroom, code: str, token: str, projector: bool) -> N
     if not (read and counted) or state.question is None:
         return
     answered = sum(tally.counts.get(state.poll, {}).values())
-    vote = "second vote" if state.poll == 2 else "answers"
-    st.markdown(f"**{answered}** of **{tally.joined}** learners answered ({vote})")
+    vote = " the second vote" if state.poll == 2 else ""
+    st.markdown(f"**{answered}** of **{tally.joined}** learners answered{vote}")
     figure = plot_answers(state.question.options, tally.counts, state.outcome, large=projector)
     st.plotly_chart(figure, width="stretch", config=CHART_CONFIG, key="class_answers_chart")
 
@@ -161,7 +167,7 @@ def render_picker(room: Classroom, code: str, token: str, state: ClassState) -> 
     ids = list(questions)
     current = state.question.id if state.question and state.question.id in questions else ids[0]
     picked = st.selectbox(
-        "Question", ids, index=ids.index(current), format_func=lambda key: questions[key].title
+        "Question", ids, index=ids.index(current), format_func=lambda key: picker_label(questions[key])
     )
     label = "Ask the class" if state.question is None else "Ask this question"
     if st.button(label, icon=":material/send:", type="secondary" if state.question else "primary"):

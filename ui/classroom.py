@@ -132,26 +132,13 @@ def reachable_only_here(url: str) -> bool:
     return (urlsplit(url).hostname or "") in ("localhost", "127.0.0.1", "::1")
 
 
-def projector_mode() -> bool:
-    """Whether the URL asks for projector mode (?projector=1)."""
-    return st.query_params.get(PROJECTOR_PARAM) == "1"
-
-
 def render_projector_toggle() -> bool:
-    """The projector-mode toggle, kept in the URL; when on, large fonts and no sidebar or header."""
-
-    def switch() -> None:
-        if st.session_state["projector_toggle"]:
-            st.query_params[PROJECTOR_PARAM] = "1"
-        else:
-            st.query_params.pop(PROJECTOR_PARAM, None)
-
+    """The projector-mode toggle, kept in the URL (?projector=true); when on, large fonts, no sidebar."""
     on = st.toggle(
         "Projector mode",
-        value=projector_mode(),
-        key="projector_toggle",
-        on_change=switch,
-        help="Large fonts and fewer controls, for the screen the class sees. Kept in the URL.",
+        key=PROJECTOR_PARAM,
+        bind="query-params",
+        help="Large fonts and fewer controls, for the screen the class sees. Kept in the page's address.",
     )
     if on:
         st.html(PROJECTOR_CSS)

@@ -1,0 +1,192 @@
+"""Class mode end to end: a teacher and five learners, each in their own Chromium context, on the real app.
+
+The teacher starts a class on a projector-sized screen, the learners join from the join link (two
+give a name, three stay anonymous), answer a lesson check, one changes their mind, one reloads; the
+teacher's counts follow, Reveal runs the experiment, Ask again takes a second vote, and projector
+mode is screenshotted at 1920x1080 for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser import PROJECTOR, AppPage, app_server, chromium, require_chromium
+from playwright.sync_api import expect
+
+from statelab.class_records import format_code
+from ui.lessons import lesson
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+NAMES = ["Ada", "Grace", "", "", ""]  # two learners give a name, three stay anonymous
+CHART_TIMEOUT = 10_000  # ms: the teacher's chart refreshes every second; allow for a loaded machine
+QUESTION_TIMEOUT = 30_000  # ms: learner pages refresh every 2 s, slower while TensorFlow starts in a worker
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    require_chromium()
+    with app_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(app_url):
+    with chromium() as browser:
+        yield browser
+
+
+def person(browser, app_url, viewport) -> AppPage:
+    """A new person: their own browser context (own cookies, own session)."""
+    return AppPage(browser.new_context(viewport=viewport), app_url)
+
+
+def answers_text(teacher: AppPage) -> str:
+    """The teacher's 'N of M learners answered' line."""
+    return teacher.page.get_by_text(re.compile(r"\d+ of \d+ learners answered")).inner_text()
+
+
+def start_class(teacher: AppPage) -> str:
+    """Start a class on the teacher page; its code."""
+    teacher.open("/class")
+    teacher.page.get_by_role("button", name="Start a class").click()
+    teacher.wait_for_app()
+    expect(
+        teacher.page.get_by_role("heading", name=re.compile(r"^Class [0-9A-Z]{4}-[0-9A-Z]{4}"))
+    ).to_be_visible()
+    code = re.search(r"[?&]code=([0-9A-Z]{8})", teacher.page.url)[1]
+    assert "token" not in teacher.page.url.lower() and len(teacher.page.url) < 200, teacher.page.url
+    return code
+
+
+def ask(teacher: AppPage, title: str) -> None:
+    """Pick a question in the teacher's question picker and ask it."""
+    picker = teacher.page.get_by_test_id("stSelectbox").filter(has_text="Question")
+    picker.click()
+    teacher.page.get_by_role("option", name=re.compile(re.escape(title))).first.click()
+    teacher.wait_for_app()
+    teacher.page.get_by_role("button", name=re.compile("Ask the class|Ask this question")).click()
+    teacher.wait_for_app()
+
+
+def answer(learner: AppPage, label: str) -> None:
+    """Pick an option and send it, as a learner does."""
+    expect(learner.page.get_by_text(label, exact=True)).to_be_visible(timeout=QUESTION_TIMEOUT)
+    learner.choose_radio("Your answer", label)
+    learner.page.get_by_role("button", name=re.compile("Send my answer|Change my answer")).click()
+    learner.wait_for_app()
+    expect(learner.page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Your answer: {label}")
+
+
+def test_a_class_predicts_then_the_experiment_reveals(browser, app_url):
+    check = lesson(2).checks[0]  # a lesson check whose live side is one quick Keras demo
+    labels = list(check.options.values())
+    teacher = person(browser, app_url, PROJECTOR)
+    code = start_class(teacher)
+    join_link = teacher.page.get_by_role("link", name=re.compile(r"join\?code=")).get_attribute("href")
+    assert join_link.endswith(f"/join?code={code}")
+    expect(
+        teacher.page.get_by_role("img", name=f"QR code of the join link for class {format_code(code)}")
+    ).to_be_visible()
+
+    learners = [person(browser, app_url, PHONE) for _ in NAMES]
+    for learner, name in zip(learners, NAMES, strict=True):
+        learner.page.goto(join_link)
+        learner.wait_for_app()
+        learner.page.get_by_label("Your name (optional)").fill(name)
+        learner.page.get_by_role("button", name="Join the class").click()
+        learner.wait_for_app()
+        expect(learner.page.get_by_text("You are in.")).to_be_visible()
+
+    ask(teacher, f"Lesson 2, {lesson(2).nav} · ")
+    picks = [labels[0], labels[0], labels[0], labels[1], labels[1]]
+    for learner, label in zip(learners, picks, strict=True):
+        answer(learner, label)
+    answer(learners[2], labels[1])  # a learner changes their mind: the new answer replaces the first
+    picks[2] = labels[1]
+    expect(teacher.page.get_by_text("5 of 5 learners answered")).to_be_visible(timeout=CHART_TIMEOUT)
+    shares = [f"{picks.count(label)} ({picks.count(label) / 5:.0%})" for label in labels]
+    # The chart draws the first option at the top, so its bars come last in the page.
+    expect(teacher.page.locator(".js-plotly-plot text.bartext")).to_have_text(
+        shares[::-1], timeout=CHART_TIMEOUT
+    )
+
+    learners[3].page.reload()  # a reconnecting learner keeps their answer
+    learners[3].wait_for_app()
+    expect(learners[3].page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
+        f"Your answer: {picks[3]}"
+    )
+    expect(learners[3].page.get_by_role("radio", name=picks[3])).to_be_checked()
+    expect(teacher.page.get_by_text("5 of 5 learners answered")).to_be_visible()  # counted once, not twice
+    for learner in learners:  # learners never see each other's names, nor the class's counts
+        text = learner.page.get_by_test_id("stMain").inner_text()
+        assert "Ada" not in text and "Grace" not in text and "learners answered" not in text, text
+
+    teacher.page.get_by_role("button", name="Reveal").click()
+    teacher.wait_for_app()
+    shows = teacher.page.get_by_test_id("stAlertContentSuccess").filter(has_text="The run shows:")
+    expect(shows).to_be_visible(timeout=150_000)
+    outcome = next(label for label in labels if label in shows.inner_text())
+    expect(teacher.page.locator(".js-plotly-plot .ytick").filter(has_text="✓")).to_contain_text(
+        " ".join(outcome.split()[:2])
+    )
+    for learner, label in zip(learners, picks, strict=True):
+        verdict = "Your prediction held" if label == outcome else f"Your answer: {label}"
+        expect(learner.page.get_by_test_id("stMain")).to_contain_text(verdict, timeout=QUESTION_TIMEOUT)
+
+    teacher.page.get_by_role("button", name="Ask again").click()
+    teacher.wait_for_app()
+    for learner in learners[:2]:
+        expect(learner.page.get_by_text("Second vote, after discussion.")).to_be_visible(
+            timeout=CHART_TIMEOUT
+        )
+        answer(learner, outcome)
+    expect(teacher.page.get_by_text("2 of 5 learners answered the second vote")).to_be_visible(
+        timeout=CHART_TIMEOUT
+    )
+    for title in ("First vote", "After discussion"):
+        expect(teacher.page.locator(".js-plotly-plot .annotation-text", has_text=title).first).to_be_visible()
+
+    teacher.page.get_by_text("Projector mode", exact=True).click()
+    teacher.wait_for_app()
+    assert "projector=true" in teacher.page.url, teacher.page.url
+    expect(teacher.page.get_by_test_id("stSidebar")).to_be_hidden()
+    expect(teacher.page.get_by_text("Who has joined")).to_have_count(0)  # names never on the projector
+    teacher.page.reload()  # the toggle lives in the URL, and the teacher keeps control after a reload
+    teacher.wait_for_app()
+    expect(teacher.page.get_by_test_id("stSidebar")).to_be_hidden()
+    expect(teacher.page.get_by_text("2 of 5 learners answered the second vote")).to_be_visible(
+        timeout=CHART_TIMEOUT
+    )
+    teacher.screenshot("class-projector")
+    for someone in [teacher, *learners]:
+        someone.assert_clean(someone.page.url)
+
+
+def test_only_the_browser_that_started_a_class_runs_it(browser, app_url):
+    teacher = person(browser, app_url, PROJECTOR)
+    code = start_class(teacher)
+    intruder = person(browser, app_url, PROJECTOR)  # e.g. a learner who copied the teacher's address
+    intruder.open(f"/class?code={code}")
+    expect(intruder.page.get_by_text(f"This browser did not start class {format_code(code)}")).to_be_visible()
+    expect(intruder.page.get_by_role("button", name="Reveal")).to_have_count(0)
+    expect(intruder.page.get_by_text("End the class")).to_have_count(0)
+    intruder.assert_clean("a foreign class page")
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/join?code=ZZZZ-ZZZZ", "No class is open with the code ZZZZ-ZZZZ"),
+        ("/join?code=hello", "A class code has 8 letters and digits"),
+        ("/join?code=%3Cscript%3E", "A class code has 8 letters and digits"),
+    ],
+)
+def test_a_wrong_code_gets_a_plain_message(browser, app_url, path, message):
+    learner = person(browser, app_url, PHONE)
+    learner.open(path)
+    expect(learner.page.get_by_test_id("stAlertContentError")).to_contain_text(message)
+    expect(learner.page.get_by_role("textbox", name="Class code")).to_be_visible()  # and a way to try again
+    learner.assert_clean(path)
