@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test lint bench chromium postgresql
+.PHONY: run test lint bench chromium postgresql axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
 ## make test: set up test requirements and Chromium, lint, run the whole suite
-test: $(VENV)/.test chromium postgresql
+test: $(VENV)/.test chromium postgresql axe
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
@@ -46,6 +46,20 @@ postgresql:
 	else \
 		echo "The class-mode tests need PostgreSQL: run 'sudo apt-get install postgresql'"; exit 1; \
 	fi
+
+## make axe: axe-core for the accessibility test, the version pinned in package.json and package-lock.json
+axe: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian's npm for the accessibility test"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+		else \
+			echo "The accessibility test needs npm: run 'sudo apt-get install npm'"; exit 1; \
+		fi; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 bench: $(VENV)/.test chromium
 	$(BIN)/python bench/bench_engine.py

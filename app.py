@@ -4,9 +4,11 @@ import streamlit as st
 
 from ui.lessons import lesson_pages
 from ui.runs import job_pool
+from ui.theme import render_theme_css
 
 st.set_page_config(page_title="Stateful LSTM Lab", page_icon=":material/sync:", layout="wide")
 job_pool()  # workers start TensorFlow (in their own processes) as soon as anyone opens a page
+render_theme_css()
 
 pages = {
     "": [
