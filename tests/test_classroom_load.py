@@ -1,0 +1,43 @@
+"""Load: 100 learners answer one question within 2 s, through the real server, on each database.
+
+Every learner is a real Streamlit session on `streamlit run` (tests/streamlit_client.py speaks the
+browser's WebSocket protocol), and the teacher's page refreshes its chart as a browser would. The
+test asserts that every answer is stored once, confirmed to its learner and counted on the teacher's
+page; how fast the teacher's page follows is measured (printed), not asserted: bench/bench_class_mode.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+import pytest
+from browser import app_server
+from class_load import run_class
+from postgres import postgres_url
+
+from statelab.classroom import Classroom
+from statelab.database import open_database
+from ui.class_questions import lesson_questions
+
+pytestmark = pytest.mark.slow
+
+LEARNERS, WINDOW = 100, 2.0
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_hundred_learners_answer_within_two_seconds(kind, monkeypatch):
+    url = postgres_url() if kind == "postgresql" else ""
+    monkeypatch.setenv("DATABASE_URL", url)  # the server and this test use the same database
+    room = Classroom(open_database(url))
+    question = lesson_questions()[0]
+    with app_server() as base_url:
+        run = asyncio.run(run_class(base_url, room, question, LEARNERS, WINDOW))
+    room.database.close()
+    delays = np.array(run.delays_after_stored)
+    print(
+        f"\n{kind}: {run.stored} answers sent over {run.sending_seconds:.2f} s; teacher's page after each "
+        f"answer was stored: median {np.median(delays):.2f} s, p95 {np.percentile(delays, 95):.2f} s"
+    )
+    assert run.sending_seconds <= WINDOW
+    assert (run.stored, run.confirmed, run.shown) == (LEARNERS, LEARNERS, LEARNERS)
