@@ -65,3 +65,4 @@ bench: $(VENV)/.test chromium
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_class.py
 	$(BIN)/python bench/bench_watchers.py
+	$(BIN)/python bench/bench_class_mode.py

@@ -91,7 +91,7 @@ def lesson_checks(number: int) -> dict[str, Check]:
     return collected
 
 
-def _parts(question_id: str) -> tuple[str, int, str]:
+def question_source(question_id: str) -> tuple[str, int, str]:
     """("lesson", number, check id) or ("preset", 0, preset id) of a question id."""
     kind, _, name = question_id.partition("/")
     if kind == "preset" and name in PRESETS:
@@ -103,7 +103,7 @@ def _parts(question_id: str) -> tuple[str, int, str]:
 
 def works(question: Question) -> list[Work]:
     """The runs and demos that answer a question."""
-    kind, number, name = _parts(question.id)
+    kind, number, name = question_source(question.id)
     if kind == "preset":
         return seed_configs(lesson_config(PRESETS[name].config()), lesson_seeds())
     return lesson_checks(number)[name].works
@@ -116,7 +116,7 @@ def prepare(question: Question) -> None:
 
 def render_reveal(question: Question) -> str | None:
     """Run (or fetch) the experiment and show it; the option it showed, or None while it runs."""
-    kind, number, name = _parts(question.id)
+    kind, number, name = question_source(question.id)
     if kind == "preset":
         results = await_results(works(question))
         if results is None:
