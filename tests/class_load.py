@@ -95,7 +95,7 @@ async def run_class(
                 *(pupil.run({"Your name (optional)": "", "Join the class": True}) for pupil in batch)
             )
             await asyncio.gather(
-                *(pupil.wait_for(lambda page: "Send my answer" in page.widgets) for pupil in batch)
+                *(pupil.wait_for(lambda page: "Send my answer" in page.widgets, PATIENCE) for pupil in batch)
             )
         await teacher.wait_for(lambda page: last_count(page) == (0, learners), PATIENCE)
         labels = list(question.options.values())

@@ -44,6 +44,7 @@ class StreamlitSession:
         self.socket = None
         self.reader: asyncio.Task | None = None
         self.timers: dict[str, asyncio.Task] = {}  # fragment id -> its auto-rerun task
+        self.running = False  # whether the server says a script run of this session is in progress
 
     async def connect(self) -> None:
         """Open the WebSocket and start reading what the server sends."""
@@ -105,6 +106,8 @@ class StreamlitSession:
             kind = message.WhichOneof("type")
             if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
                 self._note(message.delta.new_element)
+            elif kind == "session_status_changed":
+                self.running = message.session_status_changed.script_is_running
             elif kind == "page_info_changed":
                 self.query = message.page_info_changed.query_string  # the page changed its URL
             elif kind == "auto_rerun":
@@ -122,12 +125,14 @@ class StreamlitSession:
             self.texts.append((time.time(), element.alert.body))
 
     def _auto_rerun(self, fragment_id: str, interval: float) -> None:
-        """Rerun a fragment every `interval` seconds, as the browser does (one timer per fragment)."""
+        """Rerun a fragment every `interval` seconds, as the browser does: one timer per fragment, and a
+        tick is skipped while a script run is in progress."""
 
         async def tick() -> None:
             while True:
                 await asyncio.sleep(interval)
-                await self.run(fragment_id=fragment_id)
+                if not self.running:
+                    await self.run(fragment_id=fragment_id)
 
         if fragment_id not in self.timers:
             self.timers[fragment_id] = asyncio.create_task(tick())
