@@ -14,7 +14,8 @@ import re
 import subprocess
 
 import pytest
-from browser import LAPTOP, PROJECTOR, AppPage, app_server, chromium, require_chromium
+from browser import LAPTOP, PROJECTOR, AppPage
+from class_fixtures import app_url_fixture, browser_fixture  # noqa: F401  (fixtures)
 from conftest import ROOT
 from playwright.sync_api import expect
 
@@ -68,18 +69,10 @@ def violations(app: AppPage) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def app_url():
-    require_chromium()
+@pytest.fixture(autouse=True, scope="module")
+def axe_installed():
+    """axe-core is there before the server starts (or the module is skipped)."""
     require_axe()
-    with app_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(app_url):
-    with chromium() as browser:
-        yield browser
 
 
 def test_every_page_meets_wcag_2_aa(browser, app_url):

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import PROJECTOR, AppPage, app_server, chromium, require_chromium
+from browser import PROJECTOR, AppPage
+from class_fixtures import app_url_fixture, browser_fixture  # noqa: F401  (fixtures)
 from playwright.sync_api import expect
 
 from statelab.class_records import format_code
@@ -23,19 +24,6 @@ PHONE = {"width": 390, "height": 844}
 NAMES = ["Ada", "Grace", "", "", ""]  # two learners give a name, three stay anonymous
 CHART_TIMEOUT = 10_000  # ms: the teacher's chart refreshes every second; allow for a loaded machine
 QUESTION_TIMEOUT = 30_000  # ms: learner pages refresh every 2 s, slower while TensorFlow starts in a worker
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    require_chromium()
-    with app_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(app_url):
-    with chromium() as browser:
-        yield browser
 
 
 def person(browser, app_url, viewport) -> AppPage:
