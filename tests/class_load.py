@@ -67,7 +67,10 @@ async def _open(sessions: list[StreamlitSession], ready) -> None:
         batch = sessions[start : start + CONNECT_BATCH]
         await asyncio.gather(*(session.connect() for session in batch))
         await asyncio.gather(*(session.run() for session in batch))
-        await asyncio.gather(*(session.wait_for(ready, timeout=PATIENCE) for session in batch))
+        # As a person does, act once the page has finished loading (a script run is no longer in progress).
+        await asyncio.gather(
+            *(session.wait_for(lambda page: ready(page) and not page.running, PATIENCE) for session in batch)
+        )
 
 
 async def _answer(learner: StreamlitSession, label: str, at: float) -> float:

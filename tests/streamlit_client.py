@@ -77,9 +77,9 @@ class StreamlitSession:
             entry.id = widget.id
             if widget.kind == "button":
                 entry.trigger_value = bool(value)
-            elif widget.kind == "radio":
-                entry.int_value = widget.options.index(value)
-            else:
+            else:  # a text input's text, or a radio's option as shown (Streamlit keeps radios by label)
+                if widget.kind == "radio" and value not in widget.options:
+                    raise ValueError(f"{value!r} is not an option of {label!r}: {widget.options}")
                 entry.string_value = str(value)
         sent = time.time()
         await self.socket.send(message.SerializeToString())
