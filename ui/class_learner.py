@@ -17,6 +17,8 @@ from ui.classroom import (
     url_code,
 )
 
+NAME_KEY = "class_join_name"
+
 
 def render_learner_page() -> None:
     """The whole learner page: the code form, the join form, or the class's open question."""
@@ -56,19 +58,32 @@ def render_code_form() -> None:
 
 
 def render_join_form(room: Classroom, state: ClassState, token: str | None) -> None:
-    """Join with an optional display name."""
+    """Join with an optional display name (joined before the page is drawn again: one script run)."""
     st.title("Join the class")
     st.markdown(f"Class code **{format_code(state.code)}**")
     with st.form("class_join_form", border=False):
-        name = st.text_input(
-            "Your name (optional)", max_chars=MAX_NAME, placeholder="Leave empty to stay anonymous"
+        st.text_input(
+            "Your name (optional)",
+            max_chars=MAX_NAME,
+            placeholder="Leave empty to stay anonymous",
+            key=NAME_KEY,
         )
         st.caption("Only the teacher sees your name, never the other learners or the projector.")
-        if st.form_submit_button("Join the class", type="primary", icon=":material/login:"):
-            joined, new_token = attempt(lambda: room.join(state.code, name, learner_token=token))
-            if joined:
-                keep_token(LEARNER, state.code, new_token, state.expires_at)
-                st.rerun()
+        st.form_submit_button(
+            "Join the class",
+            type="primary",
+            icon=":material/login:",
+            on_click=join,
+            args=(room, state, token),
+        )
+
+
+def join(room: Classroom, state: ClassState, token: str | None) -> None:
+    """The join button's callback: join the class and keep the learner's token in this browser."""
+    name = st.session_state.get(NAME_KEY, "")
+    joined, new_token = attempt(lambda: room.join(state.code, name, learner_token=token))
+    if joined:
+        keep_token(LEARNER, state.code, new_token, state.expires_at)
 
 
 def moment(state: ClassState) -> tuple:
@@ -101,24 +116,33 @@ def render_open_question(room: Classroom, state: ClassState, token: str, answers
     if state.revealed:
         render_revealed(state, current)
         return
-    keys = list(options)
+    keys, key = list(options), f"class_answer_{state.ask}_{state.poll}"
     picked = st.radio(
         "Your answer",
         keys,
         index=keys.index(current) if current in keys else None,
         format_func=options.get,
-        key=f"class_answer_{state.ask}_{state.poll}",
+        key=key,
     )
-    label = "Send my answer" if current is None else "Change my answer"
-    if st.button(label, type="primary", icon=":material/send:", disabled=picked is None or picked == current):
-        sent, _ = attempt(lambda: room.answer(state.code, token, picked, ask=state.ask, poll=state.poll))
-        if sent:
-            st.rerun()
+    st.button(
+        "Send my answer" if current is None else "Change my answer",
+        type="primary",
+        icon=":material/send:",
+        disabled=picked is None or picked == current,
+        on_click=send,
+        args=(room, state, token, key),
+    )
     if current is not None:
         st.success(
             f"**Your answer:** {options[current]}. You can change it until the teacher reveals.",
             icon=":material/how_to_vote:",
         )
+
+
+def send(room: Classroom, state: ClassState, token: str, key: str) -> None:
+    """The send button's callback: store the picked answer to the question the page showed."""
+    picked = st.session_state.get(key)
+    attempt(lambda: room.answer(state.code, token, picked, ask=state.ask, poll=state.poll))
 
 
 def render_revealed(state: ClassState, current: str | None) -> None:
