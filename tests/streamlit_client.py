@@ -108,6 +108,8 @@ class StreamlitSession:
                 self._note(message.delta.new_element)
             elif kind == "session_status_changed":
                 self.running = message.session_status_changed.script_is_running
+            elif kind == "script_finished":
+                self.running = False
             elif kind == "page_info_changed":
                 self.query = message.page_info_changed.query_string  # the page changed its URL
             elif kind == "auto_rerun":
