@@ -91,9 +91,18 @@ class StreamlitSession:
         while not shown(self):
             if time.monotonic() > deadline:
                 raise TimeoutError(
-                    f"{self.page}?{self.query}: not shown within {timeout:.0f} s; texts {self.texts[-3:]}"
+                    f"{self.page}?{self.query}: not shown within {timeout:.0f} s ({self.health()}); "
+                    f"texts {self.texts[-3:]}"
                 )
             await asyncio.sleep(0.02)
+
+    def health(self) -> str:
+        """The connection's state, for error messages: whether the reader stopped, and why."""
+        reader = self.reader
+        stopped = reader is not None and reader.done()
+        why = repr(reader.exception()) if stopped and not reader.cancelled() else ""
+        reading = f"stopped {why}" if stopped else "running"
+        return f"socket {getattr(self.socket, 'state', '?')}, reader {reading}"
 
     def text_matching(self, prefix: str) -> list[tuple[float, str]]:
         """Every (time, text) received that starts with `prefix`."""
