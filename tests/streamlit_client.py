@@ -59,8 +59,17 @@ class StreamlitSession:
         for task in [*self.timers.values(), self.reader]:
             if task:
                 task.cancel()
+        self.timers.clear()
         with contextlib.suppress(Exception):
             await self.socket.close()
+
+    async def reload(self) -> None:
+        """What a person does with a page that stopped answering: close it and open it again."""
+        await self.close()
+        self.widgets.clear()
+        self.running = False
+        await self.connect()
+        await self.run()
 
     async def run(self, values: dict[str, object] | None = None, fragment_id: str = "") -> float:
         """Ask for a rerun of the page (or one fragment) with widget values by label (True clicks a button).

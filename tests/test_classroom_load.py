@@ -38,7 +38,7 @@ def test_a_hundred_learners_answer_within_two_seconds(kind, monkeypatch):
     print(
         f"\n{kind}: {run.stored} answers sent over {run.sending_seconds:.2f} s; teacher's page after each "
         f"answer was stored: median {np.median(delays):.2f} s, p95 {np.percentile(delays, 95):.2f} s; "
-        f"join presses sent again: {run.join_retries}"
+        f"learner pages reloaded to join: {run.join_reloads}"
     )
     assert run.sending_seconds <= WINDOW
     assert (run.stored, run.confirmed, run.shown) == (LEARNERS, LEARNERS, LEARNERS)
