@@ -50,7 +50,11 @@ def bench(database: str, learners: int, window: float, settle: float) -> None:
     with app_server() as base_url:
         time.sleep(settle)  # the training workers import TensorFlow first: let them finish
         before = os.getloadavg()[0]
-        run = asyncio.run(run_class(base_url, room, lesson_questions()[0], learners, window))
+        try:
+            run = asyncio.run(run_class(base_url, room, lesson_questions()[0], learners, window))
+        except TimeoutError as error:  # printed, not hidden: the server stopped answering
+            print(f"\n{database}: {learners} learners did not finish (load average {before:.1f}): {error}")
+            return
         after = os.getloadavg()[0]
     room.database.close()
     print(
