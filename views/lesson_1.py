@@ -1,13 +1,22 @@
-"""Lesson 1: what state is. Live: one state per batch row; the cue task, stateful against stateless."""
+"""Lesson 1: what state is. The words as a picture; live: one state per batch row; the cue task."""
 
 import streamlit as st
 
-from statelab.lesson_charts import plot_row_change
+from statelab.lesson_charts import plot_lstm_words, plot_row_change
 from statelab.presets import PRESETS
 from ui.demos import captured_caption, render_comparison, render_demo, render_figure
 from ui.lessons import Check, lesson_config, render_lesson
 
 CUE = lesson_config(PRESETS["correct"].config())
+
+
+def words() -> None:
+    """The picture of the words: an LSTM unrolled over a window, a stream's windows, streams as batch rows."""
+    render_figure(plot_lstm_words())
+    st.caption(
+        "In the batches, *s2 w3* is window 3 of stream 2, the labels the layout diagrams of lesson 2 use. "
+        "An arrow carries the state *h, c* forward."
+    )
 
 
 def state_per_row() -> None:
@@ -33,5 +42,7 @@ def judge_cue(results: list) -> str:
 
 
 render_lesson(
-    1, demos={"state_per_row": state_per_row}, checks={"cue": Check([CUE], judge_cue, render_comparison)}
+    1,
+    demos={"words": words, "state_per_row": state_per_row},
+    checks={"cue": Check([CUE], judge_cue, render_comparison)},
 )

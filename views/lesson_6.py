@@ -113,6 +113,28 @@ def state_matters() -> None:
         render_comparison(results)
 
 
+def predict_groups() -> None:
+    """Three stream groups in one predict call: one reset before it against the callback in predict."""
+    value = render_demo("predict_groups")
+    if value is None:
+        return
+    ways = {
+        "lstm.reset_state(); model.predict(x_test)": value["reset_once_vs_per_group"],
+        "model.predict(x_test, callbacks=[reset])": value["callback_vs_per_group"],
+    }
+    rows = [
+        {"predict call": call, **{f"group {index + 1}": f"{gap:.4f}" for index, gap in enumerate(gaps)}}
+        for call, gaps in ways.items()
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
+    exact = "identical to" if value["callback_equals_per_group"] else "different from"
+    st.caption(
+        f"Largest difference from the per-group loop, group by group (the outputs are about "
+        f"{value['output_size']:.3f} in size). With the callback, the predictions are {exact} the loop's."
+    )
+    captured_caption()
+
+
 def code() -> None:
     """The runnable Keras 3 script of one example."""
     label = st.segmented_control("Example", list(EXAMPLES), default=list(EXAMPLES)[0], key="lesson6_code")
@@ -121,6 +143,11 @@ def code() -> None:
 
 render_lesson(
     6,
-    demos={"article_examples": article_examples, "state_matters": state_matters, "code": code},
+    demos={
+        "article_examples": article_examples,
+        "predict_groups": predict_groups,
+        "state_matters": state_matters,
+        "code": code,
+    },
     checks={"random_labels": Check(list(CONFIGS.values()), judge_random, show_random, labels=list(EXAMPLES))},
 )
