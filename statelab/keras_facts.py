@@ -185,24 +185,17 @@ def partial_batch(batch_size: int = 10, samples: int = 25, timesteps: int = 5, u
     model.compile(optimizer="adam", loss="mse")
     x, y = make_inputs(samples, timesteps), make_inputs(samples, 1)[:, :, 0]
     full = samples // batch_size * batch_size
+
+    def train(inputs, targets, **options) -> None:
+        model.fit(inputs, targets, batch_size=batch_size, shuffle=False, verbose=0, **options)
+
     value = {
         "samples": samples,
         "batch_size": batch_size,
-        "fit": attempt(lambda: len(model.fit(x, y, batch_size=batch_size, shuffle=False, verbose=0).epoch)),
+        "fit": attempt(lambda: train(x, y)),
         "predict": attempt(lambda: model.predict(x, batch_size=batch_size, verbose=0).shape),
         "evaluate": attempt(lambda: model.evaluate(x, y, batch_size=batch_size, verbose=0)),
-        "validation": attempt(
-            lambda: len(
-                model.fit(
-                    x[:full],
-                    y[:full],
-                    batch_size=batch_size,
-                    shuffle=False,
-                    verbose=0,
-                    validation_data=(x, y),
-                ).epoch
-            )
-        ),
+        "validation": attempt(lambda: train(x[:full], y[:full], validation_data=(x, y))),
     }
     if value["predict"]["ok"] and samples - full == 1:
         lstm.reset_state()

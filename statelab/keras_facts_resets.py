@@ -209,6 +209,7 @@ def predict_groups(batch_size: int = 4, timesteps: int = 5, units: int = 8, n_wi
 
     return {
         "groups": groups,
+        "sizes": {"batch_size": batch_size, "timesteps": timesteps, "n_windows": n_windows},
         "reset_once_vs_per_group": by_group(reset_once),
         "callback_vs_per_group": by_group(with_callback),
         "callback_equals_per_group": bool(np.array_equal(with_callback, per_group)),

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 
+from statelab.keras_facts_resets import lesson_code
 from statelab.models import build_model, reset_states, stateful_layers
 from statelab.tasks import TASKS_SPECS
 
@@ -73,6 +74,7 @@ def test_stateful_layers_are_found_inside_nested_models():
     model, lstms = nested_model()
     assert [layer.name for layer in model.layers if getattr(layer, "stateful", False)] == ["top"]
     assert stateful_layers(model) == lstms
+    assert lesson_code("stateful_resets").stateful_layers(model) == lstms  # the learners' copy agrees
     model.predict_on_batch(np.ones((2, 3, 1), "float32"))
     assert all(np.abs(np.array(layer.states[0])).sum() > 0 for layer in lstms)
     reset_states(model)

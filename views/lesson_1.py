@@ -14,8 +14,9 @@ def words() -> None:
     """The picture of the words: an LSTM unrolled over a window, a stream's windows, streams as batch rows."""
     render_figure(plot_lstm_words())
     st.caption(
-        "In the batches, *s2 w3* is window 3 of stream 2, the labels the layout diagrams of lesson 2 use. "
-        "An arrow carries the state *h, c* forward."
+        "An arrow carries the state *h, c* forward. In the batches, *s2 w3* is window 3 of stream 2; the "
+        "layout diagrams of the next lessons count from 0, so there the first window of the first stream "
+        "is *s0 w0*."
     )
 
 

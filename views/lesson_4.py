@@ -66,8 +66,10 @@ def reset_layers() -> None:
         f"whose own `reset_state()` belongs to `adapt()`: it ran, the layer {kept} its vocabulary, and it "
         f"has {stateful} `stateful` attribute.\n"
         f"- With the first LSTM inside a nested model, `model.layers` is {layers}: "
-        f"the filtered loop finds {found} only and leaves the inner LSTM "
-        f"at ‖h‖ = **{inner:.4f}**."
+        f"the filtered loop finds {found} only and leaves the inner LSTM at ‖h‖ = **{inner:.4f}**. The "
+        f"helper below finds {_names(value['nested_helper_finds'])}; after its reset, ‖h‖ = "
+        + " and ".join(f"**{norm:.4f}**" for norm in value["nested_norms_after_helper"])
+        + "."
     )
     captured_caption()
 

@@ -128,9 +128,12 @@ def predict_groups() -> None:
     ]
     st.dataframe(rows, hide_index=True, width="stretch")
     exact = "identical to" if value["callback_equals_per_group"] else "different from"
+    sizes = value["sizes"]
     st.caption(
+        f"A small stateful LSTM (batch size {sizes['batch_size']}, windows of {sizes['timesteps']} steps, "
+        f"{sizes['n_windows']} windows per stream) predicts {value['groups']} stream groups in one call. "
         f"Largest difference from the per-group loop, group by group (the outputs are about "
-        f"{value['output_size']:.3f} in size). With the callback, the predictions are {exact} the loop's."
+        f"{value['output_size']:.3f} in size); with the callback, the predictions are {exact} the loop's."
     )
     captured_caption()
 
