@@ -155,5 +155,5 @@ def plan_table(track: Track) -> str:
         rows.append(f"| {item.number} | {item.title} | {item.minutes} | {clock} | {len(item.checks)} |")
         clock += item.minutes
     total = f"| | **Total** | **{track.minutes}** | | **{sum(len(i.checks) for i in track.lessons)}** |"
-    header = ["| # | Lesson | Minutes | Starts at minute | Questions |", "|---|---|---|---|---|"]
+    header = ["| # | Lesson | Minutes | Start (min) | Questions |", "|---|---|---|---|---|"]
     return "\n".join([*header, *rows, total])

@@ -172,7 +172,7 @@ SERVER_SIDE = """
 import sys
 sys.path.insert(0, {root!r})
 from test_lessons import open_app
-from ui.lessons import all_lessons
+from statelab.lessons import all_lessons
 for page in ["views/lesson_index.py", "views/teacher.py", *(item.page for item in all_lessons())]:
     app = open_app(page)
     assert not app.exception, (page, app.exception)
