@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from statelab.lesson_plan import load_tracks
 
 pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
 PDF_PAGE = re.compile(rb"/Type\s*/Page[^s]")  # one page object per printed page (Chromium writes them plain)
 
 
@@ -53,13 +54,28 @@ def test_each_track_prints_on_one_a4_page_with_its_links(app, track):
     assert not app.exceptions()
 
 
+def card_boxes(app: AppPage, track) -> list[dict]:
+    """Where each lesson card's title link sits on the screen, in the track's order."""
+    cards = app.page.locator(".st-key-screen_only")
+    return [
+        cards.get_by_role(
+            "link", name=re.compile(rf"^{item.number}\. {re.escape(item.title)} ·")
+        ).bounding_box()
+        for item in track.lessons
+    ]
+
+
 def test_lesson_cards_read_left_to_right_then_down(app):
     track = load_tracks()[0]
     app.open(f"/lesson-plan?track={track.id}")
-    boxes = []
-    for item in track.lessons:
-        link = app.page.get_by_role("link", name=re.compile(rf"^{item.number}\. {re.escape(item.title)}"))
-        boxes.append(link.bounding_box())
-    first, second, third = boxes[:3]
+    first, second, third = card_boxes(app, track)[:3]
     assert abs(first["y"] - second["y"]) < 5 and second["x"] > first["x"]  # 1 and 2 side by side
-    assert third["y"] > first["y"] + first["height"] and abs(third["x"] - first["x"]) < 5  # 3 below 1
+    below_both = max(first["y"] + first["height"], second["y"] + second["height"])
+    assert third["y"] > below_both and abs(third["x"] - first["x"]) < 5  # 3 starts the next row
+    app.page.set_viewport_size(PHONE)
+    try:
+        app.wait_for_app()
+        tops = [box["y"] for box in card_boxes(app, track)]
+        assert tops == sorted(tops), tops  # stacked on a phone: 1, 2, 3, 4 from the top
+    finally:
+        app.page.set_viewport_size(LAPTOP)
