@@ -12,7 +12,7 @@ pip evaluates environment markers for the machine it runs on, even with `--platf
    dependency of every pinned package, with markers and extras evaluated for the target.
 Each platform stands for its oldest supported release (glibc 2.28, macOS 12): pip may pick only
 wheels that run there. One line per target, with the newest of those the chosen wheels need; exit
-status 1 if any target fails. Needs PyPI; about 15 s per target.
+status 1 if any target fails. Needs PyPI; 15 to 40 s per target.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name, parse_wheel_filename
@@ -72,7 +71,6 @@ def marker_environment(platform: Platform, python: str) -> dict[str, str]:
     """The values of PEP 508 environment markers on `platform` under CPython `python` ("3.12")."""
     full_version = f"{python}.0"
     return {
-        **default_environment(),
         "os_name": "posix",
         "platform_release": "",
         "platform_version": "",
@@ -86,7 +84,7 @@ def marker_environment(platform: Platform, python: str) -> dict[str, str]:
     }
 
 
-def applies(requirement: Requirement, environment: dict[str, str], extras=("",)) -> bool:
+def applies(requirement: Requirement, environment: dict[str, str], extras: tuple[str, ...] = ("",)) -> bool:
     """Whether `requirement`'s marker holds in `environment` for any of the requested `extras`."""
     if requirement.marker is None:
         return True
@@ -120,10 +118,10 @@ def pins_for(lock: list[Requirement], environment: dict[str, str]) -> dict[str, 
     pins = {}
     for requirement in lock:
         if applies(requirement, environment):
-            (specifier,) = requirement.specifier
-            if specifier.operator != "==":
+            specifiers = list(requirement.specifier)
+            if len(specifiers) != 1 or specifiers[0].operator != "==":
                 raise ValueError(f"{requirement} is not pinned with '=='")
-            pins[canonicalize_name(requirement.name)] = specifier.version
+            pins[canonicalize_name(requirement.name)] = specifiers[0].version
     return pins
 
 
@@ -253,9 +251,10 @@ def check(platform: Platform, python: str) -> tuple[bool, str]:
         ]
     if problems:
         return False, "; ".join(problems)
+    oldest = oldest_system(locked) or "no particular release"
     return True, (
         f"top level resolves ({len(resolved['install'])} packages); {len(test_pins)} locked pins, each with "
-        f"a wheel, every dependency locked; needs {oldest_system(locked) or 'no more'}"
+        f"a wheel, every dependency locked; the wheels need {oldest}"
     )
 
 
