@@ -242,13 +242,11 @@ def check(platform: Platform, python: str) -> tuple[bool, str]:
     problems = []
     for lock, extras in LOCKS.items():
         pins = pins_for(read_lock(ROOT / lock), environment)
-        problems += [
+        differ = [
             f"{lock}: {name} differs from the test lock" for name in pins if pins[name] != test_pins.get(name)
         ]
-        problems += [
-            f"{lock}: {problem}"
-            for problem in closure_problems(top_level(extras), pins, packages, environment)
-        ]
+        closure = [] if differ else closure_problems(top_level(extras), pins, packages, environment)
+        problems += differ + [f"{lock}: {problem}" for problem in closure]
     if problems:
         return False, "; ".join(problems)
     oldest = oldest_system(locked) or "no particular release"
