@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT
+from project import ROOT
 from streamlit.testing.v1 import AppTest
 
 from statelab.jobs import ResultCache, demo_job
