@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from series_example import example_csv, example_series_id
 
-from statelab import LabConfig, run_lab
-from statelab.config import from_query, to_query
+from statelab import ConfigError, LabConfig, run_lab
+from statelab.config import from_query, series_problems, to_query
+from statelab.data import make_lab_data
 from statelab.storage import series_path, store_series, stored_series_length
 from statelab.tasks import make_task
 from statelab.upload import MAX_VALUES, UploadError, read_series_csv
@@ -73,7 +74,6 @@ def test_stored_series_are_named_by_content_and_ids_cannot_reach_other_files():
     [
         ({"task": "own_series"}, "series", "Upload a CSV time series first"),
         ({"task": "own_series", "series": "../secret"}, "series", "not a series id"),
-        ({"task": "own_series", "series": "0123456789abcdef"}, "series", "not on this server"),
         ({"task": "cue", "series": "0123456789abcdef"}, "series", "with the task 'own_series' only"),
     ],
 )
@@ -83,11 +83,25 @@ def test_configs_without_a_usable_series_are_explained(settings, field, message)
     assert [problem[0] for problem in error.value.problems] == [field]
 
 
-def test_a_stream_longer_than_the_series_is_explained():
+def test_a_series_no_longer_stored_is_explained_where_it_is_loaded():
+    config = LabConfig(task="own_series", series="0123456789abcdef")
+    assert series_problems(config) == [
+        ("series", "That uploaded series is not on this server any more: upload the CSV again.")
+    ]
+    with pytest.raises(ConfigError, match="not on this server any more"):
+        make_lab_data(config)
+
+
+def test_a_stream_that_does_not_fit_twice_is_explained():
+    # 6 windows: 61 values to train on, a gap of 10, 61 held out = 132 > 120. 5 windows: 51 + 10 + 51.
     short = store_series(np.sin(np.arange(120.0)))
-    with pytest.raises(ValueError, match=r"120 steps is longer than your series \(119 steps\)"):
-        LabConfig(task="own_series", series=short, n_windows=8, timesteps=15)
-    LabConfig(task="own_series", series=short, n_windows=8, timesteps=14)  # 112 steps fit
+    problems = series_problems(LabConfig(task="own_series", series=short, n_windows=6, timesteps=10))
+    assert [name for name, _ in problems] == ["n_windows"]
+    assert problems[0][1].startswith(
+        "A stream of 6 windows x 10 steps = 60 steps does not fit your series (120 values) twice"
+    )
+    assert "At most 5 windows of 10 steps fit" in problems[0][1]
+    assert not series_problems(LabConfig(task="own_series", series=short, n_windows=5, timesteps=10))
 
 
 def test_a_link_carries_the_series():
