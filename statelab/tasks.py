@@ -52,7 +52,7 @@ def make_cue(
 def make_running_total(
     rng: np.random.Generator, n_streams: int, length: int, timesteps: int, held_out: bool = False
 ) -> TaskData:
-    """Sparse +-1 events (1 step in 5); the target is whether the total since the start is > 0."""
+    """Sparse +-1 events (1 step in 5); the target is 1 if the total since the start is > 0, else 0."""
     events = rng.choice([-1.0, 1.0], size=(n_streams, length)) * (rng.random((n_streams, length)) < 0.2)
     totals = np.cumsum(events, axis=1)
     return TaskData(events[..., None].astype(np.float32), (totals > 0).astype(np.float32))
@@ -197,7 +197,7 @@ TASK_SPECS: dict[str, TaskSpec] = {
         TaskSpec(
             id="running_total",
             title="Running total",
-            description="Sparse +-1 events; the label is the sign of the total since the stream began.",
+            description="Sparse +-1 events; the label is 1 if their total so far is > 0, else 0 (a tie: 0).",
             kind="binary",
             features=1,
             classes=2,

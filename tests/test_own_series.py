@@ -9,7 +9,7 @@ from statelab.config import from_query, series_problems, to_query
 from statelab.data import make_lab_data
 from statelab.storage import series_path, store_series, stored_series_length
 from statelab.tasks import make_task
-from statelab.upload import MAX_VALUES, UploadError, read_series_csv
+from statelab.upload import MAX_VALUES, UploadError, numeric_columns, read_series_csv
 
 
 def test_the_last_numeric_column_is_read_and_a_gap_is_filled():
@@ -31,6 +31,17 @@ def test_the_last_numeric_column_is_read_and_a_gap_is_filled():
 def test_common_csv_shapes_are_read(text, expected):
     values, _ = read_series_csv(text.encode(), "f.csv")
     assert values.size == expected
+
+
+def test_with_several_numeric_columns_the_learner_picks_one_and_the_last_is_the_default():
+    rows = [f"{1871 + index},{1000 + 100 * np.sin(index)},{index % 7},note {index}" for index in range(120)]
+    data = ("year,flow,weekday,comment\n" + "\n".join(rows)).encode()
+    assert numeric_columns(data) == {0: "column 'year'", 1: "column 'flow'", 2: "column 'weekday'"}
+    assert read_series_csv(data)[1] == "column 'weekday': 120 values"
+    flow, description = read_series_csv(data, column=1)
+    assert description == "column 'flow': 120 values" and flow[0] == 1000
+    with pytest.raises(UploadError, match="Column 4 of f.csv is not a column of numbers"):
+        read_series_csv(data, "f.csv", column=3)
 
 
 def test_a_long_series_is_cut_and_says_so():
@@ -102,6 +113,12 @@ def test_a_stream_that_does_not_fit_twice_is_explained():
     )
     assert "At most 5 windows of 10 steps fit" in problems[0][1]
     assert not series_problems(LabConfig(task="own_series", series=short, n_windows=5, timesteps=10))
+
+
+def test_a_link_to_a_series_no_longer_stored_falls_back_with_the_reason():
+    config, notes = from_query({"task": "own_series", "series": "0123456789abcdef", "epochs": "3"})
+    assert config.task == "cue"
+    assert any("not on this server any more" in note for note in notes)
 
 
 def test_a_link_carries_the_series():
