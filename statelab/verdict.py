@@ -19,6 +19,7 @@ from statelab.claims import (
     persistence_level,
 )
 from statelab.results import LabResult
+from statelab.tasks import TASK_SPECS
 
 SHORT_HELD_OUT = 200  # fewer held-out values of a real series than this: the scores are rough
 MODES = ("stateful", "stateless")
@@ -124,10 +125,16 @@ def _at_or_below_guess(results: list[LabResult], guess: str, because: str = "") 
         for mode, score in zip(MODES, models(results), strict=True)
         if not beats(score, guess_level(results), "accuracy")
     ]
-    if not below:
-        return ""
-    who = "Both models are" if len(below) == 2 else f"The {below[0]} model is"
-    return f" {who} at or below {guess} over all windows{because * ('stateful' in below)}."
+    text = ""
+    if "stateful" in below:
+        text += f" The stateful model is at or below {guess} over all windows{because}."
+    if "stateless" in below:
+        text += (
+            " So is the stateless model."
+            if text
+            else f" The stateless model is at or below {guess} over all windows."
+        )
+    return text
 
 
 def _listed(seeds: list[int]) -> str:
@@ -201,4 +208,30 @@ def _short_warning(results: list[LabResult]) -> str:
     return (
         f" Only the last {values} values of the series are held out for scoring: with so few, these "
         "figures can change a lot with another seed or a longer series."
+    )
+
+
+def guess_note(results: list[LabResult]) -> str:
+    """What the constant-guess line is, why it moves from run to run, and why a model can fall below it."""
+    if results[0].metric == "error":
+        note = (
+            "Predict the mean: the error of always answering the held-out targets' own mean (their "
+            f"variance, {spread([r.chance for r in results], False)})."
+        )
+        if np.isfinite(results[0].persistence):
+            note += " Persistence: the error of forecasting each next value as the current one."
+        return note
+    targets = results[0].stateful.targets
+    labels, counts = np.unique(targets, return_counts=True)
+    majority, classes = labels[counts.argmax()], TASK_SPECS[results[0].config.task].classes
+    where = "here" if len(results) == 1 else f"on seed {results[0].config.seed}"
+    return (
+        f"The constant guess always answers the most common held-out label: {where} "
+        f"{counts.max() / targets.size * 100:.0f} % of the held-out labels are {majority:g}, so always "
+        f"answering {majority:g} scores {spread([r.chance for r in results], True)}. That share depends on "
+        f"which {targets.shape[0]} held-out streams were drawn, so it moves from run to run; it is "
+        f"{100 / classes:.0f} % only when the {classes} labels happen to be balanced. A model falls below "
+        "the line when it answers another label more often than the data supports: where its window holds "
+        f"no evidence, the stateless model guesses from noise and is right about {100 / classes:.0f} % of "
+        "the time, less than always answering the most common label."
     )
