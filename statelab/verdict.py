@@ -16,6 +16,7 @@ from statelab.claims import (
     guess_level,
     mean_by_window,
     models,
+    outside_limits,
     persistence_level,
 )
 from statelab.results import LabResult
@@ -79,11 +80,11 @@ def _classification_story(results: list[LabResult]) -> str:
         return f"the labels are random, so neither model can beat {guess}."
     collapse = _collapse_story(results, guess)
     if collapse and collapsed_seeds(results, "stateful"):
-        return collapse + (f" This setup breaks the state: {reason}." if reason else "")
+        return collapse + (f" This setup breaks the state: {reason}." if reason else _settings_hint(results))
     if collapse:
-        return collapse + _at_or_below_guess(results, guess, because)
+        return collapse + _at_or_below_guess(results, guess, because) + _settings_hint(results)
     if not any(_beats_guess_somewhere(results, mode) for mode in MODES):
-        return f"neither model beat {guess} in any window. {_epochs_advice(results)}"
+        return f"neither model beat {guess} in any window. {_epochs_advice(results)}{_settings_hint(results)}"
     outcome = compare(*models(results), "accuracy")
     if outcome == "stateful" and not reason:
         return f"{_window_story(results)}; the carried state supplies the rest."
@@ -149,6 +150,15 @@ def _epochs_advice(results: list[LabResult]) -> str:
     if losses.size >= 3 and losses[-1] < 0.95 * losses[-3]:
         return "The training loss was still falling at the end: more epochs may help."
     return "The training loss had stopped falling, so more epochs are unlikely to help."
+
+
+def _settings_hint(results: list[LabResult]) -> str:
+    """ " Outside the settings where this task was measured to learn: ..." or ""."""
+    config = results[0].config
+    limits = [f"{name} {getattr(config, name)} ({bound})" for name, bound in outside_limits(config).items()]
+    return (
+        f" Outside the settings where this task was measured to learn: {', '.join(limits)}." if limits else ""
+    )
 
 
 def _window_story(results: list[LabResult]) -> str:

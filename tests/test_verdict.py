@@ -124,3 +124,12 @@ def test_the_constant_guess_line_is_explained_with_this_runs_numbers():
     assert "which 4 held-out streams were drawn" in note and "50 % only when the 2 labels" in note
     regression = guess_note([result(FORECAST, [0.1] * 4, [0.1] * 4, 1.14, "error", persistence=0.06)])
     assert "variance, 1.140" in regression and "Persistence" in regression
+
+
+def test_a_task_outside_its_measured_range_says_which_settings_and_does_not_push_epochs():
+    # Issue 10, point 3: batch size 8 and 20-step windows gave "... (66 %); try more epochs".
+    config = LabConfig(batch_size=8, timesteps=20)
+    text = verdict([result(config, [0.66] * 8, [0.66] * 8, 0.66, loss=[0.694, 0.696, 0.696, 0.696])])
+    assert "neither model beat the constant guess (66 %) in any window" in text
+    assert "more epochs are unlikely to help" in text and "try more epochs" not in text
+    assert "measured to learn: batch_size 8 (at least 16), timesteps 20 (at most 10)." in text
