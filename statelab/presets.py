@@ -226,9 +226,10 @@ PRESETS: dict[str, Preset] = {
             question=RANDOM_QUESTION,
             options=RANDOM_OPTIONS,
             expectation=(
-                "SEQ2SEQ The targets are random numbers, so the error stays at the targets' variance "
-                "(always predicting the mean). return_sequences=True with TimeDistributed(Dense(1)) is the "
-                "right shape for per-step targets."
+                "Measured on seeds 0-4: both models' errors 0.083-0.086, the targets' variance (the error of "
+                "always predicting the mean) 0.082-0.085: the targets are random numbers, so nothing can be "
+                "learned. return_sequences=True with TimeDistributed(Dense(1)) is the right shape for "
+                "per-step targets." + ARTICLE_CODE
             ),
             changes={
                 "task": "article_seq2seq",
@@ -253,7 +254,14 @@ PRESETS: dict[str, Preset] = {
                 "mean_only": "They beat always predicting the mean, but not persistence",
                 "nothing": "No better than always predicting the mean",
             },
-            expectation="FORECAST",
+            expectation=(
+                "Measured on seeds 0-4, scored on June 1993 - December 2001 (447 weeks training never saw): "
+                "both models beat persistence (error 0.061-0.065): stateful 0.040-0.044, stateless "
+                "0.047-0.049; always predicting the mean errs by 1.13-1.15. State helps after the first "
+                "window: the stateful model's first window starts from a zero state and is no better than "
+                "persistence (0.060-0.066), its later windows reach 0.033-0.046, while the stateless model "
+                "sees only 13 weeks at a time."
+            ),
             changes={
                 "task": "forecast",
                 "timesteps": 13,
