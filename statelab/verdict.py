@@ -153,12 +153,15 @@ def _epochs_advice(results: list[LabResult]) -> str:
 
 
 def _settings_hint(results: list[LabResult]) -> str:
-    """ " Outside the settings where this task was measured to learn: ..." or ""."""
+    """ " This run is outside the settings where the task was measured to learn: ..." or ""."""
     config = results[0].config
-    limits = [f"{name} {getattr(config, name)} ({bound})" for name, bound in outside_limits(config).items()]
-    return (
-        f" Outside the settings where this task was measured to learn: {', '.join(limits)}." if limits else ""
-    )
+    limits = [
+        f"{name} is {getattr(config, name)} (reliable: {rule})"
+        for name, rule in outside_limits(config).items()
+    ]
+    if not limits:
+        return ""
+    return f" This run is outside the settings where the task was measured to learn: {'; '.join(limits)}."
 
 
 def _window_story(results: list[LabResult]) -> str:

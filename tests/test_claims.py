@@ -136,10 +136,14 @@ def test_each_lab_run_check_shows_the_outcome_its_lesson_explains(check_id, seed
 # Issue 10, point 3: the cue task over the form's ranges, one setting at a time from the defaults.
 INSIDE_LIMITS = [
     {"batch_size": 32},
+    {"batch_size": 8, "n_groups": 32},
     {"timesteps": 5},
     {"n_windows": 4},
     {"n_groups": 8},
     {"n_groups": 32},
+    {"units": 64},
+    {"epochs": 20},
+    {"learning_rate": 0.005},
 ]
 OUTSIDE_LIMITS = [
     {"batch_size": 8},
@@ -147,6 +151,9 @@ OUTSIDE_LIMITS = [
     {"timesteps": 15},
     {"timesteps": 20},
     {"n_windows": 16},
+    {"units": 8},
+    {"epochs": 5},
+    {"learning_rate": 0.02},
 ]
 
 

@@ -132,4 +132,5 @@ def test_a_task_outside_its_measured_range_says_which_settings_and_does_not_push
     text = verdict([result(config, [0.66] * 8, [0.66] * 8, 0.66, loss=[0.694, 0.696, 0.696, 0.696])])
     assert "neither model beat the constant guess (66 %) in any window" in text
     assert "more epochs are unlikely to help" in text and "try more epochs" not in text
-    assert "measured to learn: batch_size 8 (at least 16), timesteps 20 (at most 10)." in text
+    assert "measured to learn: batch_size is 8 (reliable: at least 16, or at least 256 training" in text
+    assert "timesteps is 20 (reliable: at most 10)." in text
