@@ -73,30 +73,42 @@ def _classification_story(results: list[LabResult]) -> str:
     """What the accuracy figures mean, checking failures before comparing the models."""
     guess = f"the constant guess ({guess_level(results) * 100:.0f} %)"
     reason = broken_state_reason(results)
-    because = f", because {reason}" if reason else ""
     if results[0].config.task.startswith("article_"):
         if beats_guess(results):
             return f"one model beat {guess} on random labels: that is luck or a leak; try other seeds."
         return f"the labels are random, so neither model can beat {guess}."
     collapse = _collapse_story(results, guess)
-    if collapse and collapsed_seeds(results, "stateful"):
+    if collapsed_seeds(results, "stateful"):
         return collapse + (f" This setup breaks the state: {reason}." if reason else _settings_hint(results))
-    if collapse:
-        return collapse + _at_or_below_guess(results, guess, because) + _settings_hint(results)
     if not any(_beats_guess_somewhere(results, mode) for mode in MODES):
         return f"neither model beat {guess} in any window. {_epochs_advice(results)}{_settings_hint(results)}"
+    story = _comparison(results, guess, reason) + _at_or_below_guess(results, guess, bool(collapse))
+    if collapse:  # the stateless model's: said first, then what the stateful model did
+        return f"{collapse} {story[0].upper()}{story[1:]}{_settings_hint(results)}"
+    return story
+
+
+def _comparison(results: list[LabResult], guess: str, reason: str) -> str:
+    """Which model did better, and why, once both learned something."""
     outcome = compare(*models(results), "accuracy")
+    stateful, stateless = (mean_by_window(results, mode) for mode in MODES)
     if outcome == "stateful" and not reason:
         return f"{_window_story(results)}; the carried state supplies the rest."
+    if outcome == "stateful" and not beats(float(stateful[-1]), guess_level(results), "accuracy"):
+        return (
+            f"the state helps only in the first windows and fades to {guess} by the last "
+            f"({stateful[-1] * 100:.0f} %), because {reason}."
+        )
     if outcome == "stateful":
-        return f"the state still helps, though {reason}: see the spread over seeds."
+        return (
+            f"the state still helps over all windows, though {reason}: the first window scores "
+            f"{stateful[0] * 100:.0f} % against the stateless model's {stateless[0] * 100:.0f} %."
+        )
     if reason:
-        story = f"the stateful model gains nothing from its state{because}."
-    elif outcome == "stateless":
-        story = "the stateful model did worse than the stateless one on this run."
-    else:
-        story = "about equal: each window already holds the evidence, so carried state adds nothing."
-    return story + _at_or_below_guess(results, guess)
+        return f"the stateful model gains nothing from its state, because {reason}."
+    if outcome == "stateless":
+        return "the stateful model did worse than the stateless one on this run."
+    return "about equal: each window already holds the evidence, so carried state adds nothing."
 
 
 def _beats_guess_somewhere(results: list[LabResult], mode: str) -> bool:
@@ -119,7 +131,7 @@ def _collapse_story(results: list[LabResult], guess: str) -> str:
     return "; ".join(stories) + "." if stories else ""
 
 
-def _at_or_below_guess(results: list[LabResult], guess: str, because: str = "") -> str:
+def _at_or_below_guess(results: list[LabResult], guess: str, stateless_collapsed: bool = False) -> str:
     """ " The stateful model is at or below the constant guess (55 %) over all windows." or ""."""
     below = [
         mode
@@ -128,8 +140,8 @@ def _at_or_below_guess(results: list[LabResult], guess: str, because: str = "") 
     ]
     text = ""
     if "stateful" in below:
-        text += f" The stateful model is at or below {guess} over all windows{because}."
-    if "stateless" in below:
+        text += f" The stateful model is at or below {guess} over all windows."
+    if "stateless" in below and not stateless_collapsed:
         text += (
             " So is the stateless model."
             if text

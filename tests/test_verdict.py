@@ -51,10 +51,8 @@ def test_shuffled_stateful_at_the_guess_is_never_called_a_win():
     assert text.startswith("Stateful 57 %, stateless 45 %")
     assert "supplies the rest" not in text
     assert "the stateless model's training collapsed" in text
-    assert (
-        "The stateful model is at or below the constant guess (55 %) over all windows, because shuffle=True"
-        in text
-    )
+    assert "fades to the constant guess (55 %) by the last (47 %), because shuffle=True sends" in text
+    assert text.endswith("The stateful model is at or below the constant guess (55 %) over all windows.")
 
 
 def test_a_broken_state_without_collapse_gains_nothing():
@@ -134,3 +132,10 @@ def test_a_task_outside_its_measured_range_says_which_settings_and_does_not_push
     assert "more epochs are unlikely to help" in text and "try more epochs" not in text
     assert "measured to learn: batch_size is 8 (reliable: at least 16, or at least 256 training" in text
     assert "timesteps is 20 (reliable: at most 10)." in text
+
+
+def test_state_that_still_helps_despite_stale_starts_shows_the_first_window():
+    config = LabConfig(task="running_total", reset="never")
+    text = verdict([result(config, [0.61, 0.85, 0.9, 0.9], [0.9, 0.7, 0.6, 0.6], chance=0.55)])
+    assert "the state still helps over all windows, though without a reset" in text
+    assert "the first window scores 61 % against the stateless model's 90 %" in text
