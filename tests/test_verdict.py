@@ -119,7 +119,7 @@ def test_random_regression_targets_are_noise():
 def test_the_constant_guess_line_is_explained_with_this_runs_numbers():
     note = guess_note([result(LabConfig(), [1.0] * 4, [0.5] * 4, chance=0.67)])
     assert "67 % of the held-out labels are 1, so always answering 1 scores 67 %" in note
-    assert "which 4 held-out streams were drawn" in note and "50 % only when the 2 labels" in note
+    assert "which 4 held-out streams were drawn" in note and "further it can stray from 50 %" in note
     regression = guess_note([result(FORECAST, [0.1] * 4, [0.1] * 4, 1.14, "error", persistence=0.06)])
     assert "variance, 1.140" in regression and "Persistence" in regression
 
