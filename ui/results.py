@@ -7,7 +7,7 @@ import streamlit as st
 
 from statelab import charts
 from statelab.results import LabResult
-from statelab.tasks import TASKS_SPECS
+from statelab.tasks import TASK_SPECS
 from statelab.verdict import verdict
 
 CHART_CONFIG = {"displaylogo": False}
@@ -34,7 +34,11 @@ def render_verdict(results: list[LabResult]) -> None:
     names = {"stateful": "Stateful", "stateless": "Stateless", "chance": "Constant guess"}
     if metric == "error":
         names = {"stateful": "Stateful error", "stateless": "Stateless error", "chance": "Predict the mean"}
-    for column, (key, value) in zip(st.columns(3), figures.items(), strict=True):
+    persistence = float(np.mean([r.persistence for r in results]))
+    if np.isfinite(persistence):  # a forecast: "next value = this value" is the baseline to beat
+        figures["persistence"] = persistence
+        names["persistence"] = "Persistence (next = this)"
+    for column, (key, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
         column.metric(names[key], _shown(value, metric))
 
 
@@ -55,7 +59,7 @@ def render_charts(results: list[LabResult]) -> None:
         charts.plot_loss(loss["stateful"], loss["stateless"]), width="stretch", config=CHART_CONFIG
     )
     first = results[0]
-    kind = TASKS_SPECS[first.config.task].kind
+    kind = TASK_SPECS[first.config.task].kind
     figure = charts.plot_predictions(
         first.stateful.predictions, first.stateless.predictions, first.stateful.targets, kind
     )

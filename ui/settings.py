@@ -13,9 +13,10 @@ from statelab.config import (
     ConfigError,
     LabConfig,
     from_query,
+    series_problems,
     to_query,
 )
-from statelab.tasks import TASKS_SPECS
+from statelab.tasks import TASK_SPECS
 
 PREFIX = "setting_"
 LEARNING_RATES = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1]
@@ -78,9 +79,11 @@ def read_form() -> tuple[LabConfig | None, int, list[tuple[str, str]]]:
         values["series"] = ""  # an uploaded series stays ready for later, but only that task uses it
     n_seeds = st.session_state[widget_key("n_seeds")]
     try:
-        return LabConfig(**values), n_seeds, []
+        config = LabConfig(**values)
     except ConfigError as error:
         return None, n_seeds, error.problems
+    problems = series_problems(config)  # the series a config names is read from disk only here
+    return (None if problems else config), n_seeds, problems
 
 
 def _problem(name: str, problems: list[tuple[str, str]]) -> None:
@@ -94,9 +97,9 @@ def render_form(problems: list[tuple[str, str]]) -> bool:
     with st.form("settings", border=True):
         st.selectbox(
             "Task",
-            list(TASKS_SPECS),
+            list(TASK_SPECS),
             key=widget_key("task"),
-            format_func=lambda task: TASKS_SPECS[task].title,
+            format_func=lambda task: TASK_SPECS[task].title,
             help="What the models learn.",
         )
         _problem("task", problems)

@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, STATELESS_COLOR
+from statelab.claims import judge_shuffle
 from statelab.config import LabConfig
 from statelab.jobs import demo_job
 from statelab.layout import epoch_orders
@@ -49,15 +50,6 @@ def show_fit_order(values: list) -> None:
         f"seed it {'drew a new order' if fresh else 'repeated the order too'}."
     )
     captured_caption()
-
-
-def judge_shuffle(results: list) -> str:
-    """How the stateful model trained with shuffle=True did in the last window, over the seeds."""
-    shuffled = stacked(results, TRAINED)["shuffle=True"]
-    last, chance = shuffled["stateful"][:, -1].mean(), shuffled["chance"]
-    if last >= 0.9:
-        return "high"
-    return "chance" if last <= chance + 0.12 else "between"
 
 
 def show_shuffle(results: list) -> None:

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from statelab.claims import judge_random
 from statelab.presets import PRESETS
-from statelab.tasks import TASKS_SPECS
+from statelab.tasks import TASK_SPECS
 from ui.demos import (
     await_results,
     captured_caption,
@@ -26,7 +27,7 @@ CUE = lesson_config(PRESETS["correct"].config())
 def article_shape(preset_id: str) -> dict:
     """The article's sizes for an example, from its Lab preset (not from the test-sized run)."""
     config = PRESETS[preset_id].config()
-    features = TASKS_SPECS[config.task].features
+    features = TASK_SPECS[config.task].features
     return {
         "batch_size": config.batch_size,
         "timesteps": config.timesteps,
@@ -39,7 +40,7 @@ def idioms(preset_id: str) -> list[str]:
     """The article's Keras 2 idioms for an example, one line each."""
     shape = article_shape(preset_id)
     batch_input_shape = f"({shape['batch_size']}, {shape['timesteps']}, {shape['features']})"
-    per_step = TASKS_SPECS[PRESETS[preset_id].config().task].per_step
+    per_step = TASK_SPECS[PRESETS[preset_id].config().task].per_step
     lines = [f"LSTM({shape['units']}, batch_input_shape={batch_input_shape}, stateful=True"]
     lines[0] += ", return_sequences=True)" if per_step else ")"
     if per_step:
@@ -72,18 +73,6 @@ def article_examples() -> None:
                     )
                     render_captured("model.reset_states()", value["reset_states"], setup)
                     captured_caption()
-
-
-def at_chance(result) -> bool:
-    """Whether neither model beat a constant guess (for regression: the error of predicting the mean)."""
-    if result.metric == "error":
-        return min(result.stateful.score, result.stateless.score) >= 0.9 * result.chance
-    return max(result.stateful.score, result.stateless.score) <= result.chance + 0.08
-
-
-def judge_random(results: list) -> str:
-    """Whether all three examples stayed at a constant guess."""
-    return "chance" if all(at_chance(result) for result in results) else "above"
 
 
 def score_text(value: float, metric: str) -> str:
