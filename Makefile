@@ -2,62 +2,77 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+UV_VERSION := 0.13.8
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test lint bench chromium postgresql axe
+.PHONY: run test test-fast lint lock bench chromium postgresql axe
+
+# $(call debian_package,PATH_OR_COMMAND,PACKAGE,WHAT_FOR): install Debian's PACKAGE when
+# PATH_OR_COMMAND is missing, as root; otherwise say how to install it and stop.
+define debian_package
+	@if command -v $(1) >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "$(3): installing it with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+	else \
+		echo "$(3): run 'sudo apt-get install $(2)'"; exit 1; \
+	fi
+endef
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' || { \
+		echo "Stateful LSTM Lab needs Python 3.11, 3.12 or 3.13 (TensorFlow 2.21's wheels):"; \
+		echo "run for example 'make PYTHON=python3.12 $(MAKECMDGOALS)'"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade --quiet pip
 
+# The locks: every package of the tree pinned, for every supported platform (see pyproject.toml).
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.test: requirements-test.txt $(VENV)/.runtime
+$(VENV)/.test: requirements-test.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
-## make run: set up .venv and start the app on http://localhost:$(PORT)
+## make run: set up .venv with the locked requirements and start the app on http://localhost:$(PORT)
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
-## make test: set up test requirements and Chromium, lint, run the whole suite
-test: $(VENV)/.test chromium postgresql axe
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+## make test: set up the test requirements, Chromium, PostgreSQL and axe-core, lint, run the whole suite
+test: lint chromium postgresql axe
 	$(BIN)/python -m pytest -q
 
+## make test-fast: the inner loop: every test but the slow experiments and the browser tests
+test-fast: $(VENV)/.test
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+## make lint: ruff's checks and its formatting check
+lint: $(VENV)/.test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## make lock: resolve requirements.txt and requirements-test.txt again from pyproject.toml (needs
+## PyPI); versions already locked are kept unless LOCK_FLAGS=--upgrade (or --upgrade-package NAME)
+COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --quiet $(LOCK_FLAGS)
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(COMPILE) --extra app -o requirements.txt
+	$(COMPILE) --extra app --extra test --constraint requirements.txt -o requirements-test.txt
+
 chromium:
-	@if [ -x /usr/bin/chromium ]; then :; \
-	elif [ "$$(id -u)" = 0 ]; then \
-		echo "Installing Debian's chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else \
-		echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium'"; exit 1; \
-	fi
+	$(call debian_package,/usr/bin/chromium,chromium,The browser tests need Debian's Chromium)
 
 ## make postgresql: Debian's PostgreSQL binaries; the class-mode tests start a throwaway server on loopback
+INITDB := $(or $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb)),initdb)
 postgresql:
-	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ]; then \
-		echo "Installing Debian's PostgreSQL for the class-mode tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
-	else \
-		echo "The class-mode tests need PostgreSQL: run 'sudo apt-get install postgresql'"; exit 1; \
-	fi
+	$(call debian_package,$(INITDB),postgresql,The class-mode tests need Debian's PostgreSQL)
 
 ## make axe: axe-core for the accessibility test, the version pinned in package.json and package-lock.json
 axe: node_modules/axe-core/axe.min.js
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
-	@command -v npm >/dev/null || { \
-		if [ "$$(id -u)" = 0 ]; then \
-			echo "Installing Debian's npm for the accessibility test"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
-		else \
-			echo "The accessibility test needs npm: run 'sudo apt-get install npm'"; exit 1; \
-		fi; }
+	$(call debian_package,npm,npm,The accessibility test needs npm)
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -65,4 +80,3 @@ bench: $(VENV)/.test chromium
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_class.py
 	$(BIN)/python bench/bench_watchers.py
-	$(BIN)/python bench/bench_class_mode.py

@@ -50,8 +50,14 @@ def loss_for(spec: TaskSpec) -> keras.losses.Loss:
 
 
 def stateful_layers(model: keras.Model) -> list[keras.layers.Layer]:
-    """The model's stateful RNN layers (what `model.reset_states()` used to loop over)."""
-    return [layer for layer in model.layers if getattr(layer, "stateful", False)]
+    """The model's stateful layers, those inside nested models included (`model.layers` does not recurse)."""
+    found = []
+    for layer in model.layers:
+        if getattr(layer, "stateful", False):
+            found.append(layer)
+        elif isinstance(layer, keras.Model):
+            found += stateful_layers(layer)
+    return found
 
 
 def reset_states(model: keras.Model) -> None:

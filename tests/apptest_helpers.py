@@ -5,7 +5,7 @@ import json
 import time
 
 import numpy as np
-from conftest import ROOT
+from project import ROOT
 from streamlit.testing.v1 import AppTest
 
 SMALL = {"epochs": 3, "n_groups": 4, "eval_groups": 2}

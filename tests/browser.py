@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from project import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The same words as the Makefile's `chromium` target.
@@ -95,7 +95,7 @@ def app_server(timeout: float = 120) -> Iterator[str]:
     """Run `streamlit run app.py` on a free loopback port until the block ends; yields its base URL.
 
     The server gets this process's environment, so it uses the test session's fresh STATELAB_CACHE
-    (set in conftest.py), and two training workers. It runs in its own process group, so stopping it
+    (set in project.py), and two training workers. It runs in its own process group, so stopping it
     also stops its worker processes.
     """
     port = free_port()

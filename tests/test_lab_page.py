@@ -5,7 +5,7 @@ import sys
 
 import pytest
 from apptest_helpers import SMALL, chart_titled, fill, open_page, train, values, wait_for_run
-from conftest import ROOT
+from project import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 
+from statelab.keras_facts_resets import lesson_code
 from statelab.models import build_model, reset_states, stateful_layers
 from statelab.tasks import TASK_SPECS
 
@@ -53,3 +54,28 @@ def test_output_shapes_follow_the_article_examples(task):
     expected = (20, 30, 1) if spec.per_step else (20, spec.classes)
     assert model.output_shape == expected
     assert isinstance(model, keras.Model)
+
+
+def nested_model(batch_size: int = 2, timesteps: int = 3, units: int = 4) -> tuple[keras.Model, list]:
+    """A stateful LSTM inside a nested Functional model, inside a Sequential, beside a top-level one."""
+    inputs = keras.Input(batch_shape=(batch_size, timesteps, 1))
+    inner = keras.layers.LSTM(units, stateful=True, return_sequences=True, name="inner")
+    encoder = keras.Model(inputs, inner(inputs), name="encoder")
+    deeper = keras.layers.LSTM(units, stateful=True, return_sequences=True, name="deeper")
+    wrapper = keras.Sequential(
+        [keras.Input(batch_shape=(batch_size, timesteps, units)), deeper], name="wrapper"
+    )
+    top = keras.layers.LSTM(units, stateful=True, name="top")
+    model = keras.Model(inputs, keras.layers.Dense(1)(top(wrapper(encoder(inputs)))))
+    return model, [inner, deeper, top]
+
+
+def test_stateful_layers_are_found_inside_nested_models():
+    model, lstms = nested_model()
+    assert [layer.name for layer in model.layers if getattr(layer, "stateful", False)] == ["top"]
+    assert stateful_layers(model) == lstms
+    assert lesson_code("stateful_resets").stateful_layers(model) == lstms  # the learners' copy agrees
+    model.predict_on_batch(np.ones((2, 3, 1), "float32"))
+    assert all(np.abs(np.array(layer.states[0])).sum() > 0 for layer in lstms)
+    reset_states(model)
+    assert all(np.abs(np.array(layer.states[0])).sum() == 0 for layer in lstms)

@@ -13,6 +13,7 @@ from statelab.config import (
     ConfigError,
     LabConfig,
     from_query,
+    series_problems,
     to_query,
 )
 from statelab.tasks import TASK_SPECS
@@ -78,9 +79,11 @@ def read_form() -> tuple[LabConfig | None, int, list[tuple[str, str]]]:
         values["series"] = ""  # an uploaded series stays ready for later, but only that task uses it
     n_seeds = st.session_state[widget_key("n_seeds")]
     try:
-        return LabConfig(**values), n_seeds, []
+        config = LabConfig(**values)
     except ConfigError as error:
         return None, n_seeds, error.problems
+    problems = series_problems(config)  # the series a config names is read from disk only here
+    return (None if problems else config), n_seeds, problems
 
 
 def _problem(name: str, problems: list[tuple[str, str]]) -> None:
