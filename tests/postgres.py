@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from browser import free_port
-from conftest import ROOT
+from project import ROOT
 
 # The same words as the Makefile's `postgresql` target.
 INSTALL_HINT = "The class-mode tests need PostgreSQL: run 'sudo apt-get install postgresql'"

@@ -16,8 +16,8 @@ import subprocess
 import pytest
 from browser import LAPTOP, PROJECTOR, AppPage
 from class_fixtures import app_url_fixture, browser_fixture  # noqa: F401  (fixtures)
-from conftest import ROOT
 from playwright.sync_api import expect
+from project import ROOT
 
 pytestmark = pytest.mark.browser
 

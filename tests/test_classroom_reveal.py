@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import ROOT
+from project import ROOT
 from streamlit.testing.v1 import AppTest
 
 from statelab.classroom import Classroom
