@@ -25,6 +25,7 @@ SQLITE_FILE = "classes.sqlite3"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 BUSY_TIMEOUT_MS = 10_000  # SQLite: how long a writer waits for another writer before giving up
 POOL_SIZE = 10  # PostgreSQL: connections one server process keeps at most
+SQLITE_IDLE = 8  # SQLite: idle connections kept for reuse
 
 
 class Transaction:
@@ -51,12 +52,14 @@ class Transaction:
 
 
 class SQLiteDatabase:
-    """An SQLite file in write-ahead-log mode: one connection per thread, writers one at a time.
+    """An SQLite file in write-ahead-log mode: connections reused across threads, writers one at a time.
 
-    This process's writers queue on a lock (first come, first served) rather than polling SQLite's
-    file lock: under a class's burst of answers, polling threads sleep in growing steps and wait far
-    longer than the writes take. Other processes on the same file still wait through busy_timeout.
-    Transactions do not nest.
+    Streamlit runs every script run in a new thread, so a connection per thread meant opening the file
+    and setting its pragmas again for every run; connections are kept for reuse instead (a few idle
+    ones at most), each used by one thread at a time. This process's writers queue on a lock (first
+    come, first served) rather than polling SQLite's file lock: under a class's burst of answers,
+    polling threads sleep in growing steps and wait far longer than the writes take. Other processes
+    on the same file still wait through busy_timeout. Transactions do not nest.
     """
 
     kind = "sqlite"
@@ -65,31 +68,44 @@ class SQLiteDatabase:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.local = threading.local()
         self.writer = threading.Lock()
-        self._connection().execute("PRAGMA journal_mode=WAL")
+        self.idle: list[sqlite3.Connection] = []
+        self.idle_lock = threading.Lock()
+        with self._connection() as connection:
+            connection.execute("PRAGMA journal_mode=WAL")
 
-    def _connection(self) -> sqlite3.Connection:
-        """This thread's connection, opened on first use."""
-        connection = getattr(self.local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            connection.execute("PRAGMA foreign_keys=ON")
-            connection.execute(
-                "PRAGMA secure_delete=ON"
-            )  # deleted rows are overwritten, not left in the file
-            connection.execute(
-                "PRAGMA synchronous=NORMAL"
-            )  # safe with WAL; a crash loses at most the last commits
-            self.local.connection = connection
+    def _open(self) -> sqlite3.Connection:
+        """A new connection with this layer's settings."""
+        connection = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
+        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA foreign_keys=ON")
+        connection.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in the file
+        connection.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses the last commits only
         return connection
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """An idle connection (or a new one) for this block; kept for reuse afterwards unless it is left
+        inside a transaction (a failed COMMIT or ROLLBACK) or enough are kept already."""
+        with self.idle_lock:
+            connection = self.idle.pop() if self.idle else None
+        connection = connection or self._open()
+        try:
+            yield connection
+        finally:
+            with self.idle_lock:
+                keep = not connection.in_transaction and len(self.idle) < SQLITE_IDLE
+                if keep:
+                    self.idle.append(connection)
+            if not keep:
+                connection.close()
 
     @contextlib.contextmanager
     def transaction(self, write: bool = True) -> Iterator[Transaction]:
         """A transaction; `write` takes the write lock at once (no upgrade deadlock between writers)."""
-        connection = self._connection()
-        with self.writer if write else contextlib.nullcontext():
+        with self._connection() as connection, self.writer if write else contextlib.nullcontext():
             connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
                 yield Transaction(connection.cursor(), "?")
@@ -102,11 +118,11 @@ class SQLiteDatabase:
         """Nothing to do: BEGIN IMMEDIATE already keeps two servers from creating tables at once."""
 
     def close(self) -> None:
-        """Close this thread's connection (other threads' close when their threads end)."""
-        connection = getattr(self.local, "connection", None)
-        if connection is not None:
+        """Close the connections kept for reuse (a later transaction opens a new one)."""
+        with self.idle_lock:
+            idle, self.idle = self.idle, []
+        for connection in idle:
             connection.close()
-            self.local.connection = None
 
 
 class PostgresDatabase:

@@ -184,3 +184,22 @@ def test_class_length_is_bounded(database):
         Classroom(database, hours=100)
     with pytest.raises(ValueError):
         Classroom(database, hours=0)
+
+
+def test_sqlite_reuses_its_connections_across_threads(tmp_path):
+    """Streamlit runs each script run in a new thread: they share a few connections, not one each."""
+    database = open_database(f"sqlite:///{tmp_path / 'classes.sqlite3'}")
+    room = Classroom(database)
+    seen = []
+
+    def script_run() -> None:
+        room.start()
+        with database.transaction(write=False) as transaction:
+            seen.append(id(transaction._cursor.connection))
+
+    for _ in range(5):  # one after another, as a session's runs are
+        thread = threading.Thread(target=script_run)
+        thread.start()
+        thread.join()
+    assert len(set(seen)) == 1 and len(seen) == 5
+    database.close()
