@@ -60,7 +60,6 @@ def bench(database: str, learners: int, window: float, settle: float) -> None:
     print(
         f"\n{database}: {run.learners} learners sent their answers over {run.sending_seconds:.2f} s; "
         f"stored {run.stored}, confirmed to {run.confirmed}, shown on the teacher's page {run.shown}; "
-        f"learner pages reloaded to join {run.join_reloads}; "
         f"load average {before:.1f} before, {after:.1f} after (2 cores)"
     )
     print("  " + summary("teacher's page after the answer was stored", run.delays_after_stored))

@@ -21,7 +21,6 @@ from statelab.classroom import Classroom
 
 ANSWERED = re.compile(r"^\*\*(\d+)\*\* of \*\*(\d+)\*\* learners answered")
 CONNECT_BATCH = 20  # sessions opened at once: a class arrives over a minute, not in one millisecond
-JOIN_TRIES = 5
 PATIENCE = 300.0  # seconds any one step may take: the shared 2-core machine can be loaded many times over
 
 
@@ -33,7 +32,6 @@ class ClassRun:
     stored: int  # answers in the database at the end
     shown: int  # the last count the teacher's page showed
     confirmed: int  # learners whose page confirmed their answer
-    join_reloads: int  # learner pages reloaded because they stopped acting on a join press
     sending_seconds: float  # from the first answer sent to the last
     delays_after_stored: list[float]  # k-th answer stored -> teacher's page shows k answers
     delays_after_sent: list[float]  # k-th answer sent -> teacher's page shows k answers
@@ -75,23 +73,11 @@ async def _open(sessions: list[StreamlitSession], ready) -> None:
         )
 
 
-async def _join(learner: StreamlitSession) -> int:
-    """Press "Join the class" until the question shows, as a person would; how many reloads it took.
-
-    On the loaded test machine a session, rarely (about one in a hundred), stopped acting on what it
-    was sent; a person would reload the page, and so does this. Answers are never retried: every one
-    must count the first time.
-    """
-    for reloads in range(JOIN_TRIES):
-        await learner.wait_for(lambda page: "Join the class" in page.widgets and not page.running, PATIENCE)
-        await learner.run({"Your name (optional)": "", "Join the class": True})
-        try:
-            await learner.wait_for(lambda page: "Send my answer" in page.widgets, PATIENCE / JOIN_TRIES)
-            return reloads
-        except TimeoutError as error:
-            print(f"reloading a learner's page that did not join: {error}")
-            await learner.reload()
-    raise TimeoutError(f"{learner.query}: could not join in {JOIN_TRIES} tries ({learner.health()})")
+async def _join(learner: StreamlitSession) -> None:
+    """Press "Join the class" once the page has loaded, as a person does; wait for the question."""
+    await learner.wait_for(lambda page: "Join the class" in page.widgets and not page.running, PATIENCE)
+    await learner.run({"Your name (optional)": "", "Join the class": True})
+    await learner.wait_for(lambda page: "Send my answer" in page.widgets, PATIENCE)
 
 
 async def _answer(learner: StreamlitSession, label: str, at: float) -> float:
@@ -113,10 +99,8 @@ async def run_class(
     try:
         await _open([teacher], last_count)
         await _open(pupils, lambda page: "Join the class" in page.widgets)
-        join_reloads = 0
         for start in range(0, learners, CONNECT_BATCH):
-            batch = pupils[start : start + CONNECT_BATCH]
-            join_reloads += sum(await asyncio.gather(*(_join(pupil) for pupil in batch)))
+            await asyncio.gather(*(_join(pupil) for pupil in pupils[start : start + CONNECT_BATCH]))
         await teacher.wait_for(lambda page: last_count(page) == (0, learners), PATIENCE)
         labels = list(question.options.values())
         begin = time.monotonic() + 0.5
@@ -142,7 +126,6 @@ async def run_class(
             stored=len(stored),
             shown=counts[-1][1],
             confirmed=sum(result is None for result in confirmations),
-            join_reloads=join_reloads,
             sending_seconds=max(sent) - min(sent),
             delays_after_stored=[when - at for when, at in zip(seen, stored, strict=True)],
             delays_after_sent=[when - at for when, at in zip(seen, sorted(sent), strict=False)],

@@ -2,8 +2,11 @@
 
 Load tests use it to put a hundred real sessions on a real `streamlit run` server: each one asks for
 a page, reads the widgets the server sends (with their ids), sets widget values and clicks buttons as
-the browser would, and honours the server's fragment auto-reruns as the browser does. Only what the
-class-mode tests need is implemented: text inputs, radios, buttons and form submit buttons.
+the browser would, and honours the server's fragment auto-reruns as the browser does. As the browser,
+it sends every widget value it holds with every rerun (fragment reruns too), sends a form's fields
+only with a press of that form's submit button, and cannot press a disabled button (Streamlit 1.67
+ignores such a press: it would be a forged message). Only what the class-mode tests need is
+implemented: text inputs, radios, buttons and form submit buttons.
 """
 
 from __future__ import annotations
@@ -17,18 +20,22 @@ from urllib.parse import urlsplit
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 WIDGETS = ("text_input", "radio", "button")
 
 
 @dataclass
 class Widget:
-    """A widget the server drew: its kind, id, label, and its options (radios)."""
+    """A widget the server drew: its kind, id, label, options (radios), form and whether it is disabled."""
 
     kind: str
     id: str
     label: str
     options: list[str] = field(default_factory=list)
+    form_id: str = ""
+    disabled: bool = False
+    submits: bool = False  # a form's submit button
 
 
 class StreamlitSession:
@@ -40,59 +47,75 @@ class StreamlitSession:
         self.page, self.query = page, query
         self.cookie = "; ".join(f"{name}={value}" for name, value in (cookies or {}).items())
         self.widgets: dict[str, Widget] = {}  # label -> the latest widget with that label
+        self.values: dict[str, WidgetState] = {}  # widget id -> the value this tab holds (not clicks)
         self.texts: list[tuple[float, str]] = []  # (when received, text) of every Markdown and alert
         self.socket = None
         self.reader: asyncio.Task | None = None
-        self.timers: dict[str, asyncio.Task] = {}  # fragment id -> its auto-rerun task
+        self.timers: dict[str, tuple[float, asyncio.Task]] = {}  # fragment id -> (interval, its task)
         self.running = False  # whether the server says a script run of this session is in progress
 
     async def connect(self) -> None:
         """Open the WebSocket and start reading what the server sends."""
         headers = {"Cookie": self.cookie} if self.cookie else None
         self.socket = await websockets.connect(
-            self.url, subprotocols=["streamlit"], additional_headers=headers, max_size=None, open_timeout=60
+            self.url,
+            subprotocols=["streamlit"],
+            additional_headers=headers,
+            max_size=None,
+            open_timeout=60,
+            ping_interval=None,  # a browser answers the server's pings but sends none of its own
         )
         self.reader = asyncio.create_task(self._read())
 
     async def close(self) -> None:
         """Stop the auto-reruns and close the WebSocket."""
-        for task in [*self.timers.values(), self.reader]:
-            if task:
-                task.cancel()
-        self.timers.clear()
+        self._stop_timers(list(self.timers))
+        if self.reader:
+            self.reader.cancel()
         with contextlib.suppress(Exception):
             await self.socket.close()
-
-    async def reload(self) -> None:
-        """What a person does with a page that stopped answering: close it and open it again."""
-        await self.close()
-        self.widgets.clear()
-        self.running = False
-        await self.connect()
-        await self.run()
 
     async def run(self, values: dict[str, object] | None = None, fragment_id: str = "") -> float:
         """Ask for a rerun of the page (or one fragment) with widget values by label (True clicks a button).
 
-        Returns when the request was sent (time.time()); `wait_for` waits for what it should show.
+        Every value this tab holds goes with it, as the browser sends them. Returns when the request
+        was sent (time.time()); `wait_for` waits for what it should show.
         """
+        values = values or {}
+        self._check_forms(values)
+        changed = [self._state(self.widgets[label], value) for label, value in values.items()]
+        clicks = [entry for entry in changed if entry.WhichOneof("value") == "trigger_value"]
+        self.values.update((entry.id, entry) for entry in changed if entry not in clicks)
         message = BackMsg()
-        state = message.rerun_script
-        state.query_string, state.page_name, state.fragment_id = self.query, self.page, fragment_id
-        state.is_auto_rerun = bool(fragment_id)
-        for label, value in (values or {}).items():
-            widget = self.widgets[label]
-            entry = state.widget_states.widgets.add()
-            entry.id = widget.id
-            if widget.kind == "button":
-                entry.trigger_value = bool(value)
-            else:  # a text input's text, or a radio's option as shown (Streamlit keeps radios by label)
-                if widget.kind == "radio" and value not in widget.options:
-                    raise ValueError(f"{value!r} is not an option of {label!r}: {widget.options}")
-                entry.string_value = str(value)
+        request = message.rerun_script
+        request.query_string, request.page_name, request.fragment_id = self.query, self.page, fragment_id
+        request.is_auto_rerun = bool(fragment_id)
+        request.widget_states.widgets.extend([*self.values.values(), *clicks])
         sent = time.time()
         await self.socket.send(message.SerializeToString())
         return sent
+
+    def _check_forms(self, values: dict[str, object]) -> None:
+        """A form's fields go to the server only with a press of that form's submit button."""
+        pressed = {self.widgets[label].form_id for label in values if self.widgets[label].submits}
+        for label in values:
+            form = self.widgets[label].form_id
+            if form and form not in pressed:
+                raise ValueError(f"{label!r} is in form {form!r}: a browser sends it with its submit button")
+
+    @staticmethod
+    def _state(widget: Widget, value: object) -> WidgetState:
+        """The widget state the browser sends for `value`: a click, a text, or a radio's option as shown."""
+        entry = WidgetState(id=widget.id)
+        if widget.kind == "button":
+            if widget.disabled:
+                raise ValueError(f"{widget.label!r} is disabled: a browser cannot press it")
+            entry.trigger_value = bool(value)
+        elif widget.kind == "radio" and value not in widget.options:
+            raise ValueError(f"{value!r} is not an option of {widget.label!r}: {widget.options}")
+        else:  # Streamlit keeps a radio by its shown label
+            entry.string_value = str(value)
+        return entry
 
     async def wait_for(self, shown, timeout: float = 60) -> None:
         """Wait until `shown(self)` is true (polled every 20 ms); TimeoutError after `timeout` seconds."""
@@ -130,29 +153,41 @@ class StreamlitSession:
                 self.running = False
             elif kind == "page_info_changed":
                 self.query = message.page_info_changed.query_string  # the page changed its URL
+            elif kind == "new_session" and not message.metadata.run.fragment_ids:
+                self._stop_timers(list(self.timers))  # a full run: the browser drops every refresh timer
             elif kind == "auto_rerun":
                 self._auto_rerun(message.auto_rerun.fragment_id, message.auto_rerun.interval)
+            elif kind == "stop_auto_rerun":
+                self._stop_timers(message.stop_auto_rerun.fragment_ids)
 
     def _note(self, element) -> None:
         kind = element.WhichOneof("type")
         if kind in WIDGETS:
             widget = getattr(element, kind)
             options = list(widget.options) if kind == "radio" else []
-            self.widgets[widget.label] = Widget(kind, widget.id, widget.label, options)
+            submits = kind == "button" and widget.is_form_submitter
+            self.widgets[widget.label] = Widget(
+                kind, widget.id, widget.label, options, widget.form_id, widget.disabled, submits
+            )
         elif kind == "markdown":
             self.texts.append((time.time(), element.markdown.body))
         elif kind == "alert":
             self.texts.append((time.time(), element.alert.body))
 
     def _auto_rerun(self, fragment_id: str, interval: float) -> None:
-        """Rerun a fragment every `interval` seconds, as the browser does: one timer per fragment, and a
-        tick is skipped while a script run is in progress."""
+        """Rerun a fragment every `interval` seconds, as the browser does: one timer per fragment (a new
+        interval replaces it), and every tick sends its request, whether or not a run is in progress."""
 
         async def tick() -> None:
             while True:
                 await asyncio.sleep(interval)
-                if not self.running:
-                    await self.run(fragment_id=fragment_id)
+                await self.run(fragment_id=fragment_id)
 
-        if fragment_id not in self.timers:
-            self.timers[fragment_id] = asyncio.create_task(tick())
+        if self.timers.get(fragment_id, (None,))[0] != interval:
+            self._stop_timers([fragment_id])
+            self.timers[fragment_id] = (interval, asyncio.create_task(tick()))
+
+    def _stop_timers(self, fragment_ids) -> None:
+        for fragment_id in fragment_ids:
+            if fragment_id in self.timers:
+                self.timers.pop(fragment_id)[1].cancel()

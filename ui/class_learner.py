@@ -18,6 +18,7 @@ from ui.classroom import (
 )
 
 NAME_KEY = "class_join_name"
+PICK_FIRST_KEY = "class_pick_first"  # set when Send was pressed with no option picked
 
 
 def render_learner_page() -> None:
@@ -91,15 +92,22 @@ def moment(state: ClassState) -> tuple:
     return state.ask, state.poll, state.revealed, state.outcome
 
 
-@st.fragment(run_every=learner_refresh())
 def watch_class(room: Classroom, code: str, shown: tuple) -> None:
     """Look at the class every few seconds; redraw the page when the teacher asks, asks again or reveals.
 
-    The answer form itself stays outside this fragment, so a learner's click never meets a refresh.
+    The interval follows the number of learners on the server (`learner_refresh`); a fragment's
+    interval is fixed when it is defined, so the page is redrawn when the interval of the moment
+    differs. The answer form stays outside this fragment, so a learner's click never meets a refresh.
     """
-    read, state = attempt(lambda: room.state(code))
-    if read and moment(state) != shown:
-        st.rerun()
+    every = learner_refresh()
+
+    @st.fragment(run_every=every)
+    def look() -> None:
+        read, state = attempt(lambda: room.state(code))
+        if (read and moment(state) != shown) or learner_refresh() != every:
+            st.rerun()
+
+    look()
 
 
 def render_open_question(room: Classroom, state: ClassState, token: str, answers: dict[int, str]) -> None:
@@ -116,22 +124,7 @@ def render_open_question(room: Classroom, state: ClassState, token: str, answers
     if state.revealed:
         render_revealed(state, current)
         return
-    keys, key = list(options), f"class_answer_{state.ask}_{state.poll}"
-    picked = st.radio(
-        "Your answer",
-        keys,
-        index=keys.index(current) if current in keys else None,
-        format_func=options.get,
-        key=key,
-    )
-    st.button(
-        "Send my answer" if current is None else "Change my answer",
-        type="primary",
-        icon=":material/send:",
-        disabled=picked is None or picked == current,
-        on_click=send,
-        args=(room, state, token, key),
-    )
+    render_answer_form(room, state, token, current)
     if current is not None:
         st.success(
             f"**Your answer:** {options[current]}. You can change it until the teacher reveals.",
@@ -139,9 +132,39 @@ def render_open_question(room: Classroom, state: ClassState, token: str, answers
         )
 
 
+def render_answer_form(room: Classroom, state: ClassState, token: str, current: str | None) -> None:
+    """The options and the send button, in a form: picking sends nothing, the button sends the pick.
+
+    One message and one script run per answer, whatever the learner clicked before sending (a radio
+    outside a form would rerun the page at every pick, and Streamlit ignores a button that was disabled).
+    """
+    options = state.question.options
+    keys, key = list(options), f"class_answer_{state.ask}_{state.poll}"
+    with st.form(f"class_answer_form_{state.ask}_{state.poll}", border=False):
+        st.radio(
+            "Your answer",
+            keys,
+            index=keys.index(current) if current in keys else None,
+            format_func=options.get,
+            key=key,
+        )
+        st.form_submit_button(
+            "Send my answer" if current is None else "Change my answer",
+            type="primary",
+            icon=":material/send:",
+            on_click=send,
+            args=(room, state, token, key),
+        )
+    if st.session_state.pop(PICK_FIRST_KEY, False):
+        st.warning("Pick one of the answers, then send it.", icon=":material/touch_app:")
+
+
 def send(room: Classroom, state: ClassState, token: str, key: str) -> None:
     """The send button's callback: store the picked answer to the question the page showed."""
     picked = st.session_state.get(key)
+    if picked is None:
+        st.session_state[PICK_FIRST_KEY] = True
+        return
     attempt(lambda: room.answer(state.code, token, picked, ask=state.ask, poll=state.poll))
 
 

@@ -8,6 +8,7 @@ into the URL: a projected address bar or a link passed to a neighbour gives noth
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 import time
@@ -22,8 +23,8 @@ from statelab.database import open_database
 
 TEACHER, LEARNER = "teacher", "learner"
 PROJECTOR_PARAM = "projector"
-LEARNERS_PER_SECOND = 10  # learner pages refresh every (learners on this server / this) seconds,
-LEARNER_REFRESH = (2.0, 5.0)  # but at least this often and at most this rarely
+LEARNERS_PER_SECOND = 10  # learner pages refresh every (learners on this server / this) whole seconds,
+LEARNER_REFRESH = (2, 5)  # but at least this often and at most this rarely
 PROJECTOR_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"] {display: none;}
@@ -151,10 +152,11 @@ def learner_sessions() -> dict[str, float]:
     return {}
 
 
-def learner_refresh() -> float:
+def learner_refresh() -> int:
     """Seconds between a learner page's refreshes: 2 s for a small class, slower as more learners watch.
 
     Each refresh is one short script run on the server; 100 learners at 5 s cost it 20 runs a second.
+    Whole seconds, so a page's refresh is re-armed only when the class grows past a step.
     """
     seen, now = learner_sessions(), time.monotonic()
     seen[st.session_state.setdefault("class_learner_session", os.urandom(8).hex())] = now
@@ -162,4 +164,4 @@ def learner_refresh() -> float:
         if now - last > 3 * LEARNER_REFRESH[1]:
             seen.pop(session, None)
     low, high = LEARNER_REFRESH
-    return min(high, max(low, len(seen) / LEARNERS_PER_SECOND))
+    return min(high, max(low, math.ceil(len(seen) / LEARNERS_PER_SECOND)))
