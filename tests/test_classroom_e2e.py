@@ -89,6 +89,11 @@ def test_a_class_predicts_then_the_experiment_reveals(browser, app_url):
         expect(learner.page.get_by_text("You are in.")).to_be_visible()
 
     ask(teacher, f"Lesson 2, {lesson(2).nav} · ")
+    expect(learners[0].page.get_by_text(labels[0], exact=True)).to_be_visible(timeout=QUESTION_TIMEOUT)
+    learners[0].page.get_by_role("button", name="Send my answer").click()  # nothing picked yet
+    learners[0].wait_for_app()
+    warning = learners[0].page.get_by_test_id("stAlertContentWarning")
+    expect(warning).to_contain_text("Pick one of the answers")
     picks = [labels[0], labels[0], labels[0], labels[1], labels[1]]
     for learner, label in zip(learners, picks, strict=True):
         answer(learner, label)

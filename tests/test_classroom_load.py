@@ -1,4 +1,4 @@
-"""Load: a class answers one question within 2 s, through the real server, on each database.
+"""Load: a class of 100 answers one question within 2 s, through the real server, on each database.
 
 Every learner is a real Streamlit session on `streamlit run` (tests/streamlit_client.py speaks the
 browser's WebSocket protocol), and the teacher's page refreshes its chart as a browser would. The
@@ -23,29 +23,17 @@ from ui.class_questions import lesson_questions
 pytestmark = pytest.mark.slow
 
 WINDOW = 2.0
-# 100 learners: the server stopped answering every session (new ones too) during the join phase on
-# the shared 2-core machine at load average 7-20, with SQLite and with PostgreSQL alike; the cause is
-# not found yet (no error in the server log). Kept visible as an expected failure until it is.
-CLASSES = [
-    pytest.param("sqlite", 30, id="sqlite-30"),
-    pytest.param("postgresql", 30, id="postgresql-30"),
-    pytest.param(
-        "sqlite",
-        100,
-        id="sqlite-100",
-        marks=pytest.mark.xfail(reason="server stalls at 100 sessions (see above)"),
-    ),
-]
+LEARNERS = 100
 
 
-@pytest.mark.parametrize(("kind", "learners"), CLASSES)
-def test_a_class_answers_within_two_seconds(kind, learners, monkeypatch):
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_class_answers_within_two_seconds(kind, monkeypatch):
     url = postgres_url() if kind == "postgresql" else ""
     monkeypatch.setenv("DATABASE_URL", url)  # the server and this test use the same database
     room = Classroom(open_database(url))
     question = lesson_questions()[0]
     with app_server() as base_url:
-        run = asyncio.run(run_class(base_url, room, question, learners, WINDOW))
+        run = asyncio.run(run_class(base_url, room, question, LEARNERS, WINDOW))
     room.database.close()
     delays = np.array(run.delays_after_stored)
     print(
@@ -53,4 +41,4 @@ def test_a_class_answers_within_two_seconds(kind, learners, monkeypatch):
         f"answer was stored: median {np.median(delays):.2f} s, p95 {np.percentile(delays, 95):.2f} s"
     )
     assert run.sending_seconds <= WINDOW
-    assert (run.stored, run.confirmed, run.shown) == (learners, learners, learners)
+    assert (run.stored, run.confirmed, run.shown) == (LEARNERS, LEARNERS, LEARNERS)
