@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from statelab import BatchLayout, LabConfig, StateTrace, batch_layout
+from statelab.charts import BROKEN_COLOR, SUBTITLE_WIDTH
 from statelab.continuity_charts import (
-    BROKEN_COLOR,
-    SUBTITLE_WIDTH,
     plot_gradient_boundary,
     plot_layout,
+    plot_row_trace,
     plot_state_trace,
     plot_stateless_windows,
 )
@@ -218,8 +218,6 @@ def test_gradient_figure_shows_both_settings():
 
 
 def test_row_trace_marks_wrong_and_reset_batches():
-    from statelab.row_trace import plot_row_trace
-
     config = LabConfig(batch_size=4, n_windows=3, n_groups=2, epochs=2, shuffle=True)
     layout = batch_layout(config)
     entering = np.arange(config.batches_per_epoch * 4, dtype=float).reshape(-1, 4)
