@@ -8,7 +8,7 @@ import math
 from dataclasses import asdict, dataclass, fields
 
 from statelab.storage import SERIES_ID, stored_series_length
-from statelab.tasks import TASKS_SPECS, co2_anomaly
+from statelab.tasks import TASK_SPECS, co2_anomaly
 
 RESET_POLICIES: dict[str, str] = {
     "sequence": "at every stream-group boundary and before evaluating (correct)",
@@ -93,8 +93,8 @@ def config_problems(config: LabConfig) -> list[tuple[str, str]]:
     if problems:
         return problems
     problems += _bound_problems(config)
-    if config.task not in TASKS_SPECS:
-        problems.append(("task", f"Unknown task {config.task!r}: choose one of {', '.join(TASKS_SPECS)}."))
+    if config.task not in TASK_SPECS:
+        problems.append(("task", f"Unknown task {config.task!r}: choose one of {', '.join(TASK_SPECS)}."))
     if config.reset not in RESET_POLICIES:
         problems.append(
             ("reset", f"Unknown reset policy {config.reset!r}: choose one of {', '.join(RESET_POLICIES)}.")

@@ -65,6 +65,7 @@ class LabResult:
     stateful: ModelResult
     stateless: ModelResult
     chance: float  # accuracy of guessing, or the error of always predicting the mean
+    persistence: float = float("nan")  # error of "next value = this value" (forecasts only), else NaN
 
     @property
     def metric(self) -> str:
@@ -75,7 +76,7 @@ class LabResult:
 def save_result(result: LabResult, path) -> None:
     """Write a LabResult to one .npz file (arrays stored as they are, the rest as JSON)."""
     arrays: dict[str, np.ndarray] = {}
-    meta = {"config": asdict(result.config), "chance": result.chance}
+    meta = {"config": asdict(result.config), "chance": result.chance, "persistence": result.persistence}
     for mode in ("stateful", "stateless"):
         meta[mode] = _pack_model(getattr(result, mode), mode, arrays)
     buffer = io.BytesIO()
@@ -90,7 +91,12 @@ def load_result(path) -> LabResult:
         arrays = {name: data[name] for name in data.files}
     meta = json.loads(str(arrays.pop("meta")))
     models = {mode: _unpack_model(meta[mode], mode, arrays) for mode in ("stateful", "stateless")}
-    return LabResult(LabConfig(**meta["config"]), chance=meta["chance"], **models)
+    return LabResult(
+        LabConfig(**meta["config"]),
+        chance=meta["chance"],
+        persistence=meta.get("persistence", float("nan")),
+        **models,
+    )
 
 
 def _pack_model(model: ModelResult, prefix: str, arrays: dict[str, np.ndarray]) -> dict:

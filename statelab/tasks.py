@@ -133,7 +133,7 @@ def no_series(rng: np.random.Generator, n_streams: int, length: int, timesteps: 
     raise ValueError("The task 'own_series' needs an uploaded series: upload a CSV file first.")
 
 
-TASKS_SPECS: dict[str, TaskSpec] = {
+TASK_SPECS: dict[str, TaskSpec] = {
     spec.id: spec
     for spec in [
         TaskSpec(
@@ -219,16 +219,16 @@ TASKS_SPECS: dict[str, TaskSpec] = {
     ]
 }
 
-TASKS: dict[str, str] = {task_id: spec.description for task_id, spec in TASKS_SPECS.items()}
+TASKS: dict[str, str] = {task_id: spec.description for task_id, spec in TASK_SPECS.items()}
 
 
 def task_spec(task: str, series: str = "") -> TaskSpec:
     """The spec of a task id (with the uploaded series it uses, if any), or a helpful ValueError."""
-    if task not in TASKS_SPECS:
-        raise ValueError(f"Unknown task {task!r}: choose one of {', '.join(TASKS_SPECS)}.")
+    if task not in TASK_SPECS:
+        raise ValueError(f"Unknown task {task!r}: choose one of {', '.join(TASK_SPECS)}.")
     if task == "own_series" and series:
-        return replace(TASKS_SPECS[task], generate=make_series_forecast(str(series_path(series))))
-    return TASKS_SPECS[task]
+        return replace(TASK_SPECS[task], generate=make_series_forecast(str(series_path(series))))
+    return TASK_SPECS[task]
 
 
 def make_task(

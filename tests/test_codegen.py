@@ -15,7 +15,7 @@ from series_example import example_series_id
 from statelab import TASKS, LabConfig, run_model
 from statelab.codegen import keras_script, keras_script_filename
 from statelab.storage import series_path
-from statelab.tasks import CO2_CSV, TASKS_SPECS, TaskData
+from statelab.tasks import CO2_CSV, TASK_SPECS, TaskData
 
 ROOT = Path(__file__).resolve().parents[1]
 # several scripts run at once on few cores: one thread each avoids oversubscription
@@ -139,6 +139,6 @@ def test_a_generator_from_outside_tasks_py_cannot_be_exported(monkeypatch):
     def generate(rng, n_streams, length, timesteps):
         return TaskData(uploaded[:n_streams, :length, None], uploaded[:n_streams, :length])
 
-    monkeypatch.setitem(TASKS_SPECS, "cue", replace(TASKS_SPECS["cue"], generate=generate))
+    monkeypatch.setitem(TASK_SPECS, "cue", replace(TASK_SPECS["cue"], generate=generate))
     with pytest.raises(ValueError, match="cannot be exported"):
         keras_script(LabConfig())

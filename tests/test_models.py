@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 
 from statelab.models import build_model, reset_states, stateful_layers
-from statelab.tasks import TASKS_SPECS
+from statelab.tasks import TASK_SPECS
 
 
 def test_stateful_windows_equal_stateless_whole_sequence():
-    spec = TASKS_SPECS["forecast"]  # per-step outputs: every step can be compared
+    spec = TASK_SPECS["forecast"]  # per-step outputs: every step can be compared
     batch_size, timesteps, n_windows = 3, 5, 4
     stateful = build_model(spec, timesteps, units=8, seed=0, batch_size=batch_size)
     whole = build_model(spec, timesteps * n_windows, units=8, seed=1)
@@ -28,7 +28,7 @@ def test_stateful_windows_equal_stateless_whole_sequence():
 
 
 def test_both_models_start_from_identical_weights():
-    spec = TASKS_SPECS["cue"]
+    spec = TASK_SPECS["cue"]
     stateful = build_model(spec, 10, units=16, seed=7, batch_size=4)
     stateless = build_model(spec, 10, units=16, seed=7)
     for a, b in zip(stateful.get_weights(), stateless.get_weights(), strict=True):
@@ -38,7 +38,7 @@ def test_both_models_start_from_identical_weights():
 
 
 def test_reset_sets_state_to_zero():
-    model = build_model(TASKS_SPECS["cue"], 5, units=4, seed=0, batch_size=2)
+    model = build_model(TASK_SPECS["cue"], 5, units=4, seed=0, batch_size=2)
     model.predict_on_batch(np.ones((2, 5, 1), "float32"))
     layer = stateful_layers(model)[0]
     assert np.abs(np.array(layer.states[0])).sum() > 0
@@ -48,7 +48,7 @@ def test_reset_sets_state_to_zero():
 
 @pytest.mark.parametrize("task", ["article_multiclass", "article_seq2seq"])
 def test_output_shapes_follow_the_article_examples(task):
-    spec = TASKS_SPECS[task]
+    spec = TASK_SPECS[task]
     model = build_model(spec, 30, units=8, seed=0, batch_size=20)
     expected = (20, 30, 1) if spec.per_step else (20, spec.classes)
     assert model.output_shape == expected

@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 from series_example import example_series_id
 
-from statelab.tasks import TASKS_SPECS, co2_anomaly, load_co2_series, make_task
+from statelab.tasks import TASK_SPECS, co2_anomaly, load_co2_series, make_task
 
 
-@pytest.mark.parametrize("task", list(TASKS_SPECS))
+@pytest.mark.parametrize("task", list(TASK_SPECS))
 def test_shapes_and_determinism(task):
-    spec = TASKS_SPECS[task]
+    spec = TASK_SPECS[task]
     series = example_series_id() if task == "own_series" else ""
     first, again, other = (make_task(task, 6, 40, 10, seed, series) for seed in (3, 3, 4))
     assert first.inputs.shape == (6, 40, spec.features) and first.targets.shape == (6, 40)

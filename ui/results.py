@@ -7,7 +7,7 @@ import streamlit as st
 
 from statelab import charts
 from statelab.results import LabResult
-from statelab.tasks import TASKS_SPECS
+from statelab.tasks import TASK_SPECS
 from statelab.verdict import verdict
 
 CHART_CONFIG = {"displaylogo": False}
@@ -55,7 +55,7 @@ def render_charts(results: list[LabResult]) -> None:
         charts.plot_loss(loss["stateful"], loss["stateless"]), width="stretch", config=CHART_CONFIG
     )
     first = results[0]
-    kind = TASKS_SPECS[first.config.task].kind
+    kind = TASK_SPECS[first.config.task].kind
     figure = charts.plot_predictions(
         first.stateful.predictions, first.stateless.predictions, first.stateful.targets, kind
     )

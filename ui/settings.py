@@ -15,7 +15,7 @@ from statelab.config import (
     from_query,
     to_query,
 )
-from statelab.tasks import TASKS_SPECS
+from statelab.tasks import TASK_SPECS
 
 PREFIX = "setting_"
 LEARNING_RATES = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1]
@@ -94,9 +94,9 @@ def render_form(problems: list[tuple[str, str]]) -> bool:
     with st.form("settings", border=True):
         st.selectbox(
             "Task",
-            list(TASKS_SPECS),
+            list(TASK_SPECS),
             key=widget_key("task"),
-            format_func=lambda task: TASKS_SPECS[task].title,
+            format_func=lambda task: TASK_SPECS[task].title,
             help="What the models learn.",
         )
         _problem("task", problems)

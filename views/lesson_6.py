@@ -3,7 +3,7 @@
 import streamlit as st
 
 from statelab.presets import PRESETS
-from statelab.tasks import TASKS_SPECS
+from statelab.tasks import TASK_SPECS
 from ui.demos import (
     await_results,
     captured_caption,
@@ -26,7 +26,7 @@ CUE = lesson_config(PRESETS["correct"].config())
 def article_shape(preset_id: str) -> dict:
     """The article's sizes for an example, from its Lab preset (not from the test-sized run)."""
     config = PRESETS[preset_id].config()
-    features = TASKS_SPECS[config.task].features
+    features = TASK_SPECS[config.task].features
     return {
         "batch_size": config.batch_size,
         "timesteps": config.timesteps,
@@ -39,7 +39,7 @@ def idioms(preset_id: str) -> list[str]:
     """The article's Keras 2 idioms for an example, one line each."""
     shape = article_shape(preset_id)
     batch_input_shape = f"({shape['batch_size']}, {shape['timesteps']}, {shape['features']})"
-    per_step = TASKS_SPECS[PRESETS[preset_id].config().task].per_step
+    per_step = TASK_SPECS[PRESETS[preset_id].config().task].per_step
     lines = [f"LSTM({shape['units']}, batch_input_shape={batch_input_shape}, stateful=True"]
     lines[0] += ", return_sequences=True)" if per_step else ")"
     if per_step:
