@@ -14,10 +14,12 @@ BROKEN_COLOR = "#D55E00"
 NEUTRAL_COLOR = "#7F7F7F"
 LINE_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
 FONT = {"size": 15}
-SUBTITLE_WIDTH = 62  # characters per subtitle line: fits a half-width chart on a 1366-pixel screen
+SUBTITLE_WIDTH = 62  # characters per subtitle line: fits a chart in the Lab's results column at 1366 px
+HALF_WIDTH = 40  # characters per subtitle line of a chart that shares its row with another
 SUBTITLE_LINE = 20  # pixels each subtitle line adds above the plot
 METRICS = ("accuracy", "error")
 WINDOW_AXIS = "window of the stream (1 = first)"
+HELD_OUT = "held-out streams, never trained on"
 
 
 def format_score(value: float, metric: str) -> str:
@@ -26,25 +28,32 @@ def format_score(value: float, metric: str) -> str:
     return f"{value * 100:.0f} %" if metric == "accuracy" else f"{value:.3f}"
 
 
-def subtitle(text: str) -> str:
+def subtitle(text: str, width: int = SUBTITLE_WIDTH) -> str:
     """Title lines under a chart title, broken at "; " where they can be: Plotly never wraps a title."""
     lines: list[str] = []
     for clause in text.split("; ") if text else []:
-        if lines and len(lines[-1]) + 2 + len(clause) <= SUBTITLE_WIDTH:
+        if lines and len(lines[-1]) + 2 + len(clause) <= width:
             lines[-1] += "; " + clause
         else:
-            lines.extend(textwrap.wrap(clause, SUBTITLE_WIDTH))
+            lines.extend(textwrap.wrap(clause, width))
     return "".join(f"<br><span style='font-size:15px'>{line}</span>" for line in lines)
 
 
 def style(
-    figure: go.Figure, title: str, x_title: str, y_title: str, note: str = "", height: int = 420
+    figure: go.Figure,
+    title: str,
+    x_title: str,
+    y_title: str,
+    note: str = "",
+    height: int = 420,
+    note_width: int = SUBTITLE_WIDTH,
 ) -> go.Figure:
     """The app's common look: white template, large fonts, title, its `note` lines and the legend on top.
 
-    The first note line fits in the room kept for it; every further line makes the figure taller.
+    The note wraps at `note_width` characters; its first line fits in the room kept for it, and every
+    further line makes the figure taller.
     """
-    text = title + subtitle(note)
+    text = title + subtitle(note, note_width)
     lines = text.count("<br>")
     height += SUBTITLE_LINE * max(0, lines - 1)
     figure.update_traces(cliponaxis=False, selector={"type": "scatter", "mode": "markers"})
@@ -69,7 +78,7 @@ def rgba(color: str, alpha: float) -> str:
 
 def seed_note(n_seeds: int) -> str:
     """The subtitle that says how a chart shows several seeds ("" for one)."""
-    return f"lines: mean of {n_seeds} seeds; shading: lowest to highest seed" if n_seeds > 1 else ""
+    return f"mean of {n_seeds} seeds; shaded: seed range" if n_seeds > 1 else ""
 
 
 def add_band(
@@ -109,8 +118,10 @@ def plot_loss(stateful: np.ndarray, stateless: np.ndarray) -> go.Figure:
     epochs = np.arange(1, np.atleast_2d(stateful).shape[1] + 1)
     add_band(figure, epochs, stateful, "stateful", STATEFUL_COLOR)
     add_band(figure, epochs, stateless, "stateless", STATELESS_COLOR)
-    note = seed_note(np.atleast_2d(stateful).shape[0])
-    style(figure, "Training loss per epoch", "epoch", "mean training loss", note)
+    note = "; ".join(
+        part for part in ("on the training streams", seed_note(len(np.atleast_2d(stateful)))) if part
+    )
+    style(figure, "Training loss per epoch", "epoch", "mean training loss", note, note_width=HALF_WIDTH)
     figure.update_xaxes(dtick=1 if epochs.size <= 20 else None)
     return figure
 
@@ -121,9 +132,10 @@ def plot_by_window(stateful: np.ndarray, stateless: np.ndarray, metric: str, cha
     Arrays are (windows,) or (seeds, windows); several seeds draw the mean and the seed range.
     """
     _check_metric(metric)
-    title = f"Held-out {metric} by window position"
+    title = f"{metric.capitalize()} by window position"
+    runs = {"stateful": stateful, "stateless": stateless}
     colors = [STATEFUL_COLOR, STATELESS_COLOR]
-    return plot_runs_by_window({"stateful": stateful, "stateless": stateless}, metric, chance, title, colors)
+    return plot_runs_by_window(runs, metric, chance, title, colors, note=HELD_OUT, note_width=HALF_WIDTH)
 
 
 def plot_runs_by_window(
@@ -134,10 +146,11 @@ def plot_runs_by_window(
     colors: list[str] | None = None,
     dashes: list[str] | None = None,
     note: str = "",
+    note_width: int = SUBTITLE_WIDTH,
 ) -> go.Figure:
     """By-window curves of several runs (label -> (windows,) or (seeds, windows)), seed ranges as bands.
 
-    `chance` draws the constant-guess line (None: no line); `note` adds a subtitle line.
+    `chance` draws the constant-guess line (None: no line); `note` adds subtitle lines.
     """
     _check_metric(metric)
     colors = colors or [LINE_PALETTE[index % len(LINE_PALETTE)] for index in range(len(runs))]
@@ -163,7 +176,7 @@ def plot_runs_by_window(
     seeds = max(np.atleast_2d(values).shape[0] for values in runs.values())
     note = "; ".join(part for part in (note, seed_note(seeds)) if part)
     y_title = "accuracy (%)" if metric == "accuracy" else "mean squared error"
-    style(figure, title, WINDOW_AXIS, y_title, note)
+    style(figure, title, WINDOW_AXIS, y_title, note, note_width=note_width)
     if metric == "accuracy":
         figure.update_yaxes(range=[0, 105])
     else:

@@ -10,6 +10,8 @@ import numpy as np
 
 from statelab.config import LabConfig
 
+MODES = ("stateful", "stateless")
+
 
 @dataclass(frozen=True)
 class StateTrace:
@@ -71,6 +73,13 @@ class LabResult:
     def metric(self) -> str:
         """ "accuracy" or "error"."""
         return self.stateful.metric
+
+
+def seed_stack(results: list[LabResult], part: str = "by_window") -> dict[str, np.ndarray]:
+    """Both models' `part` ("by_window" or "loss") over the seeds: mode -> array (seeds, points)."""
+    if part not in ("by_window", "loss") or not results:
+        raise ValueError(f'seed_stack() needs results and part "by_window" or "loss", not {part!r}.')
+    return {mode: np.stack([getattr(getattr(r, mode), part) for r in results]) for mode in MODES}
 
 
 def save_result(result: LabResult, path) -> None:

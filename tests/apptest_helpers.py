@@ -34,14 +34,19 @@ def fill(app: AppTest, **values) -> None:
 
 def train(app: AppTest) -> AppTest:
     """Press "Train both models"."""
-    app.button(key="FormSubmitter:settings-Train both models").click()
+    app.button(key="train").click()
     return app.run()
+
+
+def pending(app: AppTest):
+    """The Lab's run on its way (a ui.lab_state.Run), or None."""
+    return app.session_state["lab"].pending if "lab" in app.session_state else None
 
 
 def wait_for_run(app: AppTest, timeout: float = 240) -> AppTest:
     """Rerun the page until its pending run has finished."""
     deadline = time.monotonic() + timeout
-    while "pending" in app.session_state and app.session_state["pending"]:
+    while pending(app):
         assert time.monotonic() < deadline, "the run did not finish in time"
         time.sleep(0.5)
         app.run()

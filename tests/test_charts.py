@@ -24,7 +24,7 @@ def test_several_seeds_draw_mean_and_range():
     figure = charts.plot_loss(runs, runs / 2)
     (mean,) = named(figure, "stateful")  # the legend names the model; the subtitle says "mean of 3 seeds"
     np.testing.assert_allclose(mean.y, [0.5, 0.8])
-    assert "lines: mean of 3 seeds" in figure.layout.title.text
+    assert "mean of 3 seeds" in figure.layout.title.text
     (band,) = named(figure, "stateful: seed range")
     np.testing.assert_allclose(band.y, [0.6, 1.0, 0.6, 0.4])  # max forward, min backward
 

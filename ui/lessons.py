@@ -30,9 +30,10 @@ import streamlit as st
 from statelab.config import LabConfig, to_query
 from statelab.presets import PRESETS
 from ui.demos import Work, await_results, prefetch
+from ui.learner import ANSWERS_KEY, answers, forget_answers, save_answer
 
 LESSONS_DIR = Path(__file__).resolve().parents[1] / "lessons"
-PROGRESS_KEY = "lesson_checks"  # check id -> {"picked": option, "outcome": option or None}
+PROGRESS_KEY = ANSWERS_KEY  # check id -> {"picked": option, "outcome": option or None}
 OVERRIDES_KEY = "lesson_run_overrides"  # LabConfig changes applied to every lesson run (tests shrink them)
 MARKER = re.compile(r"<!--\s*(demo|check|if|end)\s*:?\s*([\w-]*)\s*-->")
 OPTION = re.compile(r"^- \[(\w+)\] (.+)$")
@@ -187,8 +188,13 @@ def lesson_config(config: LabConfig) -> LabConfig:
 
 
 def progress() -> dict[str, dict]:
-    """The session's answers: check id -> {"picked", "outcome"}, kept across pages."""
-    return st.session_state.setdefault(PROGRESS_KEY, {})
+    """The learner's answers: check id -> {"picked", "outcome"}, kept across pages and reloads."""
+    return answers()
+
+
+def start_over() -> None:
+    """Forget the learner's answers to every lesson check."""
+    forget_answers([check.id for item in all_lessons() for check in item.checks])
 
 
 def render_lesson(number: int, demos: dict[str, Callable[[], None]], checks: dict[str, Check]) -> None:
@@ -211,17 +217,19 @@ def render_lesson(number: int, demos: dict[str, Callable[[], None]], checks: dic
 
 
 def _record_pick(check_id: str) -> None:
-    progress()[check_id] = {"picked": st.session_state[f"check_{check_id}"], "outcome": None}
+    save_answer(check_id, st.session_state[f"check_{check_id}"])
 
 
 def _forget(check_id: str) -> None:
-    progress().pop(check_id, None)
+    forget_answers([check_id])
     st.session_state.pop(f"check_{check_id}", None)
 
 
 def render_check(text: CheckText, check: Check) -> None:
     """Predict, then run: pick an outcome, run the live demo, see whether the prediction held and why."""
     record = progress().get(text.id)
+    if record and record["picked"] not in text.options:  # kept from an older version of the question
+        record = None
     with st.container(border=True):
         st.markdown("##### :material/psychology_alt: Predict, then run")
         st.markdown(text.question)
@@ -250,7 +258,9 @@ def render_check(text: CheckText, check: Check) -> None:
         if values is None:
             return
         check.show(values)
-        record["outcome"] = check.judge(values)
+        outcome = check.judge(values)
+        if record["outcome"] != outcome:
+            record = save_answer(text.id, record["picked"], outcome)
         render_outcome(text, record["picked"], record["outcome"])
         st.button("Ask me again", key=f"again_{text.id}", type="tertiary", on_click=_forget, args=(text.id,))
 
