@@ -302,7 +302,7 @@ class AppPage:
     def predict(self, option: int = 0) -> Locator:
         """Answer the open preset's question with its option number `option` and press Run it."""
         question = self.page.locator(".st-key-preset_question")
-        question.get_by_test_id("stRadio").locator("label").nth(option).click()
+        question.get_by_test_id("stRadio").locator("label:has(input)").nth(option).click()
         self.wait_for_app()
         question.get_by_role("button", name="Run it").click()
         return question
