@@ -2,12 +2,18 @@
 
 import subprocess
 import sys
+from dataclasses import asdict, replace
 
 import pytest
 from apptest_helpers import SMALL, chart_titled, fill, open_page, pending, train, values, wait_for_run
 from conftest import ROOT
 
+from statelab.charts import STATEFUL_COLOR, STATELESS_COLOR
 from statelab.config import LabConfig
+from statelab.presets import PRESETS
+from statelab.results import MODES
+from ui.lab_state import Run
+from ui.results import compare_labels, history_table, plot_two_runs
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +153,101 @@ def test_gradient_boundary_is_computed_on_request(cue_run):
     assert not cue_run.exception
     figure = chart_titled(cue_run, "send a gradient back")
     assert len(figure["data"]) >= 2
+
+
+def texts(app, kind: str) -> str:
+    """The text of every element of one kind on the page, joined."""
+    return " ".join(str(element.value) for element in app.get(kind))
+
+
+def test_a_broken_setting_is_marked_and_can_be_put_back():
+    app = open_page("lab")
+    assert "Break it is on" not in texts(app, "markdown")
+    fill(app, reset="never", batch_size=8)
+    app.run()
+    assert "Break it is on: the state is not reset" in texts(app, "markdown")
+    assert "Not trained yet: batch 8, reset never" in texts(app, "caption")
+    app.button(key="back_to_correct").click().run()
+    assert not app.exception
+    assert app.radio(key="setting_reset").value == "sequence"
+    assert app.number_input(key="setting_batch_size").value == 8  # the other settings stay
+    assert "Break it is on" not in texts(app, "markdown")
+
+
+def test_a_preset_asks_before_it_runs_and_uses_the_chosen_seeds():
+    app = open_page("lab")
+    app.slider(key="setting_n_seeds").set_value(3).run()
+    app.button(key="preset_never_reset").click().run()
+    assert not app.exception
+    preset = PRESETS["never_reset"]
+    radio = app.radio(key="predict_never_reset")
+    assert radio.value is None and radio.options == list(preset.options.values())
+    assert app.button(key="run_preset").disabled  # no run before a prediction
+    assert pending(app) is None or pending(app).config == LabConfig()
+    assert "What to expect" not in texts(app, "markdown") and preset.expectation not in texts(app, "markdown")
+    assert all(not button.help for button in app.button if button.key.startswith("preset_"))
+    assert app.slider(key="setting_n_seeds").value == 3
+    radio.set_value(next(iter(preset.options))).run()
+    app.button(key="run_preset").click().run()
+    assert pending(app) == Run(preset.config(), 3, "never_reset")
+
+
+def test_a_preset_link_opens_its_question_and_a_bad_one_is_explained():
+    app = open_page("lab", {"preset": "control", "seeds": "2"})
+    assert not app.exception
+    assert app.selectbox(key="setting_task").value == "control"
+    assert app.slider(key="setting_n_seeds").value == 2
+    assert app.radio(key="predict_control").value is None and pending(app) is None
+    bad = open_page("lab", {"preset": "nope"})
+    assert "no such preset" in " ".join(warning.value for warning in bad.warning)
+
+
+def test_a_bare_lab_queues_the_default_run():
+    app = open_page("lab")
+    assert pending(app) == Run(LabConfig(), 1) or app.session_state["lab"].shown == Run(LabConfig(), 1)
+
+
+def history(*rows):
+    """History rows as the Lab keeps them, from (config changes, preset) pairs."""
+    return [
+        {
+            "key": f"run{index}",
+            "preset": preset,
+            "config": asdict(replace(LabConfig(), **changes)),
+            "n_seeds": 1,
+            "metric": "accuracy",
+            "chance": 0.55,
+            "by_window": {"stateful": [[1.0, 0.9]], "stateless": [[1.0, 0.5]]},
+        }
+        for index, (changes, preset) in enumerate(rows)
+    ]
+
+
+def test_the_history_names_each_run_and_what_changed_first():
+    rows = history(({}, ""), ({"reset": "never"}, "never_reset"), ({"shuffle": True, "batch_size": 8}, ""))
+    table = history_table(rows)
+    assert [list(row)[:2] for row in table] == [["run", "what changed"]] * 3
+    assert [row["run"] for row in table] == ["your settings", "Break it: never reset", "your settings"]
+    assert [row["what changed"] for row in table] == [
+        "nothing: the defaults",
+        "reset never",
+        "batch 8, shuffle on",
+    ]
+    assert table[0]["stateful"] == "95 %" and table[0]["stateless"] == "75 %"
+
+
+def test_two_runs_are_compared_by_what_differs_in_the_models_colours():
+    first, second = history(({"reset": "never"}, ""), ({"shuffle": True}, ""))
+    figure = plot_two_runs(first, second)
+    lines = {trace.name: trace for trace in figure.data}
+    first_label, second_label = "shuffle off, reset never", "shuffle on, reset sequence"
+    assert set(lines) == {f"{mode}, {label}" for mode in MODES for label in (first_label, second_label)}
+    for mode, color in (("stateful", STATEFUL_COLOR), ("stateless", STATELESS_COLOR)):
+        assert (
+            lines[f"{mode}, {first_label}"].line.color == lines[f"{mode}, {second_label}"].line.color == color
+        )
+        assert lines[f"{mode}, {first_label}"].line.dash == "solid"
+        assert lines[f"{mode}, {second_label}"].line.dash == "dash"
+    same, again = history(({}, ""), ({}, ""))
+    again["n_seeds"] = 3
+    assert compare_labels(same, again) == ("seeds 0", "seeds 0–2")
