@@ -16,6 +16,7 @@ LINE_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"
 FONT = {"size": 15}
 SUBTITLE_WIDTH = 62  # characters per subtitle line: fits a chart in the Lab's results column at 1366 px
 HALF_WIDTH = 40  # characters per subtitle line of a chart that shares its row with another
+TITLE_WIDTH = 44  # characters per title line: a title fits a phone's width (390 px) or half a laptop's
 SUBTITLE_LINE = 20  # pixels each subtitle line adds above the plot
 METRICS = ("accuracy", "error")
 WINDOW_AXIS = "window of the stream (1 = first)"
@@ -50,10 +51,10 @@ def style(
 ) -> go.Figure:
     """The app's common look: white template, large fonts, title, its `note` lines and the legend on top.
 
-    The note wraps at `note_width` characters; its first line fits in the room kept for it, and every
-    further line makes the figure taller.
+    The title wraps at TITLE_WIDTH characters and the note at `note_width`; the first of these extra
+    lines fits in the room kept for it, and every further line makes the figure taller.
     """
-    text = title + subtitle(note, note_width)
+    text = "<br>".join(textwrap.wrap(title, TITLE_WIDTH)) + subtitle(note, note_width)
     lines = text.count("<br>")
     height += SUBTITLE_LINE * max(0, lines - 1)
     figure.update_traces(cliponaxis=False, selector={"type": "scatter", "mode": "markers"})
@@ -78,7 +79,7 @@ def rgba(color: str, alpha: float) -> str:
 
 def seed_note(n_seeds: int) -> str:
     """The subtitle that says how a chart shows several seeds ("" for one)."""
-    return f"mean of {n_seeds} seeds; shaded: seed range" if n_seeds > 1 else ""
+    return f"mean of {n_seeds} seeds (shaded: seed range)" if n_seeds > 1 else ""
 
 
 def add_band(
@@ -217,8 +218,14 @@ def plot_predictions(
             )
     unit = "step" if kind == "regression" else "window"
     y_title = {"binary": "P(label = 1)", "multiclass": "class", "regression": "value (standardised)"}[kind]
-    title = f"Predictions against the truth, {streams} held-out streams"
-    style(figure, title, f"held-out stream (one point per {unit}, in order)", y_title)
+    note = f"the first {streams} held-out streams"
+    style(
+        figure,
+        "Predictions against the truth",
+        f"held-out stream (one point per {unit}, in order)",
+        y_title,
+        note,
+    )
     figure.update_xaxes(tickvals=centres, ticktext=[f"stream {stream + 1}" for stream in range(streams)])
     return figure
 

@@ -59,8 +59,10 @@ def chart_specs(app: AppTest) -> list[dict]:
 
 
 def chart_titled(app: AppTest, words: str) -> dict:
-    """The figure whose title contains `words`."""
-    return next(spec for spec in chart_specs(app) if words in spec["layout"]["title"]["text"])
+    """The figure whose title contains `words` (long titles are broken into lines: "<br>" reads as " ")."""
+    return next(
+        spec for spec in chart_specs(app) if words in spec["layout"]["title"]["text"].replace("<br>", " ")
+    )
 
 
 def values(data) -> list[float]:

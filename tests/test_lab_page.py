@@ -239,15 +239,16 @@ def test_the_history_names_each_run_and_what_changed_first():
 def test_two_runs_are_compared_by_what_differs_in_the_models_colours():
     first, second = history(({"reset": "never"}, ""), ({"shuffle": True}, ""))
     figure = plot_two_runs(first, second)
-    lines = {trace.name: trace for trace in figure.data}
+    lines = {trace.hovertemplate.split("<br>")[0]: trace for trace in figure.data}
     first_label, second_label = "shuffle off, reset never", "shuffle on, reset sequence"
     assert set(lines) == {f"{mode}, {label}" for mode in MODES for label in (first_label, second_label)}
     for mode, color in (("stateful", STATEFUL_COLOR), ("stateless", STATELESS_COLOR)):
-        assert (
-            lines[f"{mode}, {first_label}"].line.color == lines[f"{mode}, {second_label}"].line.color == color
-        )
-        assert lines[f"{mode}, {first_label}"].line.dash == "solid"
-        assert lines[f"{mode}, {second_label}"].line.dash == "dash"
+        solid, dashed = lines[f"{mode}, {first_label}"], lines[f"{mode}, {second_label}"]
+        assert solid.line.color == dashed.line.color == color
+        assert (solid.line.dash, dashed.line.dash) == ("solid", "dash")
+        assert solid.name == dashed.name == solid.legendgroup == mode and dashed.showlegend is False
+    assert f"solid: {first_label}" in figure.layout.title.text
+    assert f"dashed: {second_label}" in figure.layout.title.text
     same, again = history(({}, ""), ({}, ""))
     again["n_seeds"] = 3
     assert compare_labels(same, again) == ("seeds 0", "seeds 0–2")

@@ -38,7 +38,7 @@ def _ask_again(preset_id: str) -> None:
 def render_preset_buttons() -> None:
     """One button per preset, in reading order at every width, and the way to lesson 5's live demo."""
     expander = st.expander("Presets: predict, then run", expanded=True, icon=":material/quiz:")
-    with expander, st.grid(4, min_column_width=170, gap="small"):
+    with expander, st.grid(4, min_column_width=150, gap="small"):
         for preset in PRESETS.values():
             st.button(
                 preset.title, key=f"preset_{preset.id}", on_click=_ask, args=(preset.id,), width="stretch"

@@ -104,7 +104,14 @@ def plot_two_runs(first: dict, second: dict) -> go.Figure:
     chance = first["chance"] if np.isclose(first["chance"], second["chance"]) else None
     note = f"solid: {labels[0]}; dashed: {labels[1]}"
     title = "Two of your runs, by window position"
-    return charts.plot_runs_by_window(runs, first["metric"], chance, title, colors, dashes, note)
+    figure = charts.plot_runs_by_window(runs, first["metric"], chance, title, colors, dashes, note)
+    for trace in figure.data:  # the legend names the models (one entry each); the note names the runs
+        model, run = trace.name.split(", ", 1)
+        trace.update(
+            name=model, legendgroup=model, showlegend=run == labels[0] and trace.showlegend is not False
+        )
+        trace.update(hovertemplate=f"{model}, {run}<br>window %{{x}}: %{{y:.3g}}<extra></extra>")
+    return figure
 
 
 def render_history(history: list[dict]) -> None:
