@@ -1,7 +1,8 @@
 """The judges of what a run showed, and the margins they use: shared by the verdict, presets and lessons.
 
-A judge reads finished runs (one or several seeds) and returns an outcome key. Every margin that
-decides "clearly better", "about equal" or "no better than a constant guess" is defined here once.
+A judge reads finished runs (one or several seeds, averaged window by window) and returns an outcome
+key. Every margin that decides "clearly better", "about equal" or "no better than a constant guess"
+is defined here once; tests/test_claims.py runs the real configs over seeds and checks each judge.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from statelab.config import LabConfig
+from statelab.presets import PRESETS
 from statelab.results import LabResult
 
 ACCURACY_MARGIN = 0.08  # accuracy points that count as a real difference
@@ -34,6 +37,11 @@ def guess_level(results: list[LabResult]) -> float:
     return float(np.mean([result.chance for result in results]))
 
 
+def persistence_level(results: list[LabResult]) -> float:
+    """The persistence forecast's error, averaged over the seeds (NaN if the task is no forecast)."""
+    return float(np.mean([result.persistence for result in results]))
+
+
 def beats(score: float, baseline: float, metric: str) -> bool:
     """Whether a score is clearly better than a baseline: higher accuracy, or lower error."""
     if metric == "accuracy":
@@ -46,6 +54,36 @@ def compare(stateful: float, stateless: float, metric: str) -> str:
     if beats(stateful, stateless, metric):
         return "stateful"
     return "stateless" if beats(stateless, stateful, metric) else "equal"
+
+
+def models(results: list[LabResult]) -> tuple[float, float]:
+    """(stateful, stateless) score over all windows, averaged over the seeds."""
+    return mean_score(results, "stateful"), mean_score(results, "stateless")
+
+
+def best_score(results: list[LabResult]) -> float:
+    """The better model's score: the higher accuracy or the lower error."""
+    return (max if results[0].metric == "accuracy" else min)(models(results))
+
+
+def beats_guess(results: list[LabResult]) -> bool:
+    """Whether either model clearly beat a constant guess over all windows."""
+    return beats(best_score(results), guess_level(results), results[0].metric)
+
+
+def collapsed(result: LabResult, mode: str) -> bool:
+    """Whether training collapsed: the model beat the guess in no window, where the other model did."""
+    other = "stateless" if mode == "stateful" else "stateful"
+    learned = {
+        name: any(beats(score, result.chance, result.metric) for score in getattr(result, name).by_window)
+        for name in (mode, other)
+    }
+    return learned[other] and not learned[mode]
+
+
+def collapsed_seeds(results: list[LabResult], mode: str) -> list[int]:
+    """The seeds on which a model's training collapsed."""
+    return [result.config.seed for result in results if collapsed(result, mode)]
 
 
 def judge_stateless_windows(results: list[LabResult]) -> str:
@@ -65,11 +103,10 @@ def judge_stateful_last_window(results: list[LabResult]) -> str:
 
 
 def judge_stale_state(results: list[LabResult]) -> str:
-    """Without good resets: the stateful model still "works", is "like_stateless", or "collapse"d."""
-    stateful, guess = mean_by_window(results, "stateful"), guess_level(results)
-    if not beats(float(stateful.max()), guess, "accuracy"):
+    """Without good resets: the stateful model still "works", is "like_stateless", or "collapse"s."""
+    if len(collapsed_seeds(results, "stateful")) > len(results) / 2:
         return "collapse"
-    return "works" if compare(*models(results), "accuracy") == "stateful" else "like_stateless"
+    return "works" if judge_models(results) == "stateful" else "like_stateless"
 
 
 def judge_models(results: list[LabResult]) -> str:
@@ -77,36 +114,30 @@ def judge_models(results: list[LabResult]) -> str:
     return compare(*models(results), results[0].metric)
 
 
+def versus(score: float, other: float, metric: str) -> str:
+    """A score against another: "better", "worse" or "same" (within the margin)."""
+    if beats(score, other, metric):
+        return "better"
+    return "worse" if beats(other, score, metric) else "same"
+
+
 def judge_first_window(results: list[LabResult]) -> str:
     """The stateful model's first window against the stateless one's: "worse", "same" or "better"."""
     first = {mode: float(mean_by_window(results, mode)[0]) for mode in ("stateful", "stateless")}
-    outcome = compare(first["stateful"], first["stateless"], results[0].metric)
-    return {"stateful": "better", "stateless": "worse", "equal": "same"}[outcome]
+    return versus(first["stateful"], first["stateless"], results[0].metric)
 
 
 def judge_random_labels(results: list[LabResult]) -> str:
     """ "chance" when no run beat a constant guess (each run judged alone), else "above"."""
-    return "chance" if all(not beats_guess([result]) for result in results) else "above"
-
-
-def beats_guess(results: list[LabResult]) -> bool:
-    """Whether either model clearly beat a constant guess over all windows."""
-    best = max if results[0].metric == "accuracy" else min
-    return beats(best(models(results)), guess_level(results), results[0].metric)
+    return "above" if any(beats_guess([result]) for result in results) else "chance"
 
 
 def judge_forecast(results: list[LabResult]) -> str:
-    """The best forecast against persistence and the mean: "beat_persistence", "mean_only" or "nothing"."""
-    best = min(models(results))
-    persistence = float(np.mean([result.persistence for result in results]))
-    if beats(best, persistence, "error"):
+    """The better forecast against persistence and the mean: "beat_persistence", "mean_only" or "nothing"."""
+    best = best_score(results)
+    if beats(best, persistence_level(results), "error"):
         return "beat_persistence"
     return "mean_only" if beats(best, guess_level(results), "error") else "nothing"
-
-
-def models(results: list[LabResult]) -> tuple[float, float]:
-    """(stateful, stateless) score over all windows, averaged over the seeds."""
-    return mean_score(results, "stateful"), mean_score(results, "stateless")
 
 
 PRESET_JUDGES: dict[str, Judge] = {
@@ -131,3 +162,51 @@ def preset_outcome(preset_id: str, results: list[LabResult]) -> str:
     if not results:
         raise ValueError("preset_outcome() needs at least one LabResult.")
     return PRESET_JUDGES[preset_id](results)
+
+
+# ---- The lessons' lab-run checks: each judge gets the runs of all its configs, over the seeds ----
+
+
+def judge_cue(results: list[LabResult]) -> str:
+    """Lesson 1: where the stateless model was right on the cue task: "first", "every" or "none"."""
+    return judge_stateless_windows(results)
+
+
+def judge_shuffle(results: list[LabResult]) -> str:
+    """Lesson 3: the stateful model trained with shuffle=True, in the last window ("high", "chance"...)."""
+    return judge_stateful_last_window([result for result in results if result.config.shuffle is True])
+
+
+def judge_policies(results: list[LabResult]) -> str:
+    """Lesson 4: the first window with resets only at epoch end, against resets at every stream start."""
+    first = {
+        reset: float(np.mean([r.stateful.by_window[0] for r in results if r.config.reset == reset]))
+        for reset in ("sequence", "epoch")
+    }
+    return versus(first["epoch"], first["sequence"], "accuracy")
+
+
+def judge_random(results: list[LabResult]) -> str:
+    """Lesson 6: "chance" when none of the article's examples beat a constant guess, else "above"."""
+    return judge_random_labels(results)
+
+
+def judge_control(results: list[LabResult]) -> str:
+    """Lesson 8: which model did better on the control task: "stateful", "stateless" or "equal"."""
+    return judge_models(results)
+
+
+CHECK_CONFIGS: dict[str, list[LabConfig]] = {  # the full-size runs each lab-run check trains (one seed)
+    "cue": [PRESETS["correct"].config()],
+    "shuffle_cue": [PRESETS["correct"].config(), PRESETS["shuffle_on"].config()],
+    "epoch_reset": [LabConfig(task="running_total", reset=reset) for reset in ("sequence", "epoch")],
+    "random_labels": [PRESETS[preset].config() for preset in PRESETS if preset.startswith("article_")],
+    "control": [PRESETS["control"].config()],
+}
+CHECK_JUDGES: dict[str, Judge] = {
+    "cue": judge_cue,
+    "shuffle_cue": judge_shuffle,
+    "epoch_reset": judge_policies,
+    "random_labels": judge_random,
+    "control": judge_control,
+}

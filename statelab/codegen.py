@@ -85,9 +85,13 @@ def cut_windows(streams: np.ndarray) -> np.ndarray:
     return streams.reshape(len(streams), N_WINDOWS, TIMESTEPS, *streams.shape[2:])
 
 
-def make_samples(n_streams: int, stream_seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Streams drawn with the seed [SEED, stream_seed], cut into windows: inputs and targets."""
-    data = generate(np.random.default_rng([SEED, stream_seed]), n_streams, STREAM_LENGTH, TIMESTEPS)
+def make_samples(n_streams: int, stream_seed: int, held_out: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Streams drawn with the seed [SEED, stream_seed], cut into windows: inputs and targets.
+
+    Held-out streams of a real series come from its later part, which training never sees.
+    """
+    rng = np.random.default_rng([SEED, stream_seed])
+    data = generate(rng, n_streams, STREAM_LENGTH, TIMESTEPS, held_out)
     targets = cut_windows(data.targets)
     return cut_windows(data.inputs), $targets
 
@@ -198,7 +202,7 @@ else:
 
 # ---- Evaluation on held-out streams, batch k = window k of a group, as in training ----
 # predict advances the state too: reset before the held-out batches that RESET names.
-eval_x, eval_y = make_samples(EVAL_GROUPS * BATCH_SIZE, stream_seed=2)
+eval_x, eval_y = make_samples(EVAL_GROUPS * BATCH_SIZE, stream_seed=2, held_out=True)
 eval_resets = reset_before(EVAL_GROUPS * N_WINDOWS)
 predictions = np.zeros((*eval_x.shape[:2], *model.output_shape[1:]), dtype="float32")
 for group in range(EVAL_GROUPS):

@@ -68,6 +68,7 @@ class LabResult:
     stateless: ModelResult
     chance: float  # accuracy of guessing, or the error of always predicting the mean
     persistence: float = float("nan")  # error of "next value = this value" (forecasts only), else NaN
+    held_out_values: int = 0  # values of a real series the held-out streams come from (0: generated data)
 
     @property
     def metric(self) -> str:
@@ -82,10 +83,13 @@ def seed_stack(results: list[LabResult], part: str = "by_window") -> dict[str, n
     return {mode: np.stack([getattr(getattr(r, mode), part) for r in results]) for mode in MODES}
 
 
+BASELINES = ("chance", "persistence", "held_out_values")  # LabResult's plain numbers, saved as JSON
+
+
 def save_result(result: LabResult, path) -> None:
     """Write a LabResult to one .npz file (arrays stored as they are, the rest as JSON)."""
     arrays: dict[str, np.ndarray] = {}
-    meta = {"config": asdict(result.config), "chance": result.chance, "persistence": result.persistence}
+    meta = {"config": asdict(result.config), **{name: getattr(result, name) for name in BASELINES}}
     for mode in ("stateful", "stateless"):
         meta[mode] = _pack_model(getattr(result, mode), mode, arrays)
     buffer = io.BytesIO()
@@ -100,12 +104,8 @@ def load_result(path) -> LabResult:
         arrays = {name: data[name] for name in data.files}
     meta = json.loads(str(arrays.pop("meta")))
     models = {mode: _unpack_model(meta[mode], mode, arrays) for mode in ("stateful", "stateless")}
-    return LabResult(
-        LabConfig(**meta["config"]),
-        chance=meta["chance"],
-        persistence=meta.get("persistence", float("nan")),
-        **models,
-    )
+    baselines = {name: meta[name] for name in BASELINES if name in meta}  # older files lack some
+    return LabResult(LabConfig(**meta["config"]), **baselines, **models)
 
 
 def _pack_model(model: ModelResult, prefix: str, arrays: dict[str, np.ndarray]) -> dict:

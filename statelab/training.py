@@ -15,7 +15,7 @@ from statelab.data import LabData, make_lab_data
 from statelab.layout import epoch_orders, reset_mask, training_resets
 from statelab.models import build_model, loss_for, reset_states
 from statelab.results import LabResult, ModelResult, StateTrace
-from statelab.tasks import TaskSpec
+from statelab.scoring import chance_level, persistence_level, score_by_window
 from statelab.tracing import StateRecorder, read_state
 
 MODES = ("stateful", "stateless")
@@ -115,24 +115,6 @@ def evaluate_stateless(model: keras.Model, data: LabData) -> np.ndarray:
     return np.asarray(outputs).reshape(n_streams, n_windows, *outputs.shape[1:])
 
 
-def score_by_window(spec: TaskSpec, outputs: np.ndarray, targets: np.ndarray):
-    """(predictions, score by window): accuracy for classification, mean squared error for regression."""
-    if spec.kind == "regression":
-        predictions = outputs[..., 0]
-        return predictions, ((predictions - targets) ** 2).mean(axis=(0, 2))
-    predictions = outputs[..., 0] if spec.kind == "binary" else outputs.argmax(axis=-1).astype(np.float32)
-    classes = (predictions > 0.5) if spec.kind == "binary" else predictions
-    return predictions, (classes == targets).mean(axis=0)
-
-
-def chance_level(spec: TaskSpec, targets: np.ndarray) -> float:
-    """What a constant guess scores: the majority class's share, or the targets' variance."""
-    if spec.kind == "regression":
-        return float(targets.var())
-    counts = np.unique(targets, return_counts=True)[1]
-    return float(counts.max() / targets.size)
-
-
 def run_model(
     config: LabConfig,
     mode: str,
@@ -173,7 +155,13 @@ def run_lab(config: LabConfig, progress: ProgressCallback | None = None) -> LabR
     """Train a stateful and a stateless model from the same initial weights on the same batches."""
     data = make_lab_data(config)
     results = {mode: run_model(config, mode, progress, data) for mode in MODES}
-    return LabResult(config, chance=chance_level(data.spec, data.eval_y), **results)
+    return LabResult(
+        config,
+        chance=chance_level(data.spec, data.eval_y),
+        persistence=persistence_level(data.spec, data.eval_x, data.eval_y),
+        held_out_values=data.held_out_values,
+        **results,
+    )
 
 
 def trace_states(config: LabConfig) -> StateTrace:

@@ -3,6 +3,8 @@
 import pytest
 
 from statelab import TASKS, ConfigError, LabConfig
+from statelab.config import series_problems
+from statelab.data import make_lab_data
 
 
 def test_defaults_are_the_labs_first_run():
@@ -21,7 +23,6 @@ def test_defaults_are_the_labs_first_run():
         ({"shuffle": "rows"}, "shuffle", "shuffle must be"),
         ({"epochs": 2.5}, "epochs", "whole number"),
         ({"epochs": 100, "n_groups": 64, "n_windows": 64}, "epochs", "too large"),
-        ({"task": "forecast", "n_windows": 64, "timesteps": 50}, "n_windows", "longer than the CO2 series"),
     ],
 )
 def test_impossible_configs_are_explained(changes, field, words):
@@ -29,6 +30,20 @@ def test_impossible_configs_are_explained(changes, field, words):
         LabConfig(**changes)
     assert field in [name for name, _ in error.value.problems]
     assert isinstance(error.value, ValueError)
+
+
+def test_a_config_is_a_pure_value_and_the_series_is_checked_where_it_is_loaded(monkeypatch):
+    too_long = {"task": "forecast", "n_windows": 22, "timesteps": 50, "epochs": 1, "n_groups": 1}
+    monkeypatch.setattr("statelab.tasks.load_co2_series", lambda: pytest.fail("the config read the disk"))
+    config = LabConfig(**too_long)  # no disk read, no error: a plain value
+    monkeypatch.undo()
+    problems = series_problems(config)
+    assert [name for name, _ in problems] == ["n_windows"]
+    assert "does not fit the CO2 series (2232 values) twice" in problems[0][1]
+    assert "At most 21 windows of 50 steps fit" in problems[0][1]
+    with pytest.raises(ConfigError, match="does not fit the CO2 series"):
+        make_lab_data(config)
+    assert series_problems(LabConfig(task="forecast", n_windows=21, timesteps=50, epochs=1, n_groups=1)) == []
 
 
 def test_key_changes_with_every_setting():

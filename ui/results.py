@@ -38,7 +38,11 @@ def render_verdict(results: list[LabResult]) -> None:
     names = {"stateful": "Stateful", "stateless": "Stateless", "chance": "Constant guess"}
     if metric == "error":
         names = {"stateful": "Stateful error", "stateless": "Stateless error", "chance": "Predict the mean"}
-    for column, (key, value) in zip(st.columns(3), figures.items(), strict=True):
+    persistence = float(np.mean([r.persistence for r in results]))
+    if np.isfinite(persistence):  # a forecast: "next value = this value" is the baseline to beat
+        figures["persistence"] = persistence
+        names["persistence"] = "Persistence (next = this)"
+    for column, (key, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
         column.metric(names[key], format_score(value, metric))
 
 

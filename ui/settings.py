@@ -6,7 +6,15 @@ from dataclasses import asdict, fields
 
 import streamlit as st
 
-from statelab.config import BOUNDS, RESET_POLICIES, ConfigError, LabConfig, from_query, to_query
+from statelab.config import (
+    BOUNDS,
+    RESET_POLICIES,
+    ConfigError,
+    LabConfig,
+    from_query,
+    series_problems,
+    to_query,
+)
 from statelab.presets import PRESETS
 from statelab.tasks import TASK_SPECS
 from ui.learner import LEARNER_PARAM, learner_id
@@ -105,9 +113,11 @@ def read_form() -> tuple[LabConfig | None, int, list[tuple[str, str]]]:
     if values["task"] != "own_series":
         values["series"] = ""  # an uploaded series stays ready for later, but only that task uses it
     try:
-        return LabConfig(**values), chosen_seeds(), []
+        config = LabConfig(**values)
     except ConfigError as error:
         return None, chosen_seeds(), error.problems
+    problems = series_problems(config)  # the series a config names is read from disk only here
+    return (None if problems else config), chosen_seeds(), problems
 
 
 def setting_text(name: str, value: object) -> str:

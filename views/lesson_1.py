@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from statelab.claims import judge_cue
 from statelab.lesson_charts import plot_row_change
 from statelab.presets import PRESETS
 from ui.demos import captured_caption, render_comparison, render_demo, render_figure
@@ -21,15 +22,6 @@ def state_per_row() -> None:
     )
     render_figure(plot_row_change(value["row_change"]))
     captured_caption()
-
-
-def judge_cue(results: list) -> str:
-    """Where the stateless model was right: first window only, every window, or nowhere."""
-    result = results[0]
-    stateless = result.stateless.by_window
-    if stateless[1:].mean() >= 0.85:
-        return "every"
-    return "first" if stateless[0] >= result.chance + 0.2 else "none"
 
 
 render_lesson(

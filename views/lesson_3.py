@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, STATELESS_COLOR, plot_runs_by_window
+from statelab.claims import judge_shuffle
 from statelab.jobs import demo_job
 from statelab.lesson_charts import plot_fit_order
 from statelab.presets import PRESETS
@@ -35,15 +36,6 @@ def show_fit_order(values: list) -> None:
         with tab:
             render_figure(plot_fit_order(orders[str(shuffle)], label.removeprefix("shuffle=")))
     captured_caption()
-
-
-def judge_shuffle(results: list) -> str:
-    """How the stateful model trained with shuffle=True did in the last window, over the seeds."""
-    shuffled = stacked(results, TRAINED)["shuffle=True"]
-    last, chance = shuffled["stateful"][:, -1].mean(), shuffled["chance"]
-    if last >= 0.9:
-        return "high"
-    return "chance" if last <= chance + 0.12 else "between"
 
 
 def show_shuffle(results: list) -> None:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, plot_runs_by_window
+from statelab.claims import judge_policies
 from statelab.config import LabConfig
 from statelab.continuity_charts import plot_state_trace
 from statelab.jobs import demo_job
@@ -49,18 +50,6 @@ def reset_api() -> None:
         language="python",
     )
     captured_caption()
-
-
-def judge_policies(results: list) -> str:
-    """First-window accuracy without resets at stream starts, against with them, over the seeds."""
-    runs = stacked(results, POLICIES)
-    gap = (
-        runs["reset at every stream start"]["stateful"][:, 0]
-        - runs["reset only at epoch end"]["stateful"][:, 0]
-    )
-    if gap.mean() >= 0.08:
-        return "worse"
-    return "better" if gap.mean() <= -0.08 else "same"
 
 
 def show_policies(results: list) -> None:

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from statelab.claims import judge_random
 from statelab.presets import PRESETS
 from statelab.tasks import TASK_SPECS
 from ui.demos import (
@@ -72,18 +73,6 @@ def article_examples() -> None:
                     )
                     render_captured("model.reset_states()", value["reset_states"], setup)
                     captured_caption()
-
-
-def at_chance(result) -> bool:
-    """Whether neither model beat a constant guess (for regression: the error of predicting the mean)."""
-    if result.metric == "error":
-        return min(result.stateful.score, result.stateless.score) >= 0.9 * result.chance
-    return max(result.stateful.score, result.stateless.score) <= result.chance + 0.08
-
-
-def judge_random(results: list) -> str:
-    """Whether all three examples stayed at a constant guess."""
-    return "chance" if all(at_chance(result) for result in results) else "above"
 
 
 def score_text(value: float, metric: str) -> str:
