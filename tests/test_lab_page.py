@@ -45,6 +45,7 @@ def test_a_run_draws_both_models_and_stateful_wins_on_cue(cue_run):
     loss = chart_titled(cue_run, "loss per epoch")
     assert {t["name"] for t in loss["data"]} == {"stateful", "stateless"}
     assert "Stateful" in cue_run.info[0].body
+    assert any("most common held-out label" in m.value for m in cue_run.markdown)  # the guess line, explained
     assert cue_run.dataframe, "the run history lists the run"
 
 

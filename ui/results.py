@@ -14,7 +14,7 @@ from statelab.config import LabConfig
 from statelab.presets import PRESETS
 from statelab.results import MODES, LabResult, seed_stack
 from statelab.tasks import TASK_SPECS
-from statelab.verdict import verdict
+from statelab.verdict import guess_note, verdict
 from ui.figures import render_figure
 from ui.settings import setting_changes
 
@@ -53,6 +53,9 @@ def render_charts(results: list[LabResult]) -> None:
     left, right = st.columns(2)
     metric = results[0].metric
     render_figure(charts.plot_by_window(by_window["stateful"], by_window["stateless"], metric, chance), left)
+    baseline = "constant guess" if metric == "accuracy" else "mean"
+    with left.expander(f"Where does the {baseline} line come from?", icon=":material/help:"):
+        st.markdown(guess_note(results))
     render_figure(charts.plot_loss(loss["stateful"], loss["stateless"]), right)
     first = results[0]
     kind = TASK_SPECS[first.config.task].kind
