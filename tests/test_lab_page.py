@@ -166,7 +166,7 @@ def test_a_broken_setting_is_marked_and_can_be_put_back():
     assert "Break it is on" not in texts(app, "markdown")
     fill(app, reset="never", batch_size=8)
     app.run()
-    assert "Break it is on: the state is not reset" in texts(app, "markdown")
+    assert "Break it is on**: the state is not reset" in texts(app, "markdown")
     assert "Not trained yet: batch 8, reset never" in texts(app, "caption")
     app.button(key="back_to_correct").click().run()
     assert not app.exception

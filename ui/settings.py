@@ -42,9 +42,9 @@ SHUFFLE_LABELS: dict[object, tuple[str, str]] = {  # choice -> (label, caption)
     "batch": ('shuffle="batch"', "keeps the batch order, shuffles the rows within each batch"),
 }
 CORRECT_STATE = {"shuffle": False, "reset": "sequence"}  # how the correct setup treats the state
-BREAK_NOTES = {
-    "shuffle": "Break it is on: the state a row carries comes from another stream.",
-    "reset": "Break it is on: the state is not reset at each stream start.",
+BREAK_NOTES = {  # shown beside a control that differs from the correct setup
+    "shuffle": "the state a row carries comes from another stream.",
+    "reset": "the state is not reset at each stream start.",
 }
 SHORT_NAMES = {
     "task": "task",
@@ -151,7 +151,7 @@ def _problem(name: str, problems: list[tuple[str, str]]) -> None:
 def _break_marker(name: str) -> None:
     """A visible marker under a control that differs from the correct setup."""
     if st.session_state[widget_key(name)] != CORRECT_STATE[name]:
-        st.badge(BREAK_NOTES[name], icon=":material/warning:", color="orange")
+        st.markdown(f":orange-background[:material/warning: **Break it is on**: {BREAK_NOTES[name]}]")
 
 
 def render_numbers(problems: list[tuple[str, str]]) -> None:
