@@ -158,7 +158,7 @@ def render_numbers(problems: list[tuple[str, str]]) -> None:
     """The number inputs, two a row, each with its problem (if any) right under it."""
     names = list(NUMBER_LABELS)
     for pair in (names[index : index + 2] for index in range(0, len(names), 2)):
-        for column, name in zip(st.columns(2), pair, strict=True):
+        for column, name in zip(st.columns(2, vertical_alignment="bottom"), pair, strict=True):
             low, high = BOUNDS[name]
             label, help_text = NUMBER_LABELS[name]
             with column:
