@@ -14,6 +14,7 @@ from statelab.results import LabResult
 from ui import settings
 from ui.lab_state import ANSWER_PREFIX, LabState, Run, lab_state, preset_answer
 from ui.learner import forget_answers, save_answer
+from ui.predict import render_held, render_prediction
 
 LESSON_5 = "views/lesson_5.py"
 
@@ -63,28 +64,12 @@ def render_question(state: LabState):
     with box:
         st.markdown(f"##### :material/psychology_alt: Predict first: {preset.title}")
         st.markdown(preset.question)
-        keys = list(preset.options)
-        picked = st.radio(
-            "Your prediction",
-            keys,
-            index=keys.index(record["picked"]) if record else None,
-            format_func=preset.options.get,
-            key=f"predict_{preset.id}",
-            disabled=record is not None,
+        picked = record["picked"] if record else None
+        run_help = "Train both models with these settings."
+        render_prediction(
+            preset.options, picked, f"predict_{preset.id}", "run_preset", _run, (preset.id,), run_help
         )
         if record is None:
-            st.button(
-                "Run it",
-                key="run_preset",
-                type="primary",
-                icon=":material/play_arrow:",
-                disabled=picked is None,
-                on_click=_run,
-                args=(preset.id,),
-                help="Pick a prediction first."
-                if picked is None
-                else "Train both models with these settings.",
-            )
             return None
         if state.pending is None and (state.shown is None or state.shown.preset != preset.id):
             state.start(Run(preset.config(), settings.chosen_seeds(), preset.id))  # e.g. after a reload
@@ -98,13 +83,6 @@ def render_answer(state: LabState, results: list[LabResult]) -> None:
     outcome = preset_outcome(preset.id, results)
     if record["outcome"] != outcome:
         record = save_answer(ANSWER_PREFIX + preset.id, record["picked"], outcome)
-    if record["picked"] == outcome:
-        st.success(f"**Your prediction held:** {preset.options[outcome]}.", icon=":material/check_circle:")
-    else:
-        st.warning(
-            f"**Your prediction did not hold.** You said: {preset.options[record['picked']]}. "
-            f"The run shows: {preset.options[outcome]}.",
-            icon=":material/lightbulb:",
-        )
+    render_held(preset.options, record["picked"], outcome)
     st.markdown(f"**What to expect:** {preset.expectation}")
     st.button("Ask me again", key="ask_again", type="tertiary", on_click=_ask_again, args=(preset.id,))

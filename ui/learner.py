@@ -6,6 +6,8 @@ No accounts: the id is the learner. A reload (or a bookmark) of a page whose add
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from statelab.learner_store import LearnerStore, is_learner_id, new_learner_id
@@ -19,8 +21,12 @@ STORE_FILE = "learners.sqlite3"
 
 @st.cache_resource
 def learner_store() -> LearnerStore:
-    """The server's learner store, in the shared cache folder (every session and replica uses the same)."""
-    return LearnerStore(cache_directory() / STORE_FILE)
+    """The server's learner store: STATELAB_LEARNER_DB, or a file in the cache folder.
+
+    SQLite needs a local disk: replicas that share the cache folder over a network file system give
+    each replica its own file through STATELAB_LEARNER_DB (sticky sessions keep a learner on one).
+    """
+    return LearnerStore(os.environ.get("STATELAB_LEARNER_DB") or cache_directory() / STORE_FILE)
 
 
 def learner_id() -> str:

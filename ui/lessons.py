@@ -31,6 +31,7 @@ from statelab.config import LabConfig, to_query
 from statelab.presets import PRESETS
 from ui.demos import Work, await_results, prefetch
 from ui.learner import ANSWERS_KEY, answers, forget_answers, save_answer
+from ui.predict import render_held, render_prediction
 
 LESSONS_DIR = Path(__file__).resolve().parents[1] / "lessons"
 PROGRESS_KEY = ANSWERS_KEY  # check id -> {"picked": option, "outcome": option or None}
@@ -233,26 +234,12 @@ def render_check(text: CheckText, check: Check) -> None:
     with st.container(border=True):
         st.markdown("##### :material/psychology_alt: Predict, then run")
         st.markdown(text.question)
-        keys = list(text.options)
-        picked = st.radio(
-            "Your prediction",
-            keys,
-            index=keys.index(record["picked"]) if record else None,
-            format_func=text.options.get,
-            key=f"check_{text.id}",
-            disabled=record is not None,
+        picked = record["picked"] if record else None
+        run_help = "Run the live demo and compare."
+        render_prediction(
+            text.options, picked, f"check_{text.id}", f"run_{text.id}", _record_pick, (text.id,), run_help
         )
         if record is None:
-            st.button(
-                "Run it",
-                key=f"run_{text.id}",
-                type="primary",
-                icon=":material/play_arrow:",
-                disabled=picked is None,
-                on_click=_record_pick,
-                args=(text.id,),
-                help="Pick a prediction first." if picked is None else "Run the live demo and compare.",
-            )
             return
         values = await_results(check.works, check.labels)
         if values is None:
@@ -267,14 +254,7 @@ def render_check(text: CheckText, check: Check) -> None:
 
 def render_outcome(text: CheckText, picked: str, outcome: str) -> None:
     """Whether the prediction held, and the explanation of what the run showed."""
-    if picked == outcome:
-        st.success(f"**Your prediction held:** {text.options[outcome]}.", icon=":material/check_circle:")
-    else:
-        st.warning(
-            f"**Your prediction did not hold.** You said: {text.options[picked]}. "
-            f"The run shows: {text.options[outcome]}.",
-            icon=":material/lightbulb:",
-        )
+    render_held(text.options, picked, outcome)
     st.markdown(text.explanations[outcome])
 
 
