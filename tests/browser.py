@@ -235,6 +235,15 @@ class AppPage:
             pytest.fail(f"{self.page.url}: live work did not finish in {timeout / SECOND:.0f} s: {live}")
         self.wait_for_app()
 
+    def train(self) -> None:
+        """Press Train both models; wait until the results shown before (if any) have left the page."""
+        shown = self.page.locator("[class*='st-key-results_']")
+        before = shown.first.get_attribute("class") if shown.count() else ""
+        self.page.get_by_role("button", name="Train both models").click()
+        for name in before.split():
+            if name.startswith("st-key-results_"):
+                expect(self.page.locator(f".{name}")).to_have_count(0, timeout=APP_TIMEOUT)
+
     def wait_for_results(
         self, timeout: float = RUN_TIMEOUT, config: LabConfig | None = None, n_seeds: int = 1
     ) -> Locator:

@@ -239,7 +239,7 @@ def test_an_own_series_is_checked_then_trained(app):
     expect(app.page.get_by_role("combobox", name="Task")).to_have_value("Forecast: your own series (CSV)")
     app.type_number("Epochs", 3)
     app.type_number("Stream groups per epoch", 4)
-    app.page.get_by_role("button", name="Train both models").click()
+    app.train()
     expect(app.wait_for_results()).to_contain_text("Mean squared error: stateful")
     assert_both_models_drawn(app)
     assert "task=own_series" in app.page.url and "series=" in app.page.url

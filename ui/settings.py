@@ -142,16 +142,23 @@ def back_to_correct() -> None:
         st.session_state[widget_key(name)] = value
 
 
+# Notes that come and go sit in an st.empty() slot that is always there: the controls after them keep
+# their places, so an edit never makes the browser draw a control twice while the column reruns.
+
+
 def _problem(name: str, problems: list[tuple[str, str]]) -> None:
-    for field, message in problems:
-        if field == name:
+    """The plain-language problems of one setting, right under its control."""
+    messages = [message for field, message in problems if field == name]
+    with st.empty().container():
+        for message in messages:
             st.error(message, icon=":material/warning:")
 
 
 def _break_marker(name: str) -> None:
     """A visible marker under a control that differs from the correct setup."""
+    slot = st.empty()
     if st.session_state[widget_key(name)] != CORRECT_STATE[name]:
-        st.markdown(f":orange-background[:material/warning: **Break it is on**: {BREAK_NOTES[name]}]")
+        slot.markdown(f":orange-background[:material/warning: **Break it is on**: {BREAK_NOTES[name]}]")
 
 
 def render_numbers(problems: list[tuple[str, str]]) -> None:
@@ -192,8 +199,9 @@ def render_state_choices(problems: list[tuple[str, str]]) -> None:
     )
     _break_marker("reset")
     _problem("reset", problems)
+    slot = st.empty()
     if any(st.session_state[widget_key(name)] != value for name, value in CORRECT_STATE.items()):
-        st.button(
+        slot.button(
             "Back to the correct setup",
             key="back_to_correct",
             icon=":material/undo:",
@@ -222,11 +230,11 @@ def render_controls(problems: list[tuple[str, str]]) -> None:
 
 def render_untrained_changes(config: LabConfig | None, n_seeds: int, state) -> None:
     """Under the Train button: what the controls changed since the run on the page, if anything."""
-    shown = state.pending or state.shown
+    slot, shown = st.empty(), state.pending or state.shown
     if config is None or shown is None or state.question:
         return
     changed = setting_changes(asdict(config), asdict(shown.config))
     if n_seeds != shown.n_seeds:
         changed.append(f"{n_seeds} seed" + ("s" if n_seeds > 1 else ""))
     if changed:
-        st.caption(f":material/edit: Not trained yet: {', '.join(changed)}.")
+        slot.caption(f":material/edit: Not trained yet: {', '.join(changed)}.")

@@ -24,13 +24,17 @@ def settings_column() -> None:
     """Train and the number of seeds on top, then every setting; an edit reruns only this column."""
     state = lab_state()
     config, n_seeds, problems = settings.read_form()
-    if st.button(
+    pressed = st.button(
         "Train both models", key="train", type="primary", icon=":material/play_arrow:", width="stretch"
-    ):
-        if not problems:
-            state.train(config, n_seeds)
-            st.rerun()
-        st.error("These settings cannot work: see the notes beside the controls.", icon=":material/warning:")
+    )
+    refusal = st.empty()  # always there, so the controls below keep their places
+    if pressed and not problems:
+        state.train(config, n_seeds)
+        st.rerun()
+    if pressed:
+        refusal.error(
+            "These settings cannot work: see the notes beside the controls.", icon=":material/warning:"
+        )
     st.slider(
         "Seeds (show the spread over 1-5 seeds)", 1, settings.MAX_SEEDS, key=settings.widget_key("n_seeds")
     )
