@@ -31,6 +31,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "seed": (0, 2**31 - 1),
     "eval_groups": (1, 16),
 }
+RESULTS_VERSION = 2  # bump when the same settings start to give other results (2: forecasts held out by time)
 MAX_WORK = 120_000  # epochs x batches per epoch x timesteps: about 15 s per model on 2 cores
 
 
@@ -81,8 +82,8 @@ class LabConfig:
         return self.n_groups * self.n_windows
 
     def key(self) -> str:
-        """A stable hash of every setting, for caching results."""
-        text = json.dumps(asdict(self), sort_keys=True)
+        """A stable hash of every setting and of RESULTS_VERSION, for caching results."""
+        text = json.dumps({**asdict(self), "results_version": RESULTS_VERSION}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 

@@ -179,6 +179,47 @@ def no_series(
     raise ValueError("The task 'own_series' needs an uploaded series: upload a CSV file first.")
 
 
+def article_spec(id: str, title: str, description: str, kind: str, features: int, classes: int) -> TaskSpec:
+    """One of the source article's examples: random data (`classes` 0: a random number at every step)."""
+    number = {"binary": "first", "multiclass": "second", "regression": "third"}[kind]
+    return TaskSpec(
+        id=id,
+        title=title,
+        description=f"The source article's {number} example: {description}. Nothing to learn.",
+        kind=kind,
+        features=features,
+        classes=classes,
+        per_step=kind == "regression",
+        generate=make_random_labels(features, classes),
+    )
+
+
+ARTICLE_EXAMPLES = {  # id -> (title, what the data is, kind, features, classes)
+    "article_binary": (
+        "Article example 1: binary, random labels",
+        "random inputs and labels",
+        "binary",
+        1,
+        2,
+    ),
+    "article_multiclass": (
+        "Article example 2: 3 features, 10 classes, random labels",
+        "random labels out of 10 classes",
+        "multiclass",
+        3,
+        10,
+    ),
+    "article_seq2seq": (
+        "Article example 3: per-step regression on random targets",
+        "a target per step, but random",
+        "regression",
+        1,
+        0,
+    ),
+}
+BINARY = {"kind": "binary", "features": 1, "classes": 2, "per_step": False}  # one label per window
+NEXT_VALUE = {"kind": "regression", "features": 1, "classes": 0, "per_step": True, "forecast": True}
+
 TASK_SPECS: dict[str, TaskSpec] = {
     spec.id: spec
     for spec in [
@@ -188,20 +229,14 @@ TASK_SPECS: dict[str, TaskSpec] = {
             description=(
                 "A cue at the very start of a stream decides every label: only carried state knows it."
             ),
-            kind="binary",
-            features=1,
-            classes=2,
-            per_step=False,
+            **BINARY,
             generate=make_cue,
         ),
         TaskSpec(
             id="running_total",
             title="Running total",
             description="Sparse +-1 events; the label is 1 if their total so far is > 0, else 0 (a tie: 0).",
-            kind="binary",
-            features=1,
-            classes=2,
-            per_step=False,
+            **BINARY,
             generate=make_running_total,
         ),
         TaskSpec(
@@ -210,69 +245,23 @@ TASK_SPECS: dict[str, TaskSpec] = {
             description=(
                 "The label depends only on the last few steps, all inside the window: state is not needed."
             ),
-            kind="binary",
-            features=1,
-            classes=2,
-            per_step=False,
+            **BINARY,
             generate=make_control,
         ),
-        TaskSpec(
-            id="article_binary",
-            title="Article example 1: binary, random labels",
-            description=(
-                "The source article's first example: random inputs and random labels. Nothing to learn."
-            ),
-            kind="binary",
-            features=1,
-            classes=2,
-            per_step=False,
-            generate=make_random_labels(1, 2),
-        ),
-        TaskSpec(
-            id="article_multiclass",
-            title="Article example 2: 3 features, 10 classes, random labels",
-            description=(
-                "The source article's second example: random labels out of 10 classes. Nothing to learn."
-            ),
-            kind="multiclass",
-            features=3,
-            classes=10,
-            per_step=False,
-            generate=make_random_labels(3, 10),
-        ),
-        TaskSpec(
-            id="article_seq2seq",
-            title="Article example 3: per-step regression on random targets",
-            description=(
-                "The source article's third example: a target per step, but random. Nothing to learn."
-            ),
-            kind="regression",
-            features=1,
-            classes=0,
-            per_step=True,
-            generate=make_random_labels(1, 0),
-        ),
+        *(article_spec(task_id, *example) for task_id, example in ARTICLE_EXAMPLES.items()),
         TaskSpec(
             id="forecast",
             title="Forecast: Mauna Loa CO2",
             description="Next week's CO2 less its past year's mean: trained on early years, scored on later.",
-            kind="regression",
-            features=1,
-            classes=0,
-            per_step=True,
             generate=make_forecast,
-            forecast=True,
+            **NEXT_VALUE,
         ),
         TaskSpec(
             id="own_series",
             title="Forecast: your own series (CSV)",
             description="Your series' next value at every step: trained on its start, scored on its end.",
-            kind="regression",
-            features=1,
-            classes=0,
-            per_step=True,
             generate=no_series,
-            forecast=True,
+            **NEXT_VALUE,
         ),
     ]
 }

@@ -16,6 +16,7 @@ from statelab.claims import (
     guess_level,
     mean_by_window,
     models,
+    outside_limits,
     persistence_level,
 )
 from statelab.results import LabResult
@@ -72,30 +73,42 @@ def _classification_story(results: list[LabResult]) -> str:
     """What the accuracy figures mean, checking failures before comparing the models."""
     guess = f"the constant guess ({guess_level(results) * 100:.0f} %)"
     reason = broken_state_reason(results)
-    because = f", because {reason}" if reason else ""
     if results[0].config.task.startswith("article_"):
         if beats_guess(results):
             return f"one model beat {guess} on random labels: that is luck or a leak; try other seeds."
         return f"the labels are random, so neither model can beat {guess}."
     collapse = _collapse_story(results, guess)
-    if collapse and collapsed_seeds(results, "stateful"):
-        return collapse + (f" This setup breaks the state: {reason}." if reason else "")
-    if collapse:
-        return collapse + _at_or_below_guess(results, guess, because)
+    if collapsed_seeds(results, "stateful"):
+        return collapse + (f" This setup breaks the state: {reason}." if reason else _settings_hint(results))
     if not any(_beats_guess_somewhere(results, mode) for mode in MODES):
-        return f"neither model beat {guess} in any window. {_epochs_advice(results)}"
+        return f"neither model beat {guess} in any window. {_epochs_advice(results)}{_settings_hint(results)}"
+    story = _comparison(results, guess, reason) + _at_or_below_guess(results, guess, bool(collapse))
+    if collapse:  # the stateless model's: said first, then what the stateful model did
+        return f"{collapse} {story[0].upper()}{story[1:]}{_settings_hint(results)}"
+    return story
+
+
+def _comparison(results: list[LabResult], guess: str, reason: str) -> str:
+    """Which model did better, and why, once both learned something."""
     outcome = compare(*models(results), "accuracy")
+    stateful, stateless = (mean_by_window(results, mode) for mode in MODES)
     if outcome == "stateful" and not reason:
         return f"{_window_story(results)}; the carried state supplies the rest."
+    if outcome == "stateful" and not beats(float(stateful[-1]), guess_level(results), "accuracy"):
+        return (
+            f"the state helps only in the first windows and fades to {guess} by the last "
+            f"({stateful[-1] * 100:.0f} %), because {reason}."
+        )
     if outcome == "stateful":
-        return f"the state still helps, though {reason}: see the spread over seeds."
+        return (
+            f"the state still helps over all windows, though {reason}: the first window scores "
+            f"{stateful[0] * 100:.0f} % against the stateless model's {stateless[0] * 100:.0f} %."
+        )
     if reason:
-        story = f"the stateful model gains nothing from its state{because}."
-    elif outcome == "stateless":
-        story = "the stateful model did worse than the stateless one on this run."
-    else:
-        story = "about equal: each window already holds the evidence, so carried state adds nothing."
-    return story + _at_or_below_guess(results, guess)
+        return f"the stateful model gains nothing from its state, because {reason}."
+    if outcome == "stateless":
+        return "the stateful model did worse than the stateless one on this run."
+    return "about equal: each window already holds the evidence, so carried state adds nothing."
 
 
 def _beats_guess_somewhere(results: list[LabResult], mode: str) -> bool:
@@ -118,7 +131,7 @@ def _collapse_story(results: list[LabResult], guess: str) -> str:
     return "; ".join(stories) + "." if stories else ""
 
 
-def _at_or_below_guess(results: list[LabResult], guess: str, because: str = "") -> str:
+def _at_or_below_guess(results: list[LabResult], guess: str, stateless_collapsed: bool = False) -> str:
     """ " The stateful model is at or below the constant guess (55 %) over all windows." or ""."""
     below = [
         mode
@@ -127,8 +140,8 @@ def _at_or_below_guess(results: list[LabResult], guess: str, because: str = "") 
     ]
     text = ""
     if "stateful" in below:
-        text += f" The stateful model is at or below {guess} over all windows{because}."
-    if "stateless" in below:
+        text += f" The stateful model is at or below {guess} over all windows."
+    if "stateless" in below and not stateless_collapsed:
         text += (
             " So is the stateless model."
             if text
@@ -149,6 +162,18 @@ def _epochs_advice(results: list[LabResult]) -> str:
     if losses.size >= 3 and losses[-1] < 0.95 * losses[-3]:
         return "The training loss was still falling at the end: more epochs may help."
     return "The training loss had stopped falling, so more epochs are unlikely to help."
+
+
+def _settings_hint(results: list[LabResult]) -> str:
+    """ " This run is outside the settings where the task was measured to learn: ..." or ""."""
+    config = results[0].config
+    limits = [
+        f"{name} is {getattr(config, name)} (reliable: {rule})"
+        for name, rule in outside_limits(config).items()
+    ]
+    if not limits:
+        return ""
+    return f" This run is outside the settings where the task was measured to learn: {'; '.join(limits)}."
 
 
 def _window_story(results: list[LabResult]) -> str:
@@ -229,8 +254,9 @@ def guess_note(results: list[LabResult]) -> str:
         f"The constant guess always answers the most common held-out label: {where} "
         f"{counts.max() / targets.size * 100:.0f} % of the held-out labels are {majority:g}, so always "
         f"answering {majority:g} scores {spread([r.chance for r in results], True)}. That share depends on "
-        f"which {targets.shape[0]} held-out streams were drawn, so it moves from run to run; it is "
-        f"{100 / classes:.0f} % only when the {classes} labels happen to be balanced. A model falls below "
+        f"which {targets.shape[0]} held-out streams were drawn, so it moves from run to run, and the fewer "
+        "streams (held-out groups x batch size), the further it can stray from "
+        f"{100 / classes:.0f} %, the share of balanced labels. A model falls below "
         "the line when it answers another label more often than the data supports: where its window holds "
         f"no evidence, the stateless model guesses from noise and is right about {100 / classes:.0f} % of "
         "the time, less than always answering the most common label."

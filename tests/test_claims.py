@@ -16,6 +16,7 @@ from statelab.claims import (
     ERROR_RATIO,
     collapsed_seeds,
     preset_outcome,
+    training_warnings,
 )
 from statelab.presets import PRESETS
 from statelab.verdict import verdict
@@ -130,3 +131,46 @@ def test_every_lab_run_check_has_a_judge_and_an_outcome_the_lesson_offers():
 def test_each_lab_run_check_shows_the_outcome_its_lesson_explains(check_id, seed):
     runs = [lab(replace(config, seed=seed)) for config in CHECK_CONFIGS[check_id]]
     assert CHECK_JUDGES[check_id](runs) == LESSON_OUTCOMES[check_id]
+
+
+# Issue 10, point 3: the cue task over the form's ranges, one setting at a time from the defaults.
+INSIDE_LIMITS = [
+    {"batch_size": 32},
+    {"batch_size": 8, "n_groups": 32},
+    {"timesteps": 5},
+    {"n_windows": 4},
+    {"n_groups": 8},
+    {"n_groups": 32},
+    {"units": 64},
+    {"epochs": 20},
+    {"learning_rate": 0.005},
+]
+OUTSIDE_LIMITS = [
+    {"batch_size": 8},
+    {"batch_size": 4},
+    {"timesteps": 15},
+    {"timesteps": 20},
+    {"n_windows": 16},
+    {"units": 8},
+    {"epochs": 5},
+    {"learning_rate": 0.02},
+]
+
+
+def kept_the_cue(run: LabResult) -> bool:
+    """Whether the stateful model knew the cue in every held-out window."""
+    return bool(run.stateful.accuracy_by_window.min() >= 0.95)
+
+
+@pytest.mark.parametrize("changes", INSIDE_LIMITS, ids=str)
+def test_the_cue_task_learns_on_every_seed_where_no_setting_is_warned_about(changes):
+    config = replace(LabConfig(), **changes)
+    assert training_warnings(config) == []
+    assert all(kept_the_cue(lab(replace(config, seed=seed))) for seed in SEEDS)
+
+
+@pytest.mark.parametrize("changes", OUTSIDE_LIMITS, ids=str)
+def test_each_warning_is_earned_the_task_fails_on_some_seed(changes):
+    config = replace(LabConfig(), **changes)
+    assert [name for name, _ in training_warnings(config)] == list(changes)
+    assert not all(kept_the_cue(lab(replace(config, seed=seed))) for seed in SEEDS)

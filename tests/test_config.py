@@ -3,6 +3,7 @@
 import pytest
 
 from statelab import TASKS, ConfigError, LabConfig
+from statelab.claims import training_warnings
 from statelab.config import series_problems
 from statelab.data import make_lab_data
 
@@ -54,3 +55,12 @@ def test_key_changes_with_every_setting():
 def test_task_list_covers_the_design():
     expected = {"cue", "running_total", "control", "article_binary", "article_multiclass"}
     assert expected | {"article_seq2seq", "forecast"} <= set(TASKS)
+
+
+def test_settings_outside_the_cue_tasks_measured_range_are_warned_about_before_training():
+    assert training_warnings(LabConfig()) == []
+    warnings = dict(training_warnings(LabConfig(batch_size=8, timesteps=20, n_windows=16)))
+    assert set(warnings) == {"batch_size", "timesteps", "n_windows"}
+    assert warnings["timesteps"].startswith("The cue task learns reliably with timesteps at most 10.")
+    assert "on none with 20" in warnings["timesteps"]
+    assert training_warnings(LabConfig(task="control", timesteps=20)) == []

@@ -374,3 +374,22 @@ def test_a_reload_keeps_the_learners_runs_and_answers(app, browser, app_url):
         assert other.query()["learner"] != app.query()["learner"]
     finally:
         context.close()
+
+
+def test_a_csv_with_several_numeric_columns_lets_the_learner_pick_one(app):
+    app.open("/lab")
+    app.page.get_by_text("Your own series (CSV)").click()
+    rows = "\n".join(f"{1871 + index},{1000 + index % 9 * 10},{index % 5}" for index in range(150))
+    upload = app.page.get_by_test_id("stFileUploader").locator("input[type=file]")
+    upload.set_input_files(
+        files=[{"name": "flows.csv", "mimeType": "text/csv", "buffer": f"year,flow,gauge\n{rows}\n".encode()}]
+    )
+    expect(app.page.get_by_text("flows.csv, column 'gauge': 150 values")).to_be_visible()
+    expect(
+        app.page.get_by_text("with 6 windows per stream (not 8) so that a stream fits twice")
+    ).to_be_visible()
+    app.page.get_by_role("combobox", name="Column to forecast").click()
+    app.page.get_by_role("option", name="column 'flow'").click()
+    app.wait_for_app()
+    expect(app.page.get_by_text("flows.csv, column 'flow': 150 values")).to_be_visible()
+    app.assert_clean("the Lab after picking a column of an uploaded CSV")

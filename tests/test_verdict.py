@@ -51,10 +51,8 @@ def test_shuffled_stateful_at_the_guess_is_never_called_a_win():
     assert text.startswith("Stateful 57 %, stateless 45 %")
     assert "supplies the rest" not in text
     assert "the stateless model's training collapsed" in text
-    assert (
-        "The stateful model is at or below the constant guess (55 %) over all windows, because shuffle=True"
-        in text
-    )
+    assert "fades to the constant guess (55 %) by the last (47 %), because shuffle=True sends" in text
+    assert text.endswith("The stateful model is at or below the constant guess (55 %) over all windows.")
 
 
 def test_a_broken_state_without_collapse_gains_nothing():
@@ -121,6 +119,23 @@ def test_random_regression_targets_are_noise():
 def test_the_constant_guess_line_is_explained_with_this_runs_numbers():
     note = guess_note([result(LabConfig(), [1.0] * 4, [0.5] * 4, chance=0.67)])
     assert "67 % of the held-out labels are 1, so always answering 1 scores 67 %" in note
-    assert "which 4 held-out streams were drawn" in note and "50 % only when the 2 labels" in note
+    assert "which 4 held-out streams were drawn" in note and "further it can stray from 50 %" in note
     regression = guess_note([result(FORECAST, [0.1] * 4, [0.1] * 4, 1.14, "error", persistence=0.06)])
     assert "variance, 1.140" in regression and "Persistence" in regression
+
+
+def test_a_task_outside_its_measured_range_says_which_settings_and_does_not_push_epochs():
+    # Issue 10, point 3: batch size 8 and 20-step windows gave "... (66 %); try more epochs".
+    config = LabConfig(batch_size=8, timesteps=20)
+    text = verdict([result(config, [0.66] * 8, [0.66] * 8, 0.66, loss=[0.694, 0.696, 0.696, 0.696])])
+    assert "neither model beat the constant guess (66 %) in any window" in text
+    assert "more epochs are unlikely to help" in text and "try more epochs" not in text
+    assert "measured to learn: batch_size is 8 (reliable: at least 16, or at least 256 training" in text
+    assert "timesteps is 20 (reliable: at most 10)." in text
+
+
+def test_state_that_still_helps_despite_stale_starts_shows_the_first_window():
+    config = LabConfig(task="running_total", reset="never")
+    text = verdict([result(config, [0.61, 0.85, 0.9, 0.9], [0.9, 0.7, 0.6, 0.6], chance=0.55)])
+    assert "the state still helps over all windows, though without a reset" in text
+    assert "the first window scores 61 % against the stateless model's 90 %" in text
