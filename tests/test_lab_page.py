@@ -253,3 +253,16 @@ def test_two_runs_are_compared_by_what_differs_in_the_models_colours():
     same, again = history(({}, ""), ({}, ""))
     again["n_seeds"] = 3
     assert compare_labels(same, again) == ("seeds 0", "seeds 0–2")
+
+
+def test_settings_where_the_task_stops_learning_are_warned_before_training():
+    """Issue 10.3: batch size 8 and timesteps 20 get a warning beside each field; training stays allowed."""
+    app = open_page("lab")
+    assert not app.warning
+    fill(app, batch_size=8, timesteps=20)
+    app.run()
+    warnings = " ".join(warning.value for warning in app.warning)
+    assert "batch_size at least 16" in warnings and "timesteps at most 10" in warnings
+    assert "Measured" in texts(app, "caption")  # the measurement behind each warning, in small print
+    train(app)
+    assert pending(app).config == LabConfig(batch_size=8, timesteps=20)

@@ -6,6 +6,7 @@ from dataclasses import asdict, fields
 
 import streamlit as st
 
+from statelab.claims import training_warnings
 from statelab.config import (
     BOUNDS,
     RESET_POLICIES,
@@ -144,14 +145,32 @@ def back_to_correct() -> None:
 
 # Notes that come and go sit in an st.empty() slot that is always there: the controls after them keep
 # their places, so an edit never makes the browser draw a control twice while the column reruns.
+Notes = dict[str, list[tuple[str, str]]]  # setting -> [("error" or "warning", text)]
 
 
-def _problem(name: str, problems: list[tuple[str, str]]) -> None:
-    """The plain-language problems of one setting, right under its control."""
-    messages = [message for field, message in problems if field == name]
+def collect_notes(config: LabConfig | None, problems: list[tuple[str, str]]) -> Notes:
+    """What to say under each control before training: why a value cannot work (`problems`), or that
+    the task was not measured to learn with it (`training_warnings`)."""
+    warnings = training_warnings(config) if config else []
+    notes: Notes = {}
+    for kind, pairs in (("error", problems), ("warning", warnings)):
+        for name, text in pairs:
+            notes.setdefault(name, []).append((kind, text))
+    return notes
+
+
+def _notes(names: list[str], notes: Notes) -> None:
+    """The notes of these settings, in their slot: an error in red; a warning's first sentence in
+    orange, with the measurement behind it in small print."""
     with st.empty().container():
-        for message in messages:
-            st.error(message, icon=":material/warning:")
+        for kind, text in (note for name in names for note in notes.get(name, [])):
+            if kind == "error":
+                st.error(text, icon=":material/warning:")
+                continue
+            rule, _, measured = text.partition(". ")
+            st.warning(rule.rstrip(".") + ".", icon=":material/info:")
+            if measured:
+                st.caption(measured)
 
 
 def _break_marker(name: str) -> None:
@@ -161,26 +180,20 @@ def _break_marker(name: str) -> None:
         slot.markdown(f":orange-background[:material/warning: **Break it is on**: {BREAK_NOTES[name]}]")
 
 
-def render_numbers(problems: list[tuple[str, str]]) -> None:
-    """The number inputs, two a row, each with its problem (if any) right under it."""
+def render_numbers(notes: Notes) -> None:
+    """The number inputs, two a row; the notes of a row under it, at the column's full width."""
     names = list(NUMBER_LABELS)
     for pair in (names[index : index + 2] for index in range(0, len(names), 2)):
         for column, name in zip(st.columns(2, vertical_alignment="bottom"), pair, strict=True):
             low, high = BOUNDS[name]
             label, help_text = NUMBER_LABELS[name]
-            with column:
-                st.number_input(
-                    label,
-                    min_value=int(low),
-                    max_value=int(high),
-                    step=1,
-                    key=widget_key(name),
-                    help=help_text,
-                )
-                _problem(name, problems)
+            column.number_input(
+                label, min_value=int(low), max_value=int(high), step=1, key=widget_key(name), help=help_text
+            )
+        _notes(pair, notes)
 
 
-def render_state_choices(problems: list[tuple[str, str]]) -> None:
+def render_state_choices(notes: Notes) -> None:
     """Shuffle and reset, each option with room for its explanation, and the break-it markers."""
     st.radio(
         "Shuffle",
@@ -190,7 +203,7 @@ def render_state_choices(problems: list[tuple[str, str]]) -> None:
         captions=[caption for _, caption in SHUFFLE_LABELS.values()],
     )
     _break_marker("shuffle")
-    _problem("shuffle", problems)
+    _notes(["shuffle"], notes)
     st.radio(
         "Reset the state",
         list(RESET_POLICIES),
@@ -198,7 +211,7 @@ def render_state_choices(problems: list[tuple[str, str]]) -> None:
         captions=list(RESET_POLICIES.values()),
     )
     _break_marker("reset")
-    _problem("reset", problems)
+    _notes(["reset"], notes)
     slot = st.empty()
     if any(st.session_state[widget_key(name)] != value for name, value in CORRECT_STATE.items()):
         slot.button(
@@ -211,8 +224,8 @@ def render_state_choices(problems: list[tuple[str, str]]) -> None:
         )
 
 
-def render_controls(problems: list[tuple[str, str]]) -> None:
-    """Every setting's control, with the plain-language problem of a bad value right under it."""
+def render_controls(notes: Notes) -> None:
+    """Every setting's control, with its notes right under it."""
     st.selectbox(
         "Task",
         list(TASK_SPECS),
@@ -220,12 +233,12 @@ def render_controls(problems: list[tuple[str, str]]) -> None:
         format_func=lambda task: TASK_SPECS[task].title,
         help="What the models learn.",
     )
-    _problem("task", problems)
-    render_numbers(problems)
+    _notes(["task", "series"], notes)
+    render_numbers(notes)
     rates = sorted({*LEARNING_RATES, st.session_state[widget_key("learning_rate")]})
     st.select_slider("Learning rate (Adam)", rates, key=widget_key("learning_rate"))
-    _problem("learning_rate", problems)
-    render_state_choices(problems)
+    _notes(["learning_rate"], notes)
+    render_state_choices(notes)
 
 
 def render_untrained_changes(config: LabConfig | None, n_seeds: int, state) -> None:

@@ -39,7 +39,7 @@ def settings_column() -> None:
         "Seeds (show the spread over 1-5 seeds)", 1, settings.MAX_SEEDS, key=settings.widget_key("n_seeds")
     )
     settings.render_untrained_changes(config, n_seeds, state)
-    settings.render_controls(problems)
+    settings.render_controls(settings.collect_notes(config, problems))
     render_upload()
 
 
