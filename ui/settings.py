@@ -161,7 +161,7 @@ def collect_notes(config: LabConfig | None, problems: list[tuple[str, str]]) -> 
 
 def _notes(names: list[str], notes: Notes) -> None:
     """The notes of these settings, in their slot: an error in red; a warning's first sentence in
-    orange, with the measurement behind it in small print."""
+    orange, with the measurement behind it one click away."""
     with st.empty().container():
         for kind, text in (note for name in names for note in notes.get(name, [])):
             if kind == "error":
@@ -170,7 +170,8 @@ def _notes(names: list[str], notes: Notes) -> None:
             rule, _, measured = text.partition(". ")
             st.warning(rule.rstrip(".") + ".", icon=":material/info:")
             if measured:
-                st.caption(measured)
+                with st.expander("How this was measured"):
+                    st.caption(measured)
 
 
 def _break_marker(name: str) -> None:
