@@ -122,10 +122,11 @@ def plot_two_runs(first: dict, second: dict) -> go.Figure:
 
 
 def render_history(history: list[dict]) -> None:
-    """The learner's runs in a table; pick two to compare them window by window."""
+    """The learner's runs in a table, newest first; pick two to compare them window by window."""
     if not history:
         st.caption("Your runs will be listed here.")
         return
+    history = history[::-1]
     event = st.dataframe(
         history_table(history),
         on_select="rerun",
@@ -138,7 +139,7 @@ def render_history(history: list[dict]) -> None:
     if len(picked) != 2:
         st.caption("Select two runs (tick their rows) to compare them.")
         return
-    first, second = (history[index] for index in sorted(picked))
+    second, first = (history[index] for index in sorted(picked))  # the older run is solid
     if first["metric"] != second["metric"]:
         st.warning("These two runs measure different things (accuracy and error): pick two of one kind.")
         return

@@ -17,6 +17,8 @@ for note in state.url_notes:
     st.warning(note)
 state.url_notes = []
 render_preset_buttons()
+# The open preset's question, right under the presets at every width; None until it is answered.
+box = render_question(state) if state.question else None
 
 
 @st.fragment
@@ -44,10 +46,9 @@ def settings_column() -> None:
 
 
 def result_column() -> None:
-    """The preset's question, the run's progress or results, and the learner's runs."""
+    """The run's progress or results (the answer to a preset's question in its box), the learner's runs."""
     if state.run_error:
         st.error(f"The run did not finish: {state.run_error}")
-    box = render_question(state) if state.question else None
     results = None if state.question and box is None else await_run(state)
     if results:
         if state.question and state.shown.preset == state.question:
