@@ -10,8 +10,10 @@ from conftest import ROOT
 
 from statelab.charts import STATEFUL_COLOR, STATELESS_COLOR
 from statelab.config import LabConfig
+from statelab.learner_store import LearnerStore
 from statelab.presets import PRESETS
 from statelab.results import MODES
+from statelab.storage import cache_directory
 from ui.lab_state import Run
 from ui.results import compare_labels, history_table, plot_two_runs
 
@@ -266,3 +268,23 @@ def test_settings_where_the_task_stops_learning_are_warned_before_training():
     assert "Measured" in texts(app, "caption")  # the measurement behind each warning, in small print
     train(app)
     assert pending(app).config == LabConfig(batch_size=8, timesteps=20)
+
+
+def test_a_new_session_with_the_learners_id_finds_their_runs_and_answers():
+    """Issue 10.7 without a browser: what one session stored, the next one (same ?learner=) reads."""
+    first = open_page("lab")
+    learner = first.session_state["learner_id"]
+    assert first.query_params["learner"] == learner  # the id is in the URL
+    (row,) = history(({"reset": "never"}, "never_reset"))
+    store = LearnerStore(cache_directory() / "learners.sqlite3")
+    store.add_run(learner, row["key"], row)
+    store.save_answer(learner, "preset:never_reset", next(iter(PRESETS["never_reset"].options)))
+    again = open_page("lab", {"learner": learner, "preset": "never_reset"})
+    assert not again.exception
+    assert again.session_state["learner_id"] == learner
+    assert again.session_state["lab"].history[-1] == row
+    assert again.radio(key="predict_never_reset").disabled  # the prediction is kept: the run starts at once
+    assert pending(again) == Run(PRESETS["never_reset"].config(), 1, "never_reset")
+    other = open_page("lab", {"learner": "not a learner id"})
+    assert other.session_state["learner_id"] != "not a learner id"
+    assert other.session_state["lab"].history == []
