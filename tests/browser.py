@@ -299,6 +299,14 @@ class AppPage:
         radio = self.page.get_by_test_id("stRadio").filter(has_text=group)
         radio.get_by_text(option, exact=False).first.click()
 
+    def select(self, label: str, option: str) -> None:
+        """Pick an option of the select box with this label. The list is opened from the keyboard: right
+        after a file upload, the first click on a select box opens its list and closes it at once."""
+        self.page.get_by_role("combobox", name=label).focus()
+        self.page.keyboard.press("ArrowDown")
+        self.page.get_by_role("option", name=option).click()
+        self.wait_for_app()
+
     def checked_option(self, group: str) -> Locator:
         """The checked option of the radio group with this label."""
         radio = self.page.get_by_test_id("stRadio").filter(has_text=group)

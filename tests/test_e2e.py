@@ -388,8 +388,6 @@ def test_a_csv_with_several_numeric_columns_lets_the_learner_pick_one(app):
     expect(
         app.page.get_by_text("with 6 windows per stream (not 8) so that a stream fits twice")
     ).to_be_visible()
-    app.page.get_by_role("combobox", name="Column to forecast").click()
-    app.page.get_by_role("option", name="column 'flow'").click()
-    app.wait_for_app()
+    app.select("Column to forecast", "column 'flow'")
     expect(app.page.get_by_text("flows.csv, column 'flow': 150 values")).to_be_visible()
     app.assert_clean("the Lab after picking a column of an uploaded CSV")
