@@ -61,6 +61,8 @@ def result_column() -> None:
             render_continuity(results[0])
             st.subheader("Keras 3 code for these settings")
             render_code_export(results[0].config)
+    elif not (state.pending or state.question):
+        st.info("Press **Train both models**, or pick a preset above.")
     st.subheader("Your runs")
     run_results.render_history(state.history)
 
