@@ -282,9 +282,10 @@ def test_a_new_session_with_the_learners_id_finds_their_runs_and_answers():
     again = open_page("lab", {"learner": learner, "preset": "never_reset"})
     assert not again.exception
     assert again.session_state["learner_id"] == learner
-    assert again.session_state["lab"].history[-1] == row
+    assert row in again.session_state["lab"].history
     assert again.radio(key="predict_never_reset").disabled  # the prediction is kept: the run starts at once
-    assert pending(again) == Run(PRESETS["never_reset"].config(), 1, "never_reset")
+    run = Run(PRESETS["never_reset"].config(), 1, "never_reset")
+    assert run in (pending(again), again.session_state["lab"].shown)  # on its way, or done if it was cached
     other = open_page("lab", {"learner": "not a learner id"})
     assert other.session_state["learner_id"] != "not a learner id"
     assert other.session_state["lab"].history == []
