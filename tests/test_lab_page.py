@@ -288,4 +288,4 @@ def test_a_new_session_with_the_learners_id_finds_their_runs_and_answers():
     assert run in (pending(again), again.session_state["lab"].shown)  # on its way, or done if it was cached
     other = open_page("lab", {"learner": "not a learner id"})
     assert other.session_state["learner_id"] != "not a learner id"
-    assert other.session_state["lab"].history == []
+    assert row not in other.session_state["lab"].history  # (it may hold the default run a bare /lab shows)
