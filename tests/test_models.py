@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from statelab.models import build_model, reset_states, stateful_layers
+from statelab.models import build_model, reinitialize, reset_states, stateful_layers
 from statelab.tasks import TASKS_SPECS
 
 
@@ -53,3 +53,15 @@ def test_output_shapes_follow_the_article_examples(task):
     expected = (20, 30, 1) if spec.per_step else (20, spec.classes)
     assert model.output_shape == expected
     assert isinstance(model, keras.Model)
+
+
+@pytest.mark.parametrize("task", ["cue", "article_multiclass", "forecast"])
+def test_reinitialize_gives_exactly_the_weights_a_fresh_build_draws(task):
+    spec = TASKS_SPECS[task]
+    reused = build_model(spec, 6, units=8, seed=0, batch_size=4)
+    reused.set_weights([np.full_like(weight, 0.5) for weight in reused.get_weights()])  # as after training
+    for seed in (1, 7, 123_456):
+        reinitialize(reused, seed)
+        fresh = build_model(spec, 6, units=8, seed=seed)
+        for a, b in zip(reused.get_weights(), fresh.get_weights(), strict=True):
+            np.testing.assert_array_equal(a, b)
