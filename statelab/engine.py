@@ -68,6 +68,7 @@ class Engine:
         self.loss = loss_for(spec)
         self.optimizer = keras.optimizers.Adam()
         self.optimizer.build(self.model.trainable_variables)
+        self.mean_loss = keras.metrics.Mean()  # the epoch's loss, averaged as `fit` averages it
         self.train_epoch = tf.function(self._train_epoch, jit_compile=True)
         self.evaluate = tf.function(
             self._evaluate_stateful if shape.mode == "stateful" else self._predict, jit_compile=True
@@ -87,9 +88,9 @@ class Engine:
             state.assign(tf.where(reset, tf.zeros_like(state), state))
 
     def _train_epoch(self, x, y, resets):
-        """One epoch, batch after batch: (losses, ‖h‖ of every row entering each batch)."""
+        """One epoch, batch after batch: (mean loss, ‖h‖ of every row entering each batch)."""
         variables = self.model.trainable_variables
-        losses = tf.TensorArray(tf.float32, size=self.shape.batches)
+        self.mean_loss.reset_state()
         entering = tf.TensorArray(tf.float32, size=self.shape.batches)
         for batch in tf.range(self.shape.batches):
             self._zero_state(resets[batch])
@@ -99,8 +100,8 @@ class Engine:
                 value = self.loss(y[batch], self.model(x[batch], training=True))
             gradients = tape.gradient(value, variables)
             self.optimizer.apply_gradients(zip(gradients, variables, strict=True))
-            losses = losses.write(batch, value)
-        return losses.stack(), entering.stack() if self.lstm.stateful else tf.zeros(0)
+            self.mean_loss.update_state(value, sample_weight=tf.shape(x[batch])[0])
+        return self.mean_loss.result(), entering.stack() if self.lstm.stateful else tf.zeros(0)
 
     def _predict(self, x):
         """Outputs for every window on its own, from a zero state."""

@@ -38,15 +38,15 @@ def train_model(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Train on the config's batches, one compiled call per epoch, resetting as the policy says.
 
-    Returns the loss per epoch and, for a stateful model, ‖h‖ of every row entering each batch of
-    the last epoch. Progress is reported after every epoch.
+    Returns the loss per epoch (averaged as `fit` averages it) and, for a stateful model, ‖h‖ of
+    every row entering each batch of the last epoch. Progress is reported after every epoch.
     """
     resets = training_resets(config)
     losses = []
     for epoch, order in enumerate(epoch_orders(config)):
         x, y = (as_batches(samples[order], config.batch_size) for samples in (data.train_x, data.train_y))
-        batch_losses, entering = engine.train_epoch(x, y, resets[epoch])
-        losses.append(float(np.mean(batch_losses.numpy())))
+        loss, entering = engine.train_epoch(x, y, resets[epoch])
+        losses.append(loss.numpy())
         if progress:
             batches = config.batches_per_epoch
             progress(Progress(engine.shape.mode, epoch + 1, config.epochs, batches, batches))
