@@ -11,7 +11,7 @@ import numpy as np
 from statelab.config import LabConfig
 from statelab.data import LabData, make_lab_data
 from statelab.engine import Engine, Shape, as_batches, engine_for
-from statelab.layout import epoch_orders, reset_mask, training_resets
+from statelab.layout import epoch_orders, reset_mask, stateful_order, training_resets
 from statelab.results import LabResult, ModelResult, StateTrace
 from statelab.tasks import TaskSpec
 from statelab.tracing import as_state_trace, by_stream
@@ -61,8 +61,8 @@ def evaluate_stateful(engine: Engine, data: LabData, config: LabConfig) -> tuple
     the state left by training flows into the first held-out stream.
     """
     resets = reset_mask(config.eval_groups * config.n_windows, config.n_windows, config.reset)
-    grouped = data.eval_x.reshape(config.eval_groups, config.batch_size, *data.eval_x.shape[1:])
-    batches = np.swapaxes(grouped, 1, 2).reshape(-1, config.batch_size, *data.eval_x.shape[2:])
+    streams, windows = stateful_order(len(data.eval_x), config.n_windows, config.batch_size)
+    batches = as_batches(data.eval_x[streams, windows], config.batch_size)
     outputs, incoming, steps = (part.numpy() for part in engine.evaluate(batches, resets))
     trace = as_state_trace(incoming, steps, config.n_windows, resets)
     return by_stream(outputs, config.n_windows), trace

@@ -10,7 +10,7 @@ import pytest
 from statelab import LabConfig, run_model
 from statelab.config import RESET_POLICIES, SHUFFLE_CHOICES
 from statelab.data import make_lab_data
-from statelab.layout import epoch_orders, reset_mask, training_resets
+from statelab.layout import epoch_orders, reset_mask, stateful_order, training_resets
 from statelab.models import build_model, loss_for, reset_states
 from statelab.tracing import by_stream
 
@@ -55,12 +55,11 @@ def plain_keras(config: LabConfig, mode: str):
             callbacks=[ResetBefore(resets)],
         )
         losses += history.history["loss"]
-    grouped = data.eval_x.reshape(config.eval_groups, config.batch_size, *data.eval_x.shape[1:])
-    in_order = np.swapaxes(grouped, 1, 2).reshape(-1, *data.eval_x.shape[2:])  # group, window, row
+    streams, windows = stateful_order(len(data.eval_x), config.n_windows, config.batch_size)
     resets = reset_mask(config.eval_groups * config.n_windows, config.n_windows, config.reset)
-    outputs = model.predict(
-        in_order, batch_size=config.batch_size, verbose=0, callbacks=[ResetBefore(resets)]
-    )
+    in_order = data.eval_x[streams, windows]  # group by group, window by window
+    reset = ResetBefore(resets)
+    outputs = model.predict(in_order, batch_size=config.batch_size, verbose=0, callbacks=[reset])
     return np.array(losses), by_stream(outputs.reshape(len(resets), config.batch_size, -1), config.n_windows)
 
 
