@@ -49,6 +49,10 @@ def test_warm_and_cold_engines_give_identical_numbers(tiny_result):
     other = replace(TINY, seed=3, shuffle=True, reset="never", learning_rate=0.05)  # the same shapes
     assert digest(run_lab(other)) != digest(tiny_result)
     assert digest(run_lab(TINY)) == digest(tiny_result)  # reused engines, after another run
+    for mode in ("stateful", "stateless"):  # compiled once: other seeds and policies reuse the programs
+        built = engine._ENGINES[engine.Shape.of(task_spec("cue"), TINY, mode)]
+        assert built.train_epoch.experimental_get_tracing_count() == 1
+        assert built.evaluate.experimental_get_tracing_count() == 1
     engine._ENGINES.clear()  # built again: a cold start in this process
     assert digest(run_lab(TINY)) == digest(tiny_result)
 
