@@ -34,6 +34,7 @@ from statelab.data import make_lab_data  # noqa: E402
 from statelab.engine import Shape, engine_for  # noqa: E402
 from statelab.layout import epoch_orders, reset_mask, stateful_order, training_resets  # noqa: E402
 from statelab.models import build_model, loss_for, reset_states  # noqa: E402
+from statelab.tasks import task_spec  # noqa: E402
 from statelab.training import train_model  # noqa: E402
 
 
@@ -112,22 +113,27 @@ def peak_matmul_gflops(size: int = 1024, repeats: int = 20) -> float:
 
 def epoch_gflop(config: LabConfig) -> float:
     """Matmul work of one training epoch: the LSTM's 4 gates over every step, forward and backward (3x)."""
-    spec = make_lab_data(replace(config, n_groups=1, eval_groups=1)).spec
+    spec = task_spec(config.task, config.series)
     per_step = 2 * config.batch_size * (spec.features + config.units) * 4 * config.units
     return 3 * per_step * config.timesteps * config.batches_per_epoch / 1e9
 
 
-def main() -> None:
-    """Run the comparisons and print the figures."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--repeats", type=int, default=3)
+def bench_arguments(description: str, repeats: int) -> argparse.Namespace:
+    """--repeats and --threads from the command line; TensorFlow set to use that many threads."""
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=description, formatter_class=formatter)
+    parser.add_argument("--repeats", type=int, default=repeats)
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow threads (0: all cores)")
     args = parser.parse_args()
     if args.threads:
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    return args
+
+
+def main() -> None:
+    """Run the comparisons and print the figures."""
+    args = bench_arguments(__doc__, repeats=3)
     config = LabConfig()
     print(f"default config: {config}")
     print(

@@ -14,7 +14,6 @@ XLA options apply to the whole process: pass them in XLA_FLAGS and compare two r
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -25,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from bench_engine import bench_arguments  # noqa: E402
 
 from statelab import LabConfig  # noqa: E402
 from statelab.data import make_lab_data  # noqa: E402
@@ -66,15 +66,7 @@ def one_call(pair: list[Engine], batches: int):
 
 def main() -> None:
     """Time each variant's first call and its later epochs, interleaved."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--repeats", type=int, default=10)
-    parser.add_argument("--threads", type=int, default=0, help="TensorFlow threads (0: all cores)")
-    args = parser.parse_args()
-    if args.threads:
-        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    args = bench_arguments(__doc__, repeats=10)
     config = LabConfig()
     data = make_lab_data(config)
     x, y = (as_batches(samples, config.batch_size) for samples in (data.train_x, data.train_y))
