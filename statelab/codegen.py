@@ -214,13 +214,13 @@ else:
 # batches that RESET names. (One reset_state() before predict is not enough: each group's final
 # state would flow into the next group's first window.)
 eval_windows, eval_y = make_samples(EVAL_GROUPS * BATCH_SIZE, stream_seed=2)
-outputs = model.predict(
+predicted = model.predict(
     stateful_layout(eval_windows),
     batch_size=BATCH_SIZE,
     callbacks=[ResetState(reset_before(EVAL_GROUPS * N_WINDOWS))],
     verbose=0,
 )
-predictions = by_stream(outputs)
+predictions = by_stream(predicted)
 $score
 print("$metric by window:", " ".join(f"{value:.3f}" for value in by_window))
 result = {
