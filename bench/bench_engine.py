@@ -11,6 +11,8 @@ Prints, for the Lab's default config:
    `model.fit`, training the stateful model on identical batches, and their ratio;
 4. the engine's ms per epoch beside the arithmetic bound (the epoch's matmul FLOPs at the peak
    matmul speed measured in this run) and the multiple.
+Whole runs also show CPU seconds: on a busy machine, the CPU seconds of a one-thread run
+(--threads 1) are close to what the wall time would be on a quiet one.
 """
 
 from __future__ import annotations
@@ -56,11 +58,11 @@ class ResetClock(keras.callbacks.Callback):
         self.stamps.append(time.perf_counter())
 
 
-def seconds(work) -> float:
-    """Wall time of one call."""
-    started = time.perf_counter()
+def seconds(work) -> np.ndarray:
+    """(wall, CPU) seconds of one call."""
+    started = np.array([time.perf_counter(), time.process_time()])
     work()
-    return time.perf_counter() - started
+    return np.array([time.perf_counter(), time.process_time()]) - started
 
 
 def plain_keras_lab(config: LabConfig) -> None:
@@ -107,7 +109,7 @@ def peak_matmul_gflops(size: int = 1024, repeats: int = 20) -> float:
     a = tf.random.stateless_normal((size, size), seed=(1, 2))
     multiply = tf.function(lambda a: tf.linalg.matmul(a, a), jit_compile=True)
     multiply(a).numpy()
-    best = min(seconds(lambda: multiply(a).numpy()) for _ in range(repeats))
+    best = min(seconds(lambda: multiply(a).numpy())[0] for _ in range(repeats))
     return 2 * size**3 / best / 1e9
 
 
@@ -150,10 +152,12 @@ def main() -> None:
         seconds(lambda seed=seed: plain_keras_lab(replace(config, seed=seed)))
         for seed in range(1, args.repeats + 1)
     ]
-    print(f"default run_lab cold (first run of the process: builds and compiles): {cold:.2f} s")
-    print(f"default run_lab warm (median of {args.repeats}): {np.median(warm):.2f} s")
-    print(f"the same work with plain fit/predict, warm (median of {args.repeats}): {np.median(plain):.2f} s")
-    print(f"run_lab / plain fit+predict, warm: ratio {np.median(warm) / np.median(plain):.3f}\n")
+    warm, plain = np.median(warm, axis=0), np.median(plain, axis=0)
+    print(f"default run_lab cold (first of the process, compiles): {cold[0]:.2f} s ({cold[1]:.2f} s CPU)")
+    print(f"default run_lab warm (median of {args.repeats}): {warm[0]:.2f} s ({warm[1]:.2f} s CPU)")
+    print(f"the same work with plain fit/predict, warm (median): {plain[0]:.2f} s ({plain[1]:.2f} s CPU)")
+    ratios = warm / plain
+    print(f"run_lab / plain fit+predict, warm: ratio {ratios[0]:.3f} (of CPU seconds: {ratios[1]:.3f})\n")
 
     engine_steady, fit_steady = [], []
     for repeat in range(args.repeats):
