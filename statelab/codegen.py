@@ -270,7 +270,7 @@ def reproduction_note() -> str:
     """How exactly the exported script reproduces the Lab's run (tested; the drift without XLA measured)."""
     versions = f"Keras {_version('keras')} and TensorFlow {_version('tensorflow-cpu', 'tensorflow')}"
     return (
-        "It trains exactly as the Lab did: the same data and seeds, stateful batch layout, initial "
+        "This script trains exactly as the Lab did: the same data and seeds, stateful batch layout, initial "
         "weights, shuffle and resets, compiled with XLA (`jit_compile=True`) like the Lab's engine. "
         f"With the Lab's {versions} on the same kind of CPU it prints the Lab's numbers bit for bit. "
         "Elsewhere the last digits can differ, and training can amplify them in the unstable break-it "
