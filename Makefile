@@ -65,5 +65,7 @@ chromium:
 
 bench: $(VENV)/.test chromium
 	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_grid.py
+	$(BIN)/python bench/bench_memory.py
 	$(BIN)/python bench/bench_class.py
 	$(BIN)/python bench/bench_watchers.py
