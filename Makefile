@@ -78,5 +78,7 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 bench: $(VENV)/.test chromium
 	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_grid.py
+	$(BIN)/python bench/bench_memory.py
 	$(BIN)/python bench/bench_class.py
 	$(BIN)/python bench/bench_watchers.py

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.learner import learner_id
 from ui.lessons import lesson_pages
 from ui.runs import job_pool
 from ui.theme import render_theme_css
@@ -9,6 +10,7 @@ from ui.theme import render_theme_css
 st.set_page_config(page_title="Stateful LSTM Lab", page_icon=":material/sync:", layout="wide")
 job_pool()  # workers start TensorFlow (in their own processes) as soon as anyone opens a page
 render_theme_css()
+learner_id()  # every page's URL carries the learner's id, so a reload keeps their answers and runs
 
 pages = {
     "": [

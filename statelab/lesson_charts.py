@@ -5,76 +5,14 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from statelab.charts import FONT, NEUTRAL_COLOR, STATEFUL_COLOR, STATELESS_COLOR, add_band, style
-from statelab.continuity_charts import LINE_PALETTE, RESET_COLOR, STREAM_PALETTE, plot_layout
-from statelab.layout import BatchLayout, continuity
-
-
-def fit_order_layout(order: np.ndarray) -> BatchLayout:
-    """The layout of one epoch from the sample ids fit fed, (batches, rows), samples in stateful order.
-
-    Sample j of a stateful layout is window j // rows of stream j % rows; the state starts at zero.
-    """
-    order = np.asarray(order)
-    if order.ndim != 2 or sorted(order.ravel().tolist()) != list(range(order.size)):
-        raise ValueError("order must be (batches, rows) holding every sample id 0 .. n-1 exactly once.")
-    rows = order.shape[1]
-    stream, window = order % rows, order // rows
-    resets = np.zeros(order.shape[0], dtype=bool)
-    resets[0] = True
-    continues = continuity(stream, window, resets)
-    return BatchLayout(stream[None], window[None], resets[None], continues[None])
+from statelab.charts import FONT, NEUTRAL_COLOR, STATEFUL_COLOR, STATELESS_COLOR, style
+from statelab.continuity_charts import RESET_COLOR, STREAM_PALETTE, plot_layout
+from statelab.layout import fit_order_layout
 
 
 def plot_fit_order(order: np.ndarray, heading: str) -> go.Figure:
     """The batch layout diagram of one epoch's captured sample order, e.g. what fit(shuffle=...) fed."""
-    layout = fit_order_layout(order)
-    figure = plot_layout(layout)
-    subtitle = (
-        f"rows whose state is their own stream's previous window (or fresh): {layout.continuity_score:.0%}"
-    )
-    figure.update_layout(title={"text": f"{heading}<br><span style='font-size:15px'>{subtitle}</span>"})
-    return figure
-
-
-def plot_runs_by_window(
-    runs: dict[str, np.ndarray], metric: str, chance: float, title: str, colors: list[str] | None = None
-) -> go.Figure:
-    """By-window curves of several runs (label -> (seeds, windows)), each with its seed range as a band."""
-    if metric not in ("accuracy", "error"):
-        raise ValueError(f"metric must be 'accuracy' or 'error', not {metric!r}.")
-    colors = colors or [LINE_PALETTE[index % len(LINE_PALETTE)] for index in range(len(runs))]
-    if len(colors) != len(runs):
-        raise ValueError(f"Give one colour per run: {len(runs)} runs, {len(colors)} colours.")
-    figure = go.Figure()
-    scale = 100.0 if metric == "accuracy" else 1.0
-    for (label, values), color in zip(runs.items(), colors, strict=True):
-        values = np.atleast_2d(values) * scale
-        add_band(figure, np.arange(1, values.shape[1] + 1), values, label, color)
-    guess = (
-        f"constant guess: {chance * 100:.0f} %"
-        if metric == "accuracy"
-        else f"predicting the mean: {chance:.3f}"
-    )
-    figure.add_hline(
-        y=chance * scale,
-        line={"dash": "dot", "color": NEUTRAL_COLOR},
-        annotation_text=guess,
-        annotation_position="bottom right",
-    )
-    seeds = max(np.atleast_2d(values).shape[0] for values in runs.values())
-    if seeds > 1:  # bands: no markers, no legend entries; lines named by their run only
-        figure.update_traces(mode="lines", showlegend=False, selector={"fill": "toself"})
-        for trace in figure.data:
-            trace.name = trace.name.split(" (mean of")[0]
-        note = f"lines: mean of {seeds} seeds; shading: lowest to highest seed"
-        title += f"<br><span style='font-size:14px'>{note}</span>"
-    y_title = "accuracy (%)" if metric == "accuracy" else "mean squared error"
-    style(figure, title, "window of the stream (1 = first)", y_title)
-    figure.update_layout(margin={"t": 120}, height=460)
-    if metric == "accuracy":
-        figure.update_yaxes(range=[0, 105])
-    return figure.update_xaxes(dtick=1)
+    return plot_layout(fit_order_layout(order), title=heading)
 
 
 def plot_row_change(row_change: list[float]) -> go.Figure:

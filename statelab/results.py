@@ -10,6 +10,8 @@ import numpy as np
 
 from statelab.config import LabConfig
 
+MODES = ("stateful", "stateless")
+
 
 @dataclass(frozen=True)
 class StateTrace:
@@ -72,6 +74,13 @@ class LabResult:
     def metric(self) -> str:
         """ "accuracy" or "error"."""
         return self.stateful.metric
+
+
+def seed_stack(results: list[LabResult], part: str = "by_window") -> dict[str, np.ndarray]:
+    """Both models' `part` ("by_window" or "loss") over the seeds: mode -> array (seeds, points)."""
+    if part not in ("by_window", "loss") or not results:
+        raise ValueError(f'seed_stack() needs results and part "by_window" or "loss", not {part!r}.')
+    return {mode: np.stack([getattr(getattr(r, mode), part) for r in results]) for mode in MODES}
 
 
 BASELINES = ("chance", "persistence", "held_out_values")  # LabResult's plain numbers, saved as JSON

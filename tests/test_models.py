@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from statelab.keras_facts_resets import lesson_code
-from statelab.models import build_model, reset_states, stateful_layers
+from statelab.models import build_model, reinitialize, reset_states, stateful_layers
 from statelab.tasks import TASK_SPECS
 
 
@@ -79,3 +79,15 @@ def test_stateful_layers_are_found_inside_nested_models():
     assert all(np.abs(np.array(layer.states[0])).sum() > 0 for layer in lstms)
     reset_states(model)
     assert all(np.abs(np.array(layer.states[0])).sum() == 0 for layer in lstms)
+
+
+@pytest.mark.parametrize("task", ["cue", "article_multiclass", "forecast"])
+def test_reinitialize_gives_exactly_the_weights_a_fresh_build_draws(task):
+    spec = TASK_SPECS[task]
+    reused = build_model(spec, 6, units=8, seed=0, batch_size=4)
+    reused.set_weights([np.full_like(weight, 0.5) for weight in reused.get_weights()])  # as after training
+    for seed in (1, 7, 123_456):
+        reinitialize(reused, seed)
+        fresh = build_model(spec, 6, units=8, seed=seed)
+        for a, b in zip(reused.get_weights(), fresh.get_weights(), strict=True):
+            np.testing.assert_array_equal(a, b)

@@ -18,10 +18,12 @@ from statelab.config import LabConfig
 from statelab.lessons import CheckText, Lesson, all_lessons, lesson
 from statelab.presets import PRESETS
 from ui.demos import Work, await_results, prefetch
+from ui.learner import ANSWERS_KEY, answers, forget_answers, save_answer
+from ui.predict import render_held, render_prediction
 
 PRINT_CSS = Path(__file__).with_name("print_only.css")
 SCREEN_KEY, PRINT_KEY = "screen_only", "print_only"  # container keys print_only.css shows or hides
-PROGRESS_KEY = "lesson_checks"  # check id -> {"picked": option, "outcome": option or None}
+PROGRESS_KEY = ANSWERS_KEY  # check id -> {"picked": option, "outcome": option or None}
 OVERRIDES_KEY = "lesson_run_overrides"  # LabConfig changes applied to every lesson run (tests shrink them)
 
 
@@ -49,13 +51,13 @@ def lesson_config(config: LabConfig) -> LabConfig:
 
 
 def progress() -> dict[str, dict]:
-    """The session's answers: check id -> {"picked", "outcome"}, kept across pages."""
-    return st.session_state.setdefault(PROGRESS_KEY, {})
+    """The learner's answers: check id -> {"picked", "outcome"}, kept across pages and reloads."""
+    return answers()
 
 
-def forget_progress() -> None:
-    """Forget every answer of this learner (the index's "Start over")."""
-    progress().clear()
+def start_over() -> None:
+    """Forget the learner's answers to every lesson check."""
+    forget_answers([check.id for item in all_lessons() for check in item.checks])
 
 
 def render_lesson(number: int, demos: dict[str, Callable[[], None]], checks: dict[str, Check]) -> None:
@@ -78,60 +80,43 @@ def render_lesson(number: int, demos: dict[str, Callable[[], None]], checks: dic
 
 
 def _record_pick(check_id: str) -> None:
-    progress()[check_id] = {"picked": st.session_state[f"check_{check_id}"], "outcome": None}
+    save_answer(check_id, st.session_state[f"check_{check_id}"])
 
 
 def _forget(check_id: str) -> None:
-    progress().pop(check_id, None)
+    forget_answers([check_id])
     st.session_state.pop(f"check_{check_id}", None)
 
 
 def render_check(text: CheckText, check: Check) -> None:
     """Predict, then run: pick an outcome, run the live demo, see whether the prediction held and why."""
     record = progress().get(text.id)
+    if record and record["picked"] not in text.options:  # kept from an older version of the question
+        record = None
     with st.container(border=True):
         st.markdown("##### :material/psychology_alt: Predict, then run")
         st.markdown(text.question)
-        keys = list(text.options)
-        picked = st.radio(
-            "Your prediction",
-            keys,
-            index=keys.index(record["picked"]) if record else None,
-            format_func=text.options.get,
-            key=f"check_{text.id}",
-            disabled=record is not None,
+        picked = record["picked"] if record else None
+        run_help = "Run the live demo and compare."
+        render_prediction(
+            text.options, picked, f"check_{text.id}", f"run_{text.id}", _record_pick, (text.id,), run_help
         )
         if record is None:
-            st.button(
-                "Run it",
-                key=f"run_{text.id}",
-                type="primary",
-                icon=":material/play_arrow:",
-                disabled=picked is None,
-                on_click=_record_pick,
-                args=(text.id,),
-                help="Pick a prediction first." if picked is None else "Run the live demo and compare.",
-            )
             return
         values = await_results(check.works, check.labels)
         if values is None:
             return
         check.show(values)
-        record["outcome"] = check.judge(values)
+        outcome = check.judge(values)
+        if record["outcome"] != outcome:
+            record = save_answer(text.id, record["picked"], outcome)
         render_outcome(text, record["picked"], record["outcome"])
         st.button("Ask me again", key=f"again_{text.id}", type="tertiary", on_click=_forget, args=(text.id,))
 
 
 def render_outcome(text: CheckText, picked: str, outcome: str) -> None:
     """Whether the prediction held, what the run showed, and a note on the pick when it did not hold."""
-    if picked == outcome:
-        st.success(f"**Your prediction held:** {text.options[outcome]}.", icon=":material/check_circle:")
-    else:
-        st.warning(
-            f"**Your prediction did not hold.** You said: {text.options[picked]}. "
-            f"The run shows: {text.options[outcome]}.",
-            icon=":material/lightbulb:",
-        )
+    render_held(text.options, picked, outcome)
     st.markdown(text.explanations[outcome])
     if picked != outcome and picked in text.notes:
         st.info(text.notes[picked], icon=":material/forum:")

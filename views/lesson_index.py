@@ -3,7 +3,7 @@
 import streamlit as st
 
 from statelab.lessons import LESSONS_DIR, all_lessons
-from ui.lessons import check_summary, forget_progress
+from ui.lessons import check_summary, start_over
 
 st.title("Lessons: from the article to correct Keras 3")
 st.markdown((LESSONS_DIR / "index.md").read_text())
@@ -26,5 +26,5 @@ for item in all_lessons():
         st.caption(f"{item.goal}  \n:material/schedule: about {item.minutes} minutes · {status}")
 
 if answered and st.button("Start over", icon=":material/restart_alt:", help="Forget your answers."):
-    forget_progress()
+    start_over()
     st.rerun()
