@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from streamlit_client import StreamlitSession
@@ -87,9 +88,20 @@ async def _answer(learner: StreamlitSession, label: str, at: float) -> float:
 
 
 async def run_class(
-    base_url: str, room: Classroom, question: Question, learners: int, window: float
+    base_url: str,
+    room: Classroom,
+    question: Question,
+    learners: int,
+    window: float,
+    watch: float = 0.0,
+    phase: Callable[[str], None] = lambda name: None,
 ) -> ClassRun:
-    """Start a class; `learners` join and answer within `window` seconds; measure what the teacher saw."""
+    """Start a class; `learners` join and answer within `window` seconds; measure what the teacher saw.
+
+    With `watch`, the whole class watches the open question for that many seconds before anyone
+    answers (every page refreshing as in a classroom). `phase(name)` is called as each phase ends:
+    "joined", "watched", "answered" (a bench reads the server's CPU time there).
+    """
     started = room.start()
     code = started.code
     room.ask(code, started.teacher_token, question)
@@ -102,6 +114,9 @@ async def run_class(
         for start in range(0, learners, CONNECT_BATCH):
             await asyncio.gather(*(_join(pupil) for pupil in pupils[start : start + CONNECT_BATCH]))
         await teacher.wait_for(lambda page: last_count(page) == (0, learners), PATIENCE)
+        phase("joined")
+        await asyncio.sleep(watch)
+        phase("watched")
         labels = list(question.options.values())
         begin = time.monotonic() + 0.5
         sent = await asyncio.gather(
@@ -118,6 +133,7 @@ async def run_class(
             return_exceptions=True,
         )
         await teacher.wait_for(lambda page: last_count(page)[0] >= learners, PATIENCE)
+        phase("answered")
         counts = teacher_counts(teacher)
         stored = stored_times(room, code)
         seen = [first_showing(counts, k) for k in range(1, len(stored) + 1)]

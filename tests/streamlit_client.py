@@ -53,6 +53,7 @@ class StreamlitSession:
         self.reader: asyncio.Task | None = None
         self.timers: dict[str, tuple[float, asyncio.Task]] = {}  # fragment id -> (interval, its task)
         self.running = False  # whether the server says a script run of this session is in progress
+        self.page_hash = ""  # the page the server ran, once it said so (the browser then asks for it by hash)
 
     async def connect(self) -> None:
         """Open the WebSocket and start reading what the server sends."""
@@ -88,7 +89,11 @@ class StreamlitSession:
         self.values.update((entry.id, entry) for entry in changed if entry not in clicks)
         message = BackMsg()
         request = message.rerun_script
-        request.query_string, request.page_name, request.fragment_id = self.query, self.page, fragment_id
+        # As the browser: the page by its name in the address until the server names its hash, then the hash
+        # (a rerun the page asks for itself, st.rerun, keeps the page only when the request named its hash).
+        request.page_script_hash = self.page_hash
+        request.page_name = "" if self.page_hash else self.page
+        request.query_string, request.fragment_id = self.query, fragment_id
         request.is_auto_rerun = bool(fragment_id)
         request.widget_states.widgets.extend([*self.values.values(), *clicks])
         sent = time.time()
@@ -151,6 +156,8 @@ class StreamlitSession:
                 self.running = message.session_status_changed.script_is_running
             elif kind == "script_finished":
                 self.running = False
+            elif kind == "navigation":
+                self.page_hash = message.navigation.page_script_hash
             elif kind == "page_info_changed":
                 self.query = message.page_info_changed.query_string  # the page changed its URL
             elif kind == "new_session" and not message.metadata.run.fragment_ids:
