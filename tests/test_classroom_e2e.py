@@ -3,7 +3,8 @@
 The teacher starts a class on a projector-sized screen, the learners join from the join link (two
 give a name, three stay anonymous), answer a lesson check, one changes their mind, one reloads; the
 teacher's counts follow, Reveal runs the experiment, Ask again takes a second vote, and projector
-mode is screenshotted at 1920x1080 for a person to look at.
+mode is screenshotted at 1920x1080 for a person to look at. axe-core checks WCAG 2 A/AA on each
+state of the class pages as the test reaches it (tests/axe.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from axe import Audit
 from browser import PROJECTOR, AppPage
 from class_fixtures import app_url_fixture, browser_fixture  # noqa: F401  (fixtures)
 from playwright.sync_api import expect
@@ -69,6 +71,7 @@ def answer(learner: AppPage, label: str) -> None:
 
 
 def test_a_class_predicts_then_the_experiment_reveals(browser, app_url):
+    audit = Audit()
     check = lesson(2).checks[0]  # a lesson check whose live side is one quick Keras demo
     labels = list(check.options.values())
     teacher = person(browser, app_url, PROJECTOR)
@@ -83,6 +86,8 @@ def test_a_class_predicts_then_the_experiment_reveals(browser, app_url):
     for learner, name in zip(learners, NAMES, strict=True):
         learner.page.goto(join_link)
         learner.wait_for_app()
+        if learner is learners[0]:
+            audit.check(learner, "learner: join form")
         learner.page.get_by_label("Your name (optional)").fill(name)
         learner.page.get_by_role("button", name="Join the class").click()
         learner.wait_for_app()
@@ -94,6 +99,7 @@ def test_a_class_predicts_then_the_experiment_reveals(browser, app_url):
     learners[0].wait_for_app()
     warning = learners[0].page.get_by_test_id("stAlertContentWarning")
     expect(warning).to_contain_text("Pick one of the answers")
+    audit.check(learners[0], "learner: question, nothing picked")
     picks = [labels[0], labels[0], labels[0], labels[1], labels[1]]
     for learner, label in zip(learners, picks, strict=True):
         answer(learner, label)
@@ -105,6 +111,7 @@ def test_a_class_predicts_then_the_experiment_reveals(browser, app_url):
     expect(teacher.page.locator(".js-plotly-plot text.bartext")).to_have_text(
         shares[::-1], timeout=CHART_TIMEOUT
     )
+    audit.check(teacher, "teacher: answers coming in")
 
     learners[3].page.reload()  # a reconnecting learner keeps their answer
     learners[3].wait_for_app()
@@ -125,9 +132,11 @@ def test_a_class_predicts_then_the_experiment_reveals(browser, app_url):
     expect(teacher.page.locator(".js-plotly-plot .ytick").filter(has_text="✓")).to_contain_text(
         " ".join(outcome.split()[:2])
     )
+    audit.check(teacher, "teacher: revealed")
     for learner, label in zip(learners, picks, strict=True):
         verdict = "Your prediction held" if label == outcome else f"Your answer: {label}"
         expect(learner.page.get_by_test_id("stMain")).to_contain_text(verdict, timeout=QUESTION_TIMEOUT)
+    audit.check(learners[0], "learner: revealed")
 
     teacher.page.get_by_role("button", name="Ask again").click()
     teacher.wait_for_app()
@@ -154,8 +163,10 @@ def test_a_class_predicts_then_the_experiment_reveals(browser, app_url):
         timeout=CHART_TIMEOUT
     )
     teacher.screenshot("class-projector")
+    audit.check(teacher, "teacher: projector mode, second vote")
     for someone in [teacher, *learners]:
         someone.assert_clean(someone.page.url)
+    audit.finish()
 
 
 def test_only_the_browser_that_started_a_class_runs_it(browser, app_url):
@@ -167,6 +178,9 @@ def test_only_the_browser_that_started_a_class_runs_it(browser, app_url):
     expect(intruder.page.get_by_role("button", name="Reveal")).to_have_count(0)
     expect(intruder.page.get_by_text("End the class")).to_have_count(0)
     intruder.assert_clean("a foreign class page")
+    audit = Audit()
+    audit.check(intruder, "a foreign class page")
+    audit.finish()
 
 
 @pytest.mark.parametrize(
@@ -183,3 +197,6 @@ def test_a_wrong_code_gets_a_plain_message(browser, app_url, path, message):
     expect(learner.page.get_by_test_id("stAlertContentError")).to_contain_text(message)
     expect(learner.page.get_by_role("textbox", name="Class code")).to_be_visible()  # and a way to try again
     learner.assert_clean(path)
+    audit = Audit()
+    audit.check(learner, path)
+    audit.finish()
