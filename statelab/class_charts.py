@@ -83,7 +83,7 @@ def plot_answers(
     figure.update_layout(
         template="plotly_white",
         font={"size": size, "color": TEXT_COLOR},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        margin={"l": 10, "r": 70, "t": 50, "b": 10},  # room for the longest bar's "12 (40%)" on a phone
         height=(130 if large else 80) * len(keys) + 80,
         bargap=0.3,
     )

@@ -12,6 +12,7 @@ from ui.classroom import (
     classroom,
     keep_token,
     learner_refresh,
+    render_class_title,
     render_token_cookie,
     saved_token,
     url_code,
@@ -38,7 +39,7 @@ def render_learner_page() -> None:
     if answers is None:
         render_join_form(room, state, token)
         return
-    st.title(f"Class {format_code(code)}")
+    render_class_title(code)
     render_open_question(room, state, token, answers)
     watch_class(room, code, moment(state))
     render_token_cookie(LEARNER, code)

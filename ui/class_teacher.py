@@ -18,6 +18,7 @@ from ui.classroom import (
     join_url,
     keep_token,
     reachable_only_here,
+    render_class_title,
     render_projector_toggle,
     render_token_cookie,
     saved_token,
@@ -81,7 +82,7 @@ def render_join(code: str, projector: bool) -> None:
     """The class code, the join link and its QR code."""
     url = join_url(code)
     text, picture = st.columns([3, 1], vertical_alignment="center")
-    text.title(f"Class {format_code(code)}")
+    render_class_title(code, text)
     text.markdown(f"Join at **[{url}]({url})**, or scan the code.")
     if reachable_only_here(url) and not projector:
         text.warning(

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from statelab.class_records import ClassError, normalize_code
+from statelab.class_records import ClassError, format_code, normalize_code
 from statelab.classroom import PURGE_EVERY, Classroom
 from statelab.database import open_database
 
@@ -165,3 +165,11 @@ def learner_refresh() -> int:
             seen.pop(session, None)
     low, high = LEARNER_REFRESH
     return min(high, max(low, math.ceil(len(seen) / LEARNERS_PER_SECOND)))
+
+
+def render_class_title(code: str, target=st) -> None:
+    """The heading "Class XXXX-XXXX"; a narrow screen moves the whole code to the next line."""
+    target.markdown(
+        f'# Class <span style="white-space: nowrap">{format_code(normalize_code(code))}</span>',
+        unsafe_allow_html=True,
+    )
