@@ -76,9 +76,10 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-bench: $(VENV)/.test chromium
+bench: $(VENV)/.test chromium postgresql
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_grid.py
 	$(BIN)/python bench/bench_memory.py
 	$(BIN)/python bench/bench_class.py
 	$(BIN)/python bench/bench_watchers.py
+	$(BIN)/python bench/bench_class_mode.py
