@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import postgres
 import pytest
 from class_fixtures import (  # noqa: F401  (fixtures)
     OTHER,
@@ -203,3 +204,12 @@ def test_sqlite_reuses_its_connections_across_threads(tmp_path):
         thread.join()
     assert len(set(seen)) == 1 and len(seen) == 5
     database.close()
+
+
+def test_without_postgresql_a_run_that_is_not_root_skips_with_the_install_command(monkeypatch):
+    monkeypatch.delenv("STATELAB_TEST_DATABASE_URL", raising=False)
+    monkeypatch.setattr(postgres, "_server", {})
+    monkeypatch.setattr(postgres, "postgres_bin", lambda: None)
+    monkeypatch.setattr(postgres.os, "geteuid", lambda: 1000)
+    with pytest.raises(pytest.skip.Exception, match=r"sudo apt-get install postgresql"):
+        postgres_url()
