@@ -103,6 +103,7 @@ def copy_into_single_stream(batch_size: int = 4, timesteps: int = 5, units: int 
         "single_input_shape": tuple(single.inputs[0].shape),
         "stateless_vs_stateful_one_call": float(np.abs(stateless.predict_on_batch(history) - one_call).max()),
         "stepwise_vs_one_call": float(np.abs(stepwise - one_call).max()),
+        "stepwise_vs_stateless": float(np.abs(stepwise - stateless.predict_on_batch(history)).max()),
         "row": row,
         "row_continued": float(
             np.abs(
@@ -133,10 +134,11 @@ def stacked_resets(batch_size: int = 4, timesteps: int = 5, units: int = 8) -> d
     x = make_inputs(batch_size, timesteps)
     first = model.predict_on_batch(x)
     upper.reset_state()
+    norms_after_upper_reset = [state_norm(lower), state_norm(upper)]
     after_upper_only = model.predict_on_batch(x)
-    lower_norm = state_norm(lower)
     for layer in lesson_code("stateful_resets").stateful_layers(model):
         layer.reset_state()
+    norms_after_all_reset = [state_norm(lower), state_norm(upper)]
     after_both = model.predict_on_batch(x)
     return {
         "shape_sequences": tuple(keras.layers.LSTM(units, return_sequences=True)(inputs).shape),
@@ -145,7 +147,9 @@ def stacked_resets(batch_size: int = 4, timesteps: int = 5, units: int = 8) -> d
             lambda: keras.layers.LSTM(units)(keras.layers.LSTM(units)(inputs)) and None
         ),
         "state_shapes": {layer.name: [tuple(s.shape) for s in layer.states] for layer in (lower, upper)},
-        "lower_norm_after_upper_reset": lower_norm,
+        "layers": [lower.name, upper.name],
+        "norms_after_upper_reset": norms_after_upper_reset,
+        "norms_after_all_reset": norms_after_all_reset,
         "upper_only_vs_first": float(np.abs(after_upper_only - first).max()),
         "both_vs_first": float(np.abs(after_both - first).max()),
         **nested_model_resets(batch_size, timesteps, units),

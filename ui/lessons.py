@@ -15,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from statelab.config import LabConfig
+from statelab.jobs import Job, demo_job
 from statelab.lessons import CheckText, Lesson, all_lessons, lesson
 from statelab.presets import PRESETS
 from ui.demos import Work, await_results, prefetch
@@ -48,6 +49,12 @@ def lesson_config(config: LabConfig) -> LabConfig:
     """A lesson's lab run as it will be trained: with the session's overrides (tests make runs tiny)."""
     overrides = st.session_state.get(OVERRIDES_KEY)
     return replace(config, **overrides) if overrides else config
+
+
+def lesson_demo_job(name: str, tiny: dict, **kwargs) -> Job:
+    """A live demo's job as a lesson runs it; with `tiny`'s changes where the session shrinks lesson runs."""
+    shrink = tiny if st.session_state.get(OVERRIDES_KEY) else {}
+    return demo_job(name, **kwargs, **shrink)
 
 
 def progress() -> dict[str, dict]:
