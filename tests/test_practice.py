@@ -5,7 +5,11 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from project import ROOT
+from series_example import example_series_id
+from streamlit.testing.v1 import AppTest
 from test_claims import SEEDS, lab  # the same cached runs as test_claims in one session
+from test_lessons import TINY, settle, texts
 
 from statelab.demos import PRACTICE_DEMOS, run_demo
 from statelab.keras_facts_resets import lesson_code
@@ -25,6 +29,7 @@ from statelab.practice_claims import (
 )
 from statelab.presets import PRESETS
 from statelab.sliding import as_stream_batches, window_starts
+from ui.lessons import OVERRIDES_KEY
 
 FACTS = ["default_batch_size", "window_carry", "copy_into_single_stream", "stacked_resets"]
 
@@ -139,3 +144,17 @@ def test_the_co2_forecast_fed_its_own_predictions_beats_persistence_on_every_see
 def test_the_cue_task_with_few_epochs_keeps_the_cue_on_some_seeds_only():
     runs = [lab(replace(PRESETS["correct"].config(), epochs=FEW_EPOCHS, seed=seed)) for seed in SEEDS]
     assert judge_few_epochs(runs) == answer(12, "few_epochs") == "some"
+
+
+def test_lesson_10_forecasts_an_uploaded_series_linked_from_the_lab():
+    series = example_series_id()
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.session_state[OVERRIDES_KEY] = TINY
+    app.query_params["series"] = series
+    app.run()
+    app = settle(app.switch_page("views/lesson_10.py").run())
+    assert not app.exception
+    titles = [chart.proto.spec for chart in app.get("plotly_chart")]
+    assert any("Your series" in spec for spec in titles)
+    assert "On your series the forecast" in texts(app)
+    assert "held-out part from step" in texts(app)
