@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from statelab.charts import (
     BROKEN_COLOR,
+    HALF_WIDTH,
     NEUTRAL_COLOR,
     STATEFUL_COLOR,
     STATELESS_COLOR,
@@ -35,7 +36,7 @@ def plot_steps_read(length: int, timesteps: int) -> go.Figure:
             go.Bar(x=steps, y=steps_read(length, timesteps, stride), name=name, marker_color=color)
         )
     figure.update_layout(barmode="group")
-    note = f"a stream of {length} steps, windows of {timesteps}; the state carries every read"
+    note = f"a stream of {length} steps, windows of {timesteps}; every read moves the carried state"
     return style(figure, "How often the carried state reads each step", "step of the stream", "reads", note)
 
 
@@ -47,13 +48,9 @@ def plot_forecast(
     ahead = np.arange(origin, origin + horizon)
     figure = go.Figure()
     history = np.arange(origin - warm_up, origin)
-    figure.add_trace(
-        go.Scatter(x=history, y=values[history], name="history (warm-up)", line={"color": NEUTRAL_COLOR})
-    )
-    figure.add_trace(
-        go.Scatter(x=ahead, y=truth, name="what happened (held out)", line={"color": "#000000", "width": 3})
-    )
-    add_band(figure, ahead, np.atleast_2d(forecasts), "forecast, fed its own predictions", STATEFUL_COLOR)
+    figure.add_trace(go.Scatter(x=history, y=values[history], name="warm-up", line={"color": NEUTRAL_COLOR}))
+    figure.add_trace(go.Scatter(x=ahead, y=truth, name="truth", line={"color": "#000000", "width": 3}))
+    add_band(figure, ahead, np.atleast_2d(forecasts), "forecast", STATEFUL_COLOR)
     figure.add_trace(
         go.Scatter(
             x=ahead,
@@ -62,10 +59,8 @@ def plot_forecast(
             line={"color": STATELESS_COLOR, "dash": "dash", "width": 3},
         )
     )
-    note = "; ".join(
-        part for part in ("standardized values", seed_note(len(np.atleast_2d(forecasts)))) if part
-    )
-    return style(figure, title, "step of the series", "value", note)
+    note = seed_note(len(np.atleast_2d(forecasts)))
+    return style(figure, title, "step of the series", "standardized value", note, note_width=HALF_WIDTH)
 
 
 def plot_layer_states(layers: list[str], after_one: list[float], after_all: list[float]) -> go.Figure:

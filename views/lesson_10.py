@@ -46,11 +46,11 @@ def row_copy() -> None:
     captured_caption()
 
 
-def show_forecast(values: list, title: str = "CO2 anomaly: 26 weeks fed back their own forecasts") -> None:
+def show_forecast(values: list, title: str = "CO2: 26 weeks, each forecast fed back") -> None:
     """The forecast from one chosen start, and every seed's error beside persistence and the mean."""
     value = values[0]
     origins = list(value["origins"])
-    key = f"lesson10_origin_{title[:12]}"
+    key = f"lesson10_origin_{title.split(':')[0]}"
     origin = st.select_slider("Forecast start (step of the series)", origins, origins[-1], key=key)
     index = origins.index(origin)
     figure = plot_forecast(
@@ -96,7 +96,7 @@ def own_series() -> None:
     work = lesson_demo_job("one_step_forecast", TINY, series=series, timesteps=steps, horizon=steps)
     values = await_results([work])
     if values is not None:
-        show_forecast(values, f"Your series: {steps} steps fed back their own forecasts")
+        show_forecast(values, f"Your series: {steps} steps, each forecast fed back")
         verdict = {"beats": "beat", "similar": "did about as well as", "worse": "did worse than"}
         st.markdown(f"On your series the forecast **{verdict[judge_forecast(values[0])]}** persistence.")
 

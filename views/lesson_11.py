@@ -40,19 +40,10 @@ def show_stacked(values: list) -> None:
         f"- After resetting only `upper`: largest change of the output **{upper_only:.3g}**.\n"
         f"- After resetting every stateful layer with `stateful_layers(model)`: **{both:.3g}**."
     )
-
-
-def layer_states() -> None:
-    """‖h‖ of each layer of the stack after resetting one layer and after resetting all."""
-    values = await_results([STACKED])
-    if values is None:
-        return
-    value = values[0]
-    shapes = ", ".join(f"`{name}` {shapes}" for name, shapes in value["state_shapes"].items())
+    shapes = ", ".join(f"`{name}` {shapes}" for name, shapes in values[0]["state_shapes"].items())
     st.markdown(f"State shapes (h and c): {shapes}.")
-    render_figure(
-        plot_layer_states(value["layers"], value["norms_after_upper_reset"], value["norms_after_all_reset"])
-    )
+    after_one, after_all = values[0]["norms_after_upper_reset"], values[0]["norms_after_all_reset"]
+    render_figure(plot_layer_states(values[0]["layers"], after_one, after_all))
     captured_caption()
 
 
@@ -75,7 +66,7 @@ def nested() -> None:
 
 render_lesson(
     11,
-    demos={"layer_states": layer_states, "nested": nested},
+    demos={"nested": nested},
     checks={
         "stack_shape": Check([STACKED], lambda values: judge_stack_shape(values[0]), show_shape),
         "stacked_reset": Check([STACKED], lambda values: judge_stacked_reset(values[0]), show_stacked),
