@@ -24,6 +24,7 @@ from ui.predict import render_held, render_prediction
 
 PRINT_CSS = Path(__file__).with_name("print_only.css")
 SCREEN_KEY, PRINT_KEY = "screen_only", "print_only"  # container keys print_only.css shows or hides
+DENSE_KEY = "print_dense"  # around PRINT_KEY: print_only.css sets a long plan in smaller type
 PROGRESS_KEY = ANSWERS_KEY  # check id -> {"picked": option, "outcome": option or None}
 OVERRIDES_KEY = "lesson_run_overrides"  # LabConfig changes applied to every lesson run (tests shrink them)
 
@@ -164,9 +165,9 @@ def check_summary(item: Lesson) -> tuple[int, int, int]:
     return len(records), len(answered), sum(record["picked"] == record["outcome"] for record in answered)
 
 
-def render_print_only(markdown: str) -> None:
-    """Markdown that only the printed page shows (one A4 sheet); page content to hide in print goes in
-    `st.container(key=SCREEN_KEY)`."""
+def render_print_only(markdown: str, dense: bool = False) -> None:
+    """Markdown that only the printed page shows (one A4 sheet; `dense`: three columns of smaller type,
+    for a long plan); page content to hide in print goes in `st.container(key=SCREEN_KEY)`."""
     st.html(PRINT_CSS)
-    with st.container(key=PRINT_KEY):
+    with st.container(key=DENSE_KEY if dense else None), st.container(key=PRINT_KEY):
         st.markdown(markdown)
