@@ -17,6 +17,7 @@ from statelab.lessons import code_block, lesson
 from statelab.practice_charts import steps_read
 from statelab.practice_claims import (
     FEW_EPOCHS,
+    KEPT_CUE,
     judge_copy,
     judge_default_batch,
     judge_few_epochs,
@@ -143,6 +144,8 @@ def test_the_co2_forecast_fed_its_own_predictions_beats_persistence_on_every_see
 @pytest.mark.slow
 def test_the_cue_task_with_few_epochs_keeps_the_cue_on_some_seeds_only():
     runs = [lab(replace(PRESETS["correct"].config(), epochs=FEW_EPOCHS, seed=seed)) for seed in SEEDS]
+    kept = [bool(run.stateful.by_window.min() >= KEPT_CUE) for run in runs]
+    assert sum(kept) == 2, kept  # lesson 12 quotes "2 of 3 seeds"
     assert judge_few_epochs(runs) == answer(12, "few_epochs") == "some"
 
 
