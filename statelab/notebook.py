@@ -63,13 +63,14 @@ def lesson_code_notebook(filename: str) -> NotebookNode:
     """A file of lessons/code/ as a notebook: the lesson files it imports, the file, then a run of it."""
     path = _code_file(filename)
     cells = [new_markdown_cell(_lesson_code_intro(path))]
-    for imported in _sibling_imports(path):
+    for imported in _sibling_imports(path.read_text()):
         cells += _code_cells(_code_file(f"{imported}.py"))
     cells += _code_cells(path)
-    try_path = TRY_DIR / path.name
+    try_path = TRY_DIR / f"{path.stem}_try.py"
     if try_path.is_file():
-        text, code = _split_docstring(try_path.read_text())
-        cells += [new_markdown_cell(f"## Try it\n\n{text}"), new_code_cell(code)]
+        source = try_path.read_text()
+        text = ast.get_docstring(ast.parse(source)) or ""
+        cells += [new_markdown_cell(f"## Try it\n\n{text}"), new_code_cell(_notebook_code(source))]
     return _notebook(cells)
 
 
@@ -111,29 +112,25 @@ def _lesson_code_intro(path: Path) -> str:
     )
 
 
-def _sibling_imports(path: Path) -> list[str]:
+def _sibling_imports(source: str) -> list[str]:
     """The lesson code files a file imports by module name (`from stateful_resets import ...`)."""
-    tree = ast.parse(path.read_text())
+    tree = ast.parse(source)
     modules = [node.module for node in tree.body if isinstance(node, ast.ImportFrom) and node.module]
     return [module for module in modules if (CODE_DIR / f"{module}.py").is_file()]
 
 
-def _code_cells(path: Path) -> list[NotebookNode]:
-    """A lesson code file's cells: a heading, then its code without the imports of sibling files."""
-    siblings = set(_sibling_imports(path))
-    lines = [
-        line
-        for line in path.read_text().strip().splitlines()
-        if not any(line.startswith(f"from {module} import") for module in siblings)
-    ]
-    note = " (the lesson files it imports are in the cells above)" if siblings else ""
-    return [new_markdown_cell(f"## `{path.name}`{note}"), new_code_cell("\n".join(lines))]
-
-
-def _split_docstring(source: str) -> tuple[str, str]:
-    """(the module docstring, the code after it) of a Python file."""
+def _notebook_code(source: str) -> str:
+    """A lesson code file's code for a cell: no module docstring, no imports of the files in cells above."""
     tree = ast.parse(source)
-    text = ast.get_docstring(tree)
-    if not text:
-        return "", source.strip()
-    return text, "\n".join(source.splitlines()[tree.body[0].end_lineno :]).strip()
+    lines = source.splitlines()
+    if ast.get_docstring(tree):
+        lines = lines[tree.body[0].end_lineno :]
+    siblings = tuple(f"from {module} import " for module in _sibling_imports(source))
+    return "\n".join(line for line in lines if not line.startswith(siblings)).strip()
+
+
+def _code_cells(path: Path) -> list[NotebookNode]:
+    """A lesson code file's cells: a heading, then its code."""
+    source = path.read_text()
+    note = " (it imports the lesson files in the cells above)" if _sibling_imports(source) else ""
+    return [new_markdown_cell(f"## `{path.name}`{note}"), new_code_cell(_notebook_code(source))]
