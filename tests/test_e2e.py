@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 from browser import (
     LAPTOP,
@@ -24,7 +25,9 @@ from browser import (
 from playwright.sync_api import expect
 from series_example import example_csv
 
+from statelab.codegen import export_steps
 from statelab.config import LabConfig
+from statelab.notebook import keras_notebook_filename
 from statelab.presets import PRESETS
 
 pytestmark = pytest.mark.browser
@@ -183,6 +186,23 @@ def test_the_code_export_downloads_a_keras_3_script(app):
     assert "keras.Input(batch_shape=" in script
     assert "shuffle=True" in script
     app.assert_clean("the Lab after downloading the script")
+
+
+def test_the_code_export_downloads_a_valid_notebook_of_the_run(app):
+    app.open(SMALL_LINK)
+    app.wait_for_results()
+    button = app.page.get_by_role("button", name="Download as a Jupyter notebook")
+    button.scroll_into_view_if_needed()
+    with app.page.expect_download() as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == keras_notebook_filename(SMALL_CONFIG), download.suggested_filename
+    notebook = nbformat.read(download.path(), as_version=4)
+    nbformat.validate(notebook)  # raises if the file is not a valid notebook
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    assert code == [step.code for step in export_steps(SMALL_CONFIG, notebook=True)]
+    assert "SHUFFLE = True" in code[0]
+    app.assert_clean("the Lab after downloading the notebook")
 
 
 def test_a_too_large_setting_is_explained(app):
