@@ -48,8 +48,8 @@ SERIES_CSV = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_nam
 }
 NOTEBOOK_DATA_FILES = {
     "forecast": """
-# The CO2 series ships with the lab as statelab/data/mauna_loa_co2_weekly.csv: put that file in the
-# notebook's folder, or write its path here.
+# The CO2 series ("Download the CO2 series" in the Lab; statelab/data/ in the lab's code): put it in
+# the notebook's folder, or write its path here.
 CO2_CSV = Path("mauna_loa_co2_weekly.csv")""",
     "own_series": """
 # Your series as the lab cleaned it, one value per line ("Download your series" in the Lab): put it
@@ -57,8 +57,8 @@ CO2_CSV = Path("mauna_loa_co2_weekly.csv")""",
 SERIES_CSV = Path("$csv_name")""",
 }
 DATA_FILE_NOTES = {
-    "forecast": " Put `mauna_loa_co2_weekly.csv` (shipped with the lab in `statelab/data/`) in the notebook's"
-    " folder.",
+    "forecast": ' Put `mauna_loa_co2_weekly.csv` ("Download the CO2 series" in the Lab; `statelab/data/`'
+    " in the lab's code) in the notebook's folder.",
     "own_series": ' Put your series, `$csv_name` ("Download your series" in the Lab), in the notebook\'s'
     " folder.",
 }
@@ -242,10 +242,10 @@ model.compile(
 )
 TRAINING = Step(
     "Training: fit never shuffles; the callback resets the state as RESET says",
-    """The training loop. `fit` gets `batch_size=BATCH_SIZE` (its default of 32 would not match the
-model) and `shuffle=False`, so row *i* of every batch continues row *i* of the previous one, and the
-reset callback. When `SHUFFLE` is on, each epoch is one `fit` call on samples permuted the way
-`fit(shuffle=SHUFFLE)` would permute them: continuity breaks.""",
+    """The training loop. `fit` gets `batch_size=BATCH_SIZE` (without it, `fit` uses 32 and fails on a
+stateful model built for another batch size), `shuffle=False`, so row *i* of every batch continues
+row *i* of the previous one, and the reset callback. When `SHUFFLE` is on, each epoch is one `fit`
+call on samples permuted the way `fit(shuffle=SHUFFLE)` would permute them: continuity breaks.""",
     """reset_callback = ResetState(reset_before(BATCHES_PER_EPOCH))
 if SHUFFLE is False:
     history = model.fit(

@@ -22,7 +22,7 @@ from browser import (
     chromium,
     require_chromium,
 )
-from playwright.sync_api import expect
+from playwright.sync_api import Download, expect
 from series_example import example_csv
 
 from statelab.codegen import export_steps
@@ -173,14 +173,19 @@ def test_a_shared_link_restores_its_settings_in_a_new_browser(app):
     app.assert_clean(f"the Lab opened from {SMALL_LINK}")
 
 
-def test_the_code_export_downloads_a_keras_3_script(app):
+def download_from_the_lab(app: AppPage, button_name: str) -> Download:
+    """Open the small run's Lab page and click one of its download buttons."""
     app.open(SMALL_LINK)
     app.wait_for_results()
-    button = app.page.get_by_role("button", name="Download the script")
+    button = app.page.get_by_role("button", name=button_name)
     button.scroll_into_view_if_needed()
     with app.page.expect_download() as info:
         button.click()
-    download = info.value
+    return info.value
+
+
+def test_the_code_export_downloads_a_keras_3_script(app):
+    download = download_from_the_lab(app, "Download the script")
     assert download.suggested_filename.endswith(".py"), download.suggested_filename
     script = Path(download.path()).read_text(encoding="utf-8")
     assert "keras.Input(batch_shape=" in script
@@ -189,13 +194,7 @@ def test_the_code_export_downloads_a_keras_3_script(app):
 
 
 def test_the_code_export_downloads_a_valid_notebook_of_the_run(app):
-    app.open(SMALL_LINK)
-    app.wait_for_results()
-    button = app.page.get_by_role("button", name="Download as a Jupyter notebook")
-    button.scroll_into_view_if_needed()
-    with app.page.expect_download() as info:
-        button.click()
-    download = info.value
+    download = download_from_the_lab(app, "Download as a Jupyter notebook")
     assert download.suggested_filename == keras_notebook_filename(SMALL_CONFIG), download.suggested_filename
     notebook = nbformat.read(download.path(), as_version=4)
     nbformat.validate(notebook)  # raises if the file is not a valid notebook

@@ -3,7 +3,7 @@ same run as a Jupyter notebook; and the notebook of a lesson's code."""
 
 import streamlit as st
 
-from statelab.codegen import keras_script, keras_script_filename, reproduction_note, series_filename
+from statelab.codegen import data_file_name, keras_script, keras_script_filename, reproduction_note
 from statelab.config import LabConfig
 from statelab.notebook import (
     keras_notebook,
@@ -13,6 +13,7 @@ from statelab.notebook import (
     notebook_text,
 )
 from statelab.storage import series_path
+from statelab.tasks import CO2_CSV
 
 NOTEBOOK_MIME = "application/x-ipynb+json"
 
@@ -40,11 +41,12 @@ def render_code_export(config: LabConfig) -> None:
         icon=":material/download:",
         help="The same code as the script, step by step, with what each step does.",
     )
-    if config.task == "own_series":  # the script and the notebook read the cleaned series from a file
+    if data_file_name(config):  # the script and the notebook read the series from a file beside them
+        own = config.task == "own_series"
         st.download_button(
-            "Download your series (CSV)",
-            series_path(config.series).read_bytes(),
-            file_name=series_filename(config),
+            "Download your series (CSV)" if own else "Download the CO2 series (CSV)",
+            (series_path(config.series) if own else CO2_CSV).read_bytes(),
+            file_name=data_file_name(config),
             mime="text/csv",
             key="download_series",
             icon=":material/download:",
