@@ -25,6 +25,7 @@ from playwright.sync_api import expect
 from series_example import example_csv
 
 from statelab.config import LabConfig
+from statelab.lessons import lesson
 from statelab.presets import PRESETS
 
 pytestmark = pytest.mark.browser
@@ -349,7 +350,7 @@ def test_a_reload_keeps_the_learners_runs_and_answers(app, browser, app_url):
     expect(question.get_by_test_id("stAlertContainer")).to_have_text(answer)
     expect(question.get_by_test_id("stRadio").locator("input").first).to_be_disabled()
     # A lesson check answered, then the page reloaded: the answer is still there, and counted.
-    app.page.get_by_test_id("stSidebarNav").get_by_text("7. Gradients stop at batches").click()
+    app.page.get_by_test_id("stSidebarNav").get_by_text(f"7. {lesson(7).nav}").click()
     app.wait_for_app()
     assert app.query().get("learner"), app.page.url
     app.page.get_by_text("No: exactly zero").click()
