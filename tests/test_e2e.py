@@ -8,6 +8,7 @@ a laptop and a projector size land in artifacts/screenshots/ for a person to loo
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from browser import (
@@ -168,6 +169,14 @@ def test_a_shared_link_restores_its_settings_in_a_new_browser(app):
     expect(checked).to_contain_text(SHUFFLE_ON)
     app.wait_for_results(config=SMALL_CONFIG)  # a link runs its settings at once
     assert_both_models_drawn(app)
+    # The link the Lab offers to share is this run's, without the learner's id (the address bar has it).
+    assert app.query().get("learner"), app.page.url
+    shared = app.page.get_by_test_id("stCode").filter(has_text="/lab?")
+    link = urlsplit(shared.text_content().strip())
+    assert (link.path, dict(parse_qsl(link.query))) == (
+        "/lab",
+        {"shuffle": "true", "epochs": "3", "n_groups": "4"},
+    )
     app.assert_clean(f"the Lab opened from {SMALL_LINK}")
 
 
