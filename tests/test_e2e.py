@@ -8,6 +8,7 @@ a laptop and a projector size land in artifacts/screenshots/ for a person to loo
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import nbformat
 import pytest
@@ -27,6 +28,7 @@ from series_example import example_csv
 
 from statelab.codegen import export_steps
 from statelab.config import LabConfig
+from statelab.lessons import lesson
 from statelab.notebook import keras_notebook_filename
 from statelab.presets import PRESETS
 
@@ -170,6 +172,14 @@ def test_a_shared_link_restores_its_settings_in_a_new_browser(app):
     expect(checked).to_contain_text(SHUFFLE_ON)
     app.wait_for_results(config=SMALL_CONFIG)  # a link runs its settings at once
     assert_both_models_drawn(app)
+    # The link the Lab offers to share is this run's, without the learner's id (the address bar has it).
+    assert app.query().get("learner"), app.page.url
+    shared = app.page.get_by_test_id("stCode").filter(has_text="/lab?")
+    link = urlsplit(shared.text_content().strip())
+    assert (link.path, dict(parse_qsl(link.query))) == (
+        "/lab",
+        {"shuffle": "true", "epochs": "3", "n_groups": "4"},
+    )
     app.assert_clean(f"the Lab opened from {SMALL_LINK}")
 
 
@@ -368,7 +378,7 @@ def test_a_reload_keeps_the_learners_runs_and_answers(app, browser, app_url):
     expect(question.get_by_test_id("stAlertContainer")).to_have_text(answer)
     expect(question.get_by_test_id("stRadio").locator("input").first).to_be_disabled()
     # A lesson check answered, then the page reloaded: the answer is still there, and counted.
-    app.page.get_by_test_id("stSidebarNav").get_by_text("7. Gradients stop at batches").click()
+    app.page.get_by_test_id("stSidebarNav").get_by_text(f"7. {lesson(7).nav}").click()
     app.wait_for_app()
     assert app.query().get("learner"), app.page.url
     app.page.get_by_text("No: exactly zero").click()
