@@ -25,7 +25,7 @@ from test_codegen import SCRIPT_ENVIRONMENT, SMALL, data_file
 from statelab import LabConfig, run_model
 from statelab.codegen import data_file_name, export_steps, keras_script
 from statelab.data import make_lab_data
-from statelab.lessons import CODE_DIR
+from statelab.lessons import CODE_DIR, all_lessons
 from statelab.notebook import (
     keras_notebook,
     keras_notebook_filename,
@@ -41,7 +41,10 @@ RUNS = {
     "co2_forecast": LabConfig(task="forecast", batch_size=4, timesteps=10, units=8, **SMALL),
     "own_series": LabConfig(task="own_series", series=example_series_id(), batch_size=4, units=8, **SMALL),
 }
-LESSON_FILES = ("stateful_resets.py", "article_example_1.py")
+# every lesson code file a lesson shows whole, so offers as a notebook
+LESSON_FILES = sorted(
+    {part for item in all_lessons() for kind, part in item.parts if kind == "code" and "#" not in part}
+)
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +154,14 @@ def test_a_notebook_is_lint_clean(executed, name):
         lint = [sys.executable, "-m", "ruff", *command, "--config", str(ROOT / "pyproject.toml"), str(path)]
         checked = subprocess.run(lint, capture_output=True, text=True)
         assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize("filename", LESSON_FILES)
+def test_every_lesson_code_notebook_runs_top_to_bottom(executed, filename):
+    _, notebook = notebook_of(executed, filename)  # raises the cell's error if one failed
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert code and all(cell.execution_count for cell in code)
+    assert not [out for cell in code for out in cell.outputs if out.output_type == "error"]
 
 
 def test_the_reset_code_notebook_shows_the_callback_at_work(executed):
