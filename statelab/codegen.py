@@ -1,4 +1,8 @@
-"""Code export: a standalone Keras 3 script that trains a config's stateful model exactly as the Lab does."""
+"""Code export: a standalone Keras 3 script that trains a config's stateful model exactly as the Lab does.
+
+The script is made of the steps in statelab/codegen_steps.py; statelab/notebook.py makes the notebook
+of the same steps.
+"""
 
 from __future__ import annotations
 
