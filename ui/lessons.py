@@ -16,9 +16,10 @@ import streamlit as st
 
 from statelab.config import LabConfig
 from statelab.jobs import Job, demo_job
-from statelab.lessons import CheckText, Lesson, all_lessons, lesson
+from statelab.lessons import CheckText, Lesson, all_lessons, code_block, lesson
 from statelab.presets import PRESETS
 from ui.demos import Work, await_results, prefetch
+from ui.export import render_lesson_code_notebook
 from ui.learner import ANSWERS_KEY, answers, forget_answers, save_answer
 from ui.predict import render_held, render_prediction
 
@@ -77,14 +78,23 @@ def render_lesson(number: int, demos: dict[str, Callable[[], None]], checks: dic
     st.title(f"Lesson {number}: {item.title}")
     st.caption(f":material/schedule: about {item.minutes} minutes · {item.goal}")
     prefetch([work for check in checks.values() for work in check.works])
-    for kind, part in item.parts:
+    for index, (kind, part) in enumerate(item.parts):
         if kind == "markdown":
             st.markdown(part)
+        elif kind == "code":
+            render_code(part, key=f"notebook_{index}")
         elif kind == "demo":
             demos[part]()
         else:
             render_check(part, checks[part.id])
     render_footer(item)
+
+
+def render_code(name: str, key: str) -> None:
+    """A `<!-- code: -->` marker: the code block; for a whole file, also its notebook to download."""
+    st.markdown(code_block(name))
+    if "#" not in name:  # one definition of a file: the lesson shows the whole file too
+        render_lesson_code_notebook(name, key)
 
 
 def _record_pick(check_id: str) -> None:

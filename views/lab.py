@@ -60,6 +60,14 @@ def result_column() -> None:
             render_forecast_link(results[0].config)
             st.subheader("State continuity: where each row's state comes from")
             render_continuity(results[0])
+            st.caption(
+                "Link to this run, to share: it leaves out your learner id, "
+                "so whoever opens it starts a record of their own"
+            )
+            st.code(
+                settings.share_link(state.shown.config, state.shown.n_seeds, state.shown.preset),
+                language=None,
+            )
             st.subheader("Keras 3 code for these settings")
             render_code_export(results[0].config)
     elif not (state.pending or state.question):
