@@ -96,9 +96,10 @@ def test_stacking_needs_return_sequences_and_every_stateful_layer_needs_a_reset(
 
 
 def test_the_layout_code_keeps_each_stream_in_its_row_and_y_one_step_ahead():
-    assert code_block("prepare_series.py#stateful_windows") in [
-        part for kind, part in lesson(9).parts if kind == "markdown"
-    ]
+    assert ("code", "prepare_series.py#stateful_windows") in lesson(9).parts  # shown with code_block
+    assert "def stateful_windows(series, batch_size, timesteps):" in code_block(
+        "prepare_series.py#stateful_windows"
+    )
     stateful_windows = lesson_code("prepare_series").stateful_windows
     x, y = stateful_windows(np.arange(103), batch_size=3, timesteps=8)
     assert x.shape == y.shape == (12, 8, 1)  # 34-step streams keep 4 whole windows of 8
