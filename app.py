@@ -31,4 +31,4 @@ pages = {
         st.Page("views/class_join.py", title="Join a class", icon=":material/login:", url_path="join"),
     ],
 }
-st.navigation(pages).run()
+st.navigation(pages, expanded=True).run()  # every lesson in view: no "View more" past ten pages
