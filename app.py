@@ -2,11 +2,13 @@
 
 import streamlit as st
 
+import ui.preload  # noqa: F401  (first of all: see its docstring)
 from ui.lessons import lesson_pages
 from ui.runs import job_pool
+from ui.warm_up import start_warming
 
 st.set_page_config(page_title="Stateful LSTM Lab", page_icon=":material/sync:", layout="wide")
-job_pool()  # workers start TensorFlow (in their own processes) as soon as anyone opens a page
+start_warming(job_pool())  # workers start TensorFlow as soon as anyone opens a page, then warm the cache
 
 pages = {
     "": [

@@ -12,31 +12,25 @@ from dataclasses import replace
 import streamlit as st
 
 from statelab.config import LabConfig
-from statelab.jobs import Job, JobPool, JobStatus
-from statelab.presets import warm_up_configs
+from statelab.jobs import ACTIVE, Job, JobPool, JobStatus
 from statelab.results import LabResult
 
 
 @st.cache_resource
 def job_pool() -> JobPool:
-    """The server's one worker pool, shared by every session (STATELAB_WORKERS sets its size).
+    """The server's one worker pool, shared by every session, started with the first page anyone opens.
 
-    It starts with the first page anyone opens, and warms the cache in the background with the
-    Lab's default run and every preset (STATELAB_WARM=0 turns that off), so those answer at once.
+    STATELAB_WORKERS sets its size (default: the cores this process may use). app.py warms its cache
+    (ui.warm_up).
     """
-    workers = int(os.environ.get("STATELAB_WORKERS", "0")) or None
-    pool = JobPool(workers=workers)
-    if os.environ.get("STATELAB_WARM", "1") != "0":
-        for config in warm_up_configs():
-            pool.submit(config, background=True)
-    return pool
+    return JobPool(workers=int(os.environ.get("STATELAB_WORKERS", "0")) or None)
 
 
-ACTIVE = ("queued", "running")
 WATCHER_KEY = "watcher_id"
 WATCHERS_PER_STEP = 5  # this many sessions may refresh progress twice a second before every one slows down
 POLL_STEP, MAX_POLL = 0.5, 3.0  # seconds between progress refreshes: the quickest and the slowest
 STALE_AFTER = 6.0  # seconds after its last refresh that a session no longer counts as watching
+REARM_EVERY = 2 * MAX_POLL  # seconds between re-arming the refresh at the interval of the moment
 
 
 @st.cache_resource
@@ -103,26 +97,39 @@ def watch_jobs(
     """Progress bars of the queued and running works, refreshed as often as `watching` says.
 
     The page reruns once none is queued or running; a failed or cancelled work first goes to
-    `on_failed` when there is one (without, the page's rerun finds it).
+    `on_failed` when there is one (without, the page's rerun finds it). Works that are already
+    finished rerun the page at once, before any refreshing fragment exists. The refresh is a
+    fragment inside a slower one that re-arms it, so its interval follows the number of watchers
+    as it changes (a fragment's own `run_every` is fixed when it is defined).
     """
     pool = job_pool()
+    if _settled(pool, works, on_failed):
+        st.rerun()
 
-    @st.fragment(run_every=watching())
-    def watch() -> None:
-        watching()
-        statuses = [pool.status(work) for work in works]
-        failed = [status for status in statuses if status.state in ("failed", "cancelled")]
-        if failed and on_failed:
-            on_failed(failed[0])
-            st.rerun()
-        if not any(status.state in ACTIVE for status in statuses):
-            st.rerun()
-        for index, status in enumerate(statuses):
-            if status.state in ACTIVE:
-                fraction, text = describe_job(index, status)
-                st.progress(fraction, text=text)
+    @st.fragment(run_every=REARM_EVERY)
+    def keep_pace() -> None:
+        @st.fragment(run_every=watching())
+        def refresh() -> None:
+            if _settled(pool, works, on_failed):
+                st.rerun()
+            for index, status in enumerate(pool.status(work) for work in works):
+                if status.state in ACTIVE:
+                    fraction, text = describe_job(index, status)
+                    st.progress(fraction, text=text)
 
-    watch()
+        refresh()
+
+    keep_pace()
+
+
+def _settled(pool: JobPool, works: list[LabConfig | Job], on_failed) -> bool:
+    """Whether no work is queued or running any more (a failure first goes to `on_failed`)."""
+    statuses = [pool.status(work) for work in works]
+    failed = [status for status in statuses if status.state in ("failed", "cancelled")]
+    if failed and on_failed:
+        on_failed(failed[0])
+        return True
+    return not any(status.state in ACTIVE for status in statuses)
 
 
 def render_progress(configs: list[LabConfig]) -> None:

@@ -2,17 +2,19 @@
 
 import streamlit as st
 
+from statelab.jobs import demo_job
 from statelab.lesson_charts import plot_row_change
 from statelab.presets import PRESETS
 from ui.demos import captured_caption, render_comparison, render_demo, render_figure
 from ui.lessons import Check, lesson_config, render_lesson
 
 CUE = lesson_config(PRESETS["correct"].config())
+STATE_PER_ROW = demo_job("state_per_row")
 
 
 def state_per_row() -> None:
     """The shape of the state and which rows move when only row 0's input changes."""
-    value = render_demo("state_per_row")
+    value = render_demo(STATE_PER_ROW)
     if value is None:
         return
     shapes = " and ".join(f"`{shape}`" for shape in value["state_shapes"])
@@ -32,6 +34,7 @@ def judge_cue(results: list) -> str:
     return "first" if stateless[0] >= result.chance + 0.2 else "none"
 
 
-render_lesson(
-    1, demos={"state_per_row": state_per_row}, checks={"cue": Check([CUE], judge_cue, render_comparison)}
-)
+if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
+    render_lesson(
+        1, demos={"state_per_row": state_per_row}, checks={"cue": Check([CUE], judge_cue, render_comparison)}
+    )

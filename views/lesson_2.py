@@ -46,4 +46,7 @@ def show_partial(values: list) -> None:
     captured_caption()
 
 
-render_lesson(2, demos={"layout": layout}, checks={"partial": Check([PARTIAL], judge_partial, show_partial)})
+if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
+    render_lesson(
+        2, demos={"layout": layout}, checks={"partial": Check([PARTIAL], judge_partial, show_partial)}
+    )

@@ -11,6 +11,7 @@ from ui.demos import captured_caption, render_captured, render_demo, render_figu
 from ui.lessons import Check, lesson_config, render_lesson
 
 EPOCHS = demo_job("state_across_epochs", epochs=3)
+RESET_API = demo_job("reset_api")
 POLICIES = {
     "reset at every stream start": lesson_config(LabConfig(task="running_total", reset="sequence")),
     "reset only at epoch end": lesson_config(LabConfig(task="running_total", reset="epoch")),
@@ -34,7 +35,7 @@ def show_epochs(values: list) -> None:
 
 def reset_api() -> None:
     """model.reset_states() against layer.reset_state(), on this Keras."""
-    value = render_demo("reset_api")
+    value = render_demo(RESET_API)
     if value is None:
         return
     render_captured("model.reset_states()  # a Functional model", value["functional_reset_states"])
@@ -83,11 +84,12 @@ def show_policies(results: list) -> None:
     render_figure(plot_state_trace(stale.stateful.trace, streams=streams))
 
 
-render_lesson(
-    4,
-    demos={"reset_api": reset_api},
-    checks={
-        "epoch_boundary": Check([EPOCHS], judge_epochs, show_epochs),
-        "epoch_reset": Check(RUNS, judge_policies, show_policies, labels=RUN_LABELS),
-    },
-)
+if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
+    render_lesson(
+        4,
+        demos={"reset_api": reset_api},
+        checks={
+            "epoch_boundary": Check([EPOCHS], judge_epochs, show_epochs),
+            "epoch_reset": Check(RUNS, judge_policies, show_policies, labels=RUN_LABELS),
+        },
+    )

@@ -8,7 +8,7 @@ from ui.demos import captured_caption, render_captured, render_demo, render_figu
 from ui.lessons import Check, render_lesson
 
 TWICE = demo_job("predict_advances_state")
-OTHER = {"batch_size": 10, "timesteps": 5}
+OTHER = demo_job("other_batch_size", batch_size=10, timesteps=5)
 
 
 def judge_twice(values: list) -> str:
@@ -46,7 +46,7 @@ def show_other(values: list) -> None:
 
 def silent_broadcast() -> None:
     """A one-sample predict after the model has predicted with its full batch."""
-    value = render_demo("other_batch_size", **OTHER)
+    value = render_demo(OTHER)
     if value is None:
         return
     batch_size = value["batch_size"]
@@ -64,7 +64,7 @@ def silent_broadcast() -> None:
 
 def the_fix() -> None:
     """The second model with batch size 1 and copied weights: its shape and agreement with the big model."""
-    value = render_demo("other_batch_size", **OTHER)
+    value = render_demo(OTHER)
     if value is None:
         return
     st.success(
@@ -76,11 +76,12 @@ def the_fix() -> None:
     captured_caption()
 
 
-render_lesson(
-    5,
-    demos={"silent_broadcast": silent_broadcast, "the_fix": the_fix},
-    checks={
-        "predict_twice": Check([TWICE], judge_twice, show_twice),
-        "other_batch": Check([demo_job("other_batch_size", **OTHER)], judge_other, show_other),
-    },
-)
+if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
+    render_lesson(
+        5,
+        demos={"silent_broadcast": silent_broadcast, "the_fix": the_fix},
+        checks={
+            "predict_twice": Check([TWICE], judge_twice, show_twice),
+            "other_batch": Check([OTHER], judge_other, show_other),
+        },
+    )

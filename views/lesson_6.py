@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from statelab.jobs import demo_job
 from statelab.presets import PRESETS
 from statelab.tasks import TASKS_SPECS
 from ui.demos import (
@@ -35,6 +36,11 @@ def article_shape(preset_id: str) -> dict:
     }
 
 
+IDIOMS = {
+    preset_id: demo_job("article_idioms", **article_shape(preset_id)) for preset_id in EXAMPLES.values()
+}
+
+
 def idioms(preset_id: str) -> list[str]:
     """The article's Keras 2 idioms for an example, one line each."""
     shape = article_shape(preset_id)
@@ -61,7 +67,7 @@ def article_examples() -> None:
                 article.markdown(f"- `{line}`")
             with live:
                 st.markdown("**What this Keras does with them**")
-                value = render_demo("article_idioms", **article_shape(preset_id))
+                value = render_demo(IDIOMS[preset_id])
                 if value is not None:
                     shape = article_shape(preset_id)
                     render_captured(
@@ -119,8 +125,11 @@ def code() -> None:
     render_code_export(PRESETS[EXAMPLES[label or list(EXAMPLES)[0]]].config())
 
 
-render_lesson(
-    6,
-    demos={"article_examples": article_examples, "state_matters": state_matters, "code": code},
-    checks={"random_labels": Check(list(CONFIGS.values()), judge_random, show_random, labels=list(EXAMPLES))},
-)
+if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
+    render_lesson(
+        6,
+        demos={"article_examples": article_examples, "state_matters": state_matters, "code": code},
+        checks={
+            "random_labels": Check(list(CONFIGS.values()), judge_random, show_random, labels=list(EXAMPLES))
+        },
+    )

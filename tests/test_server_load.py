@@ -1,0 +1,94 @@
+"""A real server with many sessions at once (light WebSocket clients, see streamlit_client.py)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+import pytest
+from browser import SERVER_LOG, app_server
+from streamlit_client import Session
+
+from statelab.config import LabConfig, to_query
+from statelab.jobs import JobPool
+from ui.runs import MAX_POLL, POLL_STEP, WATCHERS_PER_STEP
+
+pytestmark = pytest.mark.browser  # a real `streamlit run` server, like the browser tests
+
+TINY = LabConfig(epochs=1, n_groups=1, n_windows=4, units=8)
+VERDICT = "tateful"  # the verdict names the stateful model ("Stateful 100 %, ...")
+RESULT_TIMEOUT = 600.0  # seconds: the machine may be busy
+
+
+def link(config: LabConfig) -> str:
+    """The Lab's query string for a config (a shared link)."""
+    return "&".join(f"{name}={value}" for name, value in to_query(config).items())
+
+
+def shown_result(session: Session) -> bool:
+    """Whether a tab shows its verdict, an exception or a failure message."""
+    return bool(
+        session.first_alert(VERDICT, ("info",)) is not None
+        or session.exceptions
+        or session.first_alert("did not finish", ("error",)) is not None
+    )
+
+
+def open_at_once(url: str, query: str, count: int) -> list[Session]:
+    """`count` tabs opening the Lab on one link at the same moment."""
+    with ThreadPoolExecutor(count) as executor:
+        return list(executor.map(lambda _: Session(url, "/lab", query), range(count)))
+
+
+def test_many_sessions_opening_a_result_at_once_on_a_fresh_server():
+    """The first sessions of a fresh server import pandas (the run history table) while others draw
+    Plotly figures: Plotly must never see a half-imported pandas (a traceback a class once saw)."""
+    config = replace(TINY, seed=501)
+    with JobPool(workers=1) as pool:  # trained first, into the cache the server will use
+        pool.result(config)
+    with app_server() as url:
+        sessions = open_at_once(url, link(config), 16)
+        with ThreadPoolExecutor(len(sessions)) as executor:
+            list(executor.map(lambda session: session.wait_for(shown_result, RESULT_TIMEOUT), sessions))
+        for session in sessions:
+            session.close()
+    assert not [session.exceptions for session in sessions if session.exceptions]
+    assert all(session.first_alert(VERDICT, ("info",)) is not None for session in sessions)
+    log = SERVER_LOG.read_text()
+    assert "Traceback" not in log and "partially initialized" not in log, log[-3000:]
+
+
+def test_the_refresh_interval_follows_the_number_of_watchers_as_it_changes():
+    """A tab that started watching alone refreshes twice a second; once a crowd watches too, the same
+    tab's refresh is re-armed at a slower interval without any rerun of its page."""
+    slow = replace(TINY, epochs=400, n_groups=4, seed=502)  # minutes: still training when the crowd comes
+    crowd_done = threading.Event()
+    with app_server() as url:
+        first = Session(url, "/lab", link(slow))
+        assert first.wait_for(lambda session: session.progress.startswith("Training"), RESULT_TIMEOUT)
+        full_runs, started = first.full_runs, time.monotonic()
+        crowd = open_at_once(url, link(slow), 2 * WATCHERS_PER_STEP)
+        with ThreadPoolExecutor(len(crowd)) as executor:
+            watching = [
+                executor.submit(session.wait_for, lambda _: crowd_done.is_set(), RESULT_TIMEOUT)
+                for session in crowd
+            ]
+            slower = first.wait_for(
+                lambda session: any(
+                    POLL_STEP < interval <= MAX_POLL
+                    for when, _, interval in session.intervals
+                    if when > started
+                ),
+                120,
+            )
+            crowd_done.set()
+            [future.result() for future in watching]
+        for session in [first, *crowd]:
+            session.close()
+    assert [interval for _, _, interval in first.intervals if interval == POLL_STEP], (
+        "it never refreshed fast"
+    )
+    assert slower, f"the refresh interval never changed: {first.intervals[-5:]}"
+    assert first.full_runs == full_runs  # re-armed by its fragment, not by rerunning the page
