@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test lint bench chromium
+.PHONY: run test lint bench chromium nginx
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,8 @@ $(VENV)/.test: requirements-test.txt $(VENV)/.runtime
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
-## make test: set up test requirements and Chromium, lint, run the whole suite
-test: $(VENV)/.test chromium
+## make test: set up test requirements, Chromium and nginx, lint, run the whole suite
+test: $(VENV)/.test chromium nginx
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
@@ -37,7 +37,17 @@ chromium:
 		echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium'"; exit 1; \
 	fi
 
+nginx:
+	@if [ -x /usr/sbin/nginx ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's nginx for the two-replica rehearsal"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	else \
+		echo "The two-replica rehearsal needs Debian's nginx: run 'sudo apt-get install nginx'"; exit 1; \
+	fi
+
 bench: $(VENV)/.test chromium
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_class.py
 	$(BIN)/python bench/bench_watchers.py
+	$(BIN)/python bench/bench_load.py

@@ -91,16 +91,22 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def app_server(timeout: float = 120) -> Iterator[str]:
+def app_server(timeout: float = 120, log_path: Path = SERVER_LOG, env: dict | None = None) -> Iterator[str]:
     """Run `streamlit run app.py` on a free loopback port until the block ends; yields its base URL.
 
-    The server gets this process's environment, so it uses the test session's fresh STATELAB_CACHE
-    (set in conftest.py), and two training workers. It runs in its own process group, so stopping it
-    also stops its worker processes.
+    The server gets this process's environment (and `env`), so it uses the test session's fresh
+    STATELAB_CACHE (set in conftest.py), and two training workers. It runs in its own process group,
+    so stopping it also stops its worker processes. Its output goes to `log_path`.
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "STATELAB_WORKERS": "2", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "STATELAB_WORKERS": "2",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    }
     command = [
         sys.executable,
         "-m",
@@ -119,7 +125,7 @@ def app_server(timeout: float = 120) -> Iterator[str]:
         "none",
     ]
     ARTIFACTS.mkdir(exist_ok=True)
-    with open(SERVER_LOG, "w") as log:
+    with open(log_path, "w") as log:
         server = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -127,9 +133,9 @@ def app_server(timeout: float = 120) -> Iterator[str]:
         deadline = time.monotonic() + timeout
         while not _healthy(url):
             if server.poll() is not None:
-                pytest.fail(f"The app server exited ({server.returncode}):\n{SERVER_LOG.read_text()[-3000:]}")
+                pytest.fail(f"The app server exited ({server.returncode}):\n{log_path.read_text()[-3000:]}")
             if time.monotonic() > deadline:
-                pytest.fail(f"The app server was not healthy after {timeout:.0f} s; see {SERVER_LOG}")
+                pytest.fail(f"The app server was not healthy after {timeout:.0f} s; see {log_path}")
             time.sleep(0.2)
         yield url
     finally:

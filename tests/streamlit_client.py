@@ -34,6 +34,7 @@ class Session:
     base_url: str
     path: str = "/"
     query: str = ""
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. the Cookie a proxy pins a replica with
     opened: float = 0.0
     alerts: list[tuple[float, str, str]] = field(default_factory=list)  # (time, kind, text)
     progress: str = ""  # the text of the last progress bar drawn
@@ -49,7 +50,12 @@ class Session:
         url = self.base_url.replace("http://", "ws://", 1) + "/_stcore/stream"
         self.opened = time.monotonic()
         self.socket = connect(
-            url, subprotocols=["streamlit"], max_size=None, open_timeout=60, ping_interval=None
+            url,
+            subprotocols=["streamlit"],
+            additional_headers=self.headers,
+            max_size=None,
+            open_timeout=60,
+            ping_interval=None,  # a browser answers the server's pings but sends none of its own
         )
         self._rerun(fragment_id="")
 
