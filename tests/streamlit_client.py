@@ -38,6 +38,7 @@ class Session:
     opened: float = 0.0
     alerts: list[tuple[float, str, str]] = field(default_factory=list)  # (time, kind, text)
     progress: str = ""  # the text of the last progress bar drawn
+    progress_seen: float = 0.0  # when the last progress bar was drawn
     exceptions: list[str] = field(default_factory=list)
     timers: dict[str, Timer] = field(default_factory=dict)
     intervals: list[tuple[float, str, float]] = field(default_factory=list)  # (time, fragment, interval)
@@ -57,6 +58,10 @@ class Session:
             open_timeout=60,
             ping_interval=None,  # a browser answers the server's pings but sends none of its own
         )
+        self.rerun()
+
+    def rerun(self) -> None:
+        """Ask for a full run of the page, as a widget change in the browser does."""
         self._rerun(fragment_id="")
 
     def _rerun(self, fragment_id: str) -> None:
@@ -132,7 +137,7 @@ class Session:
             level = {1: "error", 2: "warning", 3: "info", 4: "success"}.get(element.alert.format, "other")
             self.alerts.append((now, level, element.alert.body))
         elif kind == "progress":
-            self.progress = element.progress.text
+            self.progress, self.progress_seen = element.progress.text, now
 
     def first_alert(
         self, text: str, kinds: tuple[str, ...] = ("info", "success", "warning", "error")

@@ -27,10 +27,10 @@ def job_pool() -> JobPool:
 
 
 WATCHER_KEY = "watcher_id"
-WATCHERS_PER_STEP = 5  # this many sessions may refresh progress twice a second before every one slows down
-POLL_STEP, MAX_POLL = 0.5, 3.0  # seconds between progress refreshes: the quickest and the slowest
-STALE_AFTER = 6.0  # seconds after its last refresh that a session no longer counts as watching
-REARM_EVERY = 2 * MAX_POLL  # seconds between re-arming the refresh at the interval of the moment
+REFRESHES_PER_SECOND = 3.0  # progress refreshes the whole server affords while its workers use every core
+POLL_STEP, MAX_POLL = 0.5, 10.0  # seconds between one session's refreshes: the quickest and the slowest
+REARM_EVERY = 10.0  # seconds between re-arming a session's refresh at the interval of the moment
+STALE_AFTER = MAX_POLL + REARM_EVERY  # seconds after its last refresh that a session no longer counts
 
 
 @st.cache_resource
@@ -40,13 +40,15 @@ def watchers() -> dict[str, float]:
 
 
 def poll_interval(n_watchers: int) -> float:
-    """Seconds between progress refreshes: half a second for a few sessions, slower for a whole class.
+    """Seconds between progress refreshes: half a second for one or two sessions, slower for a class.
 
-    Every refresh costs the server process about as much CPU as the refresh of one session's
-    fragment (measured: ~15 ms), so 100 learners refreshing twice a second would take most of a core
-    from the workers that train their runs; past `WATCHERS_PER_STEP` sessions the interval grows.
+    The sessions share `REFRESHES_PER_SECOND` (in steps of half a second). Every refresh is a script
+    run in a new thread of the server process, which the event loop starts; while the workers keep
+    every core busy, a class refreshing twice a second stalls that loop, and every page then hears
+    of its finished run late, all at once (measured: bench/bench_load.py and the README).
     """
-    return min(MAX_POLL, POLL_STEP * max(1, math.ceil(n_watchers / WATCHERS_PER_STEP)))
+    wanted = math.ceil(n_watchers / REFRESHES_PER_SECOND / POLL_STEP) * POLL_STEP
+    return min(MAX_POLL, max(POLL_STEP, wanted))
 
 
 def watching() -> float:
@@ -103,16 +105,17 @@ def watch_jobs(
     as it changes (a fragment's own `run_every` is fixed when it is defined).
     """
     pool = job_pool()
-    if _settled(pool, works, on_failed):
+    if _settled([pool.status(work) for work in works], on_failed):
         st.rerun()
 
     @st.fragment(run_every=REARM_EVERY)
     def keep_pace() -> None:
         @st.fragment(run_every=watching())
         def refresh() -> None:
-            if _settled(pool, works, on_failed):
+            statuses = [pool.status(work) for work in works]
+            if _settled(statuses, on_failed):
                 st.rerun()
-            for index, status in enumerate(pool.status(work) for work in works):
+            for index, status in enumerate(statuses):
                 if status.state in ACTIVE:
                     fraction, text = describe_job(index, status)
                     st.progress(fraction, text=text)
@@ -122,9 +125,8 @@ def watch_jobs(
     keep_pace()
 
 
-def _settled(pool: JobPool, works: list[LabConfig | Job], on_failed) -> bool:
+def _settled(statuses: list[JobStatus], on_failed: Callable[[JobStatus], None] | None) -> bool:
     """Whether no work is queued or running any more (a failure first goes to `on_failed`)."""
-    statuses = [pool.status(work) for work in works]
     failed = [status for status in statuses if status.state in ("failed", "cancelled")]
     if failed and on_failed:
         on_failed(failed[0])
