@@ -2,52 +2,74 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+UV_VERSION := 0.13.8
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test lint bench chromium nginx
+.PHONY: run test test-fast lint lock bench chromium nginx
+
+# $(call debian_package,PATH_OR_COMMAND,PACKAGE,WHAT_FOR): install Debian's PACKAGE when
+# PATH_OR_COMMAND is missing, as root; otherwise say how to install it and stop.
+define debian_package
+	@if command -v $(1) >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "$(3): installing it with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+	else \
+		echo "$(3): run 'sudo apt-get install $(2)'"; exit 1; \
+	fi
+endef
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' || { \
+		echo "Stateful LSTM Lab needs Python 3.11, 3.12 or 3.13 (TensorFlow 2.21's wheels):"; \
+		echo "run for example 'make PYTHON=python3.12 $(MAKECMDGOALS)'"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade --quiet pip
 
+# The locks: every package of the tree pinned, for every supported platform (see pyproject.toml).
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.test: requirements-test.txt $(VENV)/.runtime
+$(VENV)/.test: requirements-test.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
-## make run: set up .venv and start the app on http://localhost:$(PORT)
+## make run: set up .venv with the locked requirements and start the app on http://localhost:$(PORT)
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
-## make test: set up test requirements, Chromium and nginx, lint, run the whole suite
-test: $(VENV)/.test chromium nginx
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+## make test: set up the test requirements, Chromium and nginx, lint, run the whole suite
+test: lint chromium nginx
 	$(BIN)/python -m pytest -q
 
+## make test-fast: the inner loop: every test but the slow experiments and the browser tests
+test-fast: $(VENV)/.test
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+## make lint: ruff's checks and its formatting check
+lint: $(VENV)/.test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## make lock: resolve requirements.txt and requirements-test.txt again from pyproject.toml (needs
+## PyPI); versions already locked are kept unless LOCK_FLAGS=--upgrade (or --upgrade-package NAME)
+COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --quiet $(LOCK_FLAGS)
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(COMPILE) --extra app -o requirements.txt
+	$(COMPILE) --extra app --extra test --constraint requirements.txt -o requirements-test.txt
+
 chromium:
-	@if [ -x /usr/bin/chromium ]; then :; \
-	elif [ "$$(id -u)" = 0 ]; then \
-		echo "Installing Debian's chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else \
-		echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium'"; exit 1; \
-	fi
+	$(call debian_package,/usr/bin/chromium,chromium,The browser tests need Debian's Chromium)
 
 nginx:
-	@if [ -x /usr/sbin/nginx ]; then :; \
-	elif [ "$$(id -u)" = 0 ]; then \
-		echo "Installing Debian's nginx for the two-replica rehearsal"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
-	else \
-		echo "The two-replica rehearsal needs Debian's nginx: run 'sudo apt-get install nginx'"; exit 1; \
-	fi
+	$(call debian_package,/usr/sbin/nginx,nginx,The two-replica rehearsal needs Debian's nginx)
 
 bench: $(VENV)/.test chromium
 	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_grid.py
+	$(BIN)/python bench/bench_memory.py
 	$(BIN)/python bench/bench_class.py
 	$(BIN)/python bench/bench_watchers.py
 	$(BIN)/python bench/bench_load.py

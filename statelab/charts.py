@@ -1,6 +1,8 @@
-"""Plotly figures of results: pure functions from NumPy arrays to `go.Figure`."""
+"""Plotly figures of results, and the look all the app's charts share: NumPy in, `go.Figure` out."""
 
 from __future__ import annotations
+
+import textwrap
 
 import numpy as np
 import plotly.graph_objects as go
@@ -10,44 +12,93 @@ STATEFUL_COLOR = "#0072B2"
 STATELESS_COLOR = "#E69F00"
 BROKEN_COLOR = "#D55E00"
 NEUTRAL_COLOR = "#7F7F7F"
-MODEL_COLORS = {"stateful": STATEFUL_COLOR, "stateless": STATELESS_COLOR}
+LINE_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
 FONT = {"size": 15}
+SUBTITLE_WIDTH = 62  # characters per subtitle line: fits a chart in the Lab's results column at 1366 px
+HALF_WIDTH = 40  # characters per subtitle line of a chart that shares its row with another
+TITLE_WIDTH = 44  # characters per title line: a title fits a phone's width (390 px) or half a laptop's
+SUBTITLE_LINE = 20  # pixels each subtitle line adds above the plot
+METRICS = ("accuracy", "error")
+WINDOW_AXIS = "window of the stream (1 = first)"
+HELD_OUT = "held-out streams, never trained on"
 
 
-def style(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
-    """The app's common look: white template, large fonts, legend on top, room for titles."""
+def format_score(value: float, metric: str) -> str:
+    """A score as the app shows it: accuracy in whole percent ("97 %"), error as a plain number ("0.034")."""
+    _check_metric(metric)
+    return f"{value * 100:.0f} %" if metric == "accuracy" else f"{value:.3f}"
+
+
+def subtitle(text: str, width: int = SUBTITLE_WIDTH) -> str:
+    """Title lines under a chart title, broken at "; " where they can be: Plotly never wraps a title."""
+    lines: list[str] = []
+    for clause in text.split("; ") if text else []:
+        if lines and len(lines[-1]) + 2 + len(clause) <= width:
+            lines[-1] += "; " + clause
+        else:
+            lines.extend(textwrap.wrap(clause, width))
+    return "".join(f"<br><span style='font-size:15px'>{line}</span>" for line in lines)
+
+
+def style(
+    figure: go.Figure,
+    title: str,
+    x_title: str,
+    y_title: str,
+    note: str = "",
+    height: int = 420,
+    note_width: int = SUBTITLE_WIDTH,
+) -> go.Figure:
+    """The app's common look: white template, large fonts, title, its `note` lines and the legend on top.
+
+    The title wraps at TITLE_WIDTH characters and the note at `note_width`; the first of these extra
+    lines fits in the room kept for it, and every further line makes the figure taller.
+    """
+    text = "<br>".join(textwrap.wrap(title, TITLE_WIDTH)) + subtitle(note, note_width)
+    lines = text.count("<br>")
+    height += SUBTITLE_LINE * max(0, lines - 1)
+    figure.update_traces(cliponaxis=False, selector={"type": "scatter", "mode": "markers"})
     figure.update_layout(
-        title={"text": title, "x": 0.01},
+        title={"text": text, "font": {"size": 18}, "x": 0.01, "xanchor": "left", "y": 1 - 16 / height},
         template="plotly_white",
         font=FONT,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.01},
-        margin={"l": 70, "r": 20, "t": 90, "b": 60},
-        height=420,
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": FONT},
+        margin={"l": 70, "r": 20, "t": 90 + SUBTITLE_LINE * lines, "b": 60},
+        height=height,
     )
     figure.update_xaxes(title_text=x_title)
     figure.update_yaxes(title_text=y_title)
     return figure
 
 
-def _rgba(color: str, alpha: float) -> str:
+def rgba(color: str, alpha: float) -> str:
+    """A "#RRGGBB" colour as a CSS rgba() string with this opacity."""
     red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red},{green},{blue},{alpha})"
 
 
-def add_band(figure: go.Figure, x: np.ndarray, runs: np.ndarray, name: str, color: str) -> None:
-    """A mean line over runs (seeds x points), with a min-max band when there are several runs."""
+def seed_note(n_seeds: int) -> str:
+    """The subtitle that says how a chart shows several seeds ("" for one)."""
+    return f"mean of {n_seeds} seeds (shaded: seed range)" if n_seeds > 1 else ""
+
+
+def add_band(
+    figure: go.Figure, x: np.ndarray, runs: np.ndarray, name: str, color: str, dash: str = "solid"
+) -> None:
+    """A mean line over runs (seeds x points), with an unlabelled min-max band when there are several runs."""
     runs = np.atleast_2d(runs)
     if runs.shape[0] > 1:
         figure.add_trace(
             go.Scatter(
                 x=np.concatenate([x, x[::-1]]),
                 y=np.concatenate([runs.max(axis=0), runs.min(axis=0)[::-1]]),
+                mode="lines",
                 fill="toself",
-                fillcolor=_rgba(color, 0.18),
-                line={"width": 0},
+                fillcolor=rgba(color, 0.18),
+                line={"width": 0, "color": color},
                 hoverinfo="skip",
                 name=f"{name}: seed range",
-                showlegend=True,
+                showlegend=False,
             )
         )
     figure.add_trace(
@@ -55,8 +106,8 @@ def add_band(figure: go.Figure, x: np.ndarray, runs: np.ndarray, name: str, colo
             x=x,
             y=runs.mean(axis=0),
             mode="lines+markers",
-            name=name if runs.shape[0] == 1 else f"{name} (mean of {runs.shape[0]} seeds)",
-            line={"color": color, "width": 3},
+            name=name,
+            line={"color": color, "width": 3, "dash": dash},
             marker={"size": 8},
         )
     )
@@ -68,44 +119,71 @@ def plot_loss(stateful: np.ndarray, stateless: np.ndarray) -> go.Figure:
     epochs = np.arange(1, np.atleast_2d(stateful).shape[1] + 1)
     add_band(figure, epochs, stateful, "stateful", STATEFUL_COLOR)
     add_band(figure, epochs, stateless, "stateless", STATELESS_COLOR)
-    style(figure, "Training loss per epoch", "epoch", "mean training loss")
+    note = "; ".join(
+        part for part in ("on the training streams", seed_note(len(np.atleast_2d(stateful)))) if part
+    )
+    style(figure, "Training loss per epoch", "epoch", "mean training loss", note, note_width=HALF_WIDTH)
     figure.update_xaxes(dtick=1 if epochs.size <= 20 else None)
     return figure
 
 
 def plot_by_window(stateful: np.ndarray, stateless: np.ndarray, metric: str, chance: float) -> go.Figure:
-    """Held-out accuracy (or error) at each window position of a stream: the signature plot."""
-    if metric not in ("accuracy", "error"):
-        raise ValueError(f"metric must be 'accuracy' or 'error', not {metric!r}.")
-    figure = go.Figure()
-    windows = np.arange(1, np.atleast_2d(stateful).shape[1] + 1)
-    scale = 100.0 if metric == "accuracy" else 1.0
-    add_band(figure, windows, np.asarray(stateful) * scale, "stateful", STATEFUL_COLOR)
-    add_band(figure, windows, np.asarray(stateless) * scale, "stateless", STATELESS_COLOR)
-    label = "constant guess" if metric == "accuracy" else "predicting the mean"
-    figure.add_hline(
-        y=chance * scale,
-        line={"dash": "dot", "color": NEUTRAL_COLOR},
-        annotation_text=f"{label}: {chance * scale:.0f} %"
-        if metric == "accuracy"
-        else f"{label}: {chance:.3f}",
-        annotation_position="bottom right",
-    )
-    if metric == "accuracy":
-        style(
-            figure, "Held-out accuracy by window position", "window of the stream (1 = first)", "accuracy (%)"
+    """Held-out accuracy (or error) at each window position of a stream: the signature plot.
+
+    Arrays are (windows,) or (seeds, windows); several seeds draw the mean and the seed range.
+    """
+    _check_metric(metric)
+    title = f"{metric.capitalize()} by window position"
+    runs = {"stateful": stateful, "stateless": stateless}
+    colors = [STATEFUL_COLOR, STATELESS_COLOR]
+    return plot_runs_by_window(runs, metric, chance, title, colors, note=HELD_OUT, note_width=HALF_WIDTH)
+
+
+def plot_runs_by_window(
+    runs: dict[str, np.ndarray],
+    metric: str,
+    chance: float | None,
+    title: str,
+    colors: list[str] | None = None,
+    dashes: list[str] | None = None,
+    note: str = "",
+    note_width: int = SUBTITLE_WIDTH,
+) -> go.Figure:
+    """By-window curves of several runs (label -> (windows,) or (seeds, windows)), seed ranges as bands.
+
+    `chance` draws the constant-guess line (None: no line); `note` adds subtitle lines.
+    """
+    _check_metric(metric)
+    colors = colors or [LINE_PALETTE[index % len(LINE_PALETTE)] for index in range(len(runs))]
+    dashes = dashes or ["solid"] * len(runs)
+    if not len(colors) == len(dashes) == len(runs):
+        raise ValueError(
+            f"Give one colour and one dash per run: {len(runs)} runs, {len(colors)} colours, "
+            f"{len(dashes)} dashes."
         )
+    figure = go.Figure()
+    scale = 100.0 if metric == "accuracy" else 1.0
+    for (label, values), color, dash in zip(runs.items(), colors, dashes, strict=True):
+        values = np.atleast_2d(values) * scale
+        add_band(figure, np.arange(1, values.shape[1] + 1), values, label, color, dash)
+    if chance is not None:
+        label = "constant guess" if metric == "accuracy" else "predicting the mean"
+        figure.add_hline(
+            y=chance * scale,
+            line={"dash": "dot", "color": NEUTRAL_COLOR},
+            annotation_text=f"{label}: {format_score(chance, metric)}",
+            annotation_position="bottom right",
+        )
+    seeds = max(np.atleast_2d(values).shape[0] for values in runs.values())
+    note = "; ".join(part for part in (note, seed_note(seeds)) if part)
+    y_title = "accuracy (%)" if metric == "accuracy" else "mean squared error"
+    style(figure, title, WINDOW_AXIS, y_title, note, note_width=note_width)
+    if metric == "accuracy":
         figure.update_yaxes(range=[0, 105])
     else:
-        style(
-            figure,
-            "Held-out error by window position",
-            "window of the stream (1 = first)",
-            "mean squared error",
-        )
         figure.update_yaxes(rangemode="tozero")
-    figure.update_xaxes(dtick=1 if windows.size <= 20 else None)
-    return figure
+    windows = max(np.atleast_2d(values).shape[1] for values in runs.values())
+    return figure.update_xaxes(dtick=1 if windows <= 20 else None)
 
 
 def plot_predictions(
@@ -140,30 +218,16 @@ def plot_predictions(
             )
     unit = "step" if kind == "regression" else "window"
     y_title = {"binary": "P(label = 1)", "multiclass": "class", "regression": "value (standardised)"}[kind]
-    title = f"Predictions against the truth, {streams} held-out streams"
-    style(figure, title, f"held-out stream (one point per {unit}, in order)", y_title)
+    note = f"the first {streams} held-out streams"
+    style(
+        figure,
+        "Predictions against the truth",
+        f"held-out stream (one point per {unit}, in order)",
+        y_title,
+        note,
+    )
     figure.update_xaxes(tickvals=centres, ticktext=[f"stream {stream + 1}" for stream in range(streams)])
     return figure
-
-
-def plot_compare_runs(runs: dict[str, np.ndarray], metric: str) -> go.Figure:
-    """By-window curves of several runs (label -> stateful by-window), for the run history."""
-    figure = go.Figure()
-    dashes = ["solid", "dash", "dot", "dashdot"]
-    scale = 100.0 if metric == "accuracy" else 1.0
-    for index, (label, values) in enumerate(runs.items()):
-        windows = np.arange(1, len(values) + 1)
-        figure.add_trace(
-            go.Scatter(
-                x=windows,
-                y=np.asarray(values) * scale,
-                mode="lines+markers",
-                name=label,
-                line={"dash": dashes[index % len(dashes)], "width": 3},
-            )
-        )
-    y_title = "accuracy (%)" if metric == "accuracy" else "mean squared error"
-    return style(figure, "Runs compared, by window position", "window of the stream (1 = first)", y_title)
 
 
 def plot_window_step(
@@ -189,3 +253,8 @@ def plot_window_step(
     style(figure, title, "step inside the window (-1 = carried in)", "input value")
     figure.update_layout(yaxis2={"title": "‖h‖", "overlaying": "y", "side": "right", "rangemode": "tozero"})
     return figure
+
+
+def _check_metric(metric: str) -> None:
+    if metric not in METRICS:
+        raise ValueError(f"metric must be 'accuracy' or 'error', not {metric!r}.")

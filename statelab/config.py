@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import asdict, dataclass, fields
 
 from statelab.storage import SERIES_ID, stored_series_length
-from statelab.tasks import TASKS_SPECS, co2_anomaly
+from statelab.tasks import TASK_SPECS, co2_anomaly, fitting_windows, series_split
 
 RESET_POLICIES: dict[str, str] = {
     "sequence": "at every stream-group boundary and before evaluating (correct)",
@@ -32,6 +31,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "seed": (0, 2**31 - 1),
     "eval_groups": (1, 16),
 }
+RESULTS_VERSION = 2  # bump when the same settings start to give other results (2: forecasts held out by time)
 MAX_WORK = 120_000  # epochs x batches per epoch x timesteps: about 15 s per model on 2 cores
 
 
@@ -62,7 +62,7 @@ class LabConfig:
     series: str = ""  # the id of an uploaded series, for task "own_series" only
 
     def __post_init__(self) -> None:
-        problems = config_problems(self)
+        problems = config_problems(self)  # pure: the series an id names is checked where it is loaded
         if problems:
             raise ConfigError(problems)
 
@@ -82,8 +82,8 @@ class LabConfig:
         return self.n_groups * self.n_windows
 
     def key(self) -> str:
-        """A stable hash of every setting, for caching results."""
-        text = json.dumps(asdict(self), sort_keys=True)
+        """A stable hash of every setting and of RESULTS_VERSION, for caching results."""
+        text = json.dumps({**asdict(self), "results_version": RESULTS_VERSION}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
@@ -93,8 +93,8 @@ def config_problems(config: LabConfig) -> list[tuple[str, str]]:
     if problems:
         return problems
     problems += _bound_problems(config)
-    if config.task not in TASKS_SPECS:
-        problems.append(("task", f"Unknown task {config.task!r}: choose one of {', '.join(TASKS_SPECS)}."))
+    if config.task not in TASK_SPECS:
+        problems.append(("task", f"Unknown task {config.task!r}: choose one of {', '.join(TASK_SPECS)}."))
     if config.reset not in RESET_POLICIES:
         problems.append(
             ("reset", f"Unknown reset policy {config.reset!r}: choose one of {', '.join(RESET_POLICIES)}.")
@@ -102,7 +102,7 @@ def config_problems(config: LabConfig) -> list[tuple[str, str]]:
     if config.shuffle not in (False, True, "batch"):
         problems.append(("shuffle", f'shuffle must be False, True or "batch", not {config.shuffle!r}.'))
     if not problems:
-        problems += _series_problems(config)
+        problems += _series_id_problems(config)
     if not problems:
         problems += _size_problems(config)
     return problems
@@ -134,41 +134,21 @@ def _bound_problems(config: LabConfig) -> list[tuple[str, str]]:
 
 
 def _size_problems(config: LabConfig) -> list[tuple[str, str]]:
-    problems = []
     work = config.epochs * config.batches_per_epoch * config.timesteps
-    if work > MAX_WORK:
-        problems.append(
-            (
-                "epochs",
-                f"This run is too large for a shared classroom server: {config.epochs} epochs x "
-                f"{config.batches_per_epoch} batches x {config.timesteps} timesteps = {work:,} steps "
-                f"(the limit is {MAX_WORK:,}). Use fewer epochs, stream groups or windows.",
-            )
+    if work <= MAX_WORK:
+        return []
+    return [
+        (
+            "epochs",
+            f"This run is too large for a shared classroom server: {config.epochs} epochs x "
+            f"{config.batches_per_epoch} batches x {config.timesteps} timesteps = {work:,} steps "
+            f"(the limit is {MAX_WORK:,}). Use fewer epochs, stream groups or windows.",
         )
-    available, series_name = _series_steps(config)
-    if config.stream_length > available:
-        problems.append(
-            (
-                "n_windows",
-                f"A stream of {config.n_windows} windows x {config.timesteps} steps = "
-                f"{config.stream_length} steps is longer than {series_name} ({available} steps): "
-                "use fewer windows or shorter windows.",
-            )
-        )
-    return problems
+    ]
 
 
-def _series_steps(config: LabConfig) -> tuple[float, str]:
-    """(steps a stream can take from the task's real series, its name); infinite for generated data."""
-    if config.task == "forecast":
-        return co2_anomaly().size - 1, "the CO2 series"
-    if config.task == "own_series":
-        return stored_series_length(config.series) - 1, "your series"
-    return math.inf, ""
-
-
-def _series_problems(config: LabConfig) -> list[tuple[str, str]]:
-    """An uploaded series goes with the own-series task, must be well named and still on this server."""
+def _series_id_problems(config: LabConfig) -> list[tuple[str, str]]:
+    """An uploaded series goes with the own-series task, and its id must be well formed."""
     if config.task != "own_series":
         wrong = "series names an uploaded series: use it with the task 'own_series' only."
         return [("series", wrong)] if config.series else []
@@ -176,9 +156,32 @@ def _series_problems(config: LabConfig) -> list[tuple[str, str]]:
         return [("series", "Upload a CSV time series first (under 'Your own series'), or pick another task.")]
     if not SERIES_ID.match(config.series):
         return [("series", f"{config.series!r} is not a series id: upload the CSV again.")]
-    if stored_series_length(config.series) is None:
-        return [("series", "That uploaded series is not on this server any more: upload the CSV again.")]
     return []
+
+
+def series_problems(config: LabConfig) -> list[tuple[str, str]]:
+    """What stops a config's real series (CO2 or an upload) from giving its streams; reads the disk."""
+    if config.task == "forecast":
+        size, name = co2_anomaly().size, "the CO2 series"
+    elif config.task == "own_series":
+        size, name = stored_series_length(config.series), "your series"
+        if size is None:
+            return [("series", "That uploaded series is not on this server any more: upload the CSV again.")]
+    else:
+        return []
+    most = fitting_windows(size, config.timesteps)
+    if config.n_windows <= most:
+        return []
+    held_out = size - series_split(size, config.stream_length, config.timesteps)[1]
+    return [
+        (
+            "n_windows",
+            f"A stream of {config.n_windows} windows x {config.timesteps} steps = {config.stream_length} "
+            f"steps does not fit {name} ({size} values) twice: training streams come from its first part, "
+            f"held-out streams from its last {held_out} values, one window later. At most {most} windows "
+            f"of {config.timesteps} steps fit: use fewer windows or shorter windows.",
+        )
+    ]
 
 
 def to_query(config: LabConfig) -> dict[str, str]:
@@ -215,13 +218,19 @@ def from_query(params: dict[str, str]) -> tuple[LabConfig, list[str]]:
             values[name] = _parse(name, text)
         except ValueError:
             notes.append(f"Ignored {name}={text!r} from the link: not a number.")
-    try:
+    problems = _all_problems(values)
+    if not problems:
         return LabConfig(**values), notes
+    notes += [message for _, message in problems]
+    kept = {name: value for name, value in values.items() if name not in {field for field, _ in problems}}
+    if not _all_problems(kept):
+        return LabConfig(**kept), notes
+    return LabConfig(), [*notes, "The link's settings did not fit together: using the defaults."]
+
+
+def _all_problems(values: dict) -> list[tuple[str, str]]:
+    """The problems of the config these values make, its series included."""
+    try:
+        return series_problems(LabConfig(**values))
     except ConfigError as error:
-        bad = {field for field, _ in error.problems}
-        notes += [message for _, message in error.problems]
-        kept = {name: value for name, value in values.items() if name not in bad}
-        try:
-            return LabConfig(**kept), notes
-        except ConfigError:
-            return LabConfig(), [*notes, "The link's settings did not fit together: using the defaults."]
+        return error.problems

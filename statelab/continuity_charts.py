@@ -1,27 +1,30 @@
-"""Continuity views: batch layout diagrams, the carried-state trace and the gradient at a batch boundary.
+"""Continuity views: batch layout diagrams, the carried-state traces and the gradient at a batch boundary.
 
 Pure figure builders: NumPy in, `plotly.graph_objects.Figure` out. No training, no UI.
 """
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import plotly.graph_objects as go
 
-from statelab.charts import BROKEN_COLOR, FONT, NEUTRAL_COLOR, STATEFUL_COLOR, STATELESS_COLOR
+from statelab.charts import (
+    BROKEN_COLOR,
+    FONT,
+    LINE_PALETTE,
+    NEUTRAL_COLOR,
+    STATEFUL_COLOR,
+    STATELESS_COLOR,
+    style,
+)
 from statelab.layout import BatchLayout
 from statelab.results import StateTrace
 
 RESET_COLOR = "#222222"
 # Paul Tol's "light" scheme: colour-blind safe, dark text stays readable on every colour.
 STREAM_PALETTE = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00")
-LINE_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
 FONT_SIZE = FONT["size"]
 HALF_WIDTH, HALF_HEIGHT = 0.36, 0.42  # a cell's half extent, in batches and rows
-SUBTITLE_WIDTH = 62  # characters per subtitle line: fits a half-width chart on a 1366-pixel screen
-SUBTITLE_LINE = 20  # pixels each further subtitle line adds above the plot
 
 
 def plot_layout(
@@ -31,8 +34,12 @@ def plot_layout(
     max_rows: int = 16,
     highlight: int | None = None,
     phase: str = "",
+    title: str = "",
 ) -> go.Figure:
-    """Batches x rows of one epoch (or a `phase` such as "evaluation"), coloured by stream, carry arrows."""
+    """Batches x rows of one epoch (or a `phase` such as "evaluation"), coloured by stream, carry arrows.
+
+    `title` replaces the default question above the diagram.
+    """
     n_epochs, n_batches, n_rows = layout.stream.shape
     _check_index("epoch", epoch, n_epochs)
     _check_whole(max_batches=max_batches, max_rows=max_rows)
@@ -48,7 +55,7 @@ def plot_layout(
         box = {"x0": highlight - 0.44, "x1": highlight + 0.44, "y0": rows[0] - 0.56, "y1": rows[-1] + 0.56}
         figure.add_shape(type="rect", name="highlight", line={"color": STATEFUL_COLOR, "width": 3}, **box)
     when = phase or f"epoch {epoch + 1}"
-    title = f"Batch layout, {when}: does row i of batch k+1 continue row i of batch k?"
+    title = title or f"Batch layout, {when}: does row i of batch k+1 continue row i of batch k?"
     subtitle = f"state continuity in this pass: {layout.continues[epoch].mean():.0%}"
     return _frame(figure, title, subtitle + _truncation(batches, n_batches, rows, n_rows), batches, rows)
 
@@ -108,13 +115,56 @@ def plot_state_trace(trace: StateTrace, streams: list[int] | None = None, quanti
         )
     name = "hidden state" if quantity == "h" else "cell state"
     legend = "dotted lines: batch boundaries (a new window); ○ state entering a window; ✕ reset to zero"
-    figure.update_layout(
-        title={"text": f"Carried {name} ‖{quantity}‖ of held-out streams, step by step" + _subtitle(legend)},
-        xaxis={"title": {"text": "step inside the stream"}, "range": [-1.2, n_windows * timesteps - 0.5]},
-        yaxis={"title": {"text": f"‖{quantity}‖ (size of the {name})"}, "rangemode": "tozero"},
-        height=480,
+    title = f"Carried {name} ‖{quantity}‖ of held-out streams, step by step"
+    style(figure, title, "step inside the stream", f"‖{quantity}‖ (size of the {name})", legend, height=480)
+    figure.update_xaxes(range=[-1.2, n_windows * timesteps - 0.5])
+    return figure.update_yaxes(rangemode="tozero")
+
+
+def plot_row_trace(
+    layout: BatchLayout, entering: np.ndarray, row: int = 0, max_batches: int = 48
+) -> go.Figure:
+    """‖h‖ entering each batch of the last epoch in one row, marked right (own stream), wrong, or reset."""
+    n_batches, n_rows = entering.shape
+    if not 0 <= row < n_rows:
+        raise ValueError(f"row must be between 0 and {n_rows - 1}, not {row}.")
+    epoch = layout.stream.shape[0] - 1
+    batches = np.arange(min(n_batches, max_batches))
+    resets = layout.resets[epoch, batches]
+    right = layout.continues[epoch, batches, row] & ~resets
+    wrong = ~layout.continues[epoch, batches, row] & ~resets
+    hover = [incoming_text(layout, epoch, batch, row) for batch in batches]
+    norms = entering[batches, row]
+    figure = go.Figure(
+        go.Scatter(
+            x=batches,
+            y=norms,
+            mode="lines",
+            line={"color": NEUTRAL_COLOR, "width": 1},
+            hoverinfo="skip",
+            showlegend=False,
+        )
     )
-    return _style(figure)
+    kinds = (
+        ("its own stream's state", right, STATEFUL_COLOR, "circle"),
+        ("another stream's state", wrong, BROKEN_COLOR, "diamond"),
+        ("reset to zero", resets, RESET_COLOR, "x"),
+    )
+    for name, mask, color, symbol in kinds:
+        figure.add_trace(
+            go.Scatter(
+                x=batches[mask],
+                y=norms[mask],
+                mode="markers",
+                name=name,
+                marker={"color": color, "size": 11, "symbol": symbol},
+                hovertext=[hover[i] for i in np.flatnonzero(mask)],
+                hoverinfo="text",
+            )
+        )
+    shown = f" (first {len(batches)} of {n_batches} batches)" if len(batches) < n_batches else ""
+    title = f"Row {row} in the last training epoch: the state it carries into each batch{shown}"
+    return style(figure, title, "batch (k)", "‖h‖ entering the batch")
 
 
 def plot_gradient_boundary(result: dict) -> go.Figure:
@@ -132,20 +182,13 @@ def plot_gradient_boundary(result: dict) -> go.Figure:
         ]
     )
     figure.update_traces(selector=0, text=labels, textposition="outside")
-    subtitle = (
+    note = (
         f"The state's value did cross (‖h‖ = {result['carried_state_norm']:.2f}), "
         "but backpropagation stops at every batch boundary."
     )
-    figure.update_layout(
-        title={
-            "text": "Does the loss of window k+1 send a gradient back into window k?" + _subtitle(subtitle)
-        },
-        xaxis={"title": {"text": "input step of window k"}},
-        yaxis={"title": {"text": "gradient size |∂ loss(k+1) / ∂ input|"}, "rangemode": "tozero"},
-        barmode="group",
-        height=460,
-    )
-    return _style(figure)
+    title = "Does the loss of window k+1 send a gradient back into window k?"
+    style(figure, title, "input step of window k", "gradient size |∂ loss(k+1) / ∂ input|", note, height=460)
+    return figure.update_yaxes(rangemode="tozero").update_layout(barmode="group")
 
 
 def _check_whole(**values: int) -> None:
@@ -280,48 +323,11 @@ def _eval_batch_size(n_batches: int, n_windows: int, n_streams: int) -> int:
     return n_streams // groups
 
 
-def _subtitle(text: str) -> str:
-    """Title lines under a chart title, broken at "; " where they can be: Plotly never wraps a title."""
-    lines: list[str] = []
-    for clause in text.split("; "):
-        if lines and len(lines[-1]) + 2 + len(clause) <= SUBTITLE_WIDTH:
-            lines[-1] += "; " + clause
-        else:
-            lines.extend(textwrap.wrap(clause, SUBTITLE_WIDTH))
-    return "".join(f"<br><span style='font-size:15px'>{line}</span>" for line in lines)
-
-
 def _frame(figure: go.Figure, title: str, subtitle: str, batches: np.ndarray, rows: np.ndarray) -> go.Figure:
     """Axes and size shared by the two batch diagrams: row 0 at the top, at most 20 row ticks."""
     plain = {"showgrid": False, "zeroline": False}
-    x_range, y_range = [batches[0] - 0.8, batches[-1] + 0.6], [rows[-1] + 0.6, rows[0] - 0.6]
-    figure.update_layout(
-        title={"text": title + _subtitle(subtitle)},
-        xaxis={"title": {"text": "batch (k)"}, "tickvals": batches, "range": x_range, **plain},
-        yaxis={
-            "title": {"text": "batch row (i)"},
-            "tickvals": rows[:: -(-len(rows) // 20)],
-            "range": y_range,
-            **plain,
-        },
-        height=int(len(rows) * _row_pixels(rows)) + 210,
-        barmode="overlay",
-        uniformtext={"minsize": 13, "mode": "hide"},
-    )
-    return _style(figure)
-
-
-def _style(figure: go.Figure) -> go.Figure:
-    """Shared look: white template, readable fonts, title and legend above the plot."""
-    figure.update_traces(cliponaxis=False, selector={"type": "scatter", "mode": "markers"})
-    extra_lines = max(0, (figure.layout.title.text or "").count("<br>") - 1)
-    height = figure.layout.height + SUBTITLE_LINE * extra_lines
-    figure.update_layout(
-        height=height,
-        template="plotly_white",
-        font={"size": FONT_SIZE},
-        title={"font": {"size": 18}, "x": 0.01, "xanchor": "left", "y": 1 - 16 / height},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": FONT_SIZE}},
-        margin={"t": 110 + SUBTITLE_LINE * extra_lines, "l": 70, "r": 20, "b": 60},
-    )
-    return figure
+    height = int(len(rows) * _row_pixels(rows)) + 210
+    style(figure, title, "batch (k)", "batch row (i)", subtitle, height=height)
+    figure.update_xaxes(tickvals=batches, range=[batches[0] - 0.8, batches[-1] + 0.6], **plain)
+    figure.update_yaxes(tickvals=rows[:: -(-len(rows) // 20)], range=[rows[-1] + 0.6, rows[0] - 0.6], **plain)
+    return figure.update_layout(barmode="overlay", uniformtext={"minsize": 13, "mode": "hide"})

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from statelab import keras_facts
+from statelab import keras_facts, keras_facts_resets
 from statelab.gradients import gradient_across_boundary
 
+# A demo whose value changes shape gets a new name: cached values are stored under the name.
 DEMOS: dict[str, Callable[..., object]] = {
     "gradient_boundary": gradient_across_boundary,
     "batch_size_declaration": keras_facts.batch_size_declaration,
-    "reset_api": keras_facts.reset_api,
+    "reset_layers": keras_facts_resets.reset_layers,
     "state_per_row": keras_facts.state_per_row,
-    "state_across_epochs": keras_facts.state_across_epochs,
+    "state_across_epochs": keras_facts_resets.state_across_epochs,
+    "validation_state": keras_facts_resets.validation_state,
+    "predict_groups": keras_facts_resets.predict_groups,
     "predict_advances_state": keras_facts.predict_advances_state,
-    "other_batch_size": keras_facts.other_batch_size,
+    "predict_one_sample": keras_facts.predict_one_sample,
     "partial_batch": keras_facts.partial_batch,
     "state_not_saved": keras_facts.state_not_saved,
-    "fit_order": keras_facts.fit_order,
+    "fit_orders": keras_facts.fit_orders,
     "article_idioms": keras_facts.article_idioms,
 }
 

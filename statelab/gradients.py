@@ -7,9 +7,9 @@ import numpy as np
 import tensorflow as tf
 
 from statelab.models import build_model
-from statelab.tasks import TASKS_SPECS
+from statelab.tasks import TASK_SPECS
 
-SPEC = TASKS_SPECS["forecast"]  # one feature, a target at every step
+SPEC = TASK_SPECS["forecast"]  # one feature, a target at every step
 
 
 def gradient_across_boundary(units: int = 8, timesteps: int = 5, seed: int = 0) -> dict:

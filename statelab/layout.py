@@ -136,3 +136,19 @@ def evaluation_layout(config: LabConfig) -> BatchLayout:
     stream, window = streams.reshape(shape), windows.reshape(shape)
     continues = continuity(stream[0], window[0], resets[0])[None]
     return BatchLayout(stream, window, resets, continues)
+
+
+def fit_order_layout(order: np.ndarray) -> BatchLayout:
+    """The layout of one epoch from the sample ids fit fed, (batches, rows), samples in stateful order.
+
+    Sample j of a stateful layout is window j // rows of stream j % rows; the state starts at zero.
+    """
+    order = np.asarray(order)
+    if order.ndim != 2 or sorted(order.ravel().tolist()) != list(range(order.size)):
+        raise ValueError("order must be (batches, rows) holding every sample id 0 .. n-1 exactly once.")
+    rows = order.shape[1]
+    stream, window = order % rows, order // rows
+    resets = np.zeros(order.shape[0], dtype=bool)
+    resets[0] = True
+    continues = continuity(stream, window, resets)
+    return BatchLayout(stream[None], window[None], resets[None], continues[None])

@@ -5,77 +5,14 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from statelab.charts import NEUTRAL_COLOR, STATEFUL_COLOR, STATELESS_COLOR, add_band, style
-from statelab.continuity_charts import LINE_PALETTE, plot_layout
-from statelab.layout import BatchLayout, continuity
+from statelab.charts import FONT, NEUTRAL_COLOR, STATEFUL_COLOR, STATELESS_COLOR, style
+from statelab.continuity_charts import RESET_COLOR, STREAM_PALETTE, plot_layout
+from statelab.layout import fit_order_layout
 
 
-def fit_order_layout(order: np.ndarray) -> BatchLayout:
-    """The layout of one epoch from the sample ids fit fed, (batches, rows), samples in stateful order.
-
-    Sample j of a stateful layout is window j // rows of stream j % rows; the state starts at zero.
-    """
-    order = np.asarray(order)
-    if order.ndim != 2 or sorted(order.ravel().tolist()) != list(range(order.size)):
-        raise ValueError("order must be (batches, rows) holding every sample id 0 .. n-1 exactly once.")
-    rows = order.shape[1]
-    stream, window = order % rows, order // rows
-    resets = np.zeros(order.shape[0], dtype=bool)
-    resets[0] = True
-    continues = continuity(stream, window, resets)
-    return BatchLayout(stream[None], window[None], resets[None], continues[None])
-
-
-def plot_fit_order(order: np.ndarray, shuffle_text: str) -> go.Figure:
-    """What fit(shuffle=...) really fed the LSTM: the batch layout diagram of the captured sample order."""
-    layout = fit_order_layout(order)
-    figure = plot_layout(layout)
-    subtitle = (
-        f"rows whose state is their own stream's previous window (or fresh): {layout.continuity_score:.0%}"
-    )
-    heading = f"What fit(shuffle={shuffle_text}) fed the LSTM"
-    figure.update_layout(title={"text": f"{heading}<br><span style='font-size:15px'>{subtitle}</span>"})
-    return figure
-
-
-def plot_runs_by_window(
-    runs: dict[str, np.ndarray], metric: str, chance: float, title: str, colors: list[str] | None = None
-) -> go.Figure:
-    """By-window curves of several runs (label -> (seeds, windows)), each with its seed range as a band."""
-    if metric not in ("accuracy", "error"):
-        raise ValueError(f"metric must be 'accuracy' or 'error', not {metric!r}.")
-    colors = colors or [LINE_PALETTE[index % len(LINE_PALETTE)] for index in range(len(runs))]
-    if len(colors) != len(runs):
-        raise ValueError(f"Give one colour per run: {len(runs)} runs, {len(colors)} colours.")
-    figure = go.Figure()
-    scale = 100.0 if metric == "accuracy" else 1.0
-    for (label, values), color in zip(runs.items(), colors, strict=True):
-        values = np.atleast_2d(values) * scale
-        add_band(figure, np.arange(1, values.shape[1] + 1), values, label, color)
-    guess = (
-        f"constant guess: {chance * 100:.0f} %"
-        if metric == "accuracy"
-        else f"predicting the mean: {chance:.3f}"
-    )
-    figure.add_hline(
-        y=chance * scale,
-        line={"dash": "dot", "color": NEUTRAL_COLOR},
-        annotation_text=guess,
-        annotation_position="bottom right",
-    )
-    seeds = max(np.atleast_2d(values).shape[0] for values in runs.values())
-    if seeds > 1:  # bands: no markers, no legend entries; lines named by their run only
-        figure.update_traces(mode="lines", showlegend=False, selector={"fill": "toself"})
-        for trace in figure.data:
-            trace.name = trace.name.split(" (mean of")[0]
-        note = f"lines: mean of {seeds} seeds; shading: lowest to highest seed"
-        title += f"<br><span style='font-size:14px'>{note}</span>"
-    y_title = "accuracy (%)" if metric == "accuracy" else "mean squared error"
-    style(figure, title, "window of the stream (1 = first)", y_title)
-    figure.update_layout(margin={"t": 120}, height=460)
-    if metric == "accuracy":
-        figure.update_yaxes(range=[0, 105])
-    return figure.update_xaxes(dtick=1)
+def plot_fit_order(order: np.ndarray, heading: str) -> go.Figure:
+    """The batch layout diagram of one epoch's captured sample order, e.g. what fit(shuffle=...) fed."""
+    return plot_layout(fit_order_layout(order), title=heading)
 
 
 def plot_row_change(row_change: list[float]) -> go.Figure:
@@ -120,3 +57,102 @@ def plot_predict_twice(first: list[float], second: list[float]) -> go.Figure:
     )
     style(figure, "The same input, predicted twice without a reset", "batch row", "model output")
     return figure.update_layout(barmode="group", height=380)
+
+
+def _box(figure: go.Figure, x: float, y: float, text: str, color: str, width: float = 0.8) -> None:
+    """A labelled rectangle centred on (x, y), half a unit high."""
+    box = {"x0": x - width / 2, "x1": x + width / 2, "y0": y - 0.25, "y1": y + 0.25}
+    figure.add_shape(type="rect", fillcolor=color, line={"color": RESET_COLOR, "width": 1}, **box)
+    figure.add_annotation(x=x, y=y, text=text, showarrow=False, font={"size": 13, "color": RESET_COLOR})
+
+
+def _arrow(figure: go.Figure, start: tuple[float, float], end: tuple[float, float], text: str = "") -> None:
+    """An arrow from start to end in data coordinates, with an optional label above its tail."""
+    figure.add_annotation(
+        x=end[0],
+        y=end[1],
+        ax=start[0],
+        ay=start[1],
+        **{"xref": "x", "yref": "y", "axref": "x", "ayref": "y"},
+        text=text,
+        showarrow=True,
+        arrowhead=2,
+        arrowwidth=1.6,
+        arrowcolor=NEUTRAL_COLOR,
+        font={"size": 13, "color": NEUTRAL_COLOR},
+        yshift=12 if text else 0,
+    )
+
+
+def _heading(figure: go.Figure, y: float, text: str) -> None:
+    """A section heading at the left edge of the picture."""
+    figure.add_annotation(x=-0.4, y=y, text=f"<b>{text}</b>", showarrow=False, xanchor="left")
+
+
+def plot_lstm_words(timesteps: int = 4, n_windows: int = 3, batch_size: int = 3) -> go.Figure:
+    """The lessons' words as one picture: an LSTM unrolled over a window, a stream's windows, a batch."""
+    if not (2 <= timesteps <= 6 and 2 <= n_windows <= 4 and 2 <= batch_size <= 4):
+        raise ValueError("Draw 2-6 timesteps, 2-4 windows and 2-4 batch rows: more does not fit the picture.")
+    figure = go.Figure()
+    _window_panel(figure, timesteps)
+    _stream_panel(figure, timesteps, n_windows)
+    _batch_panel(figure, n_windows, batch_size)
+    figure.update_xaxes(visible=False, range=[-0.5, 10.0], fixedrange=True)
+    figure.update_yaxes(visible=False, range=[-0.2, 11.1], fixedrange=True)
+    return figure.update_layout(
+        template="plotly_white",
+        font=FONT,
+        height=560,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        showlegend=False,
+    )
+
+
+def _window_panel(figure: go.Figure, timesteps: int) -> None:
+    """Section 1: the same LSTM cell reads a window step by step, handing h and c to the next step."""
+    _heading(figure, 10.7, f"1. One window: {timesteps} steps")
+    step = 8.4 / timesteps
+    width = min(1.2, 0.72 * step)
+    for t in range(timesteps):
+        x = 0.9 + t * step
+        _box(figure, x, 9.6, "LSTM", "#ffffff", width)
+        _box(figure, x, 8.5, f"step {t + 1}", STREAM_PALETTE[0], width)
+        _arrow(figure, (x, 8.75), (x, 9.35))
+        start = x - step + width / 2 if t else -0.4
+        _arrow(figure, (start, 9.6), (x - width / 2, 9.6), "h, c" if t == 0 else "")
+    _arrow(figure, (0.9 + (timesteps - 1) * step + width / 2, 9.6), (9.9, 9.6))
+    label_font = {"size": 13, "color": NEUTRAL_COLOR}
+    figure.add_annotation(
+        x=9.9, y=9.6, yshift=12, xanchor="right", text="h, c", showarrow=False, font=label_font
+    )
+
+
+def _stream_panel(figure: go.Figure, timesteps: int, n_windows: int) -> None:
+    """Section 2: one stream cut into consecutive windows; the arrows carry the state between them."""
+    _heading(figure, 7.3, f"2. One stream: {n_windows} windows in a row")
+    width = 10.0 / n_windows
+    for window in range(n_windows):
+        left = window * width - 0.2
+        for t in range(timesteps):
+            x = left + (t + 0.5) * (width - 0.8) / timesteps
+            box = {"x0": x - 0.12, "x1": x + 0.12, "y0": 5.6, "y1": 6.0}
+            figure.add_shape(type="rect", fillcolor=STREAM_PALETTE[0], line={"width": 0}, **box)
+        figure.add_annotation(x=left + (width - 0.8) / 2, y=6.5, text=f"window {window + 1}", showarrow=False)
+        if window:
+            _arrow(figure, (left - 0.7, 5.8), (left - 0.1, 5.8))
+
+
+def _batch_panel(figure: go.Figure, n_windows: int, batch_size: int) -> None:
+    """Section 3: streams side by side as batch rows; batch k holds window k of every stream."""
+    _heading(figure, 4.5, f"3. Batches: {batch_size} streams, one per row")
+    width = 10.0 / n_windows
+    for window in range(n_windows):
+        x = window * width + width / 2 - 0.4
+        figure.add_annotation(x=x, y=3.8, text=f"batch {window + 1}", showarrow=False)
+        for row in range(batch_size):
+            y = 3.1 - row * 1.0
+            color = STREAM_PALETTE[row % len(STREAM_PALETTE)]
+            _box(figure, x, y, f"s{row + 1} w{window + 1}", color, width=min(2.0, width - 1.0))
+            if window:
+                box_half = min(2.0, width - 1.0) / 2
+                _arrow(figure, (x - width + box_half, y), (x - box_half, y))

@@ -10,6 +10,8 @@ import numpy as np
 
 from statelab.config import LabConfig
 
+MODES = ("stateful", "stateless")
+
 
 @dataclass(frozen=True)
 class StateTrace:
@@ -65,6 +67,8 @@ class LabResult:
     stateful: ModelResult
     stateless: ModelResult
     chance: float  # accuracy of guessing, or the error of always predicting the mean
+    persistence: float = float("nan")  # error of "next value = this value" (forecasts only), else NaN
+    held_out_values: int = 0  # values of a real series the held-out streams come from (0: generated data)
 
     @property
     def metric(self) -> str:
@@ -72,10 +76,20 @@ class LabResult:
         return self.stateful.metric
 
 
+def seed_stack(results: list[LabResult], part: str = "by_window") -> dict[str, np.ndarray]:
+    """Both models' `part` ("by_window" or "loss") over the seeds: mode -> array (seeds, points)."""
+    if part not in ("by_window", "loss") or not results:
+        raise ValueError(f'seed_stack() needs results and part "by_window" or "loss", not {part!r}.')
+    return {mode: np.stack([getattr(getattr(r, mode), part) for r in results]) for mode in MODES}
+
+
+BASELINES = ("chance", "persistence", "held_out_values")  # LabResult's plain numbers, saved as JSON
+
+
 def save_result(result: LabResult, path) -> None:
     """Write a LabResult to one .npz file (arrays stored as they are, the rest as JSON)."""
     arrays: dict[str, np.ndarray] = {}
-    meta = {"config": asdict(result.config), "chance": result.chance}
+    meta = {"config": asdict(result.config), **{name: getattr(result, name) for name in BASELINES}}
     for mode in ("stateful", "stateless"):
         meta[mode] = _pack_model(getattr(result, mode), mode, arrays)
     buffer = io.BytesIO()
@@ -90,7 +104,8 @@ def load_result(path) -> LabResult:
         arrays = {name: data[name] for name in data.files}
     meta = json.loads(str(arrays.pop("meta")))
     models = {mode: _unpack_model(meta[mode], mode, arrays) for mode in ("stateful", "stateless")}
-    return LabResult(LabConfig(**meta["config"]), chance=meta["chance"], **models)
+    baselines = {name: meta[name] for name in BASELINES if name in meta}  # older files lack some
+    return LabResult(LabConfig(**meta["config"]), **baselines, **models)
 
 
 def _pack_model(model: ModelResult, prefix: str, arrays: dict[str, np.ndarray]) -> dict:

@@ -20,6 +20,7 @@ class TaskData:
 
     inputs: np.ndarray
     targets: np.ndarray
+    span: int = 0  # how many values of a real series the streams were cut from (0: generated data)
 
 
 @dataclass(frozen=True)
@@ -33,15 +34,13 @@ class TaskSpec:
     features: int
     classes: int
     per_step: bool  # True: one target per step (return_sequences); False: one per window
-    generate: Callable[[np.random.Generator, int, int, int], TaskData]
-
-    @property
-    def chance(self) -> float:
-        """Accuracy of guessing (classification), or NaN for regression."""
-        return 1.0 / self.classes if self.kind != "regression" else float("nan")
+    generate: Callable[..., TaskData]  # (rng, n_streams, length, timesteps, held_out) -> TaskData
+    forecast: bool = False  # the target is the next input value, so "next = this" is a baseline
 
 
-def make_cue(rng: np.random.Generator, n_streams: int, length: int, timesteps: int) -> TaskData:
+def make_cue(
+    rng: np.random.Generator, n_streams: int, length: int, timesteps: int, held_out: bool = False
+) -> TaskData:
     """A +-1.5 cue at step 0, small noise after; the target is the cue's sign everywhere."""
     signs = rng.choice([-1.0, 1.0], size=n_streams)
     inputs = rng.normal(0.0, 0.3, size=(n_streams, length))
@@ -50,14 +49,18 @@ def make_cue(rng: np.random.Generator, n_streams: int, length: int, timesteps: i
     return TaskData(inputs[..., None].astype(np.float32), targets)
 
 
-def make_running_total(rng: np.random.Generator, n_streams: int, length: int, timesteps: int) -> TaskData:
-    """Sparse +-1 events (1 step in 5); the target is whether the total since the start is > 0."""
+def make_running_total(
+    rng: np.random.Generator, n_streams: int, length: int, timesteps: int, held_out: bool = False
+) -> TaskData:
+    """Sparse +-1 events (1 step in 5); the target is 1 if the total since the start is > 0, else 0."""
     events = rng.choice([-1.0, 1.0], size=(n_streams, length)) * (rng.random((n_streams, length)) < 0.2)
     totals = np.cumsum(events, axis=1)
     return TaskData(events[..., None].astype(np.float32), (totals > 0).astype(np.float32))
 
 
-def make_control(rng: np.random.Generator, n_streams: int, length: int, timesteps: int) -> TaskData:
+def make_control(
+    rng: np.random.Generator, n_streams: int, length: int, timesteps: int, held_out: bool = False
+) -> TaskData:
     """Gaussian noise; the target is the sign of the mean of the last steps, all inside the window."""
     span = max(1, timesteps // 2)
     inputs = rng.normal(size=(n_streams, length))
@@ -69,7 +72,9 @@ def make_control(rng: np.random.Generator, n_streams: int, length: int, timestep
 def make_random_labels(features: int, classes: int) -> Callable[..., TaskData]:
     """The source article's data: uniform random inputs and labels that nothing can predict."""
 
-    def generate(rng: np.random.Generator, n_streams: int, length: int, timesteps: int) -> TaskData:
+    def generate(
+        rng: np.random.Generator, n_streams: int, length: int, timesteps: int, held_out: bool = False
+    ) -> TaskData:
         inputs = rng.random((n_streams, length, features)).astype(np.float32)
         if classes == 0:
             return TaskData(inputs, rng.random((n_streams, length)).astype(np.float32))
@@ -89,150 +94,202 @@ def load_co2_series() -> np.ndarray:
     return values
 
 
-def co2_anomaly() -> np.ndarray:
-    """CO2 with its quadratic trend removed and scaled to unit variance: the seasonal cycle."""
+def co2_anomaly(weeks: int = 52) -> np.ndarray:
+    """Each week's CO2 minus its mean over the `weeks` before: the seasonal cycle, from the past only.
+
+    Unlike a trend fitted to the whole series, this uses no later value, so a forecast scored on the
+    later years learns nothing about them in advance.
+    """
     series = load_co2_series()
-    steps = np.arange(series.size)
-    return standardize(series - np.polyval(np.polyfit(steps, series, 2), steps))
+    trailing = np.convolve(series, np.ones(weeks) / weeks, mode="valid")  # [i]: mean of weeks i..i+weeks-1
+    return series[weeks:] - trailing[:-1]
 
 
-def standardize(series: np.ndarray) -> np.ndarray:
-    """A series shifted to mean 0 and scaled to unit variance."""
-    return ((series - series.mean()) / series.std()).astype(np.float32)
+def standardize(series: np.ndarray, stop: int | None = None) -> np.ndarray:
+    """A series shifted and scaled so that its first `stop` values (default: all) have mean 0, variance 1."""
+    past = series[:stop]
+    return ((series - past.mean()) / past.std()).astype(np.float32)
 
 
-def forecast_streams(series: np.ndarray, rng: np.random.Generator, n_streams: int, length: int) -> TaskData:
-    """Stretches of a series at random offsets; the target at every step is the next value."""
-    if length + 1 > series.size:
+def series_split(size: int, length: int, timesteps: int, held_out_share: float = 0.2) -> tuple[int, int]:
+    """(end of the training part, start of the held-out part) of a series of `size` values.
+
+    The held-out part is the series' last fifth, and at least one stream long; a gap of one window
+    (`timesteps` values) separates it from the training part, so no training target is held out.
+    """
+    held_out_start = size - max(int(np.ceil(held_out_share * size)), length + 1)
+    return held_out_start - timesteps, held_out_start
+
+
+def fitting_windows(size: int, timesteps: int) -> int:
+    """The most windows of `timesteps` steps a stream can have in a series of `size` values (0: none)."""
+    windows = 0
+    while series_split(size, (windows + 1) * timesteps, timesteps)[0] >= (windows + 1) * timesteps + 1:
+        windows += 1
+    return windows
+
+
+def forecast_streams(
+    series: np.ndarray, rng: np.random.Generator, n_streams: int, length: int, timesteps: int, held_out: bool
+) -> TaskData:
+    """Stretches of a series at random offsets; the target at every step is the next value.
+
+    Training streams come from the past, held-out streams from the part after the gap, so a held-out
+    score measures forecasting of later data, not memory of the data trained on.
+    """
+    train_stop, held_out_start = series_split(series.size, length, timesteps)
+    start, stop = (held_out_start, series.size) if held_out else (0, train_stop)
+    if stop - start < length + 1:
         raise ValueError(
-            f"A stream of {length} steps is longer than the series ({series.size - 1} steps): "
+            f"A stream of {length} steps does not fit twice in a series of {series.size} values (once in "
+            "the past for training, once in the later part held out for scoring, one window apart): "
             "use fewer windows per stream or shorter windows."
         )
-    starts = rng.integers(0, series.size - length, size=n_streams)
+    starts = rng.integers(start, stop - length, size=n_streams)
     stretches = np.stack([series[s : s + length + 1] for s in starts])
-    return TaskData(stretches[:, :-1, None], stretches[:, 1:])
+    return TaskData(stretches[:, :-1, None], stretches[:, 1:], span=stop - start)
 
 
-def make_forecast(rng: np.random.Generator, n_streams: int, length: int, timesteps: int) -> TaskData:
-    """Stretches of the CO2 anomaly at random offsets; the target is next week's value."""
-    return forecast_streams(co2_anomaly(), rng, n_streams, length)
+def make_forecast(
+    rng: np.random.Generator, n_streams: int, length: int, timesteps: int, held_out: bool = False
+) -> TaskData:
+    """Stretches of the CO2 anomaly, scaled by its training part; the target is next week's value."""
+    anomaly = co2_anomaly()
+    train_stop, _ = series_split(anomaly.size, length, timesteps)
+    return forecast_streams(standardize(anomaly, train_stop), rng, n_streams, length, timesteps, held_out)
 
 
 def make_series_forecast(series_csv: str) -> Callable[..., TaskData]:
     """Next-value forecasting on a learner's series, stored one value per line in `series_csv`."""
 
-    def generate(rng: np.random.Generator, n_streams: int, length: int, timesteps: int) -> TaskData:
-        series = standardize(np.loadtxt(series_csv, dtype=np.float64, ndmin=1))
-        return forecast_streams(series, rng, n_streams, length)
+    def generate(
+        rng: np.random.Generator, n_streams: int, length: int, timesteps: int, held_out: bool = False
+    ) -> TaskData:
+        series = np.loadtxt(series_csv, dtype=np.float64, ndmin=1)
+        train_stop, _ = series_split(series.size, length, timesteps)
+        return forecast_streams(standardize(series, train_stop), rng, n_streams, length, timesteps, held_out)
 
     return generate
 
 
-def no_series(rng: np.random.Generator, n_streams: int, length: int, timesteps: int) -> TaskData:
+def no_series(
+    rng: np.random.Generator, n_streams: int, length: int, timesteps: int, held_out: bool = False
+) -> TaskData:
     """The own-series task before a series is chosen: nothing to generate."""
     raise ValueError("The task 'own_series' needs an uploaded series: upload a CSV file first.")
 
 
-TASKS_SPECS: dict[str, TaskSpec] = {
+def article_spec(id: str, title: str, description: str, kind: str, features: int, classes: int) -> TaskSpec:
+    """One of the source article's examples: random data (`classes` 0: a random number at every step)."""
+    number = {"binary": "first", "multiclass": "second", "regression": "third"}[kind]
+    return TaskSpec(
+        id=id,
+        title=title,
+        description=f"The source article's {number} example: {description}. Nothing to learn.",
+        kind=kind,
+        features=features,
+        classes=classes,
+        per_step=kind == "regression",
+        generate=make_random_labels(features, classes),
+    )
+
+
+ARTICLE_EXAMPLES = {  # id -> (title, what the data is, kind, features, classes)
+    "article_binary": (
+        "Article example 1: binary, random labels",
+        "random inputs and labels",
+        "binary",
+        1,
+        2,
+    ),
+    "article_multiclass": (
+        "Article example 2: 3 features, 10 classes, random labels",
+        "random labels out of 10 classes",
+        "multiclass",
+        3,
+        10,
+    ),
+    "article_seq2seq": (
+        "Article example 3: per-step regression on random targets",
+        "a target per step, but random",
+        "regression",
+        1,
+        0,
+    ),
+}
+BINARY = {"kind": "binary", "features": 1, "classes": 2, "per_step": False}  # one label per window
+NEXT_VALUE = {"kind": "regression", "features": 1, "classes": 0, "per_step": True, "forecast": True}
+
+TASK_SPECS: dict[str, TaskSpec] = {
     spec.id: spec
     for spec in [
         TaskSpec(
-            "cue",
-            "Cue recall",
-            "A cue at the very start of a stream decides every label: only carried state knows it.",
-            "binary",
-            1,
-            2,
-            False,
-            make_cue,
+            id="cue",
+            title="Cue recall",
+            description=(
+                "A cue at the very start of a stream decides every label: only carried state knows it."
+            ),
+            **BINARY,
+            generate=make_cue,
         ),
         TaskSpec(
-            "running_total",
-            "Running total",
-            "Sparse +-1 events; the label is the sign of the total since the stream began.",
-            "binary",
-            1,
-            2,
-            False,
-            make_running_total,
+            id="running_total",
+            title="Running total",
+            description="Sparse +-1 events; the label is 1 if their total so far is > 0, else 0 (a tie: 0).",
+            **BINARY,
+            generate=make_running_total,
         ),
         TaskSpec(
-            "control",
-            "Control (window holds the evidence)",
-            "The label depends only on the last few steps, all inside the window: state is not needed.",
-            "binary",
-            1,
-            2,
-            False,
-            make_control,
+            id="control",
+            title="Control (window holds the evidence)",
+            description=(
+                "The label depends only on the last few steps, all inside the window: state is not needed."
+            ),
+            **BINARY,
+            generate=make_control,
+        ),
+        *(article_spec(task_id, *example) for task_id, example in ARTICLE_EXAMPLES.items()),
+        TaskSpec(
+            id="forecast",
+            title="Forecast: Mauna Loa CO2",
+            description="Next week's CO2 less its past year's mean: trained on early years, scored on later.",
+            generate=make_forecast,
+            **NEXT_VALUE,
         ),
         TaskSpec(
-            "article_binary",
-            "Article example 1: binary, random labels",
-            "The source article's first example: random inputs and random labels. Nothing to learn.",
-            "binary",
-            1,
-            2,
-            False,
-            make_random_labels(1, 2),
-        ),
-        TaskSpec(
-            "article_multiclass",
-            "Article example 2: 3 features, 10 classes, random labels",
-            "The source article's second example: random labels out of 10 classes. Nothing to learn.",
-            "multiclass",
-            3,
-            10,
-            False,
-            make_random_labels(3, 10),
-        ),
-        TaskSpec(
-            "article_seq2seq",
-            "Article example 3: per-step regression on random targets",
-            "The source article's third example: a target per step, but random. Nothing to learn.",
-            "regression",
-            1,
-            0,
-            True,
-            make_random_labels(1, 0),
-        ),
-        TaskSpec(
-            "forecast",
-            "Forecast: Mauna Loa CO2",
-            "Predict next week's CO2 (trend removed) at every step: a real, public-domain series.",
-            "regression",
-            1,
-            0,
-            True,
-            make_forecast,
-        ),
-        TaskSpec(
-            "own_series",
-            "Forecast: your own series (CSV)",
-            "Predict the next value at every step of a series you upload, scaled to mean 0 and variance 1.",
-            "regression",
-            1,
-            0,
-            True,
-            no_series,
+            id="own_series",
+            title="Forecast: your own series (CSV)",
+            description="Your series' next value at every step: trained on its start, scored on its end.",
+            generate=no_series,
+            **NEXT_VALUE,
         ),
     ]
 }
 
-TASKS: dict[str, str] = {task_id: spec.description for task_id, spec in TASKS_SPECS.items()}
+TASKS: dict[str, str] = {task_id: spec.description for task_id, spec in TASK_SPECS.items()}
 
 
 def task_spec(task: str, series: str = "") -> TaskSpec:
     """The spec of a task id (with the uploaded series it uses, if any), or a helpful ValueError."""
-    if task not in TASKS_SPECS:
-        raise ValueError(f"Unknown task {task!r}: choose one of {', '.join(TASKS_SPECS)}.")
+    if task not in TASK_SPECS:
+        raise ValueError(f"Unknown task {task!r}: choose one of {', '.join(TASK_SPECS)}.")
     if task == "own_series" and series:
-        return replace(TASKS_SPECS[task], generate=make_series_forecast(str(series_path(series))))
-    return TASKS_SPECS[task]
+        return replace(TASK_SPECS[task], generate=make_series_forecast(str(series_path(series))))
+    return TASK_SPECS[task]
 
 
 def make_task(
-    task: str, n_streams: int, length: int, timesteps: int, seed: int | list[int], series: str = ""
+    task: str,
+    n_streams: int,
+    length: int,
+    timesteps: int,
+    seed: int | list[int],
+    series: str = "",
+    held_out: bool = False,
 ) -> TaskData:
-    """Generate `n_streams` streams of `length` steps of a task, reproducibly from `seed`."""
-    return task_spec(task, series).generate(np.random.default_rng(seed), n_streams, length, timesteps)
+    """Generate `n_streams` streams of `length` steps of a task, reproducibly from `seed`.
+
+    `held_out` streams are for scoring: a real series gives them from its later part, never trained on.
+    """
+    generate = task_spec(task, series).generate
+    return generate(np.random.default_rng(seed), n_streams, length, timesteps, held_out)

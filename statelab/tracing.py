@@ -15,50 +15,33 @@ def read_state(layer: keras.layers.LSTM) -> tuple[np.ndarray, np.ndarray]:
     return np.array(h), np.array(c)
 
 
-def compile_cell_steps(layer: keras.layers.LSTM, timesteps: int):
-    """A compiled function stepping the layer's own LSTMCell through a window: (x, h, c) -> all h, c."""
-    cell = layer.cell
+def step_through(cell: keras.layers.LSTMCell, x: tf.Tensor, h: tf.Tensor, c: tf.Tensor) -> tf.Tensor:
+    """Step an LSTMCell through a window (rows, timesteps, features) from (h, c): (2, rows, timesteps, units).
 
-    @tf.function
-    def step_through(x, h, c):
-        hs = tf.TensorArray(tf.float32, size=timesteps)
-        cs = tf.TensorArray(tf.float32, size=timesteps)
-        for t in tf.range(timesteps):
-            _, (h, c) = cell(x[:, t], [h, c], training=False)
-            hs = hs.write(t, h)
-            cs = cs.write(t, c)
-        return tf.transpose(hs.stack(), [1, 0, 2]), tf.transpose(cs.stack(), [1, 0, 2])
-
-    return step_through
+    Keras returns only the last step's state; stepping the layer's own cell gives every step's.
+    Runs inside a compiled function (the window's length must be static).
+    """
+    timesteps = x.shape[1]
+    states = tf.TensorArray(x.dtype, size=timesteps)
+    for step in tf.range(timesteps):
+        _, (h, c) = cell(x[:, step], [h, c], training=False)
+        states = states.write(step, tf.stack([h, c]))
+    return tf.transpose(states.stack(), [1, 2, 0, 3])
 
 
-class StateRecorder:
-    """Records, batch by batch, the state entering a stateful layer and its evolution step by step."""
+def by_stream(batches: np.ndarray, n_windows: int) -> np.ndarray:
+    """Batches in stateful order (groups x windows, rows, ...) -> (groups x rows, windows, ...) by stream."""
+    rows = batches.shape[1]
+    grouped = batches.reshape(-1, n_windows, rows, *batches.shape[2:])
+    return np.swapaxes(grouped, 1, 2).reshape(-1, n_windows, *batches.shape[2:])
 
-    def __init__(self, layer: keras.layers.LSTM, timesteps: int):
-        self.layer = layer
-        self.step_through = compile_cell_steps(layer, timesteps)
-        self.incoming: list[tuple[np.ndarray, np.ndarray]] = []
-        self.steps: list[tuple[np.ndarray, np.ndarray]] = []
 
-    def record(self, x: np.ndarray) -> None:
-        """Call just before the layer processes batch `x`."""
-        h, c = read_state(self.layer)
-        self.incoming.append((h, c))
-        hs, cs = self.step_through(tf.constant(x), tf.constant(h), tf.constant(c))
-        self.steps.append((hs.numpy(), cs.numpy()))
-
-    def trace(self, groups: int, batch_size: int, n_windows: int, resets: np.ndarray) -> StateTrace:
-        """Arrange the recorded batches by held-out stream and window."""
-
-        def arrange(parts: list[np.ndarray]) -> np.ndarray:
-            stacked = np.stack(parts).reshape(groups, n_windows, batch_size, *parts[0].shape[1:])
-            return np.swapaxes(stacked, 1, 2).reshape(groups * batch_size, n_windows, *parts[0].shape[1:])
-
-        return StateTrace(
-            h=arrange([h for h, _ in self.steps]),
-            c=arrange([c for _, c in self.steps]),
-            incoming_h=arrange([h for h, _ in self.incoming]),
-            incoming_c=arrange([c for _, c in self.incoming]),
-            resets=resets.copy(),
-        )
+def as_state_trace(incoming: np.ndarray, steps: np.ndarray, n_windows: int, resets: np.ndarray) -> StateTrace:
+    """The StateTrace of an evaluation pass from its (batches, 2, rows, ...) entering and per-step (h, c)."""
+    return StateTrace(
+        h=by_stream(steps[:, 0], n_windows),
+        c=by_stream(steps[:, 1], n_windows),
+        incoming_h=by_stream(incoming[:, 0], n_windows),
+        incoming_c=by_stream(incoming[:, 1], n_windows),
+        resets=resets.copy(),
+    )

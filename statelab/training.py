@@ -6,17 +6,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-import keras
 import numpy as np
-import tensorflow as tf
 
 from statelab.config import LabConfig
 from statelab.data import LabData, make_lab_data
-from statelab.layout import epoch_orders, reset_mask, training_resets
-from statelab.models import build_model, loss_for, reset_states
+from statelab.engine import Engine, Shape, as_batches, engine_for
+from statelab.layout import epoch_orders, reset_mask, stateful_order, training_resets
 from statelab.results import LabResult, ModelResult, StateTrace
-from statelab.tasks import TaskSpec
-from statelab.tracing import StateRecorder, read_state
+from statelab.scoring import chance_level, persistence_level, score_by_window
+from statelab.tracing import as_state_trace, by_stream
 
 MODES = ("stateful", "stateless")
 
@@ -35,102 +33,46 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
-def compile_train_step(model: keras.Model, loss: keras.losses.Loss, optimizer: keras.optimizers.Optimizer):
-    """One XLA-compiled gradient step; a stateful layer carries its state to the next call."""
-
-    @tf.function(jit_compile=True)
-    def train_step(x, y):
-        with tf.GradientTape() as tape:
-            value = loss(y, model(x, training=True))
-        gradients = tape.gradient(value, model.trainable_variables)
-        optimizer.apply_gradients(zip(gradients, model.trainable_variables, strict=True))
-        return value
-
-    return train_step
-
-
 def train_model(
-    model: keras.Model,
-    data: LabData,
-    config: LabConfig,
-    mode: str,
-    progress: ProgressCallback | None = None,
-    entering: list[np.ndarray] | None = None,
-) -> np.ndarray:
-    """Train on the config's batches, resetting as the policy says; returns loss per epoch.
+    engine: Engine, data: LabData, config: LabConfig, progress: ProgressCallback | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Train on the config's batches, one compiled call per epoch, resetting as the policy says.
 
-    With `entering`, a stateful model appends ‖h‖ of every row entering each batch of the last epoch.
+    Returns the loss per epoch (averaged as `fit` averages it) and, for a stateful model, ‖h‖ of
+    every row entering each batch of the last epoch. Progress is reported after every epoch.
     """
-    optimizer = keras.optimizers.Adam(config.learning_rate)
-    optimizer.build(model.trainable_variables)
-    step = compile_train_step(model, loss_for(data.spec), optimizer)
     resets = training_resets(config)
-    batches = config.batches_per_epoch
     losses = []
     for epoch, order in enumerate(epoch_orders(config)):
-        x = data.train_x[order].reshape(batches, config.batch_size, *data.train_x.shape[1:])
-        y = data.train_y[order].reshape(batches, config.batch_size, *data.train_y.shape[1:])
-        epoch_losses = []
-        for batch in range(batches):
-            if mode == "stateful" and resets[epoch, batch]:
-                reset_states(model)
-            if entering is not None and mode == "stateful" and epoch == config.epochs - 1:
-                entering.append(np.linalg.norm(read_state(model.get_layer("lstm"))[0], axis=1))
-            epoch_losses.append(step(x[batch], y[batch]))
-            if progress:
-                progress(Progress(mode, epoch + 1, config.epochs, batch + 1, batches))
-        losses.append(float(np.mean(np.stack(epoch_losses))))
-    return np.array(losses, dtype=np.float32)
+        x, y = (as_batches(samples[order], config.batch_size) for samples in (data.train_x, data.train_y))
+        loss, entering = engine.train_epoch(x, y, resets[epoch])
+        losses.append(loss.numpy())
+        if progress:
+            batches = config.batches_per_epoch
+            progress(Progress(engine.shape.mode, epoch + 1, config.epochs, batches, batches))
+    return np.array(losses, dtype=np.float32), entering.numpy()
 
 
-def evaluate_stateful(model: keras.Model, data: LabData, config: LabConfig):
+def evaluate_stateful(engine: Engine, data: LabData, config: LabConfig) -> tuple[np.ndarray, StateTrace]:
     """Feed held-out groups window by window, resetting as the policy says; returns outputs and trace.
 
     Evaluation resets follow the policy: "sequence" before every group, "epoch" once before
     evaluating (training just ended an epoch), "batch" before every batch, "never" not at all, so
     the state left by training flows into the first held-out stream.
     """
-    predict = tf.function(lambda x: model(x, training=False), jit_compile=True)
-    recorder = StateRecorder(model.get_layer("lstm"), config.timesteps)
-    groups = config.eval_groups
-    resets = reset_mask(groups * config.n_windows, config.n_windows, config.reset)
-    outputs = np.zeros((groups, config.batch_size, config.n_windows, *model.output_shape[1:]), np.float32)
-    for group in range(groups):
-        rows = slice(group * config.batch_size, (group + 1) * config.batch_size)
-        for window in range(config.n_windows):
-            if resets[group * config.n_windows + window]:
-                reset_states(model)
-            x = data.eval_x[rows, window]
-            recorder.record(x)
-            outputs[group, :, window] = predict(x).numpy()
-    trace = recorder.trace(groups, config.batch_size, config.n_windows, resets)
-    return outputs.reshape(-1, *outputs.shape[2:]), trace
+    resets = reset_mask(config.eval_groups * config.n_windows, config.n_windows, config.reset)
+    streams, windows = stateful_order(len(data.eval_x), config.n_windows, config.batch_size)
+    batches = as_batches(data.eval_x[streams, windows], config.batch_size)
+    outputs, incoming, steps = (part.numpy() for part in engine.evaluate(batches, resets))
+    trace = as_state_trace(incoming, steps, config.n_windows, resets)
+    return by_stream(outputs, config.n_windows), trace
 
 
-def evaluate_stateless(model: keras.Model, data: LabData) -> np.ndarray:
+def evaluate_stateless(engine: Engine, data: LabData) -> np.ndarray:
     """Predict every held-out window on its own (zero initial state)."""
     n_streams, n_windows = data.eval_x.shape[:2]
-    flat = data.eval_x.reshape(n_streams * n_windows, *data.eval_x.shape[2:])
-    outputs = model.predict_on_batch(flat)
-    return np.asarray(outputs).reshape(n_streams, n_windows, *outputs.shape[1:])
-
-
-def score_by_window(spec: TaskSpec, outputs: np.ndarray, targets: np.ndarray):
-    """(predictions, score by window): accuracy for classification, mean squared error for regression."""
-    if spec.kind == "regression":
-        predictions = outputs[..., 0]
-        return predictions, ((predictions - targets) ** 2).mean(axis=(0, 2))
-    predictions = outputs[..., 0] if spec.kind == "binary" else outputs.argmax(axis=-1).astype(np.float32)
-    classes = (predictions > 0.5) if spec.kind == "binary" else predictions
-    return predictions, (classes == targets).mean(axis=0)
-
-
-def chance_level(spec: TaskSpec, targets: np.ndarray) -> float:
-    """What a constant guess scores: the majority class's share, or the targets' variance."""
-    if spec.kind == "regression":
-        return float(targets.var())
-    counts = np.unique(targets, return_counts=True)[1]
-    return float(counts.max() / targets.size)
+    outputs = engine.evaluate(data.eval_x.reshape(n_streams * n_windows, *data.eval_x.shape[2:])).numpy()
+    return outputs.reshape(n_streams, n_windows, *outputs.shape[1:])
 
 
 def run_model(
@@ -144,17 +86,15 @@ def run_model(
         raise ValueError(f"Unknown mode {mode!r}: use 'stateful' or 'stateless'.")
     started = time.perf_counter()
     data = data or make_lab_data(config)
-    keras.utils.set_random_seed(config.seed)
-    batch_size = config.batch_size if mode == "stateful" else None
-    model = build_model(data.spec, config.timesteps, config.units, config.seed, batch_size)
-    entering: list[np.ndarray] = []
-    loss = train_model(model, data, config, mode, progress, entering)
+    engine = engine_for(data.spec, Shape.of(data.spec, config, mode))
+    engine.start(config.seed, config.learning_rate)
+    loss, entering = train_model(engine, data, config, progress)
     trace = None
     if mode == "stateful":
-        outputs, trace = evaluate_stateful(model, data, config)
-        trace = replace(trace, train_entering_h=np.stack(entering))
+        outputs, trace = evaluate_stateful(engine, data, config)
+        trace = replace(trace, train_entering_h=entering)
     else:
-        outputs = evaluate_stateless(model, data)
+        outputs = evaluate_stateless(engine, data)
     predictions, by_window = score_by_window(data.spec, outputs, data.eval_y)
     return ModelResult(
         mode=mode,
@@ -164,7 +104,7 @@ def run_model(
         predictions=predictions.astype(np.float32),
         targets=data.eval_y.astype(np.float32),
         seconds=time.perf_counter() - started,
-        weights=model.get_weights(),
+        weights=engine.model.get_weights(),
         trace=trace,
     )
 
@@ -173,7 +113,13 @@ def run_lab(config: LabConfig, progress: ProgressCallback | None = None) -> LabR
     """Train a stateful and a stateless model from the same initial weights on the same batches."""
     data = make_lab_data(config)
     results = {mode: run_model(config, mode, progress, data) for mode in MODES}
-    return LabResult(config, chance=chance_level(data.spec, data.eval_y), **results)
+    return LabResult(
+        config,
+        chance=chance_level(data.spec, data.eval_y),
+        persistence=persistence_level(data.spec, data.eval_x, data.eval_y),
+        held_out_values=data.held_out_values,
+        **results,
+    )
 
 
 def trace_states(config: LabConfig) -> StateTrace:

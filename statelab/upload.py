@@ -1,7 +1,8 @@
 """A learner's own CSV time series: read, checked and cleaned, with plain-language reasons to refuse.
 
-NumPy and the standard library only. The numbers come from the last column that is (almost all)
-numeric; a header row and comment lines (#) are skipped; a few gaps are filled in a straight line.
+NumPy and the standard library only. The numbers come from a column that is (almost all) numeric, by
+default the last one; a header row and comment lines (#) are skipped; a few gaps are filled in a
+straight line.
 """
 
 from __future__ import annotations
@@ -21,9 +22,19 @@ class UploadError(ValueError):
     """An uploaded file that cannot be used, with a message that says why and what to do."""
 
 
-def read_series_csv(data: bytes, name: str = "the file") -> tuple[np.ndarray, str]:
-    """The series in an uploaded CSV file, and a one-line description of what was read."""
-    column, header, numbers = _series_column(_rows(_text(data, name), name), name)
+def numeric_columns(data: bytes, name: str = "the file") -> dict[int, str]:
+    """The columns of an uploaded CSV file that can be a series: index -> its header or "column N"."""
+    return {index: _label(index, header) for index, (header, _) in _columns(data, name).items()}
+
+
+def read_series_csv(data: bytes, name: str = "the file", column: int | None = None) -> tuple[np.ndarray, str]:
+    """The series in a column of an uploaded CSV file (default: the last numeric one), and what was read."""
+    columns = _columns(data, name)
+    if column is None:
+        column = max(columns)
+    if column not in columns:
+        raise UploadError(f"Column {column + 1} of {name} is not a column of numbers: pick another one.")
+    header, numbers = columns[column]
     values, filled = _fill_gaps(numbers)
     notes = [f"{filled} gap(s) filled"] if filled else []
     if values.size > MAX_VALUES:
@@ -32,12 +43,13 @@ def read_series_csv(data: bytes, name: str = "the file") -> tuple[np.ndarray, st
     if values.size < MIN_VALUES:
         raise UploadError(
             f"{name} has {values.size} values; a series needs at least {MIN_VALUES} "
-            "(a stream is several windows long, and streams start at different points of it)."
+            "(training takes streams from its first part, scoring from its last part)."
         )
     if np.ptp(values) == 0:
         raise UploadError(f"Every value in {name} is {values[0]:g}: there is nothing to forecast.")
-    label = f"column {header!r}" if header else f"column {column + 1}"
-    return values, f"{label}: {values.size:,} values" + (f" ({'; '.join(notes)})" if notes else "")
+    return values, f"{_label(column, header)}: {values.size:,} values" + (
+        f" ({'; '.join(notes)})" if notes else ""
+    )
 
 
 def _text(data: bytes, name: str) -> str:
@@ -65,20 +77,28 @@ def _rows(text: str, name: str) -> list[list[str]]:
     return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO("\n".join(lines)), dialect)]
 
 
-def _series_column(rows: list[list[str]], name: str) -> tuple[int, str, np.ndarray]:
-    """(index, header or "", its numbers with NaN gaps) of the last column of nearly all numbers."""
-    width = max(len(row) for row in rows)
-    for column in reversed(range(width)):
+def _columns(data: bytes, name: str) -> dict[int, tuple[str, np.ndarray]]:
+    """Every column of nearly all numbers: index -> (header or "", its numbers with NaN gaps)."""
+    rows = _rows(_text(data, name), name)
+    columns = {}
+    for column in range(max(len(row) for row in rows)):
         cells = [row[column] if column < len(row) else "" for row in rows]
         numbers = np.array([_number(cell) for cell in cells])
         header = cells[0] if math.isnan(numbers[0]) else ""
         body = numbers[1:] if header else numbers
         if body.size and (~np.isnan(body)).sum() >= NUMERIC_SHARE * body.size:
-            return column, header, body
-    raise UploadError(
-        f"No column of {name} is at least {NUMERIC_SHARE:.0%} numbers: the series must be one column of "
-        "numbers, with or without a header row (a few missing values are filled in, not more)."
-    )
+            columns[column] = (header, body)
+    if not columns:
+        raise UploadError(
+            f"No column of {name} is at least {NUMERIC_SHARE:.0%} numbers: the series must be one column of "
+            "numbers, with or without a header row (a few missing values are filled in, not more)."
+        )
+    return columns
+
+
+def _label(column: int, header: str) -> str:
+    """How a column is named to the learner: its header, or its position."""
+    return f"column {header!r}" if header else f"column {column + 1}"
 
 
 def _number(cell: str) -> float:

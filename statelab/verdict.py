@@ -1,12 +1,29 @@
-"""A plain-language verdict of a run (one or several seeds): what happened and why."""
+"""A plain-language verdict of a run (one or several seeds): what happened and why.
+
+The checks run in order: random labels, a collapsed training, a broken state, no model above the
+constant guess; only then which model did better. The judges and margins come from statelab.claims.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from statelab.claims import (
+    beats,
+    beats_guess,
+    collapsed_seeds,
+    compare,
+    guess_level,
+    mean_by_window,
+    models,
+    outside_limits,
+    persistence_level,
+)
 from statelab.results import LabResult
+from statelab.tasks import TASK_SPECS
 
-MARGIN = 0.08  # accuracy points that count as a real difference
+SHORT_HELD_OUT = 200  # fewer held-out values of a real series than this: the scores are rough
+MODES = ("stateful", "stateless")
 
 
 def spread(values: list[float], percent: bool) -> str:
@@ -17,6 +34,8 @@ def spread(values: list[float], percent: bool) -> str:
 
     if len(values) == 1:
         return text(values[0])
+    if text(min(values)) == text(max(values)):
+        return f"{text(values[0])} on all {len(values)} seeds"
     low, high = text(min(values)).removesuffix(" %"), text(max(values))
     return f"{low}–{high} (mean {text(float(np.mean(values)))}, {len(values)} seeds)"
 
@@ -38,35 +57,128 @@ def broken_state_reason(results: list[LabResult]) -> str:
 
 
 def verdict(results: list[LabResult]) -> str:
-    """One or two sentences: the headline figures and the reason behind them."""
+    """One to three sentences: the headline figures and the reason behind them."""
     if not results:
         raise ValueError("verdict() needs at least one LabResult.")
     if results[0].metric == "error":
         return _regression_verdict(results)
-    stateful = float(np.mean([r.stateful.score for r in results]))
-    stateless = float(np.mean([r.stateless.score for r in results]))
-    chance = float(np.mean([r.chance for r in results]))
     head = (
         f"Stateful {spread([r.stateful.score for r in results], True)}, "
         f"stateless {spread([r.stateless.score for r in results], True)}"
     )
+    return f"{head}: {_classification_story(results)}"
+
+
+def _classification_story(results: list[LabResult]) -> str:
+    """What the accuracy figures mean, checking failures before comparing the models."""
+    guess = f"the constant guess ({guess_level(results) * 100:.0f} %)"
     reason = broken_state_reason(results)
     if results[0].config.task.startswith("article_"):
-        return f"{head}: the labels are random, so neither can beat a constant guess ({chance * 100:.0f} %)."
-    if stateful > stateless + MARGIN:
-        return f"{head}: {_window_story(results)}; the carried state supplies the rest."
-    if reason and stateful < max(stateless, chance) + MARGIN:
-        return f"{head}: the stateful model gains nothing from its state, because {reason}."
-    if stateless > stateful + MARGIN:
-        return f"{head}: the stateful model did not learn to use its state on this run; try another seed."
-    if max(stateful, stateless) < chance + MARGIN:
-        return f"{head}: neither model beat a constant guess ({chance * 100:.0f} %); try more epochs."
-    return f"{head}: about equal. Each window already holds the evidence, so carried state adds nothing."
+        if beats_guess(results):
+            return f"one model beat {guess} on random labels: that is luck or a leak; try other seeds."
+        return f"the labels are random, so neither model can beat {guess}."
+    collapse = _collapse_story(results, guess)
+    if collapsed_seeds(results, "stateful"):
+        return collapse + (f" This setup breaks the state: {reason}." if reason else _settings_hint(results))
+    if not any(_beats_guess_somewhere(results, mode) for mode in MODES):
+        return f"neither model beat {guess} in any window. {_epochs_advice(results)}{_settings_hint(results)}"
+    story = _comparison(results, guess, reason) + _at_or_below_guess(results, guess, bool(collapse))
+    if collapse:  # the stateless model's: said first, then what the stateful model did
+        return f"{collapse} {story[0].upper()}{story[1:]}{_settings_hint(results)}"
+    return story
+
+
+def _comparison(results: list[LabResult], guess: str, reason: str) -> str:
+    """Which model did better, and why, once both learned something."""
+    outcome = compare(*models(results), "accuracy")
+    stateful, stateless = (mean_by_window(results, mode) for mode in MODES)
+    if outcome == "stateful" and not reason:
+        return f"{_window_story(results)}; the carried state supplies the rest."
+    if outcome == "stateful" and not beats(float(stateful[-1]), guess_level(results), "accuracy"):
+        return (
+            f"the state helps only in the first windows and fades to {guess} by the last "
+            f"({stateful[-1] * 100:.0f} %), because {reason}."
+        )
+    if outcome == "stateful":
+        return (
+            f"the state still helps over all windows, though {reason}: the first window scores "
+            f"{stateful[0] * 100:.0f} % against the stateless model's {stateless[0] * 100:.0f} %."
+        )
+    if reason:
+        return f"the stateful model gains nothing from its state, because {reason}."
+    if outcome == "stateless":
+        return "the stateful model did worse than the stateless one on this run."
+    return "about equal: each window already holds the evidence, so carried state adds nothing."
+
+
+def _beats_guess_somewhere(results: list[LabResult], mode: str) -> bool:
+    """Whether a model beat the constant guess in at least one window (averaged over the seeds)."""
+    guess = guess_level(results)
+    return any(beats(float(score), guess, "accuracy") for score in mean_by_window(results, mode))
+
+
+def _collapse_story(results: list[LabResult], guess: str) -> str:
+    """ "Training collapsed ..." for each model that beat the guess in no window where the other did."""
+    stories = []
+    for mode in MODES:
+        seeds = collapsed_seeds(results, mode)
+        if seeds:
+            where = "" if len(results) == 1 else f" on seed{'s' * (len(seeds) > 1)} {_listed(seeds)}"
+            stories.append(
+                f"the {mode} model's training collapsed{where}: it scored at or below {guess} in every "
+                "window, even where the other model was right"
+            )
+    return "; ".join(stories) + "." if stories else ""
+
+
+def _at_or_below_guess(results: list[LabResult], guess: str, stateless_collapsed: bool = False) -> str:
+    """ " The stateful model is at or below the constant guess (55 %) over all windows." or ""."""
+    below = [
+        mode
+        for mode, score in zip(MODES, models(results), strict=True)
+        if not beats(score, guess_level(results), "accuracy")
+    ]
+    text = ""
+    if "stateful" in below:
+        text += f" The stateful model is at or below {guess} over all windows."
+    if "stateless" in below and not stateless_collapsed:
+        text += (
+            " So is the stateless model."
+            if text
+            else f" The stateless model is at or below {guess} over all windows."
+        )
+    return text
+
+
+def _listed(seeds: list[int]) -> str:
+    """ "3", "0 and 2", "0, 1 and 2"."""
+    names = [str(seed) for seed in seeds]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _epochs_advice(results: list[LabResult]) -> str:
+    """Whether more epochs could help: only while the training loss was still falling."""
+    losses = np.mean([r.stateful.loss for r in results], axis=0)
+    if losses.size >= 3 and losses[-1] < 0.95 * losses[-3]:
+        return "The training loss was still falling at the end: more epochs may help."
+    return "The training loss had stopped falling, so more epochs are unlikely to help."
+
+
+def _settings_hint(results: list[LabResult]) -> str:
+    """ " This run is outside the settings where the task was measured to learn: ..." or ""."""
+    config = results[0].config
+    limits = [
+        f"{name} is {getattr(config, name)} (reliable: {rule})"
+        for name, rule in outside_limits(config).items()
+    ]
+    if not limits:
+        return ""
+    return f" This run is outside the settings where the task was measured to learn: {'; '.join(limits)}."
 
 
 def _window_story(results: list[LabResult]) -> str:
     """Where the stateless model is right: its first window against the later ones."""
-    by_window = np.mean([r.stateless.by_window for r in results], axis=0)
+    by_window = mean_by_window(results, "stateless")
     if by_window.size == 1:
         return "stateless sees each window alone"
     return (
@@ -76,14 +188,76 @@ def _window_story(results: list[LabResult]) -> str:
 
 
 def _regression_verdict(results: list[LabResult]) -> str:
-    stateful = [r.stateful.score for r in results]
-    stateless = [r.stateless.score for r in results]
-    baseline = float(np.mean([r.chance for r in results]))
-    head = f"Mean squared error: stateful {spread(stateful, False)}, stateless {spread(stateless, False)}"
-    if min(np.mean(stateful), np.mean(stateless)) > 0.9 * baseline:
-        return f"{head}: no better than always predicting the mean ({baseline:.3f}). The targets are noise."
-    better = "stateful" if np.mean(stateful) < np.mean(stateless) else "stateless"
-    ratio = max(np.mean(stateful), np.mean(stateless)) / max(min(np.mean(stateful), np.mean(stateless)), 1e-9)
-    if ratio < 1.1:
-        return f"{head}: both forecast far better than the mean ({baseline:.3f}), and about equally well."
-    return f"{head}: both beat the mean ({baseline:.3f}); {better} is {ratio:.1f}x more accurate here."
+    """Errors against the mean and, for forecasts, against persistence; a warning if little is held out."""
+    stateful, stateless = models(results)
+    head = (
+        "Mean squared error: "
+        f"stateful {spread([r.stateful.score for r in results], False)}, "
+        f"stateless {spread([r.stateless.score for r in results], False)}"
+    )
+    mean = f"always predicting the mean ({guess_level(results):.3f})"
+    persistence = persistence_level(results)
+    best = min(stateful, stateless)
+    if not beats(best, guess_level(results), "error"):
+        cause = (
+            "What they learned does not carry over to the later part of the series."
+            if np.isfinite(persistence)
+            else "The targets are noise."
+        )
+        story = f"no better than {mean}. {cause}"
+    elif np.isfinite(persistence) and not beats(best, persistence, "error"):
+        story = (
+            f"both beat {mean}, but neither beats persistence, next value = this value "
+            f"({persistence:.3f}): here they learned no more than the last value tells."
+        )
+    else:
+        story = _forecast_comparison(stateful, stateless, mean, persistence)
+    return f"{head}: {story}{_short_warning(results)}"
+
+
+def _forecast_comparison(stateful: float, stateless: float, mean: str, persistence: float) -> str:
+    """Which model forecast better, once at least one beat the baselines."""
+    baselines = mean if not np.isfinite(persistence) else f"{mean} and persistence ({persistence:.3f})"
+    outcome = compare(stateful, stateless, "error")
+    if outcome == "equal":
+        return f"better than {baselines}, and about equally good."
+    better, worse = (stateful, stateless) if outcome == "stateful" else (stateless, stateful)
+    return f"better than {baselines}; {outcome} is {worse / better:.1f}x more accurate here."
+
+
+def _short_warning(results: list[LabResult]) -> str:
+    """A warning when the held-out part of a real series is small."""
+    values = results[0].held_out_values
+    if not 0 < values < SHORT_HELD_OUT:
+        return ""
+    return (
+        f" Only the last {values} values of the series are held out for scoring: with so few, these "
+        "figures can change a lot with another seed or a longer series."
+    )
+
+
+def guess_note(results: list[LabResult]) -> str:
+    """What the constant-guess line is, why it moves from run to run, and why a model can fall below it."""
+    if results[0].metric == "error":
+        note = (
+            "Predict the mean: the error of always answering the held-out targets' own mean (their "
+            f"variance, {spread([r.chance for r in results], False)})."
+        )
+        if np.isfinite(results[0].persistence):
+            note += " Persistence: the error of forecasting each next value as the current one."
+        return note
+    targets = results[0].stateful.targets
+    labels, counts = np.unique(targets, return_counts=True)
+    majority, classes = labels[counts.argmax()], TASK_SPECS[results[0].config.task].classes
+    where = "here" if len(results) == 1 else f"on seed {results[0].config.seed}"
+    return (
+        f"The constant guess always answers the most common held-out label: {where} "
+        f"{counts.max() / targets.size * 100:.0f} % of the held-out labels are {majority:g}, so always "
+        f"answering {majority:g} scores {spread([r.chance for r in results], True)}. That share depends on "
+        f"which {targets.shape[0]} held-out streams were drawn, so it moves from run to run, and the fewer "
+        "streams (held-out groups x batch size), the further it can stray from "
+        f"{100 / classes:.0f} %, the share of balanced labels. A model falls below "
+        "the line when it answers another label more often than the data supports: where its window holds "
+        f"no evidence, the stateless model guesses from noise and is right about {100 / classes:.0f} % of "
+        "the time, less than always answering the most common label."
+    )

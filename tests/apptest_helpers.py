@@ -5,7 +5,7 @@ import json
 import time
 
 import numpy as np
-from conftest import ROOT
+from project import ROOT
 from streamlit.testing.v1 import AppTest
 
 SMALL = {"epochs": 3, "n_groups": 4, "eval_groups": 2}
@@ -34,14 +34,19 @@ def fill(app: AppTest, **values) -> None:
 
 def train(app: AppTest) -> AppTest:
     """Press "Train both models"."""
-    app.button(key="FormSubmitter:settings-Train both models").click()
+    app.button(key="train").click()
     return app.run()
+
+
+def pending(app: AppTest):
+    """The Lab's run on its way (a ui.lab_state.Run), or None."""
+    return app.session_state["lab"].pending if "lab" in app.session_state else None
 
 
 def wait_for_run(app: AppTest, timeout: float = 240) -> AppTest:
     """Rerun the page until its pending run has finished."""
     deadline = time.monotonic() + timeout
-    while "pending" in app.session_state and app.session_state["pending"]:
+    while pending(app):
         assert time.monotonic() < deadline, "the run did not finish in time"
         time.sleep(0.5)
         app.run()
@@ -54,8 +59,10 @@ def chart_specs(app: AppTest) -> list[dict]:
 
 
 def chart_titled(app: AppTest, words: str) -> dict:
-    """The figure whose title contains `words`."""
-    return next(spec for spec in chart_specs(app) if words in spec["layout"]["title"]["text"])
+    """The figure whose title contains `words` (long titles are broken into lines: "<br>" reads as " ")."""
+    return next(
+        spec for spec in chart_specs(app) if words in spec["layout"]["title"]["text"].replace("<br>", " ")
+    )
 
 
 def values(data) -> list[float]:

@@ -18,11 +18,15 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from conftest import ROOT
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from project import ROOT
+
+from statelab.config import LabConfig
+from ui.lab_state import results_key
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The same words as the Makefile's `chromium` target.
@@ -95,7 +99,7 @@ def app_server(timeout: float = 120, log_path: Path = SERVER_LOG, env: dict | No
     """Run `streamlit run app.py` on a free loopback port until the block ends; yields its base URL.
 
     The server gets this process's environment (and `env`), so it uses the test session's fresh
-    STATELAB_CACHE (set in conftest.py), and two training workers. It runs in its own process group,
+    STATELAB_CACHE (set in project.py), and two training workers. It runs in its own process group,
     so stopping it also stops its worker processes. Its output goes to `log_path`.
     """
     port = free_port()
@@ -237,23 +241,39 @@ class AppPage:
             pytest.fail(f"{self.page.url}: live work did not finish in {timeout / SECOND:.0f} s: {live}")
         self.wait_for_app()
 
-    def wait_for_results(self, timeout: float = RUN_TIMEOUT) -> Locator:
-        """Wait for a run to finish and its verdict and charts to be drawn; returns the verdict."""
-        verdict = self.verdict()
+    def train(self) -> None:
+        """Press Train both models; wait until the results shown before (if any) have left the page."""
+        shown = self.page.locator("[class*='st-key-results_']")
+        before = shown.first.get_attribute("class") if shown.count() else ""
+        self.page.get_by_role("button", name="Train both models").click()
+        for name in before.split():
+            if name.startswith("st-key-results_"):
+                expect(self.page.locator(f".{name}")).to_have_count(0, timeout=APP_TIMEOUT)
+
+    def wait_for_results(
+        self, timeout: float = RUN_TIMEOUT, config: LabConfig | None = None, n_seeds: int = 1
+    ) -> Locator:
+        """Wait for a run to finish and its verdict and charts to be drawn; returns the verdict.
+
+        With `config`, wait for that run's results (over `n_seeds` seeds), so that the results of a run
+        shown earlier on the page are never taken for it.
+        """
+        scope = self.page if config is None else self.page.locator(f".st-key-{results_key(config, n_seeds)}")
+        verdict = self.verdict(scope)
         # Stop waiting at once if the page shows an exception or says the run failed.
         failed = self.page.get_by_test_id("stException").or_(self.page.get_by_text("The run did not finish"))
         expect(verdict.or_(failed).first).to_be_visible(timeout=timeout)
         assert not failed.count(), f"{self.page.url}: the run failed: {failed.all_inner_texts()}"
-        expect(self.page.locator(".js-plotly-plot .scatterlayer .trace").first).to_be_visible(
-            timeout=APP_TIMEOUT
-        )
+        expect(scope.locator(".js-plotly-plot .scatterlayer .trace").first).to_be_visible(timeout=APP_TIMEOUT)
         self.wait_for_app()
         return verdict
 
-    def verdict(self) -> Locator:
+    def verdict(self, scope: Page | Locator | None = None) -> Locator:
         """The verdict of a finished run (an info box that names the stateful model's score)."""
-        return self.page.get_by_test_id("stAlertContentInfo").filter(
-            has_text=re.compile(r"Stateful|stateful")
+        return (
+            (scope or self.page)
+            .get_by_test_id("stAlertContentInfo")
+            .filter(has_text=re.compile(r"Stateful|stateful"))
         )
 
     def nav_links(self) -> list[str]:
@@ -284,6 +304,31 @@ class AppPage:
         """Click the option (by its visible text) of the radio group with this label."""
         radio = self.page.get_by_test_id("stRadio").filter(has_text=group)
         radio.get_by_text(option, exact=False).first.click()
+
+    def select(self, label: str, option: str) -> None:
+        """Pick an option of the select box with this label. The list is opened from the keyboard: right
+        after a file upload, the first click on a select box opens its list and closes it at once."""
+        self.page.get_by_role("combobox", name=label).focus()
+        self.page.keyboard.press("ArrowDown")
+        self.page.get_by_role("option", name=option).click()
+        self.wait_for_app()
+
+    def checked_option(self, group: str) -> Locator:
+        """The checked option of the radio group with this label."""
+        radio = self.page.get_by_test_id("stRadio").filter(has_text=group)
+        return radio.locator("label:has(input:checked)")
+
+    def query(self) -> dict[str, str]:
+        """The query parameters of the page's URL."""
+        return dict(parse_qsl(urlsplit(self.page.url).query))
+
+    def predict(self, option: int = 0) -> Locator:
+        """Answer the open preset's question with its option number `option` and press Run it."""
+        question = self.page.locator(".st-key-preset_question")
+        question.get_by_test_id("stRadio").locator("label:has(input)").nth(option).click()
+        self.wait_for_app()
+        question.get_by_role("button", name="Run it").click()
+        return question
 
     def screenshot(self, name: str) -> list[Path]:
         """Save what fits on the screen and the whole page (Streamlit scrolls inside the app, so a

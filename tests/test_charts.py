@@ -22,10 +22,44 @@ def test_one_seed_draws_two_lines_in_the_app_colours():
 def test_several_seeds_draw_mean_and_range():
     runs = np.array([[0.4, 0.6], [0.6, 1.0], [0.5, 0.8]])
     figure = charts.plot_loss(runs, runs / 2)
-    (mean,) = named(figure, "stateful (mean of 3 seeds)")
+    (mean,) = named(figure, "stateful")  # the legend names the model; the subtitle says "mean of 3 seeds"
     np.testing.assert_allclose(mean.y, [0.5, 0.8])
+    assert "mean of 3 seeds" in figure.layout.title.text
     (band,) = named(figure, "stateful: seed range")
     np.testing.assert_allclose(band.y, [0.6, 1.0, 0.6, 0.4])  # max forward, min backward
+
+
+def test_seed_bands_take_their_models_colour_and_stay_out_of_the_legend():
+    """Issue 10.4: the bands drew default-coloured (purple, teal) dots and crowded the legend."""
+    stateful, stateless = np.array([[1.0, 0.9], [0.8, 1.0]]), np.array([[0.5, 0.4], [0.6, 0.5]])
+    figure = charts.plot_by_window(stateful, stateless, "accuracy", 0.5)
+    bands = [trace for trace in figure.data if trace.fill == "toself"]
+    assert [band.mode for band in bands] == ["lines", "lines"]  # no markers at the band's corners
+    assert [band.showlegend for band in bands] == [False, False]
+    assert [band.line.color for band in bands] == [charts.STATEFUL_COLOR, charts.STATELESS_COLOR]
+    assert [trace.name for trace in figure.data if trace.showlegend is not False] == ["stateful", "stateless"]
+
+
+def test_runs_compared_by_colour_and_dash():
+    runs = {"stateful, A": np.ones(3), "stateless, A": np.zeros(3), "stateful, B": np.ones(3)}
+    colors = [charts.STATEFUL_COLOR, charts.STATELESS_COLOR, charts.STATEFUL_COLOR]
+    figure = charts.plot_runs_by_window(runs, "accuracy", None, "Runs", colors, ["solid", "solid", "dash"])
+    assert [trace.line.dash for trace in figure.data] == ["solid", "solid", "dash"]
+    assert not figure.layout.shapes  # no constant-guess line when none is given
+    with pytest.raises(ValueError, match="one colour and one dash per run"):
+        charts.plot_runs_by_window(runs, "accuracy", None, "Runs", colors[:2])
+
+
+def test_scores_are_formatted_one_way():
+    assert charts.format_score(0.966, "accuracy") == "97 %"
+    assert charts.format_score(0.0344, "error") == "0.034"
+    with pytest.raises(ValueError, match="metric must be"):
+        charts.format_score(0.5, "f1")
+
+
+def test_long_subtitles_wrap_between_clauses():
+    text = charts.subtitle("a" * 40 + "; " + "b" * 30 + "; c")
+    assert text.count("<br>") == 2 and "bbb; c" in text
 
 
 def test_error_metric_and_bad_metric():

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from browser import ARTIFACTS, app_server, free_port
-from conftest import ROOT
+from project import ROOT
 from streamlit_client import Session
 
 from statelab.config import LabConfig, to_query

@@ -13,6 +13,7 @@ import pytest
 from browser import (
     LAPTOP,
     PROJECTOR,
+    RUN_TIMEOUT,
     SCREENSHOTS,
     SIZES,
     AppPage,
@@ -23,11 +24,15 @@ from browser import (
 from playwright.sync_api import expect
 from series_example import example_csv
 
+from statelab.config import LabConfig
+from statelab.presets import PRESETS
+
 pytestmark = pytest.mark.browser
 
 # The run typed in through the form and the shared link describe the same config: the second reuses
 # the first's cached result.
 SMALL_LINK = "/lab?shuffle=true&epochs=3&n_groups=4"
+SMALL_CONFIG = LabConfig(shuffle=True, epochs=3, n_groups=4)
 SHUFFLE_ON = "on: fit(shuffle=True)"
 TOO_LARGE = "too large for a shared classroom server"
 
@@ -115,12 +120,13 @@ def test_lab_trains_both_models_from_settings_typed_in(app):
     app.type_number("Stream groups per epoch", 4)
     app.choose_radio("Shuffle", SHUFFLE_ON)
     app.page.get_by_role("button", name="Train both models").click()
-    verdict = app.wait_for_results()
+    verdict = app.wait_for_results(config=SMALL_CONFIG)
     expect(verdict).to_contain_text("Stateful")
     assert_both_models_drawn(app)
-    # The settings went into the address bar, so this page can be shared.
-    query = app.page.url.split("?", 1)[1]
-    assert set(query.split("&")) == {"shuffle=true", "epochs=3", "n_groups=4"}, app.page.url
+    # The settings went into the address bar, so this page can be shared; so did the learner's id.
+    query = app.query()
+    assert query.pop("learner"), app.page.url
+    assert query == {"shuffle": "true", "epochs": "3", "n_groups": "4"}, app.page.url
     app.assert_clean("the Lab after a run")
     app.screenshot("lab-after-a-run")
     app.page.set_viewport_size(PROJECTOR)
@@ -133,11 +139,10 @@ def test_a_break_it_preset_runs(app):
     app.open("/lab")
     app.page.locator(".st-key-preset_shuffle_on").get_by_role("button").click()
     expect(app.page.get_by_text("Predict first", exact=False)).to_be_visible(timeout=30_000)
-    verdict = app.wait_for_results()
+    app.predict()
+    verdict = app.wait_for_results(config=PRESETS["shuffle_on"].config())
     expect(verdict).to_contain_text("Stateful")
-    checked = (
-        app.page.get_by_test_id("stRadio").filter(has_text="Shuffle").locator("label:has(input:checked)")
-    )
+    checked = app.checked_option("Shuffle")
     expect(checked).to_contain_text(SHUFFLE_ON)
     assert_both_models_drawn(app)
     app.assert_clean("the Lab after the 'Break it: shuffle on' preset")
@@ -158,11 +163,9 @@ def test_a_shared_link_restores_its_settings_in_a_new_browser(app):
     expect(app.number_input("Epochs")).to_have_value("3")
     expect(app.number_input("Stream groups per epoch")).to_have_value("4")
     expect(app.number_input("Batch size")).to_have_value("16")  # not in the link: the default
-    checked = (
-        app.page.get_by_test_id("stRadio").filter(has_text="Shuffle").locator("label:has(input:checked)")
-    )
+    checked = app.checked_option("Shuffle")
     expect(checked).to_contain_text(SHUFFLE_ON)
-    app.wait_for_results()  # a link runs its settings at once
+    app.wait_for_results(config=SMALL_CONFIG)  # a link runs its settings at once
     assert_both_models_drawn(app)
     app.assert_clean(f"the Lab opened from {SMALL_LINK}")
 
@@ -199,17 +202,27 @@ def test_a_too_large_setting_is_explained(app):
     app.screenshot("lab-too-large")
 
 
+def tab_to(app: AppPage, selector: str, what: str) -> None:
+    """Press Tab until the focused element is inside `selector`."""
+    focused = f"() => !!document.activeElement?.closest({selector!r})"
+    for _ in range(80):
+        app.page.keyboard.press("Tab")
+        if app.page.evaluate(focused):
+            return
+    pytest.fail(f"Tab never reached {what}")
+
+
 def test_the_main_flow_works_with_the_keyboard_alone(app):
     app.open("/lab")
-    on_preset = "() => !!document.activeElement?.closest('.st-key-preset_correct')"
-    for _ in range(60):
-        app.page.keyboard.press("Tab")
-        if app.page.evaluate(on_preset):
-            break
-    else:
-        pytest.fail("Tab never reached the 'Correct stateful setup' preset button")
+    tab_to(app, ".st-key-preset_correct", "the 'Correct stateful setup' preset button")
     app.page.keyboard.press("Enter")
-    verdict = app.wait_for_results()
+    expect(app.page.get_by_text("Predict first", exact=False)).to_be_visible(timeout=30_000)
+    tab_to(app, ".st-key-preset_question [data-testid='stRadio']", "the prediction's options")
+    app.page.keyboard.press("Space")  # picks the focused option
+    app.wait_for_app()
+    tab_to(app, ".st-key-run_preset", "the Run it button")
+    app.page.keyboard.press("Enter")
+    verdict = app.wait_for_results(config=PRESETS["correct"].config())
     expect(verdict).to_contain_text("Stateful")
     expect(app.page.get_by_text("Predict first", exact=False)).to_be_visible()
     app.assert_clean("the Lab after a keyboard-only preset run")
@@ -226,10 +239,155 @@ def test_an_own_series_is_checked_then_trained(app):
     expect(app.page.get_by_role("combobox", name="Task")).to_have_value("Forecast: your own series (CSV)")
     app.type_number("Epochs", 3)
     app.type_number("Stream groups per epoch", 4)
-    app.page.get_by_role("button", name="Train both models").click()
+    app.train()
     expect(app.wait_for_results()).to_contain_text("Mean squared error: stateful")
     assert_both_models_drawn(app)
     assert "task=own_series" in app.page.url and "series=" in app.page.url
     expect(app.page.get_by_role("button", name="Download your series (CSV)")).to_be_visible()
     app.assert_clean("the Lab after training on an uploaded series")
     app.screenshot("lab-own-series")
+
+
+def test_a_bare_lab_opens_with_the_default_run(app):
+    """Issue 15: a first visit (or a shared /lab) shows the signature plot without pressing anything."""
+    app.open("/lab")
+    expect(app.wait_for_results(config=LabConfig())).to_contain_text("Stateful")
+    assert_both_models_drawn(app)
+    assert set(app.query()) == {"learner"}, app.page.url
+    app.assert_clean("the Lab opened bare")
+
+
+def test_a_preset_link_asks_for_a_prediction_before_anything_runs(app):
+    """Issue 10.11 and 9: lab?preset=ID loads the settings and asks first; the expectation comes after."""
+    app.open("/lab?preset=shuffle_on")
+    question = app.page.locator(".st-key-preset_question")
+    expect(question).to_contain_text("Predict first: Break it: shuffle on")
+    expect(question.get_by_role("button", name="Run it")).to_be_disabled()  # until a prediction is picked
+    checked = app.checked_option("Shuffle")
+    expect(checked).to_contain_text(SHUFFLE_ON)
+    app.page.wait_for_timeout(1500)  # give a run that should not start the time to show itself
+    expect(app.verdict()).to_have_count(0)
+    expect(app.page.get_by_test_id("stProgress")).to_have_count(0)
+    expect(app.page.get_by_text("What to expect")).to_have_count(0)
+    tooltips = app.page.locator(
+        ", ".join(f".st-key-preset_{id} [data-testid='stTooltipHoverTarget']" for id in PRESETS)
+    )
+    expect(tooltips).to_have_count(0)  # no preset button carries a hint about its outcome
+    app.screenshot("lab-preset-question")
+    app.predict()
+    app.wait_for_results(config=PRESETS["shuffle_on"].config())
+    expect(question).to_contain_text(re.compile("Your prediction (held|did not hold)"))
+    expect(question).to_contain_text("What to expect")
+    assert app.query().get("preset") == "shuffle_on", app.page.url
+    app.assert_clean("the Lab after a preset opened from its link")
+    app.screenshot("lab-preset-answered")
+
+
+def test_presets_run_the_chosen_number_of_seeds(app):
+    """Issue 10.2: with Seeds at 3, a preset runs 3 seeds and the slider stays at 3."""
+    app.open("/lab")
+    thumb = app.page.get_by_test_id("stSlider").filter(has_text="Seeds").get_by_role("slider")
+    thumb.focus()
+    for _ in range(2):
+        thumb.press("ArrowRight")
+    app.wait_for_app()
+    expect(thumb).to_have_value("3")
+    app.page.locator(".st-key-preset_shuffle_on").get_by_role("button").click()
+    app.wait_for_app()
+    app.predict()
+    verdict = app.wait_for_results(timeout=3 * RUN_TIMEOUT, config=PRESETS["shuffle_on"].config(), n_seeds=3)
+    expect(verdict).to_contain_text("3 seeds")
+    expect(thumb).to_have_value("3")
+    assert app.query().get("seeds") == "3", app.page.url
+    app.assert_clean("a preset over 3 seeds")
+    app.screenshot("lab-3-seeds")
+
+
+def test_a_broken_setting_is_marked_until_put_back(app):
+    """Issue 10.1: after "never reset", other edits keep it on, visibly, until Back to the correct setup."""
+    app.open("/lab?preset=never_reset")
+    marker = app.page.get_by_text("Break it is on", exact=False)
+    expect(marker).to_have_count(1)
+    for label, value in (("Batch size", 8), ("Timesteps", 20), ("Epochs", 3), ("Stream groups per epoch", 4)):
+        app.type_number(label, value)
+    expect(marker).to_have_count(1)  # still marked after the other edits
+    app.page.get_by_role("button", name="Back to the correct setup").click()
+    app.wait_for_app()
+    expect(marker).to_have_count(0)
+    expect(app.checked_option("Reset the state")).to_contain_text("sequence")
+    expect(app.number_input("Batch size")).to_have_value("8")  # the other settings stay
+    app.page.get_by_role("button", name="Train both models").click()
+    app.wait_for_results(config=LabConfig(batch_size=8, timesteps=20, epochs=3, n_groups=4))
+    query = app.query()
+    assert query.pop("learner") and query == {
+        "batch_size": "8",
+        "timesteps": "20",
+        "epochs": "3",
+        "n_groups": "4",
+    }
+    app.assert_clean("the Lab after going back to the correct setup")
+
+
+def history_rows(app: AppPage):
+    """The data rows of the "Your runs" table (its accessible rows, header excluded)."""
+    return app.page.get_by_test_id("stDataFrame").locator("[role='row']:not(:has([role='columnheader']))")
+
+
+def test_a_reload_keeps_the_learners_runs_and_answers(app, browser, app_url):
+    """Issue 10.7: runs and answers survive a reload (the learner's id is in the URL); no one else's."""
+    app.open(SMALL_LINK)
+    app.wait_for_results(config=SMALL_CONFIG)
+    app.page.locator(".st-key-preset_shuffle_on").get_by_role("button").click()
+    app.wait_for_app()
+    question = app.predict()
+    app.wait_for_results(config=PRESETS["shuffle_on"].config())
+    answer = question.get_by_test_id("stAlertContainer").text_content()
+    expect(history_rows(app)).to_have_count(2)
+    app.page.reload()
+    app.wait_for_results(config=PRESETS["shuffle_on"].config())
+    expect(history_rows(app)).to_have_count(2)
+    expect(question.get_by_test_id("stAlertContainer")).to_have_text(answer)
+    expect(question.get_by_test_id("stRadio").locator("input").first).to_be_disabled()
+    # A lesson check answered, then the page reloaded: the answer is still there, and counted.
+    app.page.get_by_test_id("stSidebarNav").get_by_text("7. Gradients stop at batches").click()
+    app.wait_for_app()
+    assert app.query().get("learner"), app.page.url
+    app.page.get_by_text("No: exactly zero").click()
+    app.wait_for_app()
+    app.page.get_by_role("button", name="Run it").click()
+    outcome = app.page.get_by_text(re.compile("Your prediction (held|did not hold)"))
+    expect(outcome).to_be_visible(timeout=RUN_TIMEOUT)
+    app.page.reload()
+    app.settle()
+    expect(outcome).to_be_visible()
+    app.page.get_by_test_id("stSidebarNav").get_by_text("All lessons").click()
+    app.wait_for_app()
+    expect(app.page.get_by_test_id("stProgress")).to_contain_text(re.compile(r"^1 of \d+ checks answered"))
+    app.assert_clean("pages reloaded with the learner's id")
+    # Another browser (no id in its URL) is another learner: none of these runs or answers.
+    context = browser.new_context(viewport=LAPTOP)
+    try:
+        other = AppPage(context, app_url)
+        other.open("/lab")
+        other.wait_for_results(config=LabConfig())
+        expect(history_rows(other)).to_have_count(1)
+        assert other.query()["learner"] != app.query()["learner"]
+    finally:
+        context.close()
+
+
+def test_a_csv_with_several_numeric_columns_lets_the_learner_pick_one(app):
+    app.open("/lab")
+    app.page.get_by_text("Your own series (CSV)").click()
+    rows = "\n".join(f"{1871 + index},{1000 + index % 9 * 10},{index % 5}" for index in range(150))
+    upload = app.page.get_by_test_id("stFileUploader").locator("input[type=file]")
+    upload.set_input_files(
+        files=[{"name": "flows.csv", "mimeType": "text/csv", "buffer": f"year,flow,gauge\n{rows}\n".encode()}]
+    )
+    expect(app.page.get_by_text("flows.csv, column 'gauge': 150 values")).to_be_visible()
+    expect(
+        app.page.get_by_text("with 6 windows per stream (not 8) so that a stream fits twice")
+    ).to_be_visible()
+    app.select("Column to forecast", "column 'flow'")
+    expect(app.page.get_by_text("flows.csv, column 'flow': 150 values")).to_be_visible()
+    app.assert_clean("the Lab after picking a column of an uploaded CSV")

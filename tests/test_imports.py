@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from conftest import ROOT
+from project import ROOT
 
 
 def modules_after(statement: str) -> set[str]:

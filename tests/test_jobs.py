@@ -12,6 +12,7 @@ from statelab.jobs import JobPool, JobStatus, ResultCache, demo_job
 from statelab.presets import PRESETS, warm_up_configs
 
 TINY = dict(batch_size=4, timesteps=5, n_windows=3, n_groups=2, units=8, epochs=1, eval_groups=1)
+SLOW = dict(TINY, n_groups=64, epochs=100)  # 19,200 batches: seconds even on an already compiled engine
 
 
 def wait_until(condition, timeout: float = 600.0) -> None:  # generous: the machine may be busy
@@ -121,8 +122,7 @@ def run_through_recycling(pool: JobPool) -> None:
     """Runs one at a time, then two at once, then more than the workers' budget left."""
     for seed in (40, 41, 42):  # one at a time: workers take turns and the first retires
         pool.result(LabConfig(seed=seed, **TINY))
-    slow = dict(TINY, epochs=30)  # long enough (seconds) for two runs to overlap
-    pair = [LabConfig(seed=seed, **slow) for seed in (43, 44)]
+    pair = [LabConfig(seed=seed, **SLOW) for seed in (43, 44)]  # long enough for two runs to overlap
     both_ran = []
     for config in pair:
         pool.submit(config)
@@ -141,10 +141,10 @@ def run_through_recycling(pool: JobPool) -> None:
 
 
 def test_background_jobs_yield_to_learners_and_are_never_abandoned(pool):
-    slow = dict(TINY, epochs=20)
-    running = LabConfig(seed=60, **slow)  # occupies the one worker
-    warm = [LabConfig(seed=seed, **TINY) for seed in (61, 62)]
-    learner = LabConfig(seed=63, **TINY)
+    running = LabConfig(seed=60, **SLOW)  # occupies the one worker
+    quick = dict(SLOW, epochs=1)  # the same shapes: the worker compiles once for all four
+    warm = [LabConfig(seed=seed, **quick) for seed in (61, 62)]
+    learner = LabConfig(seed=63, **quick)
     pool.submit(running)
     wait_until(lambda: pool.status(running).state == "running")
     for config in warm:

@@ -3,10 +3,30 @@
 import subprocess
 import sys
 import time
+from dataclasses import asdict, replace
 
 import pytest
-from apptest_helpers import SMALL, chart_specs, chart_titled, fill, open_page, train, values, wait_for_run
-from conftest import ROOT
+from apptest_helpers import (
+    SMALL,
+    chart_specs,
+    chart_titled,
+    fill,
+    open_page,
+    pending,
+    train,
+    values,
+    wait_for_run,
+)
+from project import ROOT
+
+from statelab.charts import STATEFUL_COLOR, STATELESS_COLOR
+from statelab.config import LabConfig
+from statelab.learner_store import LearnerStore
+from statelab.presets import PRESETS
+from statelab.results import MODES
+from statelab.storage import cache_directory
+from ui.lab_state import Run
+from ui.results import compare_labels, history_table, plot_two_runs
 
 
 @pytest.fixture(scope="module")
@@ -38,17 +58,21 @@ def test_a_run_draws_both_models_and_stateful_wins_on_cue(cue_run):
     loss = chart_titled(cue_run, "loss per epoch")
     assert {t["name"] for t in loss["data"]} == {"stateful", "stateless"}
     assert "Stateful" in cue_run.info[0].body
+    assert any("most common held-out label" in m.value for m in cue_run.markdown)  # the guess line, explained
     assert cue_run.dataframe, "the run history lists the run"
 
 
 def test_impossible_combination_is_explained_beside_the_control():
     app = open_page("lab")
+    before = pending(app)  # a bare /lab shows the default run: it may still be on its way
+    assert before is None or before.config == LabConfig()
     fill(app, epochs=100, n_groups=64, n_windows=64)
     train(app)
     assert not app.exception
     messages = " ".join(error.value for error in app.error)
     assert "too large for a shared classroom server" in messages
-    assert "pending" not in app.session_state
+    assert "These settings cannot work" in messages
+    assert pending(app) in (None, before)  # nothing new was queued
 
 
 def test_url_settings_are_restored_and_run():
@@ -72,7 +96,7 @@ def test_url_settings_are_restored_and_run():
     assert app.radio(key="setting_shuffle").value is True
     assert app.radio(key="setting_reset").value == "never"
     assert app.slider(key="setting_n_seeds").value == 2
-    assert app.session_state["pending"]["n_seeds"] == 2
+    assert pending(app).n_seeds == 2
 
 
 def test_a_bad_link_falls_back_with_a_note():
@@ -147,3 +171,136 @@ def test_gradient_boundary_is_computed_on_request(cue_run):
     assert not cue_run.exception
     figure = chart_titled(cue_run, "send a gradient back")
     assert len(figure["data"]) >= 2
+
+
+def texts(app, kind: str) -> str:
+    """The text of every element of one kind on the page, joined."""
+    return " ".join(str(element.value) for element in app.get(kind))
+
+
+def test_a_broken_setting_is_marked_and_can_be_put_back():
+    app = open_page("lab")
+    assert "Break it is on" not in texts(app, "markdown")
+    fill(app, reset="never", batch_size=8)
+    app.run()
+    assert "Break it is on**: the state is not reset" in texts(app, "markdown")
+    assert "Not trained yet: batch 8, reset never" in texts(app, "caption")
+    app.button(key="back_to_correct").click().run()
+    assert not app.exception
+    assert app.radio(key="setting_reset").value == "sequence"
+    assert app.number_input(key="setting_batch_size").value == 8  # the other settings stay
+    assert "Break it is on" not in texts(app, "markdown")
+
+
+def test_a_preset_asks_before_it_runs_and_uses_the_chosen_seeds():
+    app = open_page("lab")
+    app.slider(key="setting_n_seeds").set_value(3).run()
+    app.button(key="preset_never_reset").click().run()
+    assert not app.exception
+    preset = PRESETS["never_reset"]
+    radio = app.radio(key="predict_never_reset")
+    assert radio.value is None and radio.options == list(preset.options.values())
+    assert app.button(key="run_preset").disabled  # no run before a prediction
+    assert pending(app) is None or pending(app).config == LabConfig()
+    assert "What to expect" not in texts(app, "markdown") and preset.expectation not in texts(app, "markdown")
+    assert all(not button.help for button in app.button if button.key.startswith("preset_"))
+    assert app.slider(key="setting_n_seeds").value == 3
+    radio.set_value(next(iter(preset.options))).run()
+    app.button(key="run_preset").click().run()
+    assert pending(app) == Run(preset.config(), 3, "never_reset")
+
+
+def test_a_preset_link_opens_its_question_and_a_bad_one_is_explained():
+    app = open_page("lab", {"preset": "control", "seeds": "2"})
+    assert not app.exception
+    assert app.selectbox(key="setting_task").value == "control"
+    assert app.slider(key="setting_n_seeds").value == 2
+    assert app.radio(key="predict_control").value is None and pending(app) is None
+    bad = open_page("lab", {"preset": "nope"})
+    assert "no such preset" in " ".join(warning.value for warning in bad.warning)
+
+
+def test_a_bare_lab_queues_the_default_run():
+    app = open_page("lab")
+    assert pending(app) == Run(LabConfig(), 1) or app.session_state["lab"].shown == Run(LabConfig(), 1)
+
+
+def history(*rows):
+    """History rows as the Lab keeps them, from (config changes, preset) pairs."""
+    return [
+        {
+            "key": f"run{index}",
+            "preset": preset,
+            "config": asdict(replace(LabConfig(), **changes)),
+            "n_seeds": 1,
+            "metric": "accuracy",
+            "chance": 0.55,
+            "by_window": {"stateful": [[1.0, 0.9]], "stateless": [[1.0, 0.5]]},
+        }
+        for index, (changes, preset) in enumerate(rows)
+    ]
+
+
+def test_the_history_names_each_run_and_what_changed_first():
+    rows = history(({}, ""), ({"reset": "never"}, "never_reset"), ({"shuffle": True, "batch_size": 8}, ""))
+    table = history_table(rows)
+    assert [list(row)[:2] for row in table] == [["run", "what changed"]] * 3
+    assert [row["run"] for row in table] == ["your settings", "Break it: never reset", "your settings"]
+    assert [row["what changed"] for row in table] == [
+        "nothing: the defaults",
+        "reset never",
+        "batch 8, shuffle on",
+    ]
+    assert table[0]["stateful"] == "95 %" and table[0]["stateless"] == "75 %"
+
+
+def test_two_runs_are_compared_by_what_differs_in_the_models_colours():
+    first, second = history(({"reset": "never"}, ""), ({"shuffle": True}, ""))
+    figure = plot_two_runs(first, second)
+    lines = {trace.hovertemplate.split("<br>")[0]: trace for trace in figure.data}
+    first_label, second_label = "shuffle off, reset never", "shuffle on, reset sequence"
+    assert set(lines) == {f"{mode}, {label}" for mode in MODES for label in (first_label, second_label)}
+    for mode, color in (("stateful", STATEFUL_COLOR), ("stateless", STATELESS_COLOR)):
+        solid, dashed = lines[f"{mode}, {first_label}"], lines[f"{mode}, {second_label}"]
+        assert solid.line.color == dashed.line.color == color
+        assert (solid.line.dash, dashed.line.dash) == ("solid", "dash")
+        assert solid.name == dashed.name == solid.legendgroup == mode and dashed.showlegend is False
+    assert f"solid: {first_label}" in figure.layout.title.text
+    assert f"dashed: {second_label}" in figure.layout.title.text
+    same, again = history(({}, ""), ({}, ""))
+    again["n_seeds"] = 3
+    assert compare_labels(same, again) == ("seeds 0", "seeds 0–2")
+
+
+def test_settings_where_the_task_stops_learning_are_warned_before_training():
+    """Issue 10.3: batch size 8 and timesteps 20 get a warning beside each field; training stays allowed."""
+    app = open_page("lab")
+    assert not app.warning
+    fill(app, batch_size=8, timesteps=20)
+    app.run()
+    warnings = " ".join(warning.value for warning in app.warning)
+    assert "batch_size at least 16" in warnings and "timesteps at most 10" in warnings
+    assert "Measured" in texts(app, "caption")  # the measurement behind each warning, in small print
+    train(app)
+    assert pending(app).config == LabConfig(batch_size=8, timesteps=20)
+
+
+def test_a_new_session_with_the_learners_id_finds_their_runs_and_answers():
+    """Issue 10.7 without a browser: what one session stored, the next one (same ?learner=) reads."""
+    first = open_page("lab")
+    learner = first.session_state["learner_id"]
+    assert first.query_params["learner"] == learner  # the id is in the URL
+    (row,) = history(({"reset": "never"}, "never_reset"))
+    store = LearnerStore(cache_directory() / "learners.sqlite3")
+    store.add_run(learner, row["key"], row)
+    store.save_answer(learner, "preset:never_reset", next(iter(PRESETS["never_reset"].options)))
+    again = open_page("lab", {"learner": learner, "preset": "never_reset"})
+    assert not again.exception
+    assert again.session_state["learner_id"] == learner
+    assert row in again.session_state["lab"].history
+    assert again.radio(key="predict_never_reset").disabled  # the prediction is kept: the run starts at once
+    run = Run(PRESETS["never_reset"].config(), 1, "never_reset")
+    assert run in (pending(again), again.session_state["lab"].shown)  # on its way, or done if it was cached
+    other = open_page("lab", {"learner": "not a learner id"})
+    assert other.session_state["learner_id"] != "not a learner id"
+    assert row not in other.session_state["lab"].history  # (it may hold the default run a bare /lab shows)

@@ -4,12 +4,13 @@ import keras
 import numpy as np
 import pytest
 
-from statelab.models import build_model, reset_states, stateful_layers
-from statelab.tasks import TASKS_SPECS
+from statelab.keras_facts_resets import lesson_code
+from statelab.models import build_model, reinitialize, reset_states, stateful_layers
+from statelab.tasks import TASK_SPECS
 
 
 def test_stateful_windows_equal_stateless_whole_sequence():
-    spec = TASKS_SPECS["forecast"]  # per-step outputs: every step can be compared
+    spec = TASK_SPECS["forecast"]  # per-step outputs: every step can be compared
     batch_size, timesteps, n_windows = 3, 5, 4
     stateful = build_model(spec, timesteps, units=8, seed=0, batch_size=batch_size)
     whole = build_model(spec, timesteps * n_windows, units=8, seed=1)
@@ -28,7 +29,7 @@ def test_stateful_windows_equal_stateless_whole_sequence():
 
 
 def test_both_models_start_from_identical_weights():
-    spec = TASKS_SPECS["cue"]
+    spec = TASK_SPECS["cue"]
     stateful = build_model(spec, 10, units=16, seed=7, batch_size=4)
     stateless = build_model(spec, 10, units=16, seed=7)
     for a, b in zip(stateful.get_weights(), stateless.get_weights(), strict=True):
@@ -38,7 +39,7 @@ def test_both_models_start_from_identical_weights():
 
 
 def test_reset_sets_state_to_zero():
-    model = build_model(TASKS_SPECS["cue"], 5, units=4, seed=0, batch_size=2)
+    model = build_model(TASK_SPECS["cue"], 5, units=4, seed=0, batch_size=2)
     model.predict_on_batch(np.ones((2, 5, 1), "float32"))
     layer = stateful_layers(model)[0]
     assert np.abs(np.array(layer.states[0])).sum() > 0
@@ -48,8 +49,45 @@ def test_reset_sets_state_to_zero():
 
 @pytest.mark.parametrize("task", ["article_multiclass", "article_seq2seq"])
 def test_output_shapes_follow_the_article_examples(task):
-    spec = TASKS_SPECS[task]
+    spec = TASK_SPECS[task]
     model = build_model(spec, 30, units=8, seed=0, batch_size=20)
     expected = (20, 30, 1) if spec.per_step else (20, spec.classes)
     assert model.output_shape == expected
     assert isinstance(model, keras.Model)
+
+
+def nested_model(batch_size: int = 2, timesteps: int = 3, units: int = 4) -> tuple[keras.Model, list]:
+    """A stateful LSTM inside a nested Functional model, inside a Sequential, beside a top-level one."""
+    inputs = keras.Input(batch_shape=(batch_size, timesteps, 1))
+    inner = keras.layers.LSTM(units, stateful=True, return_sequences=True, name="inner")
+    encoder = keras.Model(inputs, inner(inputs), name="encoder")
+    deeper = keras.layers.LSTM(units, stateful=True, return_sequences=True, name="deeper")
+    wrapper = keras.Sequential(
+        [keras.Input(batch_shape=(batch_size, timesteps, units)), deeper], name="wrapper"
+    )
+    top = keras.layers.LSTM(units, stateful=True, name="top")
+    model = keras.Model(inputs, keras.layers.Dense(1)(top(wrapper(encoder(inputs)))))
+    return model, [inner, deeper, top]
+
+
+def test_stateful_layers_are_found_inside_nested_models():
+    model, lstms = nested_model()
+    assert [layer.name for layer in model.layers if getattr(layer, "stateful", False)] == ["top"]
+    assert stateful_layers(model) == lstms
+    assert lesson_code("stateful_resets").stateful_layers(model) == lstms  # the learners' copy agrees
+    model.predict_on_batch(np.ones((2, 3, 1), "float32"))
+    assert all(np.abs(np.array(layer.states[0])).sum() > 0 for layer in lstms)
+    reset_states(model)
+    assert all(np.abs(np.array(layer.states[0])).sum() == 0 for layer in lstms)
+
+
+@pytest.mark.parametrize("task", ["cue", "article_multiclass", "forecast"])
+def test_reinitialize_gives_exactly_the_weights_a_fresh_build_draws(task):
+    spec = TASK_SPECS[task]
+    reused = build_model(spec, 6, units=8, seed=0, batch_size=4)
+    reused.set_weights([np.full_like(weight, 0.5) for weight in reused.get_weights()])  # as after training
+    for seed in (1, 7, 123_456):
+        reinitialize(reused, seed)
+        fresh = build_model(spec, 6, units=8, seed=seed)
+        for a, b in zip(reused.get_weights(), fresh.get_weights(), strict=True):
+            np.testing.assert_array_equal(a, b)

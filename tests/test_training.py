@@ -1,12 +1,19 @@
 """The training engine on tiny configs: determinism, shapes, progress, policies, storage."""
 
+import hashlib
+import os
+import subprocess
+import sys
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from statelab import LabConfig, run_lab, run_model
-from statelab.results import load_result, save_result
+from statelab import LabConfig, engine, run_lab, run_model
+from statelab.results import LabResult, load_result, save_result
+from statelab.tasks import task_spec
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 TINY = LabConfig(batch_size=4, timesteps=5, n_windows=3, n_groups=2, units=8, epochs=2, eval_groups=2)
 
@@ -26,18 +33,61 @@ def test_shapes_and_metrics(tiny_result):
         tiny_result.stateful.error_by_window  # noqa: B018
 
 
-def test_same_config_same_numbers(tiny_result):
-    again = run_model(TINY, "stateful")
-    np.testing.assert_allclose(again.loss, tiny_result.stateful.loss, rtol=1e-5)
-    np.testing.assert_allclose(again.predictions, tiny_result.stateful.predictions, atol=1e-5)
+def digest(result: LabResult) -> str:
+    """A hash of every number a run produces: equal digests mean bit-for-bit equal results."""
+    numbers = hashlib.sha256()
+    for model in (result.stateful, result.stateless):
+        for array in (model.loss, model.by_window, model.predictions, *model.weights):
+            numbers.update(np.ascontiguousarray(array).tobytes())
+    trace = result.stateful.trace
+    for array in (trace.h, trace.c, trace.incoming_h, trace.incoming_c, trace.train_entering_h):
+        numbers.update(np.ascontiguousarray(array).tobytes())
+    return numbers.hexdigest()
 
 
-def test_progress_reports_every_batch_of_both_models():
+def test_warm_and_cold_engines_give_identical_numbers(tiny_result):
+    other = replace(TINY, seed=3, shuffle=True, reset="never", learning_rate=0.05)  # the same shapes
+    assert digest(run_lab(other)) != digest(tiny_result)
+    assert digest(run_lab(TINY)) == digest(tiny_result)  # reused engines, after another run
+    for mode in ("stateful", "stateless"):  # compiled once: other seeds and policies reuse the programs
+        built = engine._ENGINES[engine.Shape.of(task_spec("cue"), TINY, mode)]
+        assert built.train_epoch.experimental_get_tracing_count() == 1
+        assert built.evaluate.experimental_get_tracing_count() == 1
+    engine._ENGINES.clear()  # built again: a cold start in this process
+    assert digest(run_lab(TINY)) == digest(tiny_result)
+
+
+@pytest.mark.slow
+def test_a_fresh_process_gives_identical_numbers(tiny_result):
+    run = (
+        "import sys; sys.path.insert(0, 'tests'); from test_training import TINY, digest; "
+        "from statelab import run_lab; print(digest(run_lab(TINY)))"
+    )
+    fresh = subprocess.run([sys.executable, "-c", run], capture_output=True, text=True, cwd=ROOT)
+    assert fresh.returncode == 0, fresh.stderr[-2000:]
+    assert fresh.stdout.split()[-1] == digest(tiny_result)
+
+
+def test_engines_are_kept_per_shape_and_bounded(monkeypatch):
+    monkeypatch.setattr(engine, "_ENGINES", type(engine._ENGINES)())
+    monkeypatch.setattr(engine, "MAX_ENGINES", 2)
+    spec = task_spec("cue")
+    shapes = [engine.Shape.of(spec, replace(TINY, units=units), "stateless") for units in (2, 3, 4)]
+    first = engine.engine_for(spec, shapes[0])
+    assert engine.engine_for(spec, shapes[0]) is first
+    engine.engine_for(spec, shapes[1])
+    engine.engine_for(spec, shapes[0])  # used again: now the most recent
+    engine.engine_for(spec, shapes[2])
+    assert engine.cached_shapes() == [shapes[0], shapes[2]]
+
+
+def test_progress_reports_every_epoch_of_both_models():
     seen = []
     run_lab(TINY, progress=seen.append)
-    assert len(seen) == 2 * TINY.epochs * TINY.batches_per_epoch
-    assert (seen[0].mode, seen[0].epoch, seen[0].batch) == ("stateful", 1, 1)
+    assert len(seen) == 2 * TINY.epochs
+    assert (seen[0].mode, seen[0].epoch, seen[0].batch) == ("stateful", 1, 6)
     assert (seen[-1].mode, seen[-1].epoch, seen[-1].batch) == ("stateless", 2, 6)
+    assert all(progress.batches == TINY.batches_per_epoch for progress in seen)
 
 
 def test_trace_follows_the_carried_state(tiny_result):

@@ -1,7 +1,7 @@
 """Cache warming covers what a class opens first: the default run, every preset, then every lesson's works."""
 
 import pytest
-from conftest import ROOT
+from project import ROOT
 from streamlit.testing.v1 import AppTest
 
 from statelab.config import LabConfig

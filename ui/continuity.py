@@ -5,23 +5,16 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from statelab import charts
-from statelab import continuity_charts as views
+from statelab import charts, continuity_charts
 from statelab.data import make_lab_data
 from statelab.jobs import demo_job
 from statelab.layout import batch_layout, evaluation_layout
 from statelab.results import LabResult
-from statelab.row_trace import plot_row_trace
 from ui.demos import await_results
+from ui.figures import render_figure
 from ui.runs import job_pool
 
-CHART_CONFIG = {"displaylogo": False}
 GRADIENT_ASKED = "gradient_asked"  # the learner asked for the gradient view in this session
-
-
-def show(figure) -> None:
-    """Draw a Plotly figure full width."""
-    st.plotly_chart(figure, width="stretch", config=CHART_CONFIG)
 
 
 def render_continuity(result: LabResult) -> None:
@@ -58,9 +51,9 @@ def render_layout(result: LabResult, layout) -> None:
             key="layout_epoch",
             help="With shuffle on, every epoch has a different layout.",
         )
-    show(views.plot_layout(layout, epoch=epoch - 1))
+    render_figure(continuity_charts.plot_layout(layout, epoch=epoch - 1))
     with st.expander("What a stateless model sees"):
-        show(views.plot_stateless_windows(config.n_windows, config.batch_size))
+        render_figure(continuity_charts.plot_stateless_windows(config.n_windows, config.batch_size))
 
 
 def render_trace(result: LabResult) -> None:
@@ -85,7 +78,7 @@ def render_trace(result: LabResult) -> None:
         help=f"Streams {batch_size} and up are in the next stream group.",
     )
     if picked:
-        show(views.plot_state_trace(trace, streams=picked, quantity=quantity))
+        render_figure(continuity_charts.plot_state_trace(trace, streams=picked, quantity=quantity))
     st.caption(
         "Under reset='never' the first window of the second group starts from the previous group's "
         "state instead of zero; under 'sequence' every stream starts at zero."
@@ -98,7 +91,7 @@ def render_row_trace(result: LabResult, layout) -> None:
     if entering is None:
         return
     row = st.slider("Batch row during training", 0, result.config.batch_size - 1, 0, key="train_row")
-    show(plot_row_trace(layout, entering, row=row))
+    render_figure(continuity_charts.plot_row_trace(layout, entering, row=row))
 
 
 def render_step_through(result: LabResult) -> None:
@@ -107,12 +100,16 @@ def render_step_through(result: LabResult) -> None:
     n_batches = config.eval_groups * config.n_windows
     batch = st.slider("Evaluation batch", 0, n_batches - 1, 0, key="step_batch")
     row = st.slider("Batch row", 0, config.batch_size - 1, 0, key="step_row")
-    show(views.plot_layout(evaluation_layout(config), highlight=batch, phase="evaluation"))
+    render_figure(
+        continuity_charts.plot_layout(evaluation_layout(config), highlight=batch, phase="evaluation")
+    )
     group, window = divmod(batch, config.n_windows)
     stream = group * config.batch_size + row
     inputs = make_lab_data(config).eval_x[stream, window]
     title = f"Batch {batch}, row {row}: stream {stream}, window {window + 1}"
-    show(charts.plot_window_step(inputs, trace.h[stream, window], trace.incoming_h[stream, window], title))
+    render_figure(
+        charts.plot_window_step(inputs, trace.h[stream, window], trace.incoming_h[stream, window], title)
+    )
     left, middle, right = st.columns(3)
     left.metric(
         "‖h‖ going in",
@@ -143,7 +140,7 @@ def render_gradient_boundary() -> None:
     if values is None:
         return
     result = values[0]
-    show(views.plot_gradient_boundary(result))
+    render_figure(continuity_charts.plot_gradient_boundary(result))
     st.caption(
         f"The state's value crossed the boundary (‖h‖ = {result['carried_state_norm']:.2f}), but no "
         "gradient did: a stateful model learns only from what fits inside one window."

@@ -9,17 +9,17 @@ from __future__ import annotations
 from importlib.metadata import version
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from statelab import charts
 from statelab.config import LabConfig
 from statelab.jobs import Job, JobStatus, as_job, demo_job
+from statelab.results import seed_stack
+from ui.figures import render_figure
 from ui.results import render_verdict
 from ui.runs import describe, job_pool, seed_configs, watch_jobs
 
 Work = LabConfig | Job
-CHART_CONFIG = {"displaylogo": False}
 SEEDS = 3  # seed-dependent effects are shown over this many seeds, never one picked seed
 SEEDS_KEY = "lesson_run_seeds"  # session override of SEEDS (tests use fewer)
 
@@ -107,11 +107,6 @@ def captured_caption() -> None:
     )
 
 
-def render_figure(figure: go.Figure) -> None:
-    """A Plotly figure at full width."""
-    st.plotly_chart(figure, width="stretch", config=CHART_CONFIG)
-
-
 def render_comparison(results: list) -> None:
     """The verdict and both models' score by window position, for one lab run."""
     result = results[0]
@@ -144,10 +139,6 @@ def stacked(results: list, configs: dict[str, LabConfig], n_seeds: int | None = 
     n_seeds = n_seeds or lesson_seeds()
     groups = [results[index : index + n_seeds] for index in range(0, len(results), n_seeds)]
     return {
-        label: {
-            "stateful": np.stack([result.stateful.by_window for result in group]),
-            "stateless": np.stack([result.stateless.by_window for result in group]),
-            "chance": float(np.mean([result.chance for result in group])),
-        }
+        label: {**seed_stack(group), "chance": float(np.mean([result.chance for result in group]))}
         for label, group in zip(configs, groups, strict=True)
     }

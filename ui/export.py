@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from statelab.codegen import keras_script, keras_script_filename, series_filename
+from statelab.codegen import keras_script, keras_script_filename, reproduction_note, series_filename
 from statelab.config import LabConfig
 from statelab.storage import series_path
 
@@ -10,6 +10,7 @@ from statelab.storage import series_path
 def render_code_export(config: LabConfig) -> None:
     """Show the script in a code block (with a copy button) and offer it as a download."""
     script = keras_script(config)
+    st.caption(reproduction_note())
     with st.expander("Show the script: data, layout, model, training with this shuffle and reset policy"):
         st.code(script, language="python", line_numbers=True)
     st.download_button(

@@ -1,51 +1,30 @@
-"""Lessons: Markdown texts (lessons/NN_*.md) with live demos, "predict, then run" checks and progress.
+"""Lesson pages: render a parsed lesson (statelab.lessons) with its live demos, checks and progress.
 
-A lesson file starts with a front matter block (title, nav, minutes, goal, presets) and marks where the page
-puts its live parts: `<!-- demo: NAME -->` for a demo, and for a check
-
-    <!-- check: NAME -->
-    The question, in Markdown.
-    - [key] one possible outcome
-    - [other] another
-    <!-- if: key -->
-    What it means when the live run shows `key`.
-    <!-- if: other -->
-    ...
-    <!-- end -->
-
-The page supplies the live side (which runs, how to read their outcome, how to show them); the learner
-picks an outcome, runs it, and sees whether the prediction held, with the explanation of what happened.
+The Markdown (lessons/NN_*.md, format in lessons/README.md) says what a lesson contains; the page
+supplies the live side of each check (which runs, how to read their outcome, how to show them). The
+learner picks an outcome, runs it, and sees whether the prediction held, with the explanation of what
+happened and, if it did not hold, a note on the option they picked.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 
 import streamlit as st
 
-from statelab.config import LabConfig, to_query
+from statelab.config import LabConfig
+from statelab.lessons import CheckText, Lesson, all_lessons, lesson
 from statelab.presets import PRESETS
 from ui.demos import Work, await_results, prefetch
+from ui.learner import ANSWERS_KEY, answers, forget_answers, save_answer
+from ui.predict import render_held, render_prediction
 
-LESSONS_DIR = Path(__file__).resolve().parents[1] / "lessons"
-PROGRESS_KEY = "lesson_checks"  # check id -> {"picked": option, "outcome": option or None}
+PRINT_CSS = Path(__file__).with_name("print_only.css")
+SCREEN_KEY, PRINT_KEY = "screen_only", "print_only"  # container keys print_only.css shows or hides
+PROGRESS_KEY = ANSWERS_KEY  # check id -> {"picked": option, "outcome": option or None}
 OVERRIDES_KEY = "lesson_run_overrides"  # LabConfig changes applied to every lesson run (tests shrink them)
-MARKER = re.compile(r"<!--\s*(demo|check|if|end)\s*:?\s*([\w-]*)\s*-->")
-OPTION = re.compile(r"^- \[(\w+)\] (.+)$")
-
-
-@dataclass(frozen=True)
-class CheckText:
-    """The words of a check: the question, the possible outcomes, and what each outcome means."""
-
-    id: str
-    question: str
-    options: dict[str, str]
-    explanations: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -58,125 +37,10 @@ class Check:
     labels: list[str] | None = None
 
 
-@dataclass(frozen=True)
-class Lesson:
-    """One lesson: its front matter and its body as Markdown, demo and check parts, in order."""
-
-    number: int
-    slug: str
-    title: str
-    minutes: int
-    goal: str
-    presets: tuple[str, ...]
-    parts: tuple[tuple[str, object], ...]  # ("markdown", text), ("demo", name) or ("check", CheckText)
-    nav: str  # the short title in the sidebar
-
-    @property
-    def page(self) -> str:
-        """The page file that shows this lesson."""
-        return f"views/lesson_{self.number}.py"
-
-    @property
-    def checks(self) -> list[CheckText]:
-        """The lesson's checks, in order."""
-        return [part for kind, part in self.parts if kind == "check"]
-
-    @property
-    def demos(self) -> list[str]:
-        """The names of the lesson's demo blocks, in order."""
-        return [part for kind, part in self.parts if kind == "demo"]
-
-
-def parse_front_matter(text: str, name: str) -> tuple[dict[str, str], str]:
-    """(fields, body) of a lesson file that starts with a `---` block of `key: value` lines."""
-    if not text.startswith("---\n") or "\n---\n" not in text[4:]:
-        raise ValueError(f"{name}: a lesson starts with a front matter block between two '---' lines.")
-    head, body = text[4:].split("\n---\n", 1)
-    fields = dict(line.split(":", 1) for line in head.splitlines() if line.strip())
-    return {key.strip(): value.strip() for key, value in fields.items()}, body
-
-
-def parse_check(name: str, intro: str, explanations: dict[str, str], source: str) -> CheckText:
-    """A check from its question block (with `- [key] label` options) and its explanations."""
-    lines = intro.strip().splitlines()
-    options = {match[1]: match[2] for match in map(OPTION.match, lines) if match}
-    question = "\n".join(line for line in lines if not OPTION.match(line)).strip()
-    if len(options) < 2 or set(options) != set(explanations):
-        raise ValueError(
-            f"{source}: check {name!r} needs two or more options and one '<!-- if: key -->' explanation for "
-            f"each option (options {sorted(options)}, explanations {sorted(explanations)})."
-        )
-    return CheckText(name, question, options, explanations)
-
-
-def parse_body(body: str, source: str) -> tuple[tuple[str, object], ...]:
-    """The Markdown, demo and check parts of a lesson body, in order."""
-    pieces = MARKER.split(body)
-    parts: list[tuple[str, object]] = [("markdown", pieces[0])]
-    check: dict | None = None
-    for kind, name, text in zip(pieces[1::3], pieces[2::3], pieces[3::3], strict=True):
-        if (kind in ("if", "end")) != (check is not None):
-            raise ValueError(
-                f"{source}: '<!-- {kind} -->' outside a check, or a check without '<!-- end -->'."
-            )
-        if kind == "check":
-            check = {"name": name, "intro": text, "explanations": {}}
-        elif kind == "if":
-            check["explanations"][name] = text.strip()
-        else:
-            if kind == "end":
-                parts.append(("check", parse_check(**check, source=source)))
-                check = None
-            else:
-                parts.append(("demo", name))
-            parts.append(("markdown", text))
-    if check is not None:
-        raise ValueError(f"{source}: check {check['name']!r} has no '<!-- end -->'.")
-    return tuple((kind, part) for kind, part in parts if kind != "markdown" or part.strip())
-
-
-def load_lesson(path: Path) -> Lesson:
-    """A lesson from its Markdown file, named NN_slug.md."""
-    fields, body = parse_front_matter(path.read_text(), path.name)
-    number, slug = path.stem.split("_", 1)
-    presets = tuple(fields.get("presets", "").split())
-    unknown = [preset for preset in presets if preset not in PRESETS]
-    if unknown:
-        raise ValueError(f"{path.name}: unknown presets {unknown}; choose from {', '.join(PRESETS)}.")
-    title = fields["title"]
-    return Lesson(
-        int(number),
-        slug,
-        title,
-        int(fields["minutes"]),
-        fields["goal"],
-        presets,
-        parse_body(body, path.name),
-        fields.get("nav", title),
-    )
-
-
-@cache
-def all_lessons() -> tuple[Lesson, ...]:
-    """Every lesson in lessons/, in order (home.md is not a lesson)."""
-    return tuple(load_lesson(path) for path in sorted(LESSONS_DIR.glob("[0-9][0-9]_*.md")))
-
-
-def lesson(number: int) -> Lesson:
-    """The lesson with this number."""
-    return next(item for item in all_lessons() if item.number == number)
-
-
-def lesson_url(item: Lesson) -> str:
-    """A lesson's URL path (its page link in the Lab, the lesson plan and shared links)."""
-    return f"lesson-{item.number}"
-
-
 def lesson_pages() -> list[st.Page]:
     """The navigation entries of the lessons, for app.py."""
     return [
-        st.Page(item.page, title=f"{item.number}. {item.nav}", url_path=lesson_url(item))
-        for item in all_lessons()
+        st.Page(item.page, title=f"{item.number}. {item.nav}", url_path=item.url) for item in all_lessons()
     ]
 
 
@@ -187,8 +51,13 @@ def lesson_config(config: LabConfig) -> LabConfig:
 
 
 def progress() -> dict[str, dict]:
-    """The session's answers: check id -> {"picked", "outcome"}, kept across pages."""
-    return st.session_state.setdefault(PROGRESS_KEY, {})
+    """The learner's answers: check id -> {"picked", "outcome"}, kept across pages and reloads."""
+    return answers()
+
+
+def start_over() -> None:
+    """Forget the learner's answers to every lesson check."""
+    forget_answers([check.id for item in all_lessons() for check in item.checks])
 
 
 def render_lesson(number: int, demos: dict[str, Callable[[], None]], checks: dict[str, Check]) -> None:
@@ -211,80 +80,58 @@ def render_lesson(number: int, demos: dict[str, Callable[[], None]], checks: dic
 
 
 def _record_pick(check_id: str) -> None:
-    progress()[check_id] = {"picked": st.session_state[f"check_{check_id}"], "outcome": None}
+    save_answer(check_id, st.session_state[f"check_{check_id}"])
 
 
 def _forget(check_id: str) -> None:
-    progress().pop(check_id, None)
+    forget_answers([check_id])
     st.session_state.pop(f"check_{check_id}", None)
 
 
 def render_check(text: CheckText, check: Check) -> None:
     """Predict, then run: pick an outcome, run the live demo, see whether the prediction held and why."""
     record = progress().get(text.id)
+    if record and record["picked"] not in text.options:  # kept from an older version of the question
+        record = None
     with st.container(border=True):
         st.markdown("##### :material/psychology_alt: Predict, then run")
         st.markdown(text.question)
-        keys = list(text.options)
-        picked = st.radio(
-            "Your prediction",
-            keys,
-            index=keys.index(record["picked"]) if record else None,
-            format_func=text.options.get,
-            key=f"check_{text.id}",
-            disabled=record is not None,
+        picked = record["picked"] if record else None
+        run_help = "Run the live demo and compare."
+        render_prediction(
+            text.options, picked, f"check_{text.id}", f"run_{text.id}", _record_pick, (text.id,), run_help
         )
         if record is None:
-            st.button(
-                "Run it",
-                key=f"run_{text.id}",
-                type="primary",
-                icon=":material/play_arrow:",
-                disabled=picked is None,
-                on_click=_record_pick,
-                args=(text.id,),
-                help="Pick a prediction first." if picked is None else "Run the live demo and compare.",
-            )
             return
         values = await_results(check.works, check.labels)
         if values is None:
             return
         check.show(values)
-        record["outcome"] = check.judge(values)
+        outcome = check.judge(values)
+        if record["outcome"] != outcome:
+            record = save_answer(text.id, record["picked"], outcome)
         render_outcome(text, record["picked"], record["outcome"])
         st.button("Ask me again", key=f"again_{text.id}", type="tertiary", on_click=_forget, args=(text.id,))
 
 
 def render_outcome(text: CheckText, picked: str, outcome: str) -> None:
-    """Whether the prediction held, and the explanation of what the run showed."""
-    if picked == outcome:
-        st.success(f"**Your prediction held:** {text.options[outcome]}.", icon=":material/check_circle:")
-    else:
-        st.warning(
-            f"**Your prediction did not hold.** You said: {text.options[picked]}. "
-            f"The run shows: {text.options[outcome]}.",
-            icon=":material/lightbulb:",
-        )
+    """Whether the prediction held, what the run showed, and a note on the pick when it did not hold."""
+    render_held(text.options, picked, outcome)
     st.markdown(text.explanations[outcome])
+    if picked != outcome and picked in text.notes:
+        st.info(text.notes[picked], icon=":material/forum:")
 
 
 def render_lab_links(preset_ids: tuple[str, ...] | list[str]) -> None:
-    """One link per preset that opens the Lab with the preset's settings in the URL (and runs them)."""
+    """One link per preset: the Lab opens with the preset loaded and asks for a prediction before it runs."""
     for preset_id in preset_ids:
-        preset = PRESETS[preset_id]
         st.page_link(
             "views/lab.py",
-            label=f"Lab: {preset.title}",
+            label=f"Lab: {PRESETS[preset_id].title}",
             icon=":material/science:",
-            query_params=to_query(preset.config()),
-            help=f"Predict first: {preset.expectation}",
+            query_params={"preset": preset_id},
+            help="Opens the Lab with this preset's settings; you predict the result before it runs.",
         )
-
-
-def lab_url(preset_id: str) -> str:
-    """The Lab's relative URL for a preset, settings included (what the teacher shares)."""
-    query = "&".join(f"{name}={value}" for name, value in to_query(PRESETS[preset_id].config()).items())
-    return f"lab?{query}" if query else "lab"
 
 
 def render_footer(item: Lesson) -> None:
@@ -308,3 +155,11 @@ def check_summary(item: Lesson) -> tuple[int, int, int]:
     records = [progress().get(check.id) for check in item.checks]
     answered = [record for record in records if record and record["outcome"]]
     return len(records), len(answered), sum(record["picked"] == record["outcome"] for record in answered)
+
+
+def render_print_only(markdown: str) -> None:
+    """Markdown that only the printed page shows (one A4 sheet); page content to hide in print goes in
+    `st.container(key=SCREEN_KEY)`."""
+    st.html(PRINT_CSS)
+    with st.container(key=PRINT_KEY):
+        st.markdown(markdown)

@@ -1,35 +1,70 @@
-"""The Lab's "Your own series" box: upload a CSV, check it, keep it on the server for every worker."""
+"""The Lab's "Your own series" box: upload a CSV, pick its column, check it, keep it on the server."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from statelab.storage import store_series
-from statelab.upload import MAX_UPLOAD_BYTES, MAX_VALUES, MIN_VALUES, UploadError, read_series_csv
+from statelab.tasks import fitting_windows
+from statelab.upload import (
+    MAX_UPLOAD_BYTES,
+    MAX_VALUES,
+    MIN_VALUES,
+    UploadError,
+    numeric_columns,
+    read_series_csv,
+)
 from ui.settings import widget_key
 
 UPLOAD_KEY = "series_upload"
 NOTE_KEY = "series_note"
+COLUMNS_KEY = "series_columns"  # the uploaded file's numeric columns: index -> label
+COLUMN_KEY = "series_column"  # the chosen one
 OWN_TASK = "own_series"
 
 
 def _on_upload() -> None:
-    """Check the uploaded file; if it holds a series, store it and make it the Lab's task."""
+    """Find the uploaded file's numeric columns and read the last one (or say why the file cannot be used)."""
     upload = st.session_state.get(UPLOAD_KEY)
+    st.session_state.pop(COLUMNS_KEY, None)
     if upload is None:
         st.session_state.pop(NOTE_KEY, None)
         return
     try:
-        values, description = read_series_csv(upload.getvalue(), upload.name)
+        columns = numeric_columns(upload.getvalue(), upload.name)
+    except UploadError as error:
+        st.session_state[NOTE_KEY] = ("error", str(error))
+        return
+    st.session_state[COLUMNS_KEY] = columns
+    st.session_state[COLUMN_KEY] = max(columns)
+    _on_column()
+
+
+def _on_column() -> None:
+    """Check the chosen column; if it holds a series, store it and make it the Lab's task."""
+    upload = st.session_state[UPLOAD_KEY]
+    try:
+        values, description = read_series_csv(upload.getvalue(), upload.name, st.session_state[COLUMN_KEY])
     except UploadError as error:
         st.session_state[NOTE_KEY] = ("error", str(error))
         return
     st.session_state[widget_key("series")] = store_series(values)
     st.session_state[widget_key("task")] = OWN_TASK
-    st.session_state[NOTE_KEY] = (
-        "success",
-        f"{upload.name}, {description}. The task is now your own series: press Train both models.",
-    )
+    note = f"{upload.name}, {description}. The task is now your own series"
+    st.session_state[NOTE_KEY] = ("success", note + _fit_windows(values.size) + ": press Train both models.")
+
+
+def _fit_windows(size: int) -> str:
+    """Shorten the streams if they do not fit the series twice (trained on, held out); what changed."""
+    timesteps, windows = st.session_state[widget_key("timesteps")], st.session_state[widget_key("n_windows")]
+    most = fitting_windows(size, timesteps)
+    if 1 <= most < windows:
+        st.session_state[widget_key("n_windows")] = most
+        return (
+            f", with {most} windows per stream (not {windows}) so that a stream fits twice: once in "
+            "the part trained on and once in the later part held out for scoring"
+        )
+    return ""
 
 
 def render_upload() -> None:
@@ -39,10 +74,21 @@ def render_upload() -> None:
         st.caption(
             f"One column of numbers, one per line, {MIN_VALUES}–{MAX_VALUES:,} values, up to "
             f"{MAX_UPLOAD_BYTES // 1_000_000} MB. A header row, comment lines (#) and other columns such "
-            "as dates are fine: the last column of numbers is the series. Both models learn to forecast "
-            "its next value at every step."
+            "as dates are fine. Both models learn to forecast its next value at every step: they train on "
+            "the start of the series and are scored on its end (the last fifth or more), which training "
+            "never sees."
         )
         st.file_uploader("CSV file", type=["csv", "txt"], key=UPLOAD_KEY, on_change=_on_upload)
+        columns = st.session_state.get(COLUMNS_KEY, {})
+        if len(columns) > 1:
+            st.selectbox(
+                "Column to forecast",
+                list(columns),
+                format_func=columns.get,
+                key=COLUMN_KEY,
+                on_change=_on_column,
+                help="The file has several columns of numbers; the last one is used unless you pick another.",
+            )
         kind, text = st.session_state.get(NOTE_KEY, ("", ""))
         if kind == "error":
             st.error(text, icon=":material/warning:")

@@ -1,16 +1,24 @@
-"""Rendering a finished run: verdict, headline figures, charts, and the session's run history."""
+"""Rendering a finished run: verdict, headline figures, charts; the learner's runs, two of them compared."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from statelab import charts
-from statelab.results import LabResult
-from statelab.tasks import TASKS_SPECS
-from statelab.verdict import verdict
+from statelab.charts import STATEFUL_COLOR, STATELESS_COLOR, format_score
+from statelab.config import LabConfig
+from statelab.presets import PRESETS
+from statelab.results import MODES, LabResult, seed_stack
+from statelab.tasks import TASK_SPECS
+from statelab.verdict import guess_note, verdict
+from ui.figures import render_figure
+from ui.settings import setting_changes
 
-CHART_CONFIG = {"displaylogo": False}
+DEFAULTS = asdict(LabConfig())
 
 
 def headline(results: list[LabResult]) -> dict[str, float]:
@@ -22,10 +30,6 @@ def headline(results: list[LabResult]) -> dict[str, float]:
     }
 
 
-def _shown(value: float, metric: str) -> str:
-    return f"{value * 100:.0f} %" if metric == "accuracy" else f"{value:.3f}"
-
-
 def render_verdict(results: list[LabResult]) -> None:
     """The plain-language verdict and the headline figures."""
     metric = results[0].metric
@@ -34,84 +38,109 @@ def render_verdict(results: list[LabResult]) -> None:
     names = {"stateful": "Stateful", "stateless": "Stateless", "chance": "Constant guess"}
     if metric == "error":
         names = {"stateful": "Stateful error", "stateless": "Stateless error", "chance": "Predict the mean"}
-    for column, (key, value) in zip(st.columns(3), figures.items(), strict=True):
-        column.metric(names[key], _shown(value, metric))
+    persistence = float(np.mean([r.persistence for r in results]))
+    if np.isfinite(persistence):  # a forecast: "next value = this value" is the baseline to beat
+        figures["persistence"] = persistence
+        names["persistence"] = "Persistence (next = this)"
+    for column, (key, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
+        column.metric(names[key], format_score(value, metric))
 
 
 def render_charts(results: list[LabResult]) -> None:
     """Signature plot and loss side by side, predictions below."""
-    stack = {
-        mode: np.stack([getattr(r, mode).by_window for r in results]) for mode in ("stateful", "stateless")
-    }
-    loss = {mode: np.stack([getattr(r, mode).loss for r in results]) for mode in ("stateful", "stateless")}
-    chance = float(np.mean([r.chance for r in results]))
+    by_window, loss = seed_stack(results, "by_window"), seed_stack(results, "loss")
+    chance = float(np.mean([result.chance for result in results]))
     left, right = st.columns(2)
-    left.plotly_chart(
-        charts.plot_by_window(stack["stateful"], stack["stateless"], results[0].metric, chance),
-        width="stretch",
-        config=CHART_CONFIG,
-    )
-    right.plotly_chart(
-        charts.plot_loss(loss["stateful"], loss["stateless"]), width="stretch", config=CHART_CONFIG
-    )
+    metric = results[0].metric
+    render_figure(charts.plot_by_window(by_window["stateful"], by_window["stateless"], metric, chance), left)
+    baseline = "constant guess" if metric == "accuracy" else "mean"
+    with left.expander(f"Where does the {baseline} line come from?", icon=":material/help:"):
+        st.markdown(guess_note(results))
+    render_figure(charts.plot_loss(loss["stateful"], loss["stateless"]), right)
     first = results[0]
-    kind = TASKS_SPECS[first.config.task].kind
+    kind = TASK_SPECS[first.config.task].kind
     figure = charts.plot_predictions(
         first.stateful.predictions, first.stateless.predictions, first.stateful.targets, kind
     )
-    st.plotly_chart(figure, width="stretch", config=CHART_CONFIG)
+    render_figure(figure)
 
 
-def history_row(results: list[LabResult]) -> dict:
-    """One line of the run history: settings and headline figures."""
-    config, metric = results[0].config, results[0].metric
-    figures = headline(results)
-    return {  # the headline figures first: they stay in view on a narrow screen
-        "task": config.task,
-        "stateful": _shown(figures["stateful"], metric),
-        "stateless": _shown(figures["stateless"], metric),
-        "batch": config.batch_size,
-        "steps": config.timesteps,
-        "windows": config.n_windows,
-        "groups": config.n_groups,
-        "units": config.units,
-        "epochs": config.epochs,
-        "shuffle": str(config.shuffle),
-        "reset": config.reset,
-        "seeds": f"{config.seed}..{config.seed + len(results) - 1}" if len(results) > 1 else str(config.seed),
-        "metric": metric,
-        "by_window": {
-            mode: np.mean([getattr(r, mode).by_window for r in results], axis=0).tolist()
-            for mode in ("stateful", "stateless")
-        },
-    }
+def _scores(row: dict) -> dict[str, str]:
+    """Both models' mean held-out score of a history row, as shown."""
+    return {mode: format_score(float(np.mean(row["by_window"][mode])), row["metric"]) for mode in MODES}
+
+
+def _seeds(row: dict) -> str:
+    first = row["config"]["seed"]
+    return f"{first}–{first + row['n_seeds'] - 1}" if row["n_seeds"] > 1 else str(first)
+
+
+def history_table(history: list[dict]) -> list[dict]:
+    """The runs as table rows: what the run was and what changed first, so they stay in view."""
+    return [
+        {
+            "run": PRESETS[row["preset"]].title if row["preset"] in PRESETS else "your settings",
+            "what changed": ", ".join(setting_changes(row["config"], DEFAULTS)) or "nothing: the defaults",
+            **_scores(row),
+            "seeds": _seeds(row),
+        }
+        for row in history
+    ]
+
+
+def compare_labels(first: dict, second: dict) -> tuple[str, str]:
+    """Short names of two runs by what differs between them (their settings, else their seeds)."""
+    labels = (
+        ", ".join(setting_changes(first["config"], second["config"])),
+        ", ".join(setting_changes(second["config"], first["config"])),
+    )
+    if not all(labels):
+        labels = (f"seeds {_seeds(first)}", f"seeds {_seeds(second)}")
+    return labels
+
+
+def plot_two_runs(first: dict, second: dict) -> go.Figure:
+    """Both models of two history rows by window: colour = model, solid = first run, dashed = second."""
+    labels = compare_labels(first, second)
+    runs, colors, dashes = {}, [], []
+    for row, label, dash in zip((first, second), labels, ("solid", "dash"), strict=True):
+        for mode, color in zip(MODES, (STATEFUL_COLOR, STATELESS_COLOR), strict=True):
+            runs[f"{mode}, {label}"] = np.array(row["by_window"][mode])
+            colors.append(color)
+            dashes.append(dash)
+    chance = first["chance"] if np.isclose(first["chance"], second["chance"]) else None
+    note = f"solid: {labels[0]}; dashed: {labels[1]}"
+    title = "Two of your runs, by window position"
+    figure = charts.plot_runs_by_window(runs, first["metric"], chance, title, colors, dashes, note)
+    for trace in figure.data:  # the legend names the models (one entry each); the note names the runs
+        model, run = trace.name.split(", ", 1)
+        trace.update(
+            name=model, legendgroup=model, showlegend=run == labels[0] and trace.showlegend is not False
+        )
+        trace.update(hovertemplate=f"{model}, {run}<br>window %{{x}}: %{{y:.3g}}<extra></extra>")
+    return figure
 
 
 def render_history(history: list[dict]) -> None:
-    """The session's runs in a table; pick two to compare them window by window."""
+    """The learner's runs in a table, newest first; pick two to compare them window by window."""
     if not history:
         st.caption("Your runs will be listed here.")
         return
-    shown = [{k: v for k, v in row.items() if k != "by_window"} for row in history]
+    history = history[::-1]
     event = st.dataframe(
-        shown,
+        history_table(history),
         on_select="rerun",
         selection_mode="multi-row",
         key="history_table",
-        hide_index=False,
+        hide_index=True,
         width="stretch",
     )
     picked = event.selection.rows
     if len(picked) != 2:
         st.caption("Select two runs (tick their rows) to compare them.")
         return
-    rows = [history[index] for index in picked]
-    if rows[0]["metric"] != rows[1]["metric"]:
+    second, first = (history[index] for index in sorted(picked))  # the older run is solid
+    if first["metric"] != second["metric"]:
         st.warning("These two runs measure different things (accuracy and error): pick two of one kind.")
         return
-    runs = {
-        f"run {index} {mode}": np.array(row["by_window"][mode])
-        for index, row in zip(picked, rows, strict=True)
-        for mode in ("stateful", "stateless")
-    }
-    st.plotly_chart(charts.plot_compare_runs(runs, rows[0]["metric"]), width="stretch", config=CHART_CONFIG)
+    render_figure(plot_two_runs(first, second))

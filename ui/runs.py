@@ -134,14 +134,16 @@ def _settled(statuses: list[JobStatus], on_failed: Callable[[JobStatus], None] |
     return not any(status.state in ACTIVE for status in statuses)
 
 
-def render_progress(configs: list[LabConfig]) -> None:
-    """Submit the configs, show their progress, rerun the page when all are done or one failed."""
+def render_progress(configs: list[LabConfig], on_failed: Callable[[str], None]) -> None:
+    """Submit the configs and show their progress; the page reruns when all are done or one failed.
+
+    A failed (or cancelled) run first goes to `on_failed` with the reason in plain words.
+    """
     pool = job_pool()
     for config in configs:
         pool.submit(config)
 
     def failed(status: JobStatus) -> None:
-        st.session_state["run_error"] = status.error or "The run was cancelled."
-        st.session_state.pop("pending", None)
+        on_failed(status.error or "The run was cancelled.")
 
     watch_jobs(configs, lambda index, status: describe(status, index, len(configs)), failed)

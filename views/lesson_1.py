@@ -1,15 +1,26 @@
-"""Lesson 1: what state is. Live: one state per batch row; the cue task, stateful against stateless."""
+"""Lesson 1: what state is. The words as a picture; live: one state per batch row; the cue task."""
 
 import streamlit as st
 
+from statelab.claims import judge_cue
 from statelab.jobs import demo_job
-from statelab.lesson_charts import plot_row_change
+from statelab.lesson_charts import plot_lstm_words, plot_row_change
 from statelab.presets import PRESETS
 from ui.demos import captured_caption, render_comparison, render_demo, render_figure
 from ui.lessons import Check, lesson_config, render_lesson
 
 CUE = lesson_config(PRESETS["correct"].config())
 STATE_PER_ROW = demo_job("state_per_row")
+
+
+def words() -> None:
+    """The picture of the words: an LSTM unrolled over a window, a stream's windows, streams as batch rows."""
+    render_figure(plot_lstm_words())
+    st.caption(
+        "An arrow carries the state *h, c* forward. In the batches, *s2 w3* is window 3 of stream 2; the "
+        "layout diagrams of the next lessons count from 0, so there the first window of the first stream "
+        "is *s0 w0*."
+    )
 
 
 def state_per_row() -> None:
@@ -25,16 +36,9 @@ def state_per_row() -> None:
     captured_caption()
 
 
-def judge_cue(results: list) -> str:
-    """Where the stateless model was right: first window only, every window, or nowhere."""
-    result = results[0]
-    stateless = result.stateless.by_window
-    if stateless[1:].mean() >= 0.85:
-        return "every"
-    return "first" if stateless[0] >= result.chance + 0.2 else "none"
-
-
 if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
     render_lesson(
-        1, demos={"state_per_row": state_per_row}, checks={"cue": Check([CUE], judge_cue, render_comparison)}
+        1,
+        demos={"words": words, "state_per_row": state_per_row},
+        checks={"cue": Check([CUE], judge_cue, render_comparison)},
     )

@@ -10,6 +10,7 @@ from ui.demos import captured_caption, render_captured, render_figure
 from ui.lessons import Check, render_lesson
 
 PARTIAL = demo_job("partial_batch", batch_size=10, samples=25, timesteps=5)
+REMAINDER_ONE = demo_job("partial_batch", batch_size=10, samples=21, timesteps=5)
 
 
 def layout() -> None:
@@ -31,9 +32,38 @@ def judge_partial(values: list) -> str:
     return "trains" if values[0]["fit"]["ok"] else "error"
 
 
-def show_partial(values: list) -> None:
-    """What Keras said to fit, predict, evaluate and validation on 25 samples with batch size 10."""
+def judge_remainder_one(values: list) -> str:
+    """What fit and predict did with 21 samples at batch size 10: an error, or how many predictions."""
     value = values[0]
+    if not (value["fit"]["ok"] and value["predict"]["ok"]):
+        return "error"
+    rows = value["predict"]["value"][0]
+    return "rows21" if rows == value["samples"] else "more" if rows > value["samples"] else "rows20"
+
+
+def show_remainder_one(values: list) -> None:
+    """The calls on 21 samples, and whether the extra predictions are the last sample read from every row."""
+    value = values[0]
+    render_calls(value)
+    mismatch = value.get("extra_rows_vs_last_sample")
+    if mismatch is not None:
+        full, rows = value["samples"] - 1, value["predict"]["value"][0]
+        st.markdown(
+            f"Predictions {full + 1} to {rows}, against sample {full + 1} predicted from each of the "
+            f"{value['batch_size']} rows' states by a batch-1 copy of the model: largest difference "
+            f"**{mismatch:.1g}**."
+        )
+    captured_caption()
+
+
+def show_partial(values: list) -> None:
+    """What Keras said to fit, predict, evaluate and validation on a partial last batch."""
+    render_calls(values[0])
+    captured_caption()
+
+
+def render_calls(value: dict) -> None:
+    """The four calls on the samples, each with what this Keras answered."""
     samples, batch_size = value["samples"], value["batch_size"]
     calls = {
         "fit": f"model.fit(x, y, batch_size={batch_size}, shuffle=False)",
@@ -43,10 +73,14 @@ def show_partial(values: list) -> None:
     }
     for name, call in calls.items():
         render_captured(f"{call}  # x: {samples} samples", value[name])
-    captured_caption()
 
 
 if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
     render_lesson(
-        2, demos={"layout": layout}, checks={"partial": Check([PARTIAL], judge_partial, show_partial)}
+        2,
+        demos={"layout": layout},
+        checks={
+            "partial": Check([PARTIAL], judge_partial, show_partial),
+            "partial_one": Check([REMAINDER_ONE], judge_remainder_one, show_remainder_one),
+        },
     )

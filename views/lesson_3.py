@@ -5,14 +5,18 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, STATELESS_COLOR
+from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, STATELESS_COLOR, plot_runs_by_window
+from statelab.claims import judge_shuffle
+from statelab.config import LabConfig
 from statelab.jobs import demo_job
-from statelab.lesson_charts import plot_fit_order, plot_runs_by_window
+from statelab.layout import epoch_orders
+from statelab.lesson_charts import plot_fit_order
 from statelab.presets import PRESETS
 from ui.demos import captured_caption, render_figure, seed_runs, stacked
 from ui.lessons import Check, lesson_config, render_lesson
 
-FIT_ORDER = demo_job("fit_order", batch_size=4, n_batches=3)
+FIT_ORDER = demo_job("fit_orders", batch_size=4, n_batches=3)
+LAB_SHUFFLE = LabConfig(batch_size=4, n_windows=3, n_groups=1, epochs=1, shuffle=True)
 SHUFFLES = {"shuffle=False": False, "shuffle=True": True, 'shuffle="batch"': "batch"}
 CUE = lesson_config(PRESETS["correct"].config())
 TRAINED = {"shuffle=False": replace(CUE, shuffle=False), "shuffle=True": replace(CUE, shuffle=True)}
@@ -21,7 +25,7 @@ RUNS, RUN_LABELS = seed_runs(TRAINED)
 
 def judge_fit_order(values: list) -> str:
     """What shuffle="batch" did: nothing, rows permuted within batches, or samples moved across batches."""
-    plain, batch = values[0]["orders"]["False"], values[0]["orders"]["batch"]
+    plain, batch = values[0]["orders"]["False"][0], values[0]["orders"]["batch"][0]
     if np.array_equal(plain, batch):
         return "kept"
     same_batches = all(set(left) == set(right) for left, right in zip(plain, batch, strict=True))
@@ -29,21 +33,23 @@ def judge_fit_order(values: list) -> str:
 
 
 def show_fit_order(values: list) -> None:
-    """The captured order of each shuffle setting as a layout diagram."""
-    orders = values[0]["orders"]
-    for tab, (label, shuffle) in zip(st.tabs(list(SHUFFLES)), SHUFFLES.items(), strict=True):
+    """The first epoch fit fed under each shuffle setting, the Lab's own shuffle, and whether fit repeats."""
+    value = values[0]
+    tabs = st.tabs([*SHUFFLES, "the Lab's shuffle"])
+    for tab, (label, shuffle) in zip(tabs, SHUFFLES.items(), strict=False):
         with tab:
-            render_figure(plot_fit_order(orders[str(shuffle)], label.removeprefix("shuffle=")))
+            render_figure(plot_fit_order(value["orders"][str(shuffle)][0], f"What fit({label}) fed the LSTM"))
+    with tabs[-1]:
+        lab_order = epoch_orders(LAB_SHUFFLE)[0].reshape(3, LAB_SHUFFLE.batch_size)
+        render_figure(plot_fit_order(lab_order, "What the Lab's loop fed the LSTM, shuffle on"))
+    seeded = value["orders"]["True"]
+    repeats = "repeated epoch 1's order" if np.array_equal(seeded[0], seeded[1]) else "drew a new order"
+    fresh = not np.array_equal(value["unseeded_true"][0], value["unseeded_true"][1])
+    st.caption(
+        f"Epoch 2 of `fit(shuffle=True)` after `keras.utils.set_random_seed(0)` {repeats}; without a global "
+        f"seed it {'drew a new order' if fresh else 'repeated the order too'}."
+    )
     captured_caption()
-
-
-def judge_shuffle(results: list) -> str:
-    """How the stateful model trained with shuffle=True did in the last window, over the seeds."""
-    shuffled = stacked(results, TRAINED)["shuffle=True"]
-    last, chance = shuffled["stateful"][:, -1].mean(), shuffled["chance"]
-    if last >= 0.9:
-        return "high"
-    return "chance" if last <= chance + 0.12 else "between"
 
 
 def show_shuffle(results: list) -> None:

@@ -1,17 +1,30 @@
-"""Lesson 4: resets. Live: state across the epoch boundary, the reset API, a skipped reset's cost."""
+"""Lesson 4: resets. Live: the epoch boundary, the reset API, validation data, a skipped reset's cost."""
 
 import streamlit as st
 
-from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR
+from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, plot_runs_by_window
+from statelab.claims import judge_policies
 from statelab.config import LabConfig
 from statelab.continuity_charts import plot_state_trace
 from statelab.jobs import demo_job
-from statelab.lesson_charts import plot_epoch_boundary, plot_runs_by_window
+from statelab.lesson_charts import plot_epoch_boundary
 from ui.demos import captured_caption, render_captured, render_demo, render_figure, seed_runs, stacked
 from ui.lessons import Check, lesson_config, render_lesson
 
 EPOCHS = demo_job("state_across_epochs", epochs=3)
-RESET_API = demo_job("reset_api")
+RESET_LAYERS = demo_job("reset_layers")
+VALIDATION = demo_job("validation_state")
+VARIANTS = {
+    "no_reset": "no reset callback",
+    "train_only": "reset in on_train_batch_begin only (above)",
+    "lesson_callback": "reset in train, test and predict batches (below)",
+}
+BOUNDARIES = {
+    "training_ends": "epoch 1, last training batch ends",
+    "validation_starts": "validation starts",
+    "validation_ends": "validation ends",
+    "next_epoch_starts": "epoch 2, training starts",
+}
 POLICIES = {
     "reset at every stream start": lesson_config(LabConfig(task="running_total", reset="sequence")),
     "reset only at epoch end": lesson_config(LabConfig(task="running_total", reset="epoch")),
@@ -33,35 +46,59 @@ def show_epochs(values: list) -> None:
     captured_caption()
 
 
-def reset_api() -> None:
-    """model.reset_states() against layer.reset_state(), on this Keras."""
-    value = render_demo(RESET_API)
+def reset_layers() -> None:
+    """model.reset_states() against layer.reset_state(), and what a loop over model.layers meets."""
+    value = render_demo(RESET_LAYERS)
     if value is None:
         return
     render_captured("model.reset_states()  # a Functional model", value["functional_reset_states"])
     render_captured("model.reset_states()  # a Sequential model", value["sequential_reset_states"])
     st.markdown(
         f"The Keras 3 way, `layer.reset_state()` on the LSTM layer: ‖h‖ went from "
-        f"**{value['norm_before_reset']:.4f}** to **{value['norm_after_layer_reset']:.4f}**. For every "
-        "stateful layer of a model:"
+        f"**{value['norm_before_reset']:.4f}** to **{value['norm_after_layer_reset']:.4f}**. Now a loop over "
+        "`model.layers`, calling `reset_state()` on each:"
     )
-    st.code(
-        'for layer in model.layers:\n    if getattr(layer, "stateful", False):\n        layer.reset_state()',
-        language="python",
+    render_captured('model.get_layer("head").reset_state()  # the Dense head', value["dense_reset_state"])
+    kept = "kept" if value["lookup_vocabulary_kept"] else "lost"
+    stateful = "no" if value["lookup_stateful"] is None else "a"
+    inner = value["nested_inner_norm_after_flat_loop"]
+    layers, found = _names(value["nested_layers"]), _names(value["nested_flat_loop_finds"])
+    st.markdown(
+        '- A filter on `getattr(layer, "stateful", False)` skips the head. It also skips `StringLookup`, '
+        f"whose own `reset_state()` belongs to `adapt()`: it ran, the layer {kept} its vocabulary, and it "
+        f"has {stateful} `stateful` attribute.\n"
+        f"- With the first LSTM inside a nested model, `model.layers` is {layers}: "
+        f"the filtered loop finds {found} only and leaves the inner LSTM at ‖h‖ = **{inner:.4f}**. The "
+        f"helper below finds {_names(value['nested_helper_finds'])}; after its reset, ‖h‖ = "
+        + " and ".join(f"**{norm:.4f}**" for norm in value["nested_norms_after_helper"])
+        + "."
     )
     captured_caption()
 
 
-def judge_policies(results: list) -> str:
-    """First-window accuracy without resets at stream starts, against with them, over the seeds."""
-    runs = stacked(results, POLICIES)
-    gap = (
-        runs["reset at every stream start"]["stateful"][:, 0]
-        - runs["reset only at epoch end"]["stateful"][:, 0]
+def _names(names: list[str]) -> str:
+    return ", ".join(f"`{name}`" for name in names)
+
+
+def judge_validation(values: list) -> str:
+    """Where validation started with a training-only reset: zero, the training state, or elsewhere."""
+    norms = values[0]["train_only"]
+    if norms["validation_starts"] == 0.0:
+        return "zero"
+    return "training" if norms["validation_starts"] == norms["training_ends"] else "other"
+
+
+def show_validation(values: list) -> None:
+    """‖h‖ where training and validation meet, for each reset variant."""
+    rows = [
+        {"reset": label, **{name: f"{values[0][key][boundary]:.4f}" for boundary, name in BOUNDARIES.items()}}
+        for key, label in VARIANTS.items()
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
+    st.caption(
+        "‖h‖, the size of the LSTM's hidden state, where `fit` passes between training and validation."
     )
-    if gap.mean() >= 0.08:
-        return "worse"
-    return "better" if gap.mean() <= -0.08 else "same"
+    captured_caption()
 
 
 def show_policies(results: list) -> None:
@@ -87,9 +124,10 @@ def show_policies(results: list) -> None:
 if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
     render_lesson(
         4,
-        demos={"reset_api": reset_api},
+        demos={"reset_layers": reset_layers},
         checks={
             "epoch_boundary": Check([EPOCHS], judge_epochs, show_epochs),
+            "validation_start": Check([VALIDATION], judge_validation, show_validation),
             "epoch_reset": Check(RUNS, judge_policies, show_policies, labels=RUN_LABELS),
         },
     )

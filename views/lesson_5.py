@@ -4,11 +4,11 @@ import streamlit as st
 
 from statelab.jobs import demo_job
 from statelab.lesson_charts import plot_predict_twice
-from ui.demos import captured_caption, render_captured, render_demo, render_figure
+from ui.demos import await_results, captured_caption, render_captured, render_figure
 from ui.lessons import Check, render_lesson
 
 TWICE = demo_job("predict_advances_state")
-OTHER = demo_job("other_batch_size", batch_size=10, timesteps=5)
+ONE_SAMPLE = demo_job("predict_one_sample", batch_size=10, timesteps=5)
 
 
 def judge_twice(values: list) -> str:
@@ -31,42 +31,53 @@ def show_twice(values: list) -> None:
 
 
 def judge_other(values: list) -> str:
-    """What predicting one sample did on a freshly built model: an error, one row, or many rows."""
-    outcome = values[0]["fresh_model"]
+    """What predicting one sample right after fit did: an error, one row, or many rows."""
+    outcome = values[0]["after_fit"]
     if not outcome["ok"]:
         return "error"
     return "one" if outcome["value"][0] == 1 else "ten"
 
 
 def show_other(values: list) -> None:
-    """The fresh model's answer to a one-sample predict."""
-    render_captured("model.predict(x_one, batch_size=1).shape", values[0]["fresh_model"])
+    """The trained model's answer to a one-sample predict."""
+    setup = (f"model.fit(x, y, batch_size={values[0]['batch_size']}, shuffle=False)",)
+    render_captured("model.predict(x_one, batch_size=1).shape", values[0]["after_fit"], setup)
     captured_caption()
 
 
 def silent_broadcast() -> None:
-    """A one-sample predict after the model has predicted with its full batch."""
-    value = render_demo(OTHER)
-    if value is None:
+    """The one-sample predict after a full-batch predict: a broadcast over every row; other sizes."""
+    values = await_results([ONE_SAMPLE])
+    if values is None:
         return
-    batch_size = value["batch_size"]
-    outcome = value["after_full_batch"]
-    setup = (f"model.predict(x, batch_size={batch_size})  # the full batch first, as after training",)
+    value = values[0]
+    batch_size, outcome = value["batch_size"], value["after_full_batch"]
+    setup = (
+        f"model.fit(x, y, batch_size={batch_size}, shuffle=False)",
+        f"model.predict(x[:{batch_size}], batch_size={batch_size})  # score the training streams",
+    )
     render_captured("model.predict(x_one, batch_size=1).shape", outcome, setup)
     if outcome["ok"] and outcome["value"][0] != 1:
         st.error(
-            f"No error this time: one sample in, **{outcome['value'][0]} predictions** out. The sample was "
-            "broadcast over every state row, and nothing warns you.",
+            f"No error this time: one sample in, **{outcome['value'][0]} predictions** out. Keras fed the "
+            f"sample to every state row: row *i*'s prediction is the sample read from row *i*'s state "
+            f"(largest difference **{value['outputs_vs_each_row']:.1g}**), and the states of "
+            f"**{value['rows_whose_state_changed']} of {batch_size}** rows were overwritten. Nothing warns "
+            "you.",
             icon=":material/visibility_off:",
         )
+    st.markdown("Only a batch of exactly one sample slips through; other sizes still fail:")
+    for samples, other in value["other_sizes"].items():
+        render_captured(f"model.predict(x[:{samples}], batch_size={samples}).shape", other)
     captured_caption()
 
 
 def the_fix() -> None:
     """The second model with batch size 1 and copied weights: its shape and agreement with the big model."""
-    value = render_demo(OTHER)
-    if value is None:
+    values = await_results([ONE_SAMPLE])
+    if values is None:
         return
+    value = values[0]
     st.success(
         f"`single.predict(x_one, batch_size=1)` has shape **{value['fixed_shape']}**. Fed the same sequence, "
         f"it matches row 0 of the {value['batch_size']}-row model (both from a zero state) to within "
@@ -82,6 +93,6 @@ if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up impo
         demos={"silent_broadcast": silent_broadcast, "the_fix": the_fix},
         checks={
             "predict_twice": Check([TWICE], judge_twice, show_twice),
-            "other_batch": Check([OTHER], judge_other, show_other),
+            "other_batch": Check([ONE_SAMPLE], judge_other, show_other),
         },
     )

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from statelab.claims import judge_random
 from statelab.jobs import demo_job
 from statelab.presets import PRESETS
-from statelab.tasks import TASKS_SPECS
+from statelab.tasks import TASK_SPECS
 from ui.demos import (
     await_results,
     captured_caption,
@@ -27,7 +28,7 @@ CUE = lesson_config(PRESETS["correct"].config())
 def article_shape(preset_id: str) -> dict:
     """The article's sizes for an example, from its Lab preset (not from the test-sized run)."""
     config = PRESETS[preset_id].config()
-    features = TASKS_SPECS[config.task].features
+    features = TASK_SPECS[config.task].features
     return {
         "batch_size": config.batch_size,
         "timesteps": config.timesteps,
@@ -36,6 +37,7 @@ def article_shape(preset_id: str) -> dict:
     }
 
 
+PREDICT_GROUPS = demo_job("predict_groups")
 IDIOMS = {
     preset_id: demo_job("article_idioms", **article_shape(preset_id)) for preset_id in EXAMPLES.values()
 }
@@ -45,7 +47,7 @@ def idioms(preset_id: str) -> list[str]:
     """The article's Keras 2 idioms for an example, one line each."""
     shape = article_shape(preset_id)
     batch_input_shape = f"({shape['batch_size']}, {shape['timesteps']}, {shape['features']})"
-    per_step = TASKS_SPECS[PRESETS[preset_id].config().task].per_step
+    per_step = TASK_SPECS[PRESETS[preset_id].config().task].per_step
     lines = [f"LSTM({shape['units']}, batch_input_shape={batch_input_shape}, stateful=True"]
     lines[0] += ", return_sequences=True)" if per_step else ")"
     if per_step:
@@ -80,18 +82,6 @@ def article_examples() -> None:
                     captured_caption()
 
 
-def at_chance(result) -> bool:
-    """Whether neither model beat a constant guess (for regression: the error of predicting the mean)."""
-    if result.metric == "error":
-        return min(result.stateful.score, result.stateless.score) >= 0.9 * result.chance
-    return max(result.stateful.score, result.stateless.score) <= result.chance + 0.08
-
-
-def judge_random(results: list) -> str:
-    """Whether all three examples stayed at a constant guess."""
-    return "chance" if all(at_chance(result) for result in results) else "above"
-
-
 def score_text(value: float, metric: str) -> str:
     """A score as shown in the table: accuracy in percent, error as a plain number."""
     return f"{value * 100:.0f} %" if metric == "accuracy" else f"{value:.3f}"
@@ -119,6 +109,31 @@ def state_matters() -> None:
         render_comparison(results)
 
 
+def predict_groups() -> None:
+    """Three stream groups in one predict call: one reset before it against the callback in predict."""
+    value = render_demo(PREDICT_GROUPS)
+    if value is None:
+        return
+    ways = {
+        "lstm.reset_state(); model.predict(x_test)": value["reset_once_vs_per_group"],
+        "model.predict(x_test, callbacks=[reset])": value["callback_vs_per_group"],
+    }
+    rows = [
+        {"predict call": call, **{f"group {index + 1}": f"{gap:.4f}" for index, gap in enumerate(gaps)}}
+        for call, gaps in ways.items()
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
+    exact = "identical to" if value["callback_equals_per_group"] else "different from"
+    sizes = value["sizes"]
+    st.caption(
+        f"A small stateful LSTM (batch size {sizes['batch_size']}, windows of {sizes['timesteps']} steps, "
+        f"{sizes['n_windows']} windows per stream) predicts {value['groups']} stream groups in one call. "
+        f"Largest difference from the per-group loop, group by group (the outputs are about "
+        f"{value['output_size']:.3f} in size); with the callback, the predictions are {exact} the loop's."
+    )
+    captured_caption()
+
+
 def code() -> None:
     """The runnable Keras 3 script of one example."""
     label = st.segmented_control("Example", list(EXAMPLES), default=list(EXAMPLES)[0], key="lesson6_code")
@@ -128,7 +143,12 @@ def code() -> None:
 if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
     render_lesson(
         6,
-        demos={"article_examples": article_examples, "state_matters": state_matters, "code": code},
+        demos={
+            "article_examples": article_examples,
+            "predict_groups": predict_groups,
+            "state_matters": state_matters,
+            "code": code,
+        },
         checks={
             "random_labels": Check(list(CONFIGS.values()), judge_random, show_random, labels=list(EXAMPLES))
         },

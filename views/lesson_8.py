@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from statelab.claims import judge_control
 from statelab.jobs import demo_job
 from statelab.presets import PRESETS
 from ui.demos import captured_caption, render_comparison
@@ -9,14 +10,6 @@ from ui.lessons import Check, lesson_config, render_lesson
 
 CONTROL = lesson_config(PRESETS["control"].config())
 SAVED = demo_job("state_not_saved")
-
-
-def judge_control(results: list) -> str:
-    """Which model did better on the control task, with a margin of 5 points."""
-    gap = results[0].stateful.score - results[0].stateless.score
-    if gap > 0.05:
-        return "stateful"
-    return "stateless" if gap < -0.05 else "equal"
 
 
 def judge_saved(values: list) -> str:

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui.lessons import LESSONS_DIR, PROGRESS_KEY, all_lessons, check_summary
+from statelab.lessons import LESSONS_DIR, all_lessons
+from ui.lessons import check_summary, start_over
 
 st.title("Lessons: from the article to correct Keras 3")
 st.markdown((LESSONS_DIR / "index.md").read_text())
@@ -24,6 +25,6 @@ for item in all_lessons():
             status = f":material/radio_button_unchecked: {checks_text} to answer"
         st.caption(f"{item.goal}  \n:material/schedule: about {item.minutes} minutes · {status}")
 
-if answered and st.button("Start over", icon=":material/restart_alt:", help="Forget this tab's answers."):
-    st.session_state.pop(PROGRESS_KEY, None)
+if answered and st.button("Start over", icon=":material/restart_alt:", help="Forget your answers."):
+    start_over()
     st.rerun()

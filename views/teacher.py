@@ -1,46 +1,19 @@
-"""Teacher view: a printable one-page lesson plan, with each lesson's questions, presets and links."""
-
-import re
+"""Teacher view: the lesson plan by track, questions with options, answer key, print and download."""
 
 import streamlit as st
 
-from statelab.presets import PRESETS
-from ui.lessons import LESSONS_DIR, Lesson, all_lessons, lab_url, lesson_url, render_lab_links
+from statelab.lesson_plan import (
+    answer_key,
+    load_tracks,
+    numbered_checks,
+    plan_intro,
+    plan_markdown,
+    plan_table,
+    question_block,
+)
+from ui.lessons import SCREEN_KEY, render_lab_links, render_print_only
 
-BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
-
-
-def ask(question: str) -> str:
-    """The question to put to the class: the check's bold sentence (or the whole question)."""
-    found = BOLD.findall(question)
-    return " ".join((found[-1] if found else question).split())
-
-
-def plan_markdown(lessons: tuple[Lesson, ...], base_url: str) -> str:
-    """The lesson plan as a Markdown document with absolute links, to print or share."""
-    lines = ["# Stateful LSTM Lab: lesson plan", ""]
-    for item in lessons:
-        lines += [
-            f"## {item.number}. {item.title} ({item.minutes} min)",
-            "",
-            item.goal,
-            "",
-            f"- Lesson: {base_url}{lesson_url(item)}",
-            *(f"- Ask the class: {ask(check.question)}" for check in item.checks),
-            *(f"- Lab, {PRESETS[preset].title}: {base_url}{lab_url(preset)}" for preset in item.presets),
-            "",
-        ]
-    return "\n".join(lines)
-
-
-def plan_table(lessons: tuple[Lesson, ...]) -> str:
-    """One Markdown table row per lesson: number, title, minutes, the questions for the class."""
-    rows = []
-    for item in lessons:
-        questions = " / ".join(ask(check.question) for check in item.checks)
-        rows.append(f"| {item.number} | {item.title} | {item.minutes} | {questions} |")
-    total = f"| | **Total** | **{sum(item.minutes for item in lessons)}** | |"
-    return "\n".join(["| # | Lesson | Minutes | Ask the class |", "|---|---|---|---|", *rows, total])
+tracks = {track.id: track for track in load_tracks()}
 
 
 def base_url() -> str:
@@ -49,22 +22,39 @@ def base_url() -> str:
     return url.rsplit("/", 1)[0] + "/" if url else ""
 
 
-lessons = all_lessons()
-st.title("Lesson plan")
-st.markdown((LESSONS_DIR / "teacher.md").read_text())
-st.markdown(plan_table(lessons))
-st.download_button(
-    "Download the plan (Markdown, with links)",
-    plan_markdown(lessons, base_url()),
-    file_name="stateful_lstm_lesson_plan.md",
-    mime="text/markdown",
-    icon=":material/download:",
-)
+def chosen_track() -> str:
+    """The track in the URL (?track=ID, so a plan link opens the same track), else the first one."""
+    asked = st.query_params.get("track")
+    return asked if asked in tracks else next(iter(tracks))
 
-st.subheader("Links for each lesson")
-columns = st.columns(2, gap="large")
-for index, item in enumerate(lessons):
-    with columns[index % 2], st.container(border=True):
-        st.page_link(item.page, label=f"**{item.number}. {item.title}**", icon=":material/school:")
-        st.caption(item.goal)
-        render_lab_links(item.presets)
+
+with st.container(key=SCREEN_KEY):
+    st.title("Lesson plan")
+    st.markdown(plan_intro())
+    st.session_state.setdefault("plan_track", chosen_track())
+    track_id = st.radio("Track", list(tracks), key="plan_track", format_func=lambda key: tracks[key].label)
+    st.query_params["track"] = track_id
+    track = tracks[track_id]
+    st.markdown(plan_table(track))
+    download, hint = st.columns([1, 2], vertical_alignment="center")
+    download.download_button(
+        "Download the plan (Markdown)",
+        plan_markdown(track, base_url()),
+        file_name=f"stateful_lstm_lesson_plan_{track_id}.md",
+        mime="text/markdown",
+        icon=":material/download:",
+    )
+    hint.caption(":material/print: Print this page for one A4 sheet: the plan with its links written out.")
+    st.subheader("Lesson cards")
+    for start in range(0, len(track.lessons), 2):  # rows of two, so cards read left to right
+        for column, item in zip(st.columns(2, gap="large"), track.lessons[start : start + 2], strict=False):
+            with column, st.container(border=True):
+                st.page_link(item.page, label=f"**{item.number}. {item.title}** · {item.minutes} min")
+                st.caption(item.goal)
+                for label, check in numbered_checks((item,)):
+                    st.markdown("\n".join(question_block(label, check)))
+                render_lab_links(item.presets)
+    with st.expander("Answer key (keep it off the projector)", icon=":material/key:"):
+        st.markdown("\n".join(answer_key(track.lessons)))
+
+render_print_only(plan_markdown(track, base_url()))

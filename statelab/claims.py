@@ -1,0 +1,289 @@
+"""The judges of what a run showed, and the margins they use: shared by the verdict, presets and lessons.
+
+A judge reads finished runs (one or several seeds, averaged window by window) and returns an outcome
+key. Every margin that decides "clearly better", "about equal" or "no better than a constant guess"
+is defined here once; tests/test_claims.py runs the real configs over seeds and checks each judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from statelab.config import LabConfig
+from statelab.presets import PRESETS
+from statelab.results import LabResult
+
+ACCURACY_MARGIN = 0.08  # accuracy points that count as a real difference
+ERROR_RATIO = 0.9  # an error below 0.9x another one is clearly lower
+HIGH_ACCURACY = 0.9  # "near 100 %"
+
+Judge = Callable[[list[LabResult]], str]
+
+
+def mean_by_window(results: list[LabResult], mode: str) -> np.ndarray:
+    """One model's score at each window position, averaged over the seeds."""
+    return np.mean([getattr(result, mode).by_window for result in results], axis=0)
+
+
+def mean_score(results: list[LabResult], mode: str) -> float:
+    """One model's score over all held-out windows, averaged over the seeds."""
+    return float(np.mean([getattr(result, mode).score for result in results]))
+
+
+def guess_level(results: list[LabResult]) -> float:
+    """The constant guess's score (accuracy or error), averaged over the seeds."""
+    return float(np.mean([result.chance for result in results]))
+
+
+def persistence_level(results: list[LabResult]) -> float:
+    """The persistence forecast's error, averaged over the seeds (NaN if the task is no forecast)."""
+    return float(np.mean([result.persistence for result in results]))
+
+
+def beats(score: float, baseline: float, metric: str) -> bool:
+    """Whether a score is clearly better than a baseline: higher accuracy, or lower error."""
+    if metric == "accuracy":
+        return score > baseline + ACCURACY_MARGIN
+    return score < ERROR_RATIO * baseline
+
+
+def compare(stateful: float, stateless: float, metric: str) -> str:
+    """ "stateful" or "stateless" when one is clearly better, else "equal"."""
+    if beats(stateful, stateless, metric):
+        return "stateful"
+    return "stateless" if beats(stateless, stateful, metric) else "equal"
+
+
+def models(results: list[LabResult]) -> tuple[float, float]:
+    """(stateful, stateless) score over all windows, averaged over the seeds."""
+    return mean_score(results, "stateful"), mean_score(results, "stateless")
+
+
+def best_score(results: list[LabResult]) -> float:
+    """The better model's score: the higher accuracy or the lower error."""
+    return (max if results[0].metric == "accuracy" else min)(models(results))
+
+
+def beats_guess(results: list[LabResult]) -> bool:
+    """Whether either model clearly beat a constant guess over all windows."""
+    return beats(best_score(results), guess_level(results), results[0].metric)
+
+
+def collapsed(result: LabResult, mode: str) -> bool:
+    """Whether training collapsed: the model beat the guess in no window, where the other model did."""
+    other = "stateless" if mode == "stateful" else "stateful"
+    learned = {
+        name: any(beats(score, result.chance, result.metric) for score in getattr(result, name).by_window)
+        for name in (mode, other)
+    }
+    return learned[other] and not learned[mode]
+
+
+def collapsed_seeds(results: list[LabResult], mode: str) -> list[int]:
+    """The seeds on which a model's training collapsed."""
+    return [result.config.seed for result in results if collapsed(result, mode)]
+
+
+def judge_stateless_windows(results: list[LabResult]) -> str:
+    """Where the stateless model was right: "first" window only, "every" window, or "none"."""
+    stateless, guess = mean_by_window(results, "stateless"), guess_level(results)
+    if stateless[1:].mean() >= HIGH_ACCURACY:
+        return "every"
+    return "first" if beats(stateless[0], guess, "accuracy") else "none"
+
+
+def judge_stateful_last_window(results: list[LabResult]) -> str:
+    """The stateful model in the last window: "high", "chance" (no better than the guess) or "between"."""
+    last = mean_by_window(results, "stateful")[-1]
+    if last >= HIGH_ACCURACY:
+        return "high"
+    return "between" if beats(last, guess_level(results), "accuracy") else "chance"
+
+
+def judge_stale_state(results: list[LabResult]) -> str:
+    """Without good resets: the stateful model still "works", is "like_stateless", or "collapse"s."""
+    if len(collapsed_seeds(results, "stateful")) > len(results) / 2:
+        return "collapse"
+    return "works" if judge_models(results) == "stateful" else "like_stateless"
+
+
+def judge_models(results: list[LabResult]) -> str:
+    """Which model did clearly better over all windows: "stateful", "stateless" or "equal"."""
+    return compare(*models(results), results[0].metric)
+
+
+def versus(score: float, other: float, metric: str) -> str:
+    """A score against another: "better", "worse" or "same" (within the margin)."""
+    if beats(score, other, metric):
+        return "better"
+    return "worse" if beats(other, score, metric) else "same"
+
+
+def judge_first_window(results: list[LabResult]) -> str:
+    """The stateful model's first window against the stateless one's: "worse", "same" or "better"."""
+    first = {mode: float(mean_by_window(results, mode)[0]) for mode in ("stateful", "stateless")}
+    return versus(first["stateful"], first["stateless"], results[0].metric)
+
+
+def judge_random_labels(results: list[LabResult]) -> str:
+    """ "chance" when no run beat a constant guess (each run judged alone), else "above"."""
+    return "above" if any(beats_guess([result]) for result in results) else "chance"
+
+
+def judge_forecast(results: list[LabResult]) -> str:
+    """The better forecast against persistence and the mean: "beat_persistence", "mean_only" or "nothing"."""
+    best = best_score(results)
+    if beats(best, persistence_level(results), "error"):
+        return "beat_persistence"
+    return "mean_only" if beats(best, guess_level(results), "error") else "nothing"
+
+
+PRESET_JUDGES: dict[str, Judge] = {
+    "correct": judge_stateless_windows,
+    "shuffle_on": judge_stateful_last_window,
+    "never_reset": judge_stale_state,
+    "epoch_reset": judge_stale_state,
+    "batch_reset": judge_models,
+    "running_total_never": judge_first_window,
+    "control": judge_models,
+    "article_binary": judge_random_labels,
+    "article_multiclass": judge_random_labels,
+    "article_seq2seq": judge_random_labels,
+    "forecast": judge_forecast,
+}
+
+
+def preset_outcome(preset_id: str, results: list[LabResult]) -> str:
+    """The option key of a preset that a run (one or several seeds) showed."""
+    if preset_id not in PRESET_JUDGES:
+        raise ValueError(f"Unknown preset {preset_id!r}: choose one of {', '.join(PRESET_JUDGES)}.")
+    if not results:
+        raise ValueError("preset_outcome() needs at least one LabResult.")
+    return PRESET_JUDGES[preset_id](results)
+
+
+# ---- The lessons' lab-run checks: each judge gets the runs of all its configs, over the seeds ----
+
+
+def judge_cue(results: list[LabResult]) -> str:
+    """Lesson 1: where the stateless model was right on the cue task: "first", "every" or "none"."""
+    return judge_stateless_windows(results)
+
+
+def judge_shuffle(results: list[LabResult]) -> str:
+    """Lesson 3: the stateful model trained with shuffle=True, in the last window ("high", "chance"...)."""
+    return judge_stateful_last_window([result for result in results if result.config.shuffle is True])
+
+
+def judge_policies(results: list[LabResult]) -> str:
+    """Lesson 4: the first window with resets only at epoch end, against resets at every stream start."""
+    first = {
+        reset: float(np.mean([r.stateful.by_window[0] for r in results if r.config.reset == reset]))
+        for reset in ("sequence", "epoch")
+    }
+    return versus(first["epoch"], first["sequence"], "accuracy")
+
+
+def judge_random(results: list[LabResult]) -> str:
+    """Lesson 6: "chance" when none of the article's examples beat a constant guess, else "above"."""
+    return judge_random_labels(results)
+
+
+def judge_control(results: list[LabResult]) -> str:
+    """Lesson 8: which model did better on the control task: "stateful", "stateless" or "equal"."""
+    return judge_models(results)
+
+
+CHECK_CONFIGS: dict[str, list[LabConfig]] = {  # the full-size runs each lab-run check trains (one seed)
+    "cue": [PRESETS["correct"].config()],
+    "shuffle_cue": [PRESETS["correct"].config(), PRESETS["shuffle_on"].config()],
+    "epoch_reset": [LabConfig(task="running_total", reset=reset) for reset in ("sequence", "epoch")],
+    "random_labels": [PRESETS[preset].config() for preset in PRESETS if preset.startswith("article_")],
+    "control": [PRESETS["control"].config()],
+}
+CHECK_JUDGES: dict[str, Judge] = {
+    "cue": judge_cue,
+    "shuffle_cue": judge_shuffle,
+    "epoch_reset": judge_policies,
+    "random_labels": judge_random,
+    "control": judge_control,
+}
+
+
+# ---- Where the cue task learns: measured over the form's ranges (tests/test_claims.py repeats it) ----
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A range of one setting where the cue task learned on every measured seed, and what was measured."""
+
+    setting: str  # the form field the warning sits beside
+    holds: Callable[[LabConfig], bool]
+    rule: str  # "at most 10"
+    measured: str
+
+
+DEFAULTS_NOTE = "with the other settings at their defaults, the stateful model kept the cue in every window"
+CUE_LIMITS = [
+    Limit(
+        "batch_size",
+        lambda config: config.batch_size >= 16 or config.n_streams >= 256,
+        "at least 16, or at least 256 training streams = batch size x stream groups",
+        f"Measured {DEFAULTS_NOTE} on 1 of 3 seeds with batch size 4 and on none with 8 (128 streams), "
+        "but on 3 of 3 with batch size 8 and 32 stream groups (256 streams), 5 of 5 with 16 and 3 of 3 "
+        "with 32.",
+    ),
+    Limit(
+        "timesteps",
+        lambda config: config.timesteps <= 10,
+        "at most 10",
+        "The cue sits at a stream's first step and the label at a window's last, so a longer window asks "
+        f"the gradient to reach further back through noise. Measured {DEFAULTS_NOTE} on 1 of 3 seeds with "
+        "15 steps and on none with 20 (with 30 epochs: 1 of 3), but on 3 of 3 with 5 and 5 of 5 with 10.",
+    ),
+    Limit(
+        "n_windows",
+        lambda config: config.n_windows <= 8,
+        "at most 8",
+        "Only a stream's first window shows the cue, so with more windows fewer batches carry it. "
+        f"Measured {DEFAULTS_NOTE} on none of 3 seeds with 16 windows, but on 3 of 3 with 4 and 5 of 5 "
+        "with 8.",
+    ),
+    Limit(
+        "units",
+        lambda config: config.units >= 32,
+        "at least 32",
+        f"Measured {DEFAULTS_NOTE} on 2 of 3 seeds with 8 units, 5 of 5 with 32 and 3 of 3 with 64.",
+    ),
+    Limit(
+        "epochs",
+        lambda config: config.epochs >= 10,
+        "at least 10",
+        f"Measured {DEFAULTS_NOTE} on 2 of 3 seeds after 5 epochs, 5 of 5 after 10 and 3 of 3 after 20.",
+    ),
+    Limit(
+        "learning_rate",
+        lambda config: 0.005 <= config.learning_rate <= 0.01,
+        "between 0.005 and 0.01",
+        f"Measured {DEFAULTS_NOTE} on 3 of 3 seeds with 0.005, 5 of 5 with 0.01 and 2 of 3 with 0.02.",
+    ),
+]
+
+
+def outside_limits(config: LabConfig) -> dict[str, str]:
+    """The settings outside the range where the task was measured to learn: name -> its rule."""
+    if config.task != "cue":
+        return {}
+    return {limit.setting: limit.rule for limit in CUE_LIMITS if not limit.holds(config)}
+
+
+def training_warnings(config: LabConfig) -> list[tuple[str, str]]:
+    """(setting, warning) for each setting outside the range where the task was measured to learn."""
+    measured = {limit.setting: limit.measured for limit in CUE_LIMITS}
+    return [
+        (name, f"The cue task learns reliably with {name} {rule}. {measured[name]}")
+        for name, rule in outside_limits(config).items()
+    ]

@@ -1,0 +1,88 @@
+"""The Lab's presets, predict first: a preset loads its settings and asks; a button runs it; then the answer.
+
+Nothing before the run says what will happen: no tooltip, no expectation. The expectation is shown
+beside the result, with whether the learner's prediction held.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from statelab.claims import preset_outcome
+from statelab.presets import PRESETS
+from statelab.results import LabResult
+from ui import settings
+from ui.lab_state import ANSWER_PREFIX, LabState, Run, lab_state, preset_answer
+from ui.learner import forget_answers, save_answer
+from ui.predict import render_held, render_prediction
+
+LESSON_5 = "views/lesson_5.py"
+
+
+def _ask(preset_id: str) -> None:
+    lab_state().ask(preset_id, settings.chosen_seeds())
+
+
+def _run(preset_id: str) -> None:
+    """Keep the prediction, then run the preset's settings (even if the learner edited them meanwhile)."""
+    save_answer(ANSWER_PREFIX + preset_id, st.session_state[f"predict_{preset_id}"])
+    config, n_seeds = PRESETS[preset_id].config(), settings.chosen_seeds()
+    settings.load_config(config, n_seeds)
+    lab_state().start(Run(config, n_seeds, preset_id))
+
+
+def _ask_again(preset_id: str) -> None:
+    forget_answers([ANSWER_PREFIX + preset_id])
+    st.session_state.pop(f"predict_{preset_id}", None)
+
+
+def render_preset_buttons() -> None:
+    """One button per preset, in reading order at every width, and the way to lesson 5's live demo."""
+    expander = st.expander("Presets: predict, then run", expanded=True, icon=":material/quiz:")
+    with expander, st.grid(4, min_column_width=150, gap="small"):
+        for preset in PRESETS.values():
+            st.button(
+                preset.title, key=f"preset_{preset.id}", on_click=_ask, args=(preset.id,), width="stretch"
+            )
+        if st.button(
+            "Break it: predict with another batch size",
+            key="lesson_5_link",
+            icon=":material/school:",
+            type="tertiary",
+            help="Opens lesson 5: a live Keras demo of predicting with another batch size, and its fix.",
+            width="stretch",
+            wrap=True,
+        ):
+            st.switch_page(LESSON_5)
+
+
+def render_question(state: LabState):
+    """The open preset's question in a box; the box once the learner has predicted (its run may be shown)."""
+    preset = PRESETS[state.question]
+    record = preset_answer(preset.id)
+    box = st.container(border=True, key="preset_question")
+    with box:
+        st.markdown(f"##### :material/psychology_alt: Predict first: {preset.title}")
+        st.markdown(preset.question)
+        picked = record["picked"] if record else None
+        run_help = "Train both models with these settings."
+        render_prediction(
+            preset.options, picked, f"predict_{preset.id}", "run_preset", _run, (preset.id,), run_help
+        )
+        if record is None:
+            return None
+        if state.pending is None and (state.shown is None or state.shown.preset != preset.id):
+            state.start(Run(preset.config(), settings.chosen_seeds(), preset.id))  # e.g. after a reload
+    return box
+
+
+def render_answer(state: LabState, results: list[LabResult]) -> None:
+    """Beside the result of a preset's run: whether the prediction held, and what happens over seeds."""
+    preset = PRESETS[state.question]
+    record = preset_answer(preset.id)
+    outcome = preset_outcome(preset.id, results)
+    if record["outcome"] != outcome:
+        record = save_answer(ANSWER_PREFIX + preset.id, record["picked"], outcome)
+    render_held(preset.options, record["picked"], outcome)
+    st.markdown(f"**What to expect:** {preset.expectation}")
+    st.button("Ask me again", key="ask_again", type="tertiary", on_click=_ask_again, args=(preset.id,))

@@ -1,0 +1,170 @@
+"""The Lab's session state in one object: the run on its way, the run shown, the history, notes, a question.
+
+The history is the learner's (kept in the learner store across reloads); the rest lives in this tab.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import streamlit as st
+
+from statelab.config import LabConfig
+from statelab.presets import PRESETS
+from statelab.results import LabResult
+from ui import settings
+from ui.learner import answers, learner_id, learner_store
+from ui.runs import cached_results, render_progress, seed_configs
+
+STATE_KEY = "lab"
+ANSWER_PREFIX = "preset:"  # a preset's prediction is kept among the learner's answers under this prefix
+
+
+def results_key(config: LabConfig, n_seeds: int) -> str:
+    """The key of the element holding a run's results (its CSS class is "st-key-" + this key)."""
+    return f"results_{config.key()}_{n_seeds}"
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run the Lab asked for: one config over `n_seeds` seeds, and the preset it answers (if any)."""
+
+    config: LabConfig
+    n_seeds: int = 1
+    preset: str = ""
+
+    @property
+    def configs(self) -> list[LabConfig]:
+        """The config once per seed."""
+        return seed_configs(self.config, self.n_seeds)
+
+    @property
+    def key(self) -> str:
+        """What makes two runs the same run (their results are identical)."""
+        return f"{self.config.key()}.{self.n_seeds}"
+
+    @property
+    def element_key(self) -> str:
+        """The key of the page element that holds this run's results."""
+        return results_key(self.config, self.n_seeds)
+
+
+@dataclass
+class LabState:
+    """Everything the Lab keeps between reruns of one tab."""
+
+    pending: Run | None = None  # queued or training
+    shown: Run | None = None  # its results are on the page
+    history: list[dict] = field(default_factory=list)  # history rows, oldest first
+    run_error: str = ""  # why the last run did not finish
+    url_notes: list[str] = field(default_factory=list)  # what the page's link got wrong
+    question: str = ""  # the preset whose prediction the Lab asks for (predict first)
+
+    def start(self, run: Run) -> None:
+        """Ask for a run (queued, or found in the cache, on the next draw); its link goes in the URL."""
+        self.pending, self.run_error = run, ""
+        settings.write_url(run.config, run.n_seeds, run.preset)
+
+    def train(self, config: LabConfig, n_seeds: int) -> None:
+        """The learner's own settings: leave any preset question and run them."""
+        self.question = ""
+        self.start(Run(config, n_seeds))
+
+    def ask(self, preset_id: str, n_seeds: int) -> None:
+        """Load a preset's settings and ask for a prediction first; a preset answered before runs at once."""
+        config = PRESETS[preset_id].config()
+        settings.load_config(config, n_seeds)
+        self.question, self.pending, self.run_error = preset_id, None, ""
+        settings.write_url(config, n_seeds, preset_id)
+        if preset_answer(preset_id):
+            self.start(Run(config, n_seeds, preset_id))
+
+    def fail(self, error: str) -> None:
+        """The pending run did not finish: say why, and stop waiting for it."""
+        self.pending, self.run_error = None, error
+
+    def finish(self, results: list[LabResult]) -> None:
+        """The pending run is done: show it and put it in the learner's history."""
+        run, self.pending = self.pending, None
+        self.shown = run
+        row = history_row(run, results)
+        self.history = [old for old in self.history if old["key"] != run.key] + [row]
+        learner_store().add_run(learner_id(), run.key, row)
+
+
+def preset_answer(preset_id: str) -> dict | None:
+    """The learner's prediction for a preset ({"picked", "outcome"}), if it fits the preset's options."""
+    record = answers().get(ANSWER_PREFIX + preset_id)
+    return record if record and record["picked"] in PRESETS[preset_id].options else None
+
+
+def open_lab() -> LabState:
+    """This tab's Lab state, set up on arriving at the page from what its link asks for.
+
+    A preset in the link is asked first; settings in the link run at once; coming back through the
+    navigation shows the Lab as it was left; a bare /lab shows the default run (from the warm cache).
+    """
+    state = lab_state()
+    if settings.widget_key("task") in st.session_state:  # still on the Lab: its controls are there
+        return state
+    config, n_seeds, preset, notes, named = settings.read_url()
+    state.url_notes = notes
+    left = state.pending or state.shown
+    if preset:
+        state.ask(preset, n_seeds)
+    elif named:
+        settings.load_config(config, n_seeds)
+        if not notes:
+            state.train(config, n_seeds)
+    elif state.question:
+        state.ask(state.question, left.n_seeds if left else 1)
+    elif left:
+        settings.load_config(left.config, left.n_seeds)
+        settings.write_url(left.config, left.n_seeds, left.preset)
+    else:
+        settings.load_config(config, n_seeds)
+        state.train(config, n_seeds)
+    return state
+
+
+def await_run(state: LabState) -> list[LabResult] | None:
+    """The results to show: the run on its way once it is done (its progress until then), or the run shown."""
+    if state.pending is None and state.shown is not None:
+        results = cached_results(state.shown.configs)
+        if results is not None:
+            return results
+        state.pending = state.shown  # gone from the cache: train it again
+    if state.pending is None:
+        return None
+    results = cached_results(state.pending.configs)
+    if results is None:
+        render_progress(state.pending.configs, state.fail)
+        return None
+    state.finish(results)
+    return results
+
+
+def lab_state() -> LabState:
+    """This tab's Lab state; on the first call of a session, with the learner's history from the store."""
+    state = st.session_state.get(STATE_KEY)
+    if state is None:
+        state = LabState(history=learner_store().runs(learner_id()))
+        st.session_state[STATE_KEY] = state
+    return state
+
+
+def history_row(run: Run, results: list[LabResult]) -> dict:
+    """A run as the history keeps it (JSON-able): settings, preset, and per-seed scores by window."""
+    return {
+        "key": run.key,
+        "preset": run.preset,
+        "config": asdict(run.config),
+        "n_seeds": run.n_seeds,
+        "metric": results[0].metric,
+        "chance": float(np.mean([result.chance for result in results])),
+        "by_window": {
+            mode: [getattr(result, mode).by_window.tolist() for result in results]
+            for mode in ("stateful", "stateless")
+        },
+    }
