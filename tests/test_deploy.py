@@ -55,6 +55,7 @@ def test_the_kubernetes_manifest_is_valid():
     assert result.stdout.count("passed") >= 4  # deployment, volume claim, service, ingress
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="hadolint's wheels have no Windows binary")
 def test_the_dockerfile_passes_hadolint():
     result = subprocess.run(
         [tool("hadolint"), str(DEPLOY / "Dockerfile")], capture_output=True, text=True, timeout=120

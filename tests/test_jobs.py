@@ -167,7 +167,7 @@ def test_the_cache_is_warmed_with_the_default_run_and_every_preset():
 
 def test_a_killed_worker_fails_its_job_in_plain_words_and_the_next_run_works(fresh_pool):
     pool = fresh_pool
-    slow = LabConfig(seed=70, **dict(TINY, epochs=200))
+    slow = LabConfig(seed=70, **SLOW)
     pool.submit(slow)
     wait_until(lambda: pool.status(slow).state == "running")
     os.kill(worker_of(pool, slow), signal.SIGKILL)
@@ -178,7 +178,7 @@ def test_a_killed_worker_fails_its_job_in_plain_words_and_the_next_run_works(fre
 
 def test_a_hung_job_is_stopped_with_a_message_and_the_next_run_works(tmp_path):
     with JobPool(workers=1, cache=ResultCache(tmp_path), job_timeout=2.0) as pool:
-        hung = LabConfig(seed=72, **dict(TINY, epochs=200))
+        hung = LabConfig(seed=72, **SLOW)
         pool.submit(hung)
         wait_until(lambda: pool.status(hung).state == "running")
         os.kill(worker_of(pool, hung), signal.SIGSTOP)  # it never answers again
