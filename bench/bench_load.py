@@ -10,8 +10,9 @@ one preset's link (the same run for all of them: trained once), a third the defa
 their own seed, a third their own settings (another task, reset policy or shuffle, and their seed).
 
 Printed: failures (no verdict in time, a traceback, or a failure message); p50 and p95 time to
-result, also as multiples of the ideal queue time (distinct runs / workers x one run); the server
-process's CPU and memory; the workers' memory. With --warm the cache warming runs as on a real
+result, also as multiples of the ideal queue time (distinct runs / workers x one run); how long a
+page takes to show a result once it is in the cache (the progress refreshes' share of the wait);
+the server process's CPU and memory; the workers' memory. With --warm the cache warming runs as on a real
 server (the class arrives while it runs); without, nothing is warmed, so every distinct run queues.
 The browsers of a class are on their own machines; here the light clients share this one, so the
 times are pessimistic on a small machine. Streamlit's own load tests (e2e_playwright/load_testing)
@@ -37,6 +38,7 @@ from browser import app_server  # noqa: E402  (also sets a fresh STATELAB_CACHE)
 from streamlit_client import Session  # noqa: E402
 
 from statelab.config import LabConfig, to_query  # noqa: E402
+from statelab.jobs import ResultCache  # noqa: E402
 from statelab.presets import PRESETS  # noqa: E402
 
 WORKERS = 2  # what tests/browser.py's app_server gives the server
@@ -75,6 +77,7 @@ class Outcome:
 
     seconds: float | None
     problem: str = ""
+    opened: float = 0.0  # when the page was opened (time.monotonic)
 
 
 def learn(url: str, config: LabConfig, delay: float, timeout: float) -> Outcome:
@@ -98,14 +101,18 @@ def learn(url: str, config: LabConfig, delay: float, timeout: float) -> Outcome:
     if session.first_alert("did not finish") is not None:
         return Outcome(None, next(text for _, _, text in session.alerts if "did not finish" in text)[:200])
     seconds = session.first_alert(VERDICT, ("info",))
-    return Outcome(seconds, "" if seconds is not None else session.closed or f"no result in {timeout:.0f} s")
+    problem = "" if seconds is not None else session.closed or f"no result in {timeout:.0f} s"
+    return Outcome(seconds, problem, session.opened)
 
 
 class Sampler:
-    """Every half second: the server process's CPU time and memory, and its workers' memory (Linux /proc)."""
+    """Every half second: the server process's CPU time and memory, its workers' memory (Linux /proc),
+    and which of the class's results have reached the cache."""
 
-    def __init__(self, server_pid: int):
+    def __init__(self, server_pid: int, configs: list[LabConfig]):
         self.server_pid = server_pid
+        self.configs, self.cache = set(configs), ResultCache()  # the server's cache (STATELAB_CACHE)
+        self.stored: dict[LabConfig, float] = {}  # config -> when its result was first seen in the cache
         self.server_rss: list[float] = []
         self.worker_rss: dict[int, float] = {}  # pid -> peak MiB
         self.stop = threading.Event()
@@ -117,13 +124,16 @@ class Sampler:
     def _sample(self) -> None:
         while not self.stop.wait(0.5):
             self.server_rss.append(rss_mib(self.server_pid) or 0.0)
+            for config in self.configs - set(self.stored):
+                if self.cache.has(config):
+                    self.stored[config] = time.monotonic()
             for pid in children(self.server_pid):
                 rss = rss_mib(pid)
                 if rss:
                     self.worker_rss[pid] = max(rss, self.worker_rss.get(pid, 0.0))
 
     def finish(self) -> tuple[float, float, float, float]:
-        """(server cores used on average, server peak MiB, one worker's peak MiB, all workers at once MiB)."""
+        """(server cores on average, server peak MiB, largest worker peak MiB, largest peaks summed)."""
         self.stop.set()
         self.thread.join()
         cores = (cpu_seconds(self.server_pid) - self.cpu_start) / (time.monotonic() - self.started)
@@ -162,9 +172,16 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
-def report(outcomes: list[Outcome], configs: list[LabConfig], single: float, sampled, wall: float) -> None:
+def report(
+    outcomes: list[Outcome], configs: list[LabConfig], single: float, sampled, stored: dict, wall: float
+) -> None:
     """Print the figures."""
     times = [outcome.seconds for outcome in outcomes if outcome.seconds is not None]
+    lags = [  # from the result in the cache (or the page opened, if later) to the verdict on the page
+        outcome.opened + outcome.seconds - max(stored[config], outcome.opened)
+        for outcome, config in zip(outcomes, configs, strict=True)
+        if outcome.seconds is not None and config in stored
+    ]
     failed = [outcome.problem for outcome in outcomes if outcome.seconds is None]
     distinct = len(set(configs))
     ideal = distinct / WORKERS * single
@@ -180,8 +197,11 @@ def report(outcomes: list[Outcome], configs: list[LabConfig], single: float, sam
         print(f"time to result p50:                {p50:6.1f} s  = {p50 / ideal:4.2f} x ideal")
         print(f"time to result p95:                {p95:6.1f} s  = {p95 / ideal:4.2f} x ideal")
         print(f"time to result max:                {max(times):6.1f} s  = {max(times) / ideal:4.2f} x ideal")
+    if lags:
+        p50, p95 = statistics.median(lags), percentile(lags, 0.95)
+        print(f"result cached -> shown, p50 / p95: {p50:6.1f} s / {p95:.1f} s  (max {max(lags):.1f} s)")
     print(f"server process: {cores:.2f} cores on average, {server_peak:.0f} MiB peak")
-    print(f"workers: {worker_peak:.0f} MiB peak for one, {workers_total:.0f} MiB for {WORKERS} at once")
+    print(f"workers: {worker_peak:.0f} MiB peak for one, {workers_total:.0f} MiB for the {WORKERS} largest")
 
 
 def main() -> None:
@@ -201,7 +221,7 @@ def main() -> None:
         (server_pid,) = children(os.getpid())
         learn(url, LabConfig(seed=99, epochs=1, n_groups=1), 0, args.timeout)  # workers start TensorFlow
         single = learn(url, LabConfig(seed=98), 0, args.timeout).seconds or float("nan")
-        sampler = Sampler(server_pid)
+        sampler = Sampler(server_pid, configs)
         started = time.monotonic()
         delays = [args.arrival * index / max(1, args.learners - 1) for index in range(args.learners)]
         with ThreadPoolExecutor(args.learners) as executor:
@@ -209,7 +229,7 @@ def main() -> None:
                 executor.map(lambda pair: learn(url, *pair, args.timeout), zip(configs, delays, strict=True))
             )
         wall = time.monotonic() - started
-        report(outcomes, configs, single, sampler.finish(), wall)
+        report(outcomes, configs, single, sampler.finish(), sampler.stored, wall)
 
 
 if __name__ == "__main__":

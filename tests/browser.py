@@ -69,14 +69,19 @@ SETTLED = """({quietMs, live}) => {
 }"""
 
 
-def require_chromium() -> None:
-    """Make sure Debian's Chromium is there: install it as root (like `make chromium`), else skip."""
-    if CHROMIUM.exists():
+def require_debian_package(path: Path, make_target: str, hint: str) -> None:
+    """Make sure a Debian package's file is there: install it as root (`make <make_target>`), else skip."""
+    if path.exists():
         return
     if os.geteuid() != 0:
-        pytest.skip(INSTALL_HINT)
-    subprocess.run(["make", "--no-print-directory", "chromium"], cwd=ROOT, check=True)
-    assert CHROMIUM.exists(), INSTALL_HINT
+        pytest.skip(hint)
+    subprocess.run(["make", "--no-print-directory", make_target], cwd=ROOT, check=True)
+    assert path.exists(), hint
+
+
+def require_chromium() -> None:
+    """Make sure Debian's Chromium is there (see `require_debian_package`)."""
+    require_debian_package(CHROMIUM, "chromium", INSTALL_HINT)
 
 
 def free_port() -> int:

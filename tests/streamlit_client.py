@@ -57,6 +57,7 @@ class Session:
             max_size=None,
             open_timeout=60,
             ping_interval=None,  # a browser answers the server's pings but sends none of its own
+            legacy=True,  # a connection kept open across calls (websockets 17: not a context manager)
         )
         self.rerun()
 
@@ -88,7 +89,8 @@ class Session:
                     self._rerun(fragment_id)
             soonest = min([timer.due for timer in self.timers.values()] + [deadline])
             try:
-                data = self.socket.recv(timeout=max(0.01, soonest - time.monotonic()))
+                # at most half a second: `done` may be waiting for something outside this tab
+                data = self.socket.recv(timeout=min(0.5, max(0.01, soonest - time.monotonic())))
             except TimeoutError:
                 continue
             except ConnectionClosed as error:

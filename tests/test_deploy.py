@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from browser import ARTIFACTS, app_server, free_port
+from browser import ARTIFACTS, app_server, free_port, require_debian_package
 from project import ROOT
 from streamlit_client import Session
 
@@ -63,16 +63,6 @@ def test_the_dockerfile_passes_hadolint():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def require_nginx() -> None:
-    """Debian's nginx, installed as root like `make nginx` does, else skip."""
-    if NGINX.exists():
-        return
-    if os.geteuid() != 0:
-        pytest.skip(NGINX_HINT)
-    subprocess.run(["make", "--no-print-directory", "nginx"], cwd=ROOT, check=True)
-    assert NGINX.exists(), NGINX_HINT
-
-
 def site_config(listen: int, replicas: list[int]) -> str:
     """deploy/nginx.conf with its ports replaced by the rehearsal's."""
     text = (DEPLOY / "nginx.conf").read_text()
@@ -90,7 +80,7 @@ def site_config(listen: int, replicas: list[int]) -> str:
 @contextlib.contextmanager
 def nginx(listen: int, replicas: list[int]) -> Iterator[Path]:
     """nginx in front of the replicas, in the foreground, until the block ends; yields its access log."""
-    require_nginx()
+    require_debian_package(NGINX, "nginx", NGINX_HINT)
     folder = Path(tempfile.mkdtemp(prefix="statelab-nginx-"))
     (folder / "statelab.conf").write_text(site_config(listen, replicas))
     user = "user root;" if os.geteuid() == 0 else ""  # workers may write the temporary files here

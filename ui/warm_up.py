@@ -5,9 +5,9 @@ so a class opening a lesson together finds its demos done (one run for the whole
 each) and the first learner to press Train waits behind no one's demos.
 
 A lesson page declares its works as module-level values: a Job, a LabConfig, a list or dict of
-them, or a Check with its works. Streamlit runs a page as `__main__`, and the page renders only
-then; here it is imported under another name, which only defines those values. (A test runs every
-lesson page and checks that all it asks for is warmed.)
+them, or a Check with its works. Here a page is imported outside any page run, so it only defines
+those values (`render_lesson` draws nothing there). A test runs every lesson page and checks that
+all it asks for is warmed.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def page_works(lesson: Lesson) -> list[LabConfig | Job]:
         f"statelab_warm_up.lesson_{lesson.number}", ROOT / lesson.page
     )
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # not __main__: the page defines its works and renders nothing
+    spec.loader.exec_module(module)  # outside a page run: the page defines its works and draws nothing
     return [work for value in vars(module).values() for work in _works_in(value)]
 
 

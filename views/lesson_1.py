@@ -36,9 +36,8 @@ def state_per_row() -> None:
     captured_caption()
 
 
-if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
-    render_lesson(
-        1,
-        demos={"words": words, "state_per_row": state_per_row},
-        checks={"cue": Check([CUE], judge_cue, render_comparison)},
-    )
+render_lesson(
+    1,
+    demos={"words": words, "state_per_row": state_per_row},
+    checks={"cue": Check([CUE], judge_cue, render_comparison)},
+)

@@ -75,12 +75,11 @@ def render_calls(value: dict) -> None:
         render_captured(f"{call}  # x: {samples} samples", value[name])
 
 
-if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
-    render_lesson(
-        2,
-        demos={"layout": layout},
-        checks={
-            "partial": Check([PARTIAL], judge_partial, show_partial),
-            "partial_one": Check([REMAINDER_ONE], judge_remainder_one, show_remainder_one),
-        },
-    )
+render_lesson(
+    2,
+    demos={"layout": layout},
+    checks={
+        "partial": Check([PARTIAL], judge_partial, show_partial),
+        "partial_one": Check([REMAINDER_ONE], judge_remainder_one, show_remainder_one),
+    },
+)

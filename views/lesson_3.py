@@ -63,12 +63,11 @@ def show_shuffle(results: list) -> None:
     render_figure(plot_runs_by_window(curves, results[0].metric, chance, title, colors))
 
 
-if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
-    render_lesson(
-        3,
-        demos={},
-        checks={
-            "fit_order": Check([FIT_ORDER], judge_fit_order, show_fit_order),
-            "shuffle_cue": Check(RUNS, judge_shuffle, show_shuffle, labels=RUN_LABELS),
-        },
-    )
+render_lesson(
+    3,
+    demos={},
+    checks={
+        "fit_order": Check([FIT_ORDER], judge_fit_order, show_fit_order),
+        "shuffle_cue": Check(RUNS, judge_shuffle, show_shuffle, labels=RUN_LABELS),
+    },
+)

@@ -121,13 +121,12 @@ def show_policies(results: list) -> None:
     render_figure(plot_state_trace(stale.stateful.trace, streams=streams))
 
 
-if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
-    render_lesson(
-        4,
-        demos={"reset_layers": reset_layers},
-        checks={
-            "epoch_boundary": Check([EPOCHS], judge_epochs, show_epochs),
-            "validation_start": Check([VALIDATION], judge_validation, show_validation),
-            "epoch_reset": Check(RUNS, judge_policies, show_policies, labels=RUN_LABELS),
-        },
-    )
+render_lesson(
+    4,
+    demos={"reset_layers": reset_layers},
+    checks={
+        "epoch_boundary": Check([EPOCHS], judge_epochs, show_epochs),
+        "validation_start": Check([VALIDATION], judge_validation, show_validation),
+        "epoch_reset": Check(RUNS, judge_policies, show_policies, labels=RUN_LABELS),
+    },
+)

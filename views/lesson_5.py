@@ -87,12 +87,11 @@ def the_fix() -> None:
     captured_caption()
 
 
-if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
-    render_lesson(
-        5,
-        demos={"silent_broadcast": silent_broadcast, "the_fix": the_fix},
-        checks={
-            "predict_twice": Check([TWICE], judge_twice, show_twice),
-            "other_batch": Check([ONE_SAMPLE], judge_other, show_other),
-        },
-    )
+render_lesson(
+    5,
+    demos={"silent_broadcast": silent_broadcast, "the_fix": the_fix},
+    checks={
+        "predict_twice": Check([TWICE], judge_twice, show_twice),
+        "other_batch": Check([ONE_SAMPLE], judge_other, show_other),
+    },
+)

@@ -140,16 +140,13 @@ def code() -> None:
     render_code_export(PRESETS[EXAMPLES[label or list(EXAMPLES)[0]]].config())
 
 
-if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
-    render_lesson(
-        6,
-        demos={
-            "article_examples": article_examples,
-            "predict_groups": predict_groups,
-            "state_matters": state_matters,
-            "code": code,
-        },
-        checks={
-            "random_labels": Check(list(CONFIGS.values()), judge_random, show_random, labels=list(EXAMPLES))
-        },
-    )
+render_lesson(
+    6,
+    demos={
+        "article_examples": article_examples,
+        "predict_groups": predict_groups,
+        "state_matters": state_matters,
+        "code": code,
+    },
+    checks={"random_labels": Check(list(CONFIGS.values()), judge_random, show_random, labels=list(EXAMPLES))},
+)

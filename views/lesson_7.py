@@ -22,5 +22,4 @@ def show_gradient(values: list) -> None:
     captured_caption()
 
 
-if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
-    render_lesson(7, demos={}, checks={"gradient": Check([GRADIENT], judge_gradient, show_gradient)})
+render_lesson(7, demos={}, checks={"gradient": Check([GRADIENT], judge_gradient, show_gradient)})

@@ -31,12 +31,11 @@ def show_saved(values: list) -> None:
     captured_caption()
 
 
-if __name__ == "__main__":  # Streamlit runs a page as __main__; ui.warm_up imports it for its works
-    render_lesson(
-        8,
-        demos={},
-        checks={
-            "control": Check([CONTROL], judge_control, render_comparison),
-            "saved": Check([SAVED], judge_saved, show_saved),
-        },
-    )
+render_lesson(
+    8,
+    demos={},
+    checks={
+        "control": Check([CONTROL], judge_control, render_comparison),
+        "saved": Check([SAVED], judge_saved, show_saved),
+    },
+)
