@@ -27,6 +27,7 @@ __all__ = ["Job", "JobPool", "JobStatus", "ResultCache", "as_job", "available_co
 
 ACTIVE = ("queued", "running")
 CGROUP = Path("/sys/fs/cgroup")
+WORKER_NICENESS = 10  # added to the workers' nice value: the web server's pages go first
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,11 @@ def _worker(inbox, events, cache_directory: str, max_jobs: int, threads: int) ->
     """Worker process: import TensorFlow once, run up to `max_jobs` jobs, then exit to be replaced.
 
     Each worker gets its share of the cores (`threads`): workers that each spread over every core
-    slow each other down when a class keeps them all busy.
+    slow each other down when a class keeps them all busy. Workers run at a lower priority
+    (`WORKER_NICENESS`) than the web server, so pages keep answering while every core trains.
     """
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
 

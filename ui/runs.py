@@ -27,7 +27,7 @@ def job_pool() -> JobPool:
 
 
 WATCHER_KEY = "watcher_id"
-REFRESHES_PER_SECOND = 3.0  # progress refreshes the whole server affords while its workers use every core
+REFRESHES_PER_SECOND = 10.0  # progress refreshes the whole server does per second, shared by its sessions
 POLL_STEP, MAX_POLL = 0.5, 10.0  # seconds between one session's refreshes: the quickest and the slowest
 REARM_EVERY = 10.0  # seconds between re-arming a session's refresh at the interval of the moment
 STALE_AFTER = MAX_POLL + REARM_EVERY  # seconds after its last refresh that a session no longer counts
@@ -40,12 +40,13 @@ def watchers() -> dict[str, float]:
 
 
 def poll_interval(n_watchers: int) -> float:
-    """Seconds between progress refreshes: half a second for one or two sessions, slower for a class.
+    """Seconds between progress refreshes: half a second for up to 5 sessions, slower for a class.
 
-    The sessions share `REFRESHES_PER_SECOND` (in steps of half a second). Every refresh is a script
-    run in a new thread of the server process, which the event loop starts; while the workers keep
-    every core busy, a class refreshing twice a second stalls that loop, and every page then hears
-    of its finished run late, all at once (measured: bench/bench_load.py and the README).
+    The sessions share `REFRESHES_PER_SECOND` (in steps of half a second), so a class of 30 refreshes
+    every 3 s and a hundred every 10 s. Every refresh is a script run in the server process; measured
+    with 30 learners (bench/bench_load.py, workers at a lower priority): the server process used about
+    half a core, with this budget and with 3 refreshes a second alike, and pages showed their results
+    no later with this one.
     """
     wanted = math.ceil(n_watchers / REFRESHES_PER_SECOND / POLL_STEP) * POLL_STEP
     return min(MAX_POLL, max(POLL_STEP, wanted))
