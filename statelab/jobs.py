@@ -7,11 +7,13 @@ result cache (statelab.storage), so a class running one preset trains it once.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import math
 import multiprocessing
 import os
 import queue
+import signal
 import sys
 import threading
 import time
@@ -96,6 +98,7 @@ def _worker(inbox, events, cache_directory: str, max_jobs: int, threads: int) ->
     """
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, and the server stops its workers
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
 
@@ -145,7 +148,8 @@ class JobPool:
     their queue positions are exact. A job running longer than `job_timeout` seconds is stopped with
     its worker. What the pool remembers about finished jobs is forgotten after `forget_after`
     seconds (their results stay in the cache). Workers are daemons: they never keep the server from
-    exiting; `close()` stops them at once.
+    exiting; `close()` stops them at once, and runs when the process exits (so a stopping server
+    does not replace the workers a Ctrl-C or a stop signal to its process group ended).
     """
 
     def __init__(
@@ -185,6 +189,7 @@ class JobPool:
             self._start_worker()
         self.dispatcher = threading.Thread(target=self._dispatch_forever, daemon=True, name="statelab-jobs")
         self.dispatcher.start()
+        atexit.register(self.close)
 
     def __enter__(self) -> JobPool:
         return self
@@ -389,6 +394,7 @@ class JobPool:
                 return
             self.closed = True
             processes = [*self.processes.values(), *self.retired]
+        atexit.unregister(self.close)
         for process in processes:
             process.kill()
         for process in processes:

@@ -152,10 +152,11 @@ def app_server(timeout: float = 120, log_path: Path = SERVER_LOG, env: dict | No
 
 
 def _stop(server: subprocess.Popen) -> None:
-    """Stop the server and its workers: SIGTERM to its process group, SIGKILL if it lingers."""
-    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+    """Stop the server as a container runtime does (SIGTERM to it: it stops its own workers), then
+    SIGKILL to its process group if it lingers."""
+    for stop, wait in ((server.terminate, 15), (lambda: os.killpg(server.pid, signal.SIGKILL), 5)):
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, sig)
+            stop()
         try:
             server.wait(wait)
             break
