@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from browser import app_server  # noqa: E402  (also sets a fresh STATELAB_CACHE)
+from browser import app_server, child_processes  # noqa: E402  (also sets a fresh STATELAB_CACHE)
 from streamlit_client import Session  # noqa: E402
 
 from statelab.config import LabConfig, to_query  # noqa: E402
@@ -129,7 +129,7 @@ class Sampler:
             for config in self.configs - set(self.stored):
                 if self.cache.has(config):
                     self.stored[config] = time.monotonic()
-            for pid in children(self.server_pid):
+            for pid in child_processes(self.server_pid):
                 rss = rss_mib(pid)
                 if rss:
                     self.worker_rss[pid] = max(rss, self.worker_rss.get(pid, 0.0))
@@ -162,14 +162,6 @@ def rss_mib(pid: int) -> float | None:
     except OSError:
         return None
     return None
-
-
-def children(pid: int) -> list[int]:
-    """The pids of a process's children."""
-    try:
-        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -225,7 +217,7 @@ def main() -> None:
     os.environ["STATELAB_WARM"] = "1" if args.warm else "0"
     configs = learner_configs(args.learners, args.preset)
     with app_server() as url:
-        (server_pid,) = children(os.getpid())
+        (server_pid,) = child_processes(os.getpid())
         learn(url, LabConfig(seed=99, epochs=1, n_groups=1), 0, args.timeout)  # workers start TensorFlow
         with ThreadPoolExecutor(WORKERS) as executor:  # every worker compiles the default settings' shape
             list(executor.map(lambda seed: learn(url, LabConfig(seed=seed), 0, args.timeout), (95, 96)))

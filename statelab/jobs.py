@@ -89,7 +89,7 @@ def _execute(job: Job, report):
     return run_demo(job.args["name"], **job.args["kwargs"])
 
 
-def _worker(inbox, events, cache_directory: str, max_jobs: int, threads: int) -> None:
+def _worker(inbox, events, cache_directory: str, salt: str, max_jobs: int, threads: int) -> None:
     """Worker process: import TensorFlow once, run up to `max_jobs` jobs, then exit to be replaced.
 
     Each worker gets its share of the cores (`threads`): workers that each spread over every core
@@ -107,7 +107,7 @@ def _worker(inbox, events, cache_directory: str, max_jobs: int, threads: int) ->
     tf.config.threading.set_intra_op_parallelism_threads(threads)
     tf.config.threading.set_inter_op_parallelism_threads(threads)
 
-    cache = ResultCache(Path(cache_directory))
+    cache = ResultCache(Path(cache_directory), salt=salt)
     pid = os.getpid()
     events.put(("ready", pid, None, None))
     for _ in range(max_jobs):
@@ -201,7 +201,14 @@ class JobPool:
         inbox = self.context.Queue()  # this worker's own: a job goes to the very worker reserved for it
         process = self.context.Process(
             target=_worker,
-            args=(inbox, self.events, str(self.cache.directory), self.max_jobs, self.threads),
+            args=(
+                inbox,
+                self.events,
+                str(self.cache.directory),
+                self.cache.salt,
+                self.max_jobs,
+                self.threads,
+            ),
             daemon=True,
         )
         with _without_main_script():

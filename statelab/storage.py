@@ -161,15 +161,16 @@ class ResultCache:
     Safe to share between processes and replicas: see the module docstring.
     """
 
-    def __init__(self, directory: Path | None = None, max_bytes: int = 1_000_000_000):
+    def __init__(self, directory: Path | None = None, max_bytes: int = 1_000_000_000, salt: str = ""):
         self.directory = Path(directory or cache_directory())
         self.max_bytes = max_bytes
+        self.salt = salt or version_salt()  # a pool's workers use the pool's, even if the code changed since
         self.directory.mkdir(parents=True, exist_ok=True)
 
     def path(self, work: LabConfig | Job) -> Path:
         """Where the result of a config (or job) is stored by this version of the code and libraries."""
         job = as_job(work)
-        return self.directory / f"{job.key}.{version_salt()}{job.suffix}"
+        return self.directory / f"{job.key}.{self.salt}{job.suffix}"
 
     def has(self, work: LabConfig | Job) -> bool:
         """Whether a result is stored (it may still be pruned or found unreadable before it is read)."""

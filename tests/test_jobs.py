@@ -184,6 +184,7 @@ def test_a_hung_job_is_stopped_with_a_message_and_the_next_run_works(tmp_path):
         os.kill(worker_of(pool, hung), signal.SIGSTOP)  # it never answers again
         wait_until(lambda: pool.status(hung).state == "failed")
         assert pool.status(hung).error == "The run took longer than 2 s and was stopped."
+        pool.job_timeout = 300.0  # the next run compiles in a fresh worker: seconds on a busy machine
         assert pool.result(LabConfig(seed=73, **TINY)) is not None
 
 
@@ -197,6 +198,15 @@ def test_what_the_pool_remembers_is_forgotten_after_a_while(tmp_path):
         pool.forget_after = 0.5
         wait_until(lambda: not pool.states and not pool.watched and not pool.finished)
         assert [pool.status(config).state for config in configs] == ["done", "done"]  # from the cache
+
+
+def test_workers_store_results_under_their_pools_version_even_after_the_code_changed(tmp_path):
+    """Workers started after an update of the code on disk (a recycled worker imports it anew) still
+    store results where their server looks for them."""
+    with JobPool(workers=1, cache=ResultCache(tmp_path, salt="before-the-update")) as pool:
+        config = LabConfig(seed=77, **TINY)
+        assert pool.result(config) is not None
+        assert [path.name for path in tmp_path.glob("*.npz")] == [f"{config.key()}.before-the-update.npz"]
 
 
 def test_a_closed_pool_stops_its_workers_and_refuses_work(tmp_path):

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from browser import SERVER_LOG, app_server
+from browser import SERVER_LOG, app_server, child_processes
 from streamlit_client import Session
 
 from statelab.config import LabConfig, to_query
@@ -79,8 +79,7 @@ def server_workers(url: str) -> list[int]:
         for pid in os.listdir("/proc")
         if pid.isdigit() and "streamlit run" in command(pid) and f"--server.port {port} " in command(pid)
     ]
-    children = Path(f"/proc/{server}/task/{server}/children").read_text().split()
-    return [int(pid) for pid in children if "spawn_main" in command(pid)]
+    return [pid for pid in child_processes(int(server)) if "spawn_main" in command(str(pid))]
 
 
 @contextlib.contextmanager
