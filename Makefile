@@ -41,7 +41,7 @@ run: $(VENV)/.runtime
 
 ## make test: set up the test requirements, Chromium and nginx, lint, run the whole suite
 test: lint chromium nginx
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=25
 
 ## make test-fast: the inner loop: every test but the slow experiments and the browser tests
 test-fast: $(VENV)/.test

@@ -27,4 +27,4 @@ pages = {
         ),
     ],
 }
-st.navigation(pages).run()
+st.navigation(pages, expanded=True).run()  # every lesson in view: no "View more" past ten pages

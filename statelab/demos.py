@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from statelab import keras_facts, keras_facts_resets
+from statelab import keras_facts, keras_facts_practice, keras_facts_resets
+from statelab.forecasting import one_step_forecast
 from statelab.gradients import gradient_across_boundary
+from statelab.sliding import sliding_windows
 
 # A demo whose value changes shape gets a new name: cached values are stored under the name.
 DEMOS: dict[str, Callable[..., object]] = {
@@ -23,6 +25,15 @@ DEMOS: dict[str, Callable[..., object]] = {
     "fit_orders": keras_facts.fit_orders,
     "article_idioms": keras_facts.article_idioms,
 }
+PRACTICE_DEMOS: dict[str, Callable[..., object]] = {  # lessons 9-11 (tests/test_practice.py)
+    "default_batch_size": keras_facts_practice.default_batch_size,
+    "window_carry": keras_facts_practice.window_carry,
+    "copy_into_single_stream": keras_facts_practice.copy_into_single_stream,
+    "stacked_resets": keras_facts_practice.stacked_resets,
+    "sliding_windows": sliding_windows,
+    "one_step_forecast": one_step_forecast,
+}
+DEMOS.update(PRACTICE_DEMOS)
 
 
 def run_demo(name: str, **kwargs) -> object:

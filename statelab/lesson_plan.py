@@ -89,13 +89,15 @@ def letters(check: CheckText) -> dict[str, str]:
     return dict(zip(check.options, string.ascii_lowercase, strict=False))
 
 
-def question_block(label: str, check: CheckText) -> list[str]:
-    """A question as Markdown lines: its label, its whole text, then its lettered options."""
+def question_block(label: str, check: CheckText, inline: bool = False) -> list[str]:
+    """A question as Markdown lines: its label, its whole text, then its lettered options (one per line,
+    or `inline` on one line, as the printed plan has them)."""
     lettered = letters(check)
+    options = [f"{lettered[key]}) {text}" for key, text in check.options.items()]
     return [
         f"**{label}** {one_line(check.question)}",
         "",
-        *(f"{lettered[key]}) {text}  " for key, text in check.options.items()),
+        *([" · ".join(options)] if inline else [f"{option}  " for option in options]),
         "",
     ]
 
@@ -125,17 +127,21 @@ def lab_link(preset_id: str) -> str:
 
 
 def lesson_section(item: Lesson, base_url: str) -> list[str]:
-    """One lesson in the plan: heading with minutes, goal, links written out, questions with options."""
+    """One lesson in the plan: heading with minutes, goal, its links written out on one line, questions."""
     lines = [
         f"### {item.number}. {item.title} · {item.minutes} min",
         "",
         f"{item.goal}  ",
-        f"Lesson: {base_url}{item.url}  ",
-        *(f"Lab, {PRESETS[preset].title}: {base_url}{lab_link(preset)}  " for preset in item.presets),
+        " · ".join(
+            [
+                f"Lesson: {base_url}{item.url}",
+                *(f"Lab, {PRESETS[preset].title}: {base_url}{lab_link(preset)}" for preset in item.presets),
+            ]
+        ),
         "",
     ]
     for label, check in numbered_checks((item,)):
-        lines += question_block(label, check)
+        lines += question_block(label, check, inline=True)
     return lines
 
 

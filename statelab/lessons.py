@@ -59,7 +59,7 @@ class Lesson:
     minutes: int
     goal: str
     presets: tuple[str, ...]
-    parts: tuple[tuple[str, object], ...]  # ("markdown", text), ("demo", name) or ("check", CheckText)
+    parts: tuple[tuple[str, object], ...]  # ("markdown", text), ("code", file), ("demo", name), ("check", …)
     nav: str  # the short title in the sidebar
 
     @property
@@ -165,7 +165,8 @@ def parse_body(body: str, source: str, code_dir: Path = CODE_DIR) -> tuple[tuple
             parts += [("check", parse_check(check, source)), ("markdown", text)]
             check = None
         elif kind == "code":
-            parts += [("markdown", code_block(name, code_dir)), ("markdown", text)]
+            code_block(name, code_dir)  # the file and the definition it names must exist
+            parts += [("code", name), ("markdown", text)]
         else:
             parts += [("demo", name), ("markdown", text)]
     if check is not None:

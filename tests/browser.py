@@ -322,11 +322,19 @@ class AppPage:
         radio.get_by_text(option, exact=False).first.click()
 
     def select(self, label: str, option: str) -> None:
-        """Pick an option of the select box with this label. The list is opened from the keyboard: right
-        after a file upload, the first click on a select box opens its list and closes it at once."""
-        self.page.get_by_role("combobox", name=label).focus()
-        self.page.keyboard.press("ArrowDown")
-        self.page.get_by_role("option", name=option).click()
+        """Pick an option of the select box with this label. Right after a file upload, the rerun it
+        starts may close a list that was just opened, so the list is opened again until it stays open."""
+        choice = self.page.get_by_role("option", name=option)
+        for _ in range(5):
+            self.wait_for_app()
+            self.page.get_by_role("combobox", name=label).focus()
+            self.page.keyboard.press("ArrowDown")
+            try:
+                choice.wait_for(timeout=3_000)
+                break
+            except PlaywrightTimeoutError:
+                continue
+        choice.click()
         self.wait_for_app()
 
     def checked_option(self, group: str) -> Locator:

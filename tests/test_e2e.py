@@ -8,7 +8,9 @@ a laptop and a projector size land in artifacts/screenshots/ for a person to loo
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
+import nbformat
 import pytest
 from browser import (
     LAPTOP,
@@ -21,10 +23,13 @@ from browser import (
     chromium,
     require_chromium,
 )
-from playwright.sync_api import expect
+from playwright.sync_api import Download, expect
 from series_example import example_csv
 
+from statelab.codegen import export_steps
 from statelab.config import LabConfig
+from statelab.lessons import lesson
+from statelab.notebook import keras_notebook_filename
 from statelab.presets import PRESETS
 
 pytestmark = pytest.mark.browser
@@ -167,22 +172,46 @@ def test_a_shared_link_restores_its_settings_in_a_new_browser(app):
     expect(checked).to_contain_text(SHUFFLE_ON)
     app.wait_for_results(config=SMALL_CONFIG)  # a link runs its settings at once
     assert_both_models_drawn(app)
+    # The link the Lab offers to share is this run's, without the learner's id (the address bar has it).
+    assert app.query().get("learner"), app.page.url
+    shared = app.page.get_by_test_id("stCode").filter(has_text="/lab?")
+    link = urlsplit(shared.text_content().strip())
+    assert (link.path, dict(parse_qsl(link.query))) == (
+        "/lab",
+        {"shuffle": "true", "epochs": "3", "n_groups": "4"},
+    )
     app.assert_clean(f"the Lab opened from {SMALL_LINK}")
 
 
-def test_the_code_export_downloads_a_keras_3_script(app):
+def download_from_the_lab(app: AppPage, button_name: str) -> Download:
+    """Open the small run's Lab page and click one of its download buttons."""
     app.open(SMALL_LINK)
     app.wait_for_results()
-    button = app.page.get_by_role("button", name="Download the script")
+    button = app.page.get_by_role("button", name=button_name)
     button.scroll_into_view_if_needed()
     with app.page.expect_download() as info:
         button.click()
-    download = info.value
+    return info.value
+
+
+def test_the_code_export_downloads_a_keras_3_script(app):
+    download = download_from_the_lab(app, "Download the script")
     assert download.suggested_filename.endswith(".py"), download.suggested_filename
     script = Path(download.path()).read_text(encoding="utf-8")
     assert "keras.Input(batch_shape=" in script
     assert "shuffle=True" in script
     app.assert_clean("the Lab after downloading the script")
+
+
+def test_the_code_export_downloads_a_valid_notebook_of_the_run(app):
+    download = download_from_the_lab(app, "Download as a Jupyter notebook")
+    assert download.suggested_filename == keras_notebook_filename(SMALL_CONFIG), download.suggested_filename
+    notebook = nbformat.read(download.path(), as_version=4)
+    nbformat.validate(notebook)  # raises if the file is not a valid notebook
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    assert code == [step.code for step in export_steps(SMALL_CONFIG, notebook=True)]
+    assert "SHUFFLE = True" in code[0]
+    app.assert_clean("the Lab after downloading the notebook")
 
 
 def test_a_too_large_setting_is_explained(app):
@@ -349,7 +378,7 @@ def test_a_reload_keeps_the_learners_runs_and_answers(app, browser, app_url):
     expect(question.get_by_test_id("stAlertContainer")).to_have_text(answer)
     expect(question.get_by_test_id("stRadio").locator("input").first).to_be_disabled()
     # A lesson check answered, then the page reloaded: the answer is still there, and counted.
-    app.page.get_by_test_id("stSidebarNav").get_by_text("7. Gradients stop at batches").click()
+    app.page.get_by_test_id("stSidebarNav").get_by_text(f"7. {lesson(7).nav}").click()
     app.wait_for_app()
     assert app.query().get("learner"), app.page.url
     app.page.get_by_text("No: exactly zero").click()

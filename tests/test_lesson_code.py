@@ -8,14 +8,17 @@ checks the callback inside fit with validation data, and in predict, through the
 import numpy as np
 
 from statelab.keras_facts_resets import lesson_code
-from statelab.lessons import code_block, lesson
+from statelab.lessons import CODE_DIR, code_block, lesson
 
 
 def test_lessons_show_the_tested_files():
     shown = {4: "stateful_resets.py", 6: "article_example_1.py"}
     for number, name in shown.items():
-        texts = [part for kind, part in lesson(number).parts if kind == "markdown"]
-        assert code_block(name) in texts, (number, name)
+        assert ("code", name) in lesson(number).parts, (number, name)  # ui/lessons.py shows code_block(name)
+        assert (
+            code_block(name).removeprefix("```python\n").removesuffix("```\n").strip()
+            in (CODE_DIR / name).read_text()
+        )
 
 
 def test_article_example_1_predicts_exactly_as_the_per_group_loop():

@@ -16,14 +16,17 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from statelab.config import LabConfig
-from statelab.lessons import CheckText, Lesson, all_lessons, lesson
+from statelab.jobs import Job, demo_job
+from statelab.lessons import CheckText, Lesson, all_lessons, code_block, lesson
 from statelab.presets import PRESETS
 from ui.demos import Work, await_results, prefetch
+from ui.export import render_lesson_code_notebook
 from ui.learner import ANSWERS_KEY, answers, forget_answers, save_answer
 from ui.predict import render_held, render_prediction
 
 PRINT_CSS = Path(__file__).with_name("print_only.css")
 SCREEN_KEY, PRINT_KEY = "screen_only", "print_only"  # container keys print_only.css shows or hides
+DENSE_KEY = "print_dense"  # around PRINT_KEY: print_only.css sets a long plan in smaller type
 PROGRESS_KEY = ANSWERS_KEY  # check id -> {"picked": option, "outcome": option or None}
 OVERRIDES_KEY = "lesson_run_overrides"  # LabConfig changes applied to every lesson run (tests shrink them)
 
@@ -51,6 +54,12 @@ def lesson_config(config: LabConfig) -> LabConfig:
     return replace(config, **overrides) if overrides else config
 
 
+def lesson_demo_job(name: str, tiny: dict, **kwargs) -> Job:
+    """A live demo's job as a lesson runs it; with `tiny`'s changes where the session shrinks lesson runs."""
+    shrink = tiny if st.session_state.get(OVERRIDES_KEY) else {}
+    return demo_job(name, **kwargs, **shrink)
+
+
 def progress() -> dict[str, dict]:
     """The learner's answers: check id -> {"picked", "outcome"}, kept across pages and reloads."""
     return answers()
@@ -75,14 +84,23 @@ def render_lesson(number: int, demos: dict[str, Callable[[], None]], checks: dic
     st.title(f"Lesson {number}: {item.title}")
     st.caption(f":material/schedule: about {item.minutes} minutes · {item.goal}")
     prefetch([work for check in checks.values() for work in check.works])
-    for kind, part in item.parts:
+    for index, (kind, part) in enumerate(item.parts):
         if kind == "markdown":
             st.markdown(part)
+        elif kind == "code":
+            render_code(part, key=f"notebook_{index}")
         elif kind == "demo":
             demos[part]()
         else:
             render_check(part, checks[part.id])
     render_footer(item)
+
+
+def render_code(name: str, key: str) -> None:
+    """A `<!-- code: -->` marker: the code block; for a whole file, also its notebook to download."""
+    st.markdown(code_block(name))
+    if "#" not in name:  # one definition of a file: the lesson shows the whole file too
+        render_lesson_code_notebook(name, key)
 
 
 def _record_pick(check_id: str) -> None:
@@ -163,9 +181,9 @@ def check_summary(item: Lesson) -> tuple[int, int, int]:
     return len(records), len(answered), sum(record["picked"] == record["outcome"] for record in answered)
 
 
-def render_print_only(markdown: str) -> None:
-    """Markdown that only the printed page shows (one A4 sheet); page content to hide in print goes in
-    `st.container(key=SCREEN_KEY)`."""
+def render_print_only(markdown: str, dense: bool = False) -> None:
+    """Markdown that only the printed page shows (one A4 sheet; `dense`: three columns of smaller type,
+    for a long plan); page content to hide in print goes in `st.container(key=SCREEN_KEY)`."""
     st.html(PRINT_CSS)
-    with st.container(key=PRINT_KEY):
+    with st.container(key=DENSE_KEY if dense else None), st.container(key=PRINT_KEY):
         st.markdown(markdown)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from statelab.config import LabConfig
 from statelab.storage import store_series
 from statelab.tasks import fitting_windows
 from statelab.upload import (
@@ -94,3 +95,17 @@ def render_upload() -> None:
             st.error(text, icon=":material/warning:")
         elif kind == "success":
             st.success(text, icon=":material/check_circle:")
+
+
+def render_forecast_link(config: LabConfig) -> None:
+    """Under an own-series result: lesson 10 forecasts the same series step by step, on a held-out end."""
+    if config.task != OWN_TASK or not config.series:
+        return
+    st.page_link(
+        "views/lesson_10.py",
+        label="Forecast your series one step at a time (lesson 10)",
+        icon=":material/timeline:",
+        query_params={"series": config.series},
+        help="A stateful copy of a trained model, warmed up on your series and fed its own predictions, "
+        "scored on its held-out end against persistence.",
+    )

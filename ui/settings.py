@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, fields
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -100,12 +101,24 @@ def read_url() -> tuple[LabConfig, int, str, list[str], bool]:
     return config, n_seeds, "", notes + config_notes, bool(params) or bool(notes)
 
 
-def write_url(config: LabConfig, n_seeds: int, preset: str = "") -> None:
-    """The run's link: its preset, or every setting that differs from the defaults; seeds; the learner."""
+def run_query(config: LabConfig, n_seeds: int, preset: str = "") -> dict[str, str]:
+    """A run's query: its preset, or every setting that differs from the defaults; seeds."""
     query = {PRESET_PARAM: preset} if preset else to_query(config)
     if n_seeds > 1:
         query[SEEDS_PARAM] = str(n_seeds)
-    st.query_params.from_dict({**query, LEARNER_PARAM: learner_id()})
+    return query
+
+
+def write_url(config: LabConfig, n_seeds: int, preset: str = "") -> None:
+    """The run's link in the address bar: its query and the learner's id (a reload keeps their runs)."""
+    st.query_params.from_dict({**run_query(config, n_seeds, preset), LEARNER_PARAM: learner_id()})
+
+
+def share_link(config: LabConfig, n_seeds: int, preset: str = "") -> str:
+    """The run's link without the learner's id: whoever opens it sees this run and starts their own record."""
+    address = (st.context.url or "/lab").split("?")[0]  # None where no browser asked (AppTest)
+    query = urlencode(run_query(config, n_seeds, preset))
+    return f"{address}?{query}" if query else address
 
 
 def read_form() -> tuple[LabConfig | None, int, list[tuple[str, str]]]:

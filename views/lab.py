@@ -8,7 +8,7 @@ from ui.continuity import render_continuity
 from ui.export import render_code_export
 from ui.lab_presets import render_answer, render_preset_buttons, render_question
 from ui.lab_state import await_run, lab_state, open_lab
-from ui.own_series import render_upload
+from ui.own_series import render_forecast_link, render_upload
 
 st.title("The Lab: stateful vs stateless")
 st.caption("Pick a preset or your own settings; both models train from the same initial weights.")
@@ -57,8 +57,17 @@ def result_column() -> None:
         with st.container(key=state.shown.element_key):  # tests find the results of one run by it
             run_results.render_verdict(results)
             run_results.render_charts(results)
+            render_forecast_link(results[0].config)
             st.subheader("State continuity: where each row's state comes from")
             render_continuity(results[0])
+            st.caption(
+                "Link to this run, to share: it leaves out your learner id, "
+                "so whoever opens it starts a record of their own"
+            )
+            st.code(
+                settings.share_link(state.shown.config, state.shown.n_seeds, state.shown.preset),
+                language=None,
+            )
             st.subheader("Keras 3 code for these settings")
             render_code_export(results[0].config)
     elif not (state.pending or state.question):

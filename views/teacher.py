@@ -14,6 +14,7 @@ from statelab.lesson_plan import (
 from ui.lessons import SCREEN_KEY, render_lab_links, render_print_only
 
 tracks = {track.id: track for track in load_tracks()}
+DENSE_LESSONS = 8  # a plan of more lessons prints in three columns of smaller type, to stay on one A4 page
 
 
 def base_url() -> str:
@@ -57,4 +58,4 @@ with st.container(key=SCREEN_KEY):
     with st.expander("Answer key (keep it off the projector)", icon=":material/key:"):
         st.markdown("\n".join(answer_key(track.lessons)))
 
-render_print_only(plan_markdown(track, base_url()))
+render_print_only(plan_markdown(track, base_url()), dense=len(track.lessons) > DENSE_LESSONS)
