@@ -58,6 +58,7 @@ class Session:
             open_timeout=60,
             ping_interval=None,  # a browser answers the server's pings but sends none of its own
             legacy=True,  # a connection kept open across calls (websockets 17: not a context manager)
+            close_timeout=1,  # a closing tab does not wait for the server's goodbye (it can take 10 s)
         )
         self.rerun()
 

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-from browser import SERVER_LOG, app_server, child_processes
+from browser import SERVER_LOG, app_server
 from streamlit_client import Session
 
 from statelab.config import LabConfig, to_query
 from statelab.jobs import JobPool
-from ui.runs import POLL_STEP
 
 pytestmark = pytest.mark.browser  # a real `streamlit run` server, like the browser tests
 
@@ -53,7 +46,7 @@ def test_many_sessions_opening_a_result_at_once_on_a_fresh_server():
     config = replace(TINY, seed=501)
     with JobPool(workers=1) as pool:  # trained first, into the cache the server will use
         pool.result(config)
-    with app_server() as url:
+    with app_server(env={"STATELAB_WORKERS": "1"}) as url:  # the race is in the web process
         sessions = open_at_once(url, link(config), 16)
         with ThreadPoolExecutor(len(sessions)) as executor:
             list(executor.map(lambda session: session.wait_for(shown_result, RESULT_TIMEOUT), sessions))
@@ -63,72 +56,6 @@ def test_many_sessions_opening_a_result_at_once_on_a_fresh_server():
     assert all(session.first_alert(VERDICT, ("info",)) is not None for session in sessions)
     log = SERVER_LOG.read_text()
     assert "Traceback" not in log and "partially initialized" not in log, log[-3000:]
-
-
-def server_workers(url: str) -> list[int]:
-    """The pids of the worker processes of the `streamlit run` server at this URL (Linux /proc)."""
-
-    def command(pid: str) -> str:
-        with contextlib.suppress(OSError):
-            return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-        return ""
-
-    port = url.rsplit(":", 1)[1]
-    (server,) = [
-        pid
-        for pid in os.listdir("/proc")
-        if pid.isdigit() and "streamlit run" in command(pid) and f"--server.port {port} " in command(pid)
-    ]
-    return [pid for pid in child_processes(int(server)) if "spawn_main" in command(str(pid))]
-
-
-@contextlib.contextmanager
-def workers_held(url: str) -> Iterator[None]:
-    """The server's workers stopped (SIGSTOP) until the block ends: its runs stay queued or running."""
-    pids = server_workers(url)
-    assert pids, "the server has started no worker"
-    for pid in pids:
-        os.kill(pid, signal.SIGSTOP)
-    try:
-        yield
-    finally:
-        for pid in pids:
-            os.kill(pid, signal.SIGCONT)
-
-
-def test_the_refresh_interval_follows_the_number_of_watchers_as_it_changes():
-    """A tab that started watching alone refreshes twice a second; once a crowd watches too, the same
-    tab's refresh is re-armed at a slower interval without any rerun of its page. (The workers are
-    held, so the run stays unfinished however fast the machine is.)"""
-    config = replace(TINY, seed=502)
-    crowd_done = threading.Event()
-    with app_server() as url:
-        first = Session(url, "/lab", link(config))
-        assert first.wait_for(lambda session: bool(session.progress), RESULT_TIMEOUT), first.alerts
-        with workers_held(url):
-            full_runs, started = first.full_runs, time.monotonic()
-            (refresh,) = {fragment for _, fragment, interval in first.intervals if interval == POLL_STEP}
-            crowd = open_at_once(url, link(config), 10)
-            with ThreadPoolExecutor(len(crowd)) as executor:
-                watching = [
-                    executor.submit(session.wait_for, lambda _: crowd_done.is_set(), RESULT_TIMEOUT)
-                    for session in crowd
-                ]
-                slower = first.wait_for(
-                    lambda session: [
-                        interval
-                        for when, fragment, interval in session.intervals
-                        if when > started and fragment == refresh and interval > POLL_STEP
-                    ],
-                    120,
-                )
-                crowd_done.set()
-                [future.result() for future in watching]
-            for session in [first, *crowd]:
-                session.close()
-    assert slower, f"the refresh interval never changed: {first.intervals[-5:]}"
-    assert first.full_runs == full_runs  # re-armed by its fragment, not by rerunning the page
-    assert all(session.progress and not session.exceptions for session in crowd)  # all of them watched
 
 
 def test_a_page_reaches_its_result_whatever_reruns_happen():
