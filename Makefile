@@ -5,7 +5,7 @@ PORT ?= 8501
 UV_VERSION := 0.13.8
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test test-fast lint lock bench chromium postgresql axe
+.PHONY: run test test-fast lint lock bench chromium postgresql axe nginx
 
 # $(call debian_package,PATH_OR_COMMAND,PACKAGE,WHAT_FOR): install Debian's PACKAGE when
 # PATH_OR_COMMAND is missing, as root; otherwise say how to install it and stop.
@@ -39,8 +39,8 @@ $(VENV)/.test: requirements-test.txt | $(BIN)/python
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
-## make test: set up the test requirements, Chromium, PostgreSQL and axe-core, lint, run the whole suite
-test: lint chromium postgresql axe
+## make test: set up the test requirements, Chromium, PostgreSQL, axe-core and nginx, lint, run the whole suite
+test: lint chromium postgresql axe nginx
 	$(BIN)/python -m pytest -q --durations=25
 
 ## make test-fast: the inner loop: every test but the slow experiments and the browser tests
@@ -76,6 +76,9 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+nginx:
+	$(call debian_package,/usr/sbin/nginx,nginx,The two-replica rehearsal needs Debian's nginx)
+
 bench: $(VENV)/.test chromium postgresql
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_grid.py
@@ -83,3 +86,4 @@ bench: $(VENV)/.test chromium postgresql
 	$(BIN)/python bench/bench_class.py
 	$(BIN)/python bench/bench_watchers.py
 	$(BIN)/python bench/bench_class_mode.py
+	$(BIN)/python bench/bench_load.py

@@ -2,13 +2,15 @@
 
 import streamlit as st
 
+import ui.preload  # noqa: F401  (first of all: see its docstring)
 from ui.learner import learner_id
 from ui.lessons import lesson_pages
 from ui.runs import job_pool
 from ui.theme import render_theme_css
+from ui.warm_up import start_warming
 
 st.set_page_config(page_title="Stateful LSTM Lab", page_icon=":material/sync:", layout="wide")
-job_pool()  # workers start TensorFlow (in their own processes) as soon as anyone opens a page
+start_warming(job_pool())  # workers start TensorFlow as soon as anyone opens a page, then warm the cache
 render_theme_css()
 learner_id()  # every page's URL carries the learner's id, so a reload keeps their answers and runs
 

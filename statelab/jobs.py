@@ -1,19 +1,19 @@
-"""Work off the server process: a bounded pool of worker processes, a queue, and a shared disk cache.
+"""Work off the server process: a bounded pool of worker processes and a visible queue.
 
 TensorFlow keeps process-global state and grows with every model built, so the web server never
-imports it: workers do, and are recycled after `max_jobs_per_worker` jobs. Results are cached on
-disk by the full config (runs are deterministic), so a class running one preset trains it once.
+imports it: workers do, and are recycled after `max_jobs_per_worker` jobs. Results go to the shared
+result cache (statelab.storage), so a class running one preset trains it once.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
-import hashlib
-import json
+import math
 import multiprocessing
 import os
-import pickle
 import queue
+import signal
 import sys
 import threading
 import time
@@ -23,8 +23,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from statelab.config import LabConfig
-from statelab.results import load_result, save_result
-from statelab.storage import cache_directory
+from statelab.storage import Job, ResultCache, as_job, demo_job, lab_job
+
+__all__ = ["Job", "JobPool", "JobStatus", "ResultCache", "as_job", "available_cores", "demo_job", "lab_job"]
+
+ACTIVE = ("queued", "running")
+CGROUP = Path("/sys/fs/cgroup")
+WORKER_NICENESS = 10  # added to the workers' nice value: the web server's pages go first
 
 
 @dataclass(frozen=True)
@@ -37,85 +42,40 @@ class JobStatus:
     error: str = ""
 
 
-@dataclass(frozen=True)
-class Job:
-    """One unit of work: a lab run (kind "lab") or a live demo (kind "demo"), stored under `key`."""
-
-    kind: str
-    args: dict
-    key: str
-
-    @property
-    def filename(self) -> str:
-        """Its file in the cache: .npz for lab results, .pkl for demo results."""
-        return f"{self.key}.npz" if self.kind == "lab" else f"{self.key}.pkl"
-
-
-def lab_job(config: LabConfig) -> Job:
-    """The job that trains both models of a config."""
-    return Job("lab", asdict(config), config.key())
-
-
-def demo_job(name: str, **kwargs) -> Job:
-    """The job that runs a named live demo (see statelab.demos) with keyword arguments."""
-    text = json.dumps({"demo": name, "kwargs": kwargs}, sort_keys=True)
-    return Job(
-        "demo", {"name": name, "kwargs": kwargs}, "demo-" + hashlib.sha256(text.encode()).hexdigest()[:20]
-    )
+def cgroup_cpu_limit(root: Path = CGROUP, membership: Path = Path("/proc/self/cgroup")) -> float | None:
+    """The CPU quota of this process's cgroup in cores (cgroup v2 `cpu.max`, or v1), None if unlimited."""
+    relative = ""
+    with contextlib.suppress(OSError):
+        for line in membership.read_text().splitlines():
+            if line.startswith("0::"):  # cgroup v2: "0::/path/of/the/group"
+                relative = line[3:].lstrip("/")
+    candidates = [
+        (root / relative / "cpu.max", None),
+        (root / "cpu.max", None),
+        (root / "cpu" / "cpu.cfs_quota_us", root / "cpu" / "cpu.cfs_period_us"),
+    ]
+    for quota_file, period_file in candidates:
+        with contextlib.suppress(OSError, ValueError):
+            if period_file is None:
+                quota, period = quota_file.read_text().split()[:2]
+            else:
+                quota, period = quota_file.read_text().strip(), period_file.read_text().strip()
+            if quota in ("max", "-1"):
+                return None
+            return int(quota) / int(period)
+    return None
 
 
-def as_job(work: LabConfig | Job) -> Job:
-    """A Job from a LabConfig (or the Job itself)."""
-    return lab_job(work) if isinstance(work, LabConfig) else work
+def available_cores() -> int:
+    """Cores this process may use: its CPU affinity, capped by a container's CPU quota (at least one)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    limit = cgroup_cpu_limit()
+    return max(1, min(cores, math.floor(limit))) if limit else cores
 
 
-class ResultCache:
-    """Results on disk, one file per job key, least recently used removed beyond `max_bytes`."""
-
-    def __init__(self, directory: Path | None = None, max_bytes: int = 1_000_000_000):
-        self.directory = Path(directory or cache_directory())
-        self.max_bytes = max_bytes
-        self.directory.mkdir(parents=True, exist_ok=True)
-
-    def path(self, work: LabConfig | Job) -> Path:
-        """Where the result of a config (or job) is stored."""
-        return self.directory / as_job(work).filename
-
-    def get(self, work: LabConfig | Job):
-        """The cached result (a LabResult, or a demo's value), or None."""
-        job = as_job(work)
-        path = self.path(job)
-        if not path.exists():
-            return None
-        os.utime(path)  # recently used: pruned last
-        if job.kind == "lab":
-            return load_result(path)
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-
-    def put(self, job: Job, value) -> None:
-        """Store a result atomically, then prune the oldest results beyond the size bound."""
-        path = self.path(job)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        if job.kind == "lab":
-            save_result(value, partial)
-        else:
-            with open(partial, "wb") as handle:
-                pickle.dump(value, handle)
-        partial.replace(path)
-        self.prune()
-
-    def prune(self) -> None:
-        """Remove least recently used results until the cache fits in `max_bytes`."""
-        files = sorted(
-            [*self.directory.glob("*.npz"), *self.directory.glob("*.pkl")], key=lambda p: p.stat().st_mtime
-        )
-        total = sum(p.stat().st_size for p in files)
-        for path in files[:-1]:
-            if total <= self.max_bytes:
-                break
-            total -= path.stat().st_size
-            path.unlink(missing_ok=True)
+def _duration(seconds: float) -> str:
+    """A duration in plain words: "45 s" or "5 minutes"."""
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} minutes"
 
 
 def _execute(job: Job, report):
@@ -129,12 +89,16 @@ def _execute(job: Job, report):
     return run_demo(job.args["name"], **job.args["kwargs"])
 
 
-def _worker(inbox, events, cache_directory: str, max_jobs: int, threads: int) -> None:
+def _worker(inbox, events, cache_directory: str, salt: str, max_jobs: int, threads: int) -> None:
     """Worker process: import TensorFlow once, run up to `max_jobs` jobs, then exit to be replaced.
 
     Each worker gets its share of the cores (`threads`): workers that each spread over every core
-    slow each other down when a class keeps them all busy.
+    slow each other down when a class keeps them all busy. Workers run at a lower priority
+    (`WORKER_NICENESS`) than the web server, so pages keep answering while every core trains.
     """
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, and the server stops its workers
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
 
@@ -143,7 +107,7 @@ def _worker(inbox, events, cache_directory: str, max_jobs: int, threads: int) ->
     tf.config.threading.set_intra_op_parallelism_threads(threads)
     tf.config.threading.set_inter_op_parallelism_threads(threads)
 
-    cache = ResultCache(Path(cache_directory))
+    cache = ResultCache(Path(cache_directory), salt=salt)
     pid = os.getpid()
     events.put(("ready", pid, None, None))
     for _ in range(max_jobs):
@@ -181,7 +145,11 @@ class JobPool:
     """Worker processes that train configs, a visible queue, and results in a shared disk cache.
 
     The parent hands a job to a worker only when one is idle, so queued jobs can be cancelled and
-    their queue positions are exact. Workers are daemons: they never keep the server from exiting.
+    their queue positions are exact. A job running longer than `job_timeout` seconds is stopped with
+    its worker. What the pool remembers about finished jobs is forgotten after `forget_after`
+    seconds (their results stay in the cache). Workers are daemons: they never keep the server from
+    exiting; `close()` stops them at once, and runs when the process exits (so a stopping server
+    does not replace the workers a Ctrl-C or a stop signal to its process group ended).
     """
 
     def __init__(
@@ -190,33 +158,57 @@ class JobPool:
         max_jobs_per_worker: int = 20,
         cache: ResultCache | None = None,
         abandon_after: float = 30.0,
+        job_timeout: float = 300.0,
+        forget_after: float = 600.0,
     ):
         self.cache = cache or ResultCache()
-        self.workers = workers or os.cpu_count() or 1
-        self.threads = max(1, (os.cpu_count() or 1) // self.workers)  # TensorFlow threads per worker
+        cores = available_cores()
+        self.workers = workers or cores
+        self.threads = max(1, cores // self.workers)  # TensorFlow threads per worker
         self.max_jobs = max_jobs_per_worker
         self.abandon_after = abandon_after  # seconds without a watcher before a queued job is dropped
+        self.job_timeout = job_timeout
+        self.forget_after = forget_after
         self.context = multiprocessing.get_context("spawn")
         self.events = self.context.Queue()
         self.lock = threading.Lock()
+        self.closed = False
         self.queue: list[str] = []  # keys waiting for a worker, in order
         self.background: list[str] = []  # keys to run when the queue is empty (cache warming)
         self.waiting: dict[str, Job] = {}
         self.states: dict[str, JobStatus] = {}
+        self.finished: dict[str, float] = {}  # key -> when it reached done, failed or cancelled
         self.watched: dict[str, float] = {}
         self.processes: dict[int, multiprocessing.Process] = {}
         self.inboxes: dict[int, multiprocessing.Queue] = {}
         self.handed: dict[int, int] = {}  # pid -> jobs handed to it so far
         self.busy: dict[int, str | None] = {}  # pid -> key it runs (None: idle)
+        self.started: dict[int, float] = {}  # pid -> when its current job started running
+        self.retired: list[multiprocessing.Process] = []  # exiting workers, reaped once they are gone
         for _ in range(self.workers):
             self._start_worker()
-        threading.Thread(target=self._dispatch_forever, daemon=True, name="statelab-jobs").start()
+        self.dispatcher = threading.Thread(target=self._dispatch_forever, daemon=True, name="statelab-jobs")
+        self.dispatcher.start()
+        atexit.register(self.close)
+
+    def __enter__(self) -> JobPool:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
     def _start_worker(self) -> None:
         inbox = self.context.Queue()  # this worker's own: a job goes to the very worker reserved for it
         process = self.context.Process(
             target=_worker,
-            args=(inbox, self.events, str(self.cache.directory), self.max_jobs, self.threads),
+            args=(
+                inbox,
+                self.events,
+                str(self.cache.directory),
+                self.cache.salt,
+                self.max_jobs,
+                self.threads,
+            ),
             daemon=True,
         )
         with _without_main_script():
@@ -233,16 +225,18 @@ class JobPool:
         """
         job = as_job(work)
         with self.lock:
+            if self.closed:
+                raise RuntimeError("The job pool is closed.")
             if not background:
                 self.watched[job.key] = time.monotonic()
             if job.key in self.background and not background:
                 self.background.remove(job.key)
                 self.queue.append(job.key)
                 self._hand_out()
-            if job.key in self.states and self.states[job.key].state in ("queued", "running"):
+            if job.key in self.states and self.states[job.key].state in ACTIVE:
                 return job.key
-            if self.cache.path(job).exists():
-                self.states[job.key] = JobStatus("done")
+            if self.cache.has(job):
+                self._set(job.key, JobStatus("done"))
                 return job.key
             self.waiting[job.key] = job
             self.states[job.key] = JobStatus("queued")  # _hand_out sets its position
@@ -256,23 +250,37 @@ class JobPool:
         with self.lock:
             self.watched[job.key] = time.monotonic()
             status = self.states.get(job.key)
-        stored = self.cache.path(job).exists()
+        stored = self.cache.has(job)
         if status is None or (status.state == "done" and not stored):
             return JobStatus("done") if stored else JobStatus("cancelled")
         return status
 
     def result(self, work: LabConfig | Job, timeout: float = 600.0):
-        """Wait for a job's result (at once when it is cached); raises RuntimeError if the job failed."""
+        """Wait for a job's result (at once when it is cached); raises RuntimeError if the job failed.
+
+        This blocks: for scripts, benches and tests. Pages show progress with `status` instead.
+        """
         self.submit(work)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             status = self.status(work)
             if status.state == "done":
-                return self.cache.get(work)
-            if status.state in ("failed", "cancelled"):
+                value = self.cache.get(work)
+                if value is not None:
+                    return value
+                self.submit(work)  # pruned or unreadable since: train it again
+            elif status.state in ("failed", "cancelled"):
                 raise RuntimeError(status.error or "The job was cancelled.")
             time.sleep(0.05)
         raise TimeoutError(f"No result within {timeout:.0f} s.")
+
+    def _set(self, key: str, status: JobStatus) -> None:
+        """Record a job's status (call with the lock held); finished ones are forgotten later."""
+        self.states[key] = status
+        if status.state in ACTIVE:
+            self.finished.pop(key, None)
+        else:
+            self.finished[key] = time.monotonic()
 
     def _hand_out(self) -> None:
         """Give queued jobs to idle workers (call with the lock held)."""
@@ -289,58 +297,92 @@ class JobPool:
 
     def _dispatch_forever(self) -> None:
         looked = time.monotonic()
-        while True:
+        while not self.closed:
             try:
                 kind, pid, key, payload = self.events.get(timeout=0.5)
                 with self.lock:
-                    self._on_event(kind, pid, key, payload)
+                    if not self.closed:
+                        self._on_event(kind, pid, key, payload)
             except queue.Empty:
                 pass
+            except (OSError, ValueError, EOFError):  # the queue was closed by close()
+                return
             if time.monotonic() - looked > 0.5:
                 self._look_after()
                 looked = time.monotonic()
 
     def _on_event(self, kind: str, pid: int, key: str | None, payload) -> None:
+        if pid not in self.processes:  # a worker stopped by the pool: what it said last no longer counts
+            return
         if kind == "ready":
             self.busy[pid] = None
         elif kind == "running":
             self.busy[pid] = key
-            self.states[key] = JobStatus("running")
+            self.started[pid] = time.monotonic()
+            self._set(key, JobStatus("running"))
         elif kind == "progress":
-            self.states[key] = JobStatus("running", progress=payload)
+            self._set(key, JobStatus("running", progress=payload))
         elif kind in ("done", "failed"):
-            self.states[key] = JobStatus(kind, error=payload or "")
+            self._set(key, JobStatus(kind, error=payload or ""))
             self.busy[pid] = None
+            self.started.pop(pid, None)
         elif kind == "exit":
             self.busy.pop(pid, None)
             self._replace_worker(pid)
         self._hand_out()
 
     def _look_after(self) -> None:
-        """Replace workers that died (failing their job) and drop queued jobs nobody watches any more."""
+        """Stop jobs past their time, replace workers that died (failing their job), drop queued jobs
+        nobody watches any more, and forget what is long finished."""
         with self.lock:
+            if self.closed:
+                return
+            now = time.monotonic()
+            for pid, began in list(self.started.items()):
+                if now - began > self.job_timeout:
+                    self._stop_worker(
+                        pid, f"The run took longer than {_duration(self.job_timeout)} and was stopped."
+                    )
             for pid, process in list(self.processes.items()):
                 if not process.is_alive() and process.exitcode not in (None, 0):
-                    key = self.busy.pop(pid, None)
-                    if key:
-                        self.states[key] = JobStatus("failed", error="The worker stopped unexpectedly.")
-                    self._replace_worker(pid)
-            now = time.monotonic()
+                    self._stop_worker(pid, "The worker stopped unexpectedly.")
             for key in [k for k in self.queue if now - self.watched.get(k, now) > self.abandon_after]:
                 self._drop(key)
+            self._forget(now)
+            self.retired = [process for process in self.retired if process.is_alive()]  # reaps the exited
             self._hand_out()
 
+    def _stop_worker(self, pid: int, reason: str) -> None:
+        """Kill a worker (if it still runs), fail the job it had, and start another in its place."""
+        self.processes[pid].kill()
+        self.started.pop(pid, None)
+        key = self.busy.pop(pid, None)
+        if key:
+            self._set(key, JobStatus("failed", error=reason))
+        self._replace_worker(pid)
+
+    def _forget(self, now: float) -> None:
+        """Drop what the pool remembers about jobs finished, and watches made, over `forget_after` ago."""
+        for key, when in list(self.finished.items()):
+            if now - when > self.forget_after:
+                self.finished.pop(key)
+                self.states.pop(key, None)
+        for key, when in list(self.watched.items()):
+            if now - when > self.forget_after and self.states.get(key, JobStatus("done")).state not in ACTIVE:
+                self.watched.pop(key)
+
     def _replace_worker(self, pid: int) -> None:
-        """Start a new worker in place of one that has exited."""
-        self.processes.pop(pid).join()
+        """Start a new worker in place of one that exits (never waiting for it: the lock is held)."""
+        self.retired.append(self.processes.pop(pid))
         self.inboxes.pop(pid).close()
         self.handed.pop(pid)
-        self._start_worker()
+        if not self.closed:
+            self._start_worker()
 
     def _drop(self, key: str) -> None:
         self.queue.remove(key)
         self.waiting.pop(key)
-        self.states[key] = JobStatus("cancelled")
+        self._set(key, JobStatus("cancelled"))
 
     def cancel(self, work: LabConfig | Job) -> bool:
         """Drop a queued job (a running one finishes and is cached); True if it was dropped."""
@@ -351,3 +393,20 @@ class JobPool:
             self._drop(key)
             self._hand_out()
         return True
+
+    def close(self) -> None:
+        """Stop the workers (a running job is lost, its partial file removed later) and the dispatcher."""
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
+            processes = [*self.processes.values(), *self.retired]
+        atexit.unregister(self.close)
+        for process in processes:
+            process.kill()
+        for process in processes:
+            process.join(timeout=10)
+        self.dispatcher.join(timeout=5)
+        for channel in [self.events, *self.inboxes.values()]:
+            channel.cancel_join_thread()
+            channel.close()

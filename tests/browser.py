@@ -69,14 +69,29 @@ SETTLED = """({quietMs, live}) => {
 }"""
 
 
-def require_chromium() -> None:
-    """Make sure Debian's Chromium is there: install it as root (like `make chromium`), else skip."""
-    if CHROMIUM.exists():
+def require_debian_package(path: Path, make_target: str, hint: str) -> None:
+    """Make sure a Debian package's file is there: install it as root (`make <make_target>`), else skip."""
+    if path.exists():
         return
     if os.geteuid() != 0:
-        pytest.skip(INSTALL_HINT)
-    subprocess.run(["make", "--no-print-directory", "chromium"], cwd=ROOT, check=True)
-    assert CHROMIUM.exists(), INSTALL_HINT
+        pytest.skip(hint)
+    subprocess.run(["make", "--no-print-directory", make_target], cwd=ROOT, check=True)
+    assert path.exists(), hint
+
+
+def require_chromium() -> None:
+    """Make sure Debian's Chromium is there (see `require_debian_package`)."""
+    require_debian_package(CHROMIUM, "chromium", INSTALL_HINT)
+
+
+def child_processes(pid: int) -> list[int]:
+    """The pids of a process's children, whichever of its threads started them (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
 
 
 def free_port() -> int:
@@ -95,16 +110,22 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def app_server(timeout: float = 120) -> Iterator[str]:
+def app_server(timeout: float = 120, log_path: Path = SERVER_LOG, env: dict | None = None) -> Iterator[str]:
     """Run `streamlit run app.py` on a free loopback port until the block ends; yields its base URL.
 
-    The server gets this process's environment, so it uses the test session's fresh STATELAB_CACHE
-    (set in project.py), and two training workers. It runs in its own process group, so stopping it
-    also stops its worker processes.
+    The server gets this process's environment (and `env`), so it uses the test session's fresh
+    STATELAB_CACHE (set in project.py), and two training workers. It runs in its own process group,
+    so stopping it also stops its worker processes. Its output goes to `log_path`.
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "STATELAB_WORKERS": "2", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "STATELAB_WORKERS": "2",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    }
     command = [
         sys.executable,
         "-m",
@@ -123,7 +144,7 @@ def app_server(timeout: float = 120) -> Iterator[str]:
         "none",
     ]
     ARTIFACTS.mkdir(exist_ok=True)
-    with open(SERVER_LOG, "w") as log:
+    with open(log_path, "w") as log:
         server = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -131,9 +152,9 @@ def app_server(timeout: float = 120) -> Iterator[str]:
         deadline = time.monotonic() + timeout
         while not _healthy(url):
             if server.poll() is not None:
-                pytest.fail(f"The app server exited ({server.returncode}):\n{SERVER_LOG.read_text()[-3000:]}")
+                pytest.fail(f"The app server exited ({server.returncode}):\n{log_path.read_text()[-3000:]}")
             if time.monotonic() > deadline:
-                pytest.fail(f"The app server was not healthy after {timeout:.0f} s; see {SERVER_LOG}")
+                pytest.fail(f"The app server was not healthy after {timeout:.0f} s; see {log_path}")
             time.sleep(0.2)
         yield url
     finally:
@@ -141,10 +162,11 @@ def app_server(timeout: float = 120) -> Iterator[str]:
 
 
 def _stop(server: subprocess.Popen) -> None:
-    """Stop the server and its workers: SIGTERM to its process group, SIGKILL if it lingers."""
-    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+    """Stop the server as a container runtime does (SIGTERM to it: it stops its own workers), then
+    SIGKILL to its process group if it lingers."""
+    for stop, wait in ((server.terminate, 15), (lambda: os.killpg(server.pid, signal.SIGKILL), 5)):
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, sig)
+            stop()
         try:
             server.wait(wait)
             break

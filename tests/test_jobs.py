@@ -1,19 +1,21 @@
-"""The job layer: worker processes, the shared cache, the queue, cancelling and recycling."""
+"""The job layer: worker processes, the shared cache, the queue, cancelling, recycling and failures."""
 
+import os
+import signal
 import time
 
 import numpy as np
 import pytest
 
 from statelab import LabConfig
-from statelab.jobs import JobPool, ResultCache, demo_job
+from statelab.jobs import JobPool, JobStatus, ResultCache, demo_job
 from statelab.presets import PRESETS, warm_up_configs
 
 TINY = dict(batch_size=4, timesteps=5, n_windows=3, n_groups=2, units=8, epochs=1, eval_groups=1)
 SLOW = dict(TINY, n_groups=64, epochs=100)  # 19,200 batches: seconds even on an already compiled engine
 
 
-def wait_until(condition, timeout: float = 120.0) -> None:
+def wait_until(condition, timeout: float = 600.0) -> None:  # generous: the machine may be busy
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
@@ -29,33 +31,64 @@ def pool(tmp_path_factory):
         abandon_after=1.0,
     )
     yield pool
+    pool.close()
+
+
+@pytest.fixture
+def fresh_pool(tmp_path):
+    """A pool of one worker of its own, ready to take a job."""
+    with JobPool(workers=1, cache=ResultCache(tmp_path), abandon_after=1.0, job_timeout=60) as pool:
+        wait_until(lambda: list(pool.busy.values()) == [None])
+        yield pool
+
+
+def worker_of(pool: JobPool, config: LabConfig) -> int:
+    """The pid of the worker that holds a config's job."""
+    (pid,) = [pid for pid, key in pool.busy.items() if key == config.key()]
+    return pid
 
 
 def test_second_request_comes_from_the_cache_without_training(pool):
     config = LabConfig(seed=11, **TINY)
     first = pool.result(config)
     stored = pool.cache.path(config)
-    written = stored.stat().st_mtime_ns
+    written = stored.stat().st_ino  # training again would write a new file (a new inode)
+    handed = sum(pool.handed.values())
     assert pool.submit(config) == config.key()
     assert pool.status(config).state == "done"  # straight away: nothing was queued
     again = pool.result(config)
     np.testing.assert_array_equal(again.stateful.loss, first.stateful.loss)
-    assert stored.stat().st_mtime_ns >= written and not pool.queue
+    assert stored.stat().st_ino == written and sum(pool.handed.values()) == handed and not pool.queue
     # a server restart (a new pool on the same folder) finds it too
     assert ResultCache(pool.cache.directory).get(config) is not None
 
 
-def test_queue_positions_cancel_and_abandon(pool):
-    configs = [LabConfig(seed=20 + index, **TINY) for index in range(3)]
-    for config in configs:
-        pool.submit(config)
-    states = [pool.status(config) for config in configs]
-    assert states[2].state == "queued" and states[2].position >= 1
-    assert pool.cancel(configs[2]) and pool.status(configs[2]).state == "cancelled"
-    # nobody asks about configs[1] any more (its tab was closed): it leaves the queue untrained
-    wait_until(lambda: pool.states[configs[1].key()].state == "cancelled")
-    wait_until(lambda: pool.status(configs[0]).state == "done")
-    assert not pool.cache.path(configs[1]).exists()
+def test_queue_positions_cancel_and_abandon(fresh_pool):
+    """With the one worker paused (SIGSTOP) on a first job, nothing moves but what the pool decides."""
+    pool = fresh_pool
+    (pid,) = pool.processes
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        first = LabConfig(seed=19, **TINY)
+        pool.submit(first)  # handed to the paused worker
+        configs = [LabConfig(seed=20 + index, **TINY) for index in range(3)]
+        for config in configs:
+            pool.submit(config)
+        assert [pool.status(config) for config in configs] == [
+            JobStatus("queued", position=p) for p in range(3)
+        ]
+        assert pool.cancel(configs[2]) and pool.status(configs[2]).state == "cancelled"
+        assert not pool.cancel(configs[2])  # only a queued job can be cancelled
+        # nobody asks about configs[1] any more (its tab was closed): it leaves the queue untrained,
+        # while configs[0], asked about on every poll as a page does, keeps its place
+        wait_until(lambda: pool.status(configs[0]).state == "queued" and configs[1].key() not in pool.queue)
+        assert pool.states[configs[1].key()].state == "cancelled"
+        assert pool.status(configs[0]) == JobStatus("queued", position=0)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    # both asked about on every poll (a list, not a short-circuit), as a page's progress display does
+    wait_until(lambda: [pool.status(config).state for config in (first, configs[0])] == ["done", "done"])
+    assert not pool.cache.has(configs[1]) and not pool.cache.has(configs[2])
 
 
 def test_workers_are_recycled_after_their_job_budget(pool):
@@ -64,15 +97,6 @@ def test_workers_are_recycled_after_their_job_budget(pool):
         pool.result(LabConfig(seed=seed, **TINY))
     wait_until(lambda: set(pool.processes) - before)
     assert len(pool.processes) == 1
-
-
-def test_cache_is_bounded(tmp_path):
-    cache = ResultCache(tmp_path, max_bytes=1)
-    for index in range(3):
-        (tmp_path / f"old{index}.npz").write_bytes(b"x" * 100)
-        time.sleep(0.01)
-    cache.prune()
-    assert [p.name for p in tmp_path.glob("*.npz")] == ["old2.npz"]
 
 
 def test_demos_run_in_workers_and_are_cached(pool):
@@ -90,7 +114,12 @@ def test_unknown_demo_fails_in_plain_words(pool):
 def test_every_worker_stays_in_use_through_recycling(tmp_path):
     """Jobs go to the very worker reserved for them and never to one about to retire, so a class's
     runs spread over all workers from the first job to the last and none is lost when a worker exits."""
-    pool = JobPool(workers=2, max_jobs_per_worker=2, cache=ResultCache(tmp_path), abandon_after=600)
+    with JobPool(workers=2, max_jobs_per_worker=2, cache=ResultCache(tmp_path), abandon_after=600) as pool:
+        run_through_recycling(pool)
+
+
+def run_through_recycling(pool: JobPool) -> None:
+    """Runs one at a time, then two at once, then more than the workers' budget left."""
     for seed in (40, 41, 42):  # one at a time: workers take turns and the first retires
         pool.result(LabConfig(seed=seed, **TINY))
     pair = [LabConfig(seed=seed, **SLOW) for seed in (43, 44)]  # long enough for two runs to overlap
@@ -134,3 +163,58 @@ def test_the_cache_is_warmed_with_the_default_run_and_every_preset():
     configs = warm_up_configs()
     assert configs[0] == LabConfig() and len(set(configs)) == len(configs)
     assert {preset.config() for preset in PRESETS.values()} <= set(configs)
+
+
+def test_a_killed_worker_fails_its_job_in_plain_words_and_the_next_run_works(fresh_pool):
+    pool = fresh_pool
+    slow = LabConfig(seed=70, **SLOW)
+    pool.submit(slow)
+    wait_until(lambda: pool.status(slow).state == "running")
+    os.kill(worker_of(pool, slow), signal.SIGKILL)
+    wait_until(lambda: pool.status(slow).state == "failed")
+    assert pool.status(slow).error == "The worker stopped unexpectedly."
+    assert pool.result(LabConfig(seed=71, **TINY)).stateful.loss.shape == (1,)
+
+
+def test_a_hung_job_is_stopped_with_a_message_and_the_next_run_works(tmp_path):
+    with JobPool(workers=1, cache=ResultCache(tmp_path), job_timeout=2.0) as pool:
+        hung = LabConfig(seed=72, **SLOW)
+        pool.submit(hung)
+        wait_until(lambda: pool.status(hung).state == "running")
+        os.kill(worker_of(pool, hung), signal.SIGSTOP)  # it never answers again
+        wait_until(lambda: pool.status(hung).state == "failed")
+        assert pool.status(hung).error == "The run took longer than 2 s and was stopped."
+        pool.job_timeout = 300.0  # the next run compiles in a fresh worker: seconds on a busy machine
+        assert pool.result(LabConfig(seed=73, **TINY)) is not None
+
+
+def test_what_the_pool_remembers_is_forgotten_after_a_while(tmp_path):
+    with JobPool(workers=1, cache=ResultCache(tmp_path)) as pool:
+        configs = [LabConfig(seed=seed, **TINY) for seed in (74, 75)]
+        for config in configs:
+            pool.result(config)
+        pool.status(demo_job("never_submitted"))
+        assert len(pool.states) == 2 and len(pool.watched) == 3
+        pool.forget_after = 0.5
+        wait_until(lambda: not pool.states and not pool.watched and not pool.finished)
+        assert [pool.status(config).state for config in configs] == ["done", "done"]  # from the cache
+
+
+def test_workers_store_results_under_their_pools_version_even_after_the_code_changed(tmp_path):
+    """Workers started after an update of the code on disk (a recycled worker imports it anew) still
+    store results where their server looks for them."""
+    with JobPool(workers=1, cache=ResultCache(tmp_path, salt="before-the-update")) as pool:
+        config = LabConfig(seed=77, **TINY)
+        assert pool.result(config) is not None
+        assert [path.name for path in tmp_path.glob("*.npz")] == [f"{config.key()}.before-the-update.npz"]
+
+
+def test_a_closed_pool_stops_its_workers_and_refuses_work(tmp_path):
+    pool = JobPool(workers=2, cache=ResultCache(tmp_path))
+    processes = list(pool.processes.values())
+    pool.close()
+    assert not any(process.is_alive() for process in processes)
+    assert not pool.dispatcher.is_alive()
+    with pytest.raises(RuntimeError, match="closed"):
+        pool.submit(LabConfig(seed=76, **TINY))
+    pool.close()  # closing twice is harmless

@@ -2,10 +2,21 @@
 
 import subprocess
 import sys
+import time
 from dataclasses import asdict, replace
 
 import pytest
-from apptest_helpers import SMALL, chart_titled, fill, open_page, pending, train, values, wait_for_run
+from apptest_helpers import (
+    SMALL,
+    chart_specs,
+    chart_titled,
+    fill,
+    open_page,
+    pending,
+    train,
+    values,
+    wait_for_run,
+)
 from project import ROOT
 
 from statelab.charts import STATEFUL_COLOR, STATELESS_COLOR
@@ -152,7 +163,16 @@ def test_shuffle_shows_broken_arrows_and_a_low_score():
 
 def test_gradient_boundary_is_computed_on_request(cue_run):
     cue_run.button(key="gradient_go").click().run()
-    wait_for_run(cue_run)
+    deadline = time.monotonic() + 240
+
+    def shown() -> bool:  # long titles are broken into lines: "<br>" reads as " "
+        titles = [spec["layout"]["title"]["text"].replace("<br>", " ") for spec in chart_specs(cue_run)]
+        return any("send a gradient back" in title for title in titles)
+
+    while not shown():
+        assert not cue_run.exception and time.monotonic() < deadline, "the gradients never came"
+        time.sleep(0.5)
+        cue_run.run()  # the page shows progress, never waits: each rerun looks again
     assert not cue_run.exception
     figure = chart_titled(cue_run, "send a gradient back")
     assert len(figure["data"]) >= 2

@@ -10,8 +10,11 @@ from statelab.data import make_lab_data
 from statelab.jobs import demo_job
 from statelab.layout import batch_layout, evaluation_layout
 from statelab.results import LabResult
+from ui.demos import await_results
 from ui.figures import render_figure
 from ui.runs import job_pool
+
+GRADIENT_ASKED = "gradient_asked"  # the learner asked for the gradient view in this session
 
 
 def render_continuity(result: LabResult) -> None:
@@ -118,16 +121,25 @@ def render_step_through(result: LabResult) -> None:
     right.metric("Prediction / truth", f"{np.mean(prediction):.2f} / {np.mean(target):.2f}")
 
 
+def _ask_for_gradients() -> None:
+    st.session_state[GRADIENT_ASKED] = True
+
+
 def render_gradient_boundary() -> None:
     """Computed in a worker: the gradient of window k+1's loss on window k's inputs, carried vs joined."""
-    pool = job_pool()
     job = demo_job("gradient_boundary")
-    status = pool.status(job) if pool.cache.path(job).exists() else None
-    if status is None and not st.button("Compute the gradients (a few seconds)", key="gradient_go"):
+    if not (job_pool().cache.has(job) or st.session_state.get(GRADIENT_ASKED)):
+        st.button(
+            "Compute the gradients (a few seconds)",
+            key="gradient_go",
+            on_click=_ask_for_gradients,
+        )
         st.caption("Gradients stop at every batch boundary (truncated backpropagation through time).")
         return
-    with st.spinner("Computing in a worker..."):
-        result = pool.result(job, timeout=120)
+    values = await_results([job])  # progress until the worker is done, never a blocking wait
+    if values is None:
+        return
+    result = values[0]
     render_figure(continuity_charts.plot_gradient_boundary(result))
     st.caption(
         f"The state's value crossed the boundary (‖h‖ = {result['carried_state_norm']:.2f}), but no "

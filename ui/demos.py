@@ -41,16 +41,18 @@ def await_results(works: list[Work], labels: list[str] | None = None) -> list | 
 
 
 def prefetch(works: list[Work]) -> None:
-    """Queue works now (cached ones cost nothing), so results are ready when a learner asks for them."""
+    """Queue works in the background now (cached ones cost nothing), so results are ready when a learner
+    asks for them; until then they wait behind every learner's own run (asking moves them ahead)."""
     pool = job_pool()
     for work in works:
         if pool.status(work).state != "failed":
-            pool.submit(work)
+            pool.submit(work, background=True)
 
 
-def render_demo(name: str, **kwargs) -> object | None:
-    """Run a named live demo (statelab.demos) in a worker: its value, or None while it runs."""
-    values = await_results([demo_job(name, **kwargs)])
+def render_demo(demo: str | Job, **kwargs) -> object | None:
+    """Run a live demo (statelab.demos, by name and keyword arguments, or its `demo_job`) in a worker:
+    its value, or None while it runs."""
+    values = await_results([demo if isinstance(demo, Job) else demo_job(demo, **kwargs)])
     return None if values is None else values[0]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from statelab.config import LabConfig
 from statelab.jobs import Job, demo_job
@@ -70,7 +71,12 @@ def start_over() -> None:
 
 
 def render_lesson(number: int, demos: dict[str, Callable[[], None]], checks: dict[str, Check]) -> None:
-    """A lesson page: its text, with the page's live demos and checks where the Markdown marks them."""
+    """A lesson page: its text, with the page's live demos and checks where the Markdown marks them.
+
+    Outside a page run (ui.warm_up imports a page for its module-level works) it draws nothing.
+    """
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return
     item = lesson(number)
     missing = {*item.demos, *(check.id for check in item.checks)} - {*demos, *checks}
     if missing:

@@ -12,31 +12,25 @@ from dataclasses import replace
 import streamlit as st
 
 from statelab.config import LabConfig
-from statelab.jobs import Job, JobPool, JobStatus
-from statelab.presets import warm_up_configs
+from statelab.jobs import ACTIVE, Job, JobPool, JobStatus
 from statelab.results import LabResult
 
 
 @st.cache_resource
 def job_pool() -> JobPool:
-    """The server's one worker pool, shared by every session (STATELAB_WORKERS sets its size).
+    """The server's one worker pool, shared by every session, started with the first page anyone opens.
 
-    It starts with the first page anyone opens, and warms the cache in the background with the
-    Lab's default run and every preset (STATELAB_WARM=0 turns that off), so those answer at once.
+    STATELAB_WORKERS sets its size (default: the cores this process may use). app.py warms its cache
+    (ui.warm_up).
     """
-    workers = int(os.environ.get("STATELAB_WORKERS", "0")) or None
-    pool = JobPool(workers=workers)
-    if os.environ.get("STATELAB_WARM", "1") != "0":
-        for config in warm_up_configs():
-            pool.submit(config, background=True)
-    return pool
+    return JobPool(workers=int(os.environ.get("STATELAB_WORKERS", "0")) or None)
 
 
-ACTIVE = ("queued", "running")
 WATCHER_KEY = "watcher_id"
-WATCHERS_PER_STEP = 5  # this many sessions may refresh progress twice a second before every one slows down
-POLL_STEP, MAX_POLL = 0.5, 3.0  # seconds between progress refreshes: the quickest and the slowest
-STALE_AFTER = 6.0  # seconds after its last refresh that a session no longer counts as watching
+REFRESHES_PER_SECOND = 10.0  # progress refreshes the whole server does per second, shared by its sessions
+POLL_STEP, MAX_POLL = 0.5, 10.0  # seconds between one session's refreshes: the quickest and the slowest
+REARM_EVERY = 10.0  # seconds between re-arming a session's refresh at the interval of the moment
+STALE_AFTER = MAX_POLL + REARM_EVERY  # seconds after its last refresh that a session no longer counts
 
 
 @st.cache_resource
@@ -46,13 +40,16 @@ def watchers() -> dict[str, float]:
 
 
 def poll_interval(n_watchers: int) -> float:
-    """Seconds between progress refreshes: half a second for a few sessions, slower for a whole class.
+    """Seconds between progress refreshes: half a second for up to 5 sessions, slower for a class.
 
-    Every refresh costs the server process about as much CPU as the refresh of one session's
-    fragment (measured: ~15 ms), so 100 learners refreshing twice a second would take most of a core
-    from the workers that train their runs; past `WATCHERS_PER_STEP` sessions the interval grows.
+    The sessions share `REFRESHES_PER_SECOND` (in steps of half a second), so a class of 30 refreshes
+    every 3 s and a hundred every 10 s. Every refresh is a script run in the server process; measured
+    with 30 learners (bench/bench_load.py, workers at a lower priority): the server process used about
+    half a core, with this budget and with 3 refreshes a second alike, and pages showed their results
+    no later with this one.
     """
-    return min(MAX_POLL, POLL_STEP * max(1, math.ceil(n_watchers / WATCHERS_PER_STEP)))
+    wanted = math.ceil(n_watchers / REFRESHES_PER_SECOND / POLL_STEP) * POLL_STEP
+    return min(MAX_POLL, max(POLL_STEP, wanted))
 
 
 def watching() -> float:
@@ -103,26 +100,39 @@ def watch_jobs(
     """Progress bars of the queued and running works, refreshed as often as `watching` says.
 
     The page reruns once none is queued or running; a failed or cancelled work first goes to
-    `on_failed` when there is one (without, the page's rerun finds it).
+    `on_failed` when there is one (without, the page's rerun finds it). Works that are already
+    finished rerun the page at once, before any refreshing fragment exists. The refresh is a
+    fragment inside a slower one that re-arms it, so its interval follows the number of watchers
+    as it changes (a fragment's own `run_every` is fixed when it is defined).
     """
     pool = job_pool()
+    if _settled([pool.status(work) for work in works], on_failed):
+        st.rerun()
 
-    @st.fragment(run_every=watching())
-    def watch() -> None:
-        watching()
-        statuses = [pool.status(work) for work in works]
-        failed = [status for status in statuses if status.state in ("failed", "cancelled")]
-        if failed and on_failed:
-            on_failed(failed[0])
-            st.rerun()
-        if not any(status.state in ACTIVE for status in statuses):
-            st.rerun()
-        for index, status in enumerate(statuses):
-            if status.state in ACTIVE:
-                fraction, text = describe_job(index, status)
-                st.progress(fraction, text=text)
+    @st.fragment(run_every=REARM_EVERY)
+    def keep_pace() -> None:
+        @st.fragment(run_every=watching())
+        def refresh() -> None:
+            statuses = [pool.status(work) for work in works]
+            if _settled(statuses, on_failed):
+                st.rerun()
+            for index, status in enumerate(statuses):
+                if status.state in ACTIVE:
+                    fraction, text = describe_job(index, status)
+                    st.progress(fraction, text=text)
 
-    watch()
+        refresh()
+
+    keep_pace()
+
+
+def _settled(statuses: list[JobStatus], on_failed: Callable[[JobStatus], None] | None) -> bool:
+    """Whether no work is queued or running any more (a failure first goes to `on_failed`)."""
+    failed = [status for status in statuses if status.state in ("failed", "cancelled")]
+    if failed and on_failed:
+        on_failed(failed[0])
+        return True
+    return not any(status.state in ACTIVE for status in statuses)
 
 
 def render_progress(configs: list[LabConfig], on_failed: Callable[[str], None]) -> None:

@@ -3,12 +3,14 @@
 import streamlit as st
 
 from statelab.claims import judge_cue
+from statelab.jobs import demo_job
 from statelab.lesson_charts import plot_lstm_words, plot_row_change
 from statelab.presets import PRESETS
 from ui.demos import captured_caption, render_comparison, render_demo, render_figure
 from ui.lessons import Check, lesson_config, render_lesson
 
 CUE = lesson_config(PRESETS["correct"].config())
+STATE_PER_ROW = demo_job("state_per_row")
 
 
 def words() -> None:
@@ -23,7 +25,7 @@ def words() -> None:
 
 def state_per_row() -> None:
     """The shape of the state and which rows move when only row 0's input changes."""
-    value = render_demo("state_per_row")
+    value = render_demo(STATE_PER_ROW)
     if value is None:
         return
     shapes = " and ".join(f"`{shape}`" for shape in value["state_shapes"])

@@ -12,6 +12,7 @@ from ui.demos import captured_caption, render_captured, render_demo, render_figu
 from ui.lessons import Check, lesson_config, render_lesson
 
 EPOCHS = demo_job("state_across_epochs", epochs=3)
+RESET_LAYERS = demo_job("reset_layers")
 VALIDATION = demo_job("validation_state")
 VARIANTS = {
     "no_reset": "no reset callback",
@@ -47,7 +48,7 @@ def show_epochs(values: list) -> None:
 
 def reset_layers() -> None:
     """model.reset_states() against layer.reset_state(), and what a loop over model.layers meets."""
-    value = render_demo("reset_layers")
+    value = render_demo(RESET_LAYERS)
     if value is None:
         return
     render_captured("model.reset_states()  # a Functional model", value["functional_reset_states"])

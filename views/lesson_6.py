@@ -3,6 +3,7 @@
 import streamlit as st
 
 from statelab.claims import judge_random
+from statelab.jobs import demo_job
 from statelab.presets import PRESETS
 from statelab.tasks import TASK_SPECS
 from ui.demos import (
@@ -36,6 +37,12 @@ def article_shape(preset_id: str) -> dict:
     }
 
 
+PREDICT_GROUPS = demo_job("predict_groups")
+IDIOMS = {
+    preset_id: demo_job("article_idioms", **article_shape(preset_id)) for preset_id in EXAMPLES.values()
+}
+
+
 def idioms(preset_id: str) -> list[str]:
     """The article's Keras 2 idioms for an example, one line each."""
     shape = article_shape(preset_id)
@@ -62,7 +69,7 @@ def article_examples() -> None:
                 article.markdown(f"- `{line}`")
             with live:
                 st.markdown("**What this Keras does with them**")
-                value = render_demo("article_idioms", **article_shape(preset_id))
+                value = render_demo(IDIOMS[preset_id])
                 if value is not None:
                     shape = article_shape(preset_id)
                     render_captured(
@@ -104,7 +111,7 @@ def state_matters() -> None:
 
 def predict_groups() -> None:
     """Three stream groups in one predict call: one reset before it against the callback in predict."""
-    value = render_demo("predict_groups")
+    value = render_demo(PREDICT_GROUPS)
     if value is None:
         return
     ways = {

@@ -1,0 +1,66 @@
+"""Cache warming covers what a class opens first: the default run, every preset, then every lesson's works."""
+
+import pytest
+from project import ROOT
+from streamlit.testing.v1 import AppTest
+
+from statelab.config import LabConfig
+from statelab.jobs import JobPool, as_job
+from statelab.presets import PRESETS
+from ui.lessons import all_lessons
+from ui.runs import job_pool
+from ui.warm_up import page_works, warm_up_works
+
+
+def keys(works) -> list[str]:
+    return [as_job(work).key for work in works]
+
+
+@pytest.fixture
+def own_job_pool():
+    """A fresh shared pool for the pages run here, closed afterwards (its queued runs are not needed)."""
+    job_pool().close()
+    job_pool.clear()
+    yield
+    job_pool().close()
+    job_pool.clear()
+
+
+def test_the_default_run_and_presets_come_first_then_the_lessons_in_order():
+    works = warm_up_works()
+    order = keys(works)
+    assert len(set(order)) == len(order) and works[0] == LabConfig()
+    seen = {LabConfig().key()} | {preset.config().key() for preset in PRESETS.values()}
+    assert set(order[: len(seen)]) == seen
+    firsts = []
+    for item in all_lessons():
+        new = [key for key in keys(page_works(item)) if key not in seen]
+        seen |= set(new)
+        firsts += [order.index(new[0])] if new else []
+    assert firsts == sorted(firsts) and len(firsts) >= 6, "the lessons' works follow, lesson by lesson"
+    assert set(order) == seen
+
+
+def test_every_work_a_lesson_page_asks_for_on_opening_is_warmed(own_job_pool, monkeypatch):
+    """A lesson page runs its demos and prefetches its checks when it opens: all of it must be in the
+    warm-up, or a class opening the lesson would queue it once per learner."""
+    asked: dict[int, dict[str, str]] = {}  # lesson -> key -> what it is
+    submit = JobPool.submit
+    current = [0]
+
+    def recording_submit(self, work, background=False):
+        job = as_job(work)
+        asked.setdefault(current[0], {})[job.key] = str(job.args.get("name") or job.args)
+        return submit(self, work, background)
+
+    monkeypatch.setattr(JobPool, "submit", recording_submit)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    for item in all_lessons():
+        current[0] = item.number
+        app.switch_page(item.page).run()
+        assert not app.exception, app.exception
+    warmed = set(keys(warm_up_works()))
+    missing = {number: [found[key] for key in found.keys() - warmed] for number, found in asked.items()}
+    missing = {number: names for number, names in missing.items() if names}
+    assert not missing, f"lesson works not warmed (keep them module-level values of the page): {missing}"
+    assert {item.number for item in all_lessons()} <= set(asked), "every lesson page asks for something"
