@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 from browser import ARTIFACTS, app_server, free_port, require_debian_package
-from project import ROOT
 from load_client import Session
+from project import ROOT
 
 from statelab.config import LabConfig, to_query
 
