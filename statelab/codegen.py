@@ -26,6 +26,7 @@ from statelab.codegen_steps import (
     Step,
 )
 from statelab.config import RESET_POLICIES, SHUFFLE_CHOICES, LabConfig
+from statelab.python_source import source_of
 from statelab.tasks import CO2_CSV, TaskSpec, task_spec
 
 SETTINGS = ("batch_size", "timesteps", "n_windows", "n_groups", "units", "epochs", "learning_rate", "seed")
@@ -173,7 +174,7 @@ def _task_source(spec: TaskSpec) -> tuple[str, str]:
     arguments = ", ".join(f"{name}={captured[name]!r}" for name in parameters if name in captured)
     generator = f"{root.__name__}({arguments})" if captured else root.__name__
     functions = _callees(generate, _callees(root, [root]))  # top-down: the generator, then what it calls
-    sources = [inspect.getsource(tasks.TaskData)] + [_function_source(function) for function in functions]
+    sources = [source_of(tasks.TaskData)] + [_function_source(function) for function in functions]
     return "\n\n\n".join(source.strip() for source in sources), generator
 
 
@@ -194,6 +195,6 @@ def _callees(function: Callable, found: list[Callable]) -> list[Callable]:
 
 def _function_source(function: Callable) -> str:
     """A function's source without its decorators (the lab caches the CO2 series; the script need not)."""
-    lines = inspect.getsource(function).splitlines()
+    lines = source_of(function).splitlines()
     start = next(index for index, line in enumerate(lines) if line.startswith("def "))
     return "\n".join(lines[start:])

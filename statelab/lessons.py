@@ -29,6 +29,7 @@ from functools import cache
 from pathlib import Path
 
 from statelab.presets import PRESETS
+from statelab.python_source import parse
 
 LESSONS_DIR = Path(__file__).resolve().parents[1] / "lessons"
 CODE_DIR = LESSONS_DIR / "code"
@@ -129,7 +130,7 @@ def code_block(name: str, code_dir: Path = CODE_DIR) -> str:
         raise ValueError(f"No lesson code file {filename!r} in {code_dir}.")
     source = path.read_text()
     if definition:
-        found = [node for node in ast.parse(source).body if getattr(node, "name", None) == definition]
+        found = [node for node in parse(source).body if getattr(node, "name", None) == definition]
         if not found:
             raise ValueError(f"{filename} defines no top-level function or class {definition!r}.")
         source = ast.get_source_segment(source, found[0])

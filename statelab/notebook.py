@@ -24,6 +24,7 @@ from statelab.codegen import (
 from statelab.codegen_steps import DATA_FILE_NOTES, NOTEBOOK_INTRO
 from statelab.config import LabConfig
 from statelab.lessons import CODE_DIR, all_lessons
+from statelab.python_source import parse
 from statelab.tasks import task_spec
 
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -69,7 +70,7 @@ def lesson_code_notebook(filename: str) -> NotebookNode:
     try_path = TRY_DIR / f"{path.stem}_try.py"
     if try_path.is_file():
         source = try_path.read_text()
-        text = ast.get_docstring(ast.parse(source)) or ""
+        text = ast.get_docstring(parse(source)) or ""
         cells += [new_markdown_cell(f"## Try it\n\n{text}"), new_code_cell(_notebook_code(source))]
     return _notebook(cells)
 
@@ -114,14 +115,14 @@ def _lesson_code_intro(path: Path) -> str:
 
 def _sibling_imports(source: str) -> list[str]:
     """The lesson code files a file imports by module name (`from stateful_resets import ...`)."""
-    tree = ast.parse(source)
+    tree = parse(source)
     modules = [node.module for node in tree.body if isinstance(node, ast.ImportFrom) and node.module]
     return [module for module in modules if (CODE_DIR / f"{module}.py").is_file()]
 
 
 def _notebook_code(source: str) -> str:
     """A lesson code file's code for a cell: no module docstring, no imports of the files in cells above."""
-    tree = ast.parse(source)
+    tree = parse(source)
     lines = source.splitlines()
     if ast.get_docstring(tree):
         lines = lines[tree.body[0].end_lineno :]
