@@ -1,5 +1,6 @@
 """The core stays UI-free, and importing it stays cheap."""
 
+import ast
 import subprocess
 import sys
 
@@ -28,3 +29,22 @@ def test_importing_statelab_does_not_load_tensorflow():
     )
     assert "statelab" in loaded
     assert "tensorflow" not in loaded and "keras" not in loaded
+
+
+def imported_modules(path) -> set[str]:
+    """The modules a file imports (from its `import` and `from ... import` statements)."""
+    tree = ast.parse(path.read_text())
+    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    return names | modules
+
+
+def test_arrows_point_one_way_views_to_ui_to_statelab():
+    """Pages use the UI layer, never the job layer; the UI layer never imports a page; the core no UI."""
+    for page in [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py"))]:
+        assert "statelab.jobs" not in imported_modules(page), f"{page.name} imports the job layer directly"
+    for module in sorted((ROOT / "ui").glob("*.py")):
+        assert not any(name.startswith("views") for name in imported_modules(module)), module.name
+    for module in sorted((ROOT / "statelab").glob("*.py")):
+        layers = {name.split(".")[0] for name in imported_modules(module)}
+        assert not layers & {"ui", "views"}, module.name

@@ -3,10 +3,9 @@
 import streamlit as st
 
 from statelab.claims import judge_cue
-from statelab.jobs import demo_job
 from statelab.lesson_charts import plot_lstm_words, plot_row_change
 from statelab.presets import PRESETS
-from ui.demos import captured_caption, render_comparison, render_demo, render_figure
+from ui.demos import captured_caption, demo_job, render_comparison, render_demo, render_figure
 from ui.lessons import Check, lesson_config, render_lesson
 
 CUE = lesson_config(PRESETS["correct"].config())

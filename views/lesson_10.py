@@ -3,11 +3,10 @@ stream from its state row, the CO2 forecast over seeds, and the same on the lear
 
 import streamlit as st
 
-from statelab.jobs import demo_job
 from statelab.practice_charts import plot_forecast
 from statelab.practice_claims import judge_copy, judge_forecast
 from statelab.storage import SERIES_ID, stored_series_length
-from ui.demos import await_results, captured_caption, render_figure
+from ui.demos import await_results, captured_caption, demo_job, render_figure
 from ui.lessons import Check, lesson_demo_job, render_lesson
 
 COPY = demo_job("copy_into_single_stream")

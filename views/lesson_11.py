@@ -3,10 +3,9 @@ layer of a stack, and a reset loop over model.layers that misses a nested model'
 
 import streamlit as st
 
-from statelab.jobs import demo_job
 from statelab.practice_charts import plot_layer_states
 from statelab.practice_claims import judge_stack_shape, judge_stacked_reset
-from ui.demos import await_results, captured_caption, render_captured, render_figure
+from ui.demos import await_results, captured_caption, demo_job, render_captured, render_figure
 from ui.lessons import Check, render_lesson
 
 STACKED = demo_job("stacked_resets")

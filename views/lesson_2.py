@@ -4,9 +4,8 @@ import streamlit as st
 
 from statelab.config import LabConfig
 from statelab.continuity_charts import plot_layout, plot_stateless_windows
-from statelab.jobs import demo_job
 from statelab.layout import batch_layout
-from ui.demos import captured_caption, render_captured, render_figure
+from ui.demos import captured_caption, demo_job, render_captured, render_figure
 from ui.lessons import Check, render_lesson
 
 PARTIAL = demo_job("partial_batch", batch_size=10, samples=25, timesteps=5)

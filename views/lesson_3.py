@@ -8,11 +8,10 @@ import streamlit as st
 from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, STATELESS_COLOR, plot_runs_by_window
 from statelab.claims import judge_shuffle
 from statelab.config import LabConfig
-from statelab.jobs import demo_job
 from statelab.layout import epoch_orders
 from statelab.lesson_charts import plot_fit_order
 from statelab.presets import PRESETS
-from ui.demos import captured_caption, render_figure, seed_runs, stacked
+from ui.demos import captured_caption, demo_job, render_figure, seed_runs, stacked
 from ui.lessons import Check, lesson_config, render_lesson
 
 FIT_ORDER = demo_job("fit_orders", batch_size=4, n_batches=3)

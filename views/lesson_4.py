@@ -6,9 +6,16 @@ from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, plot_runs_by_window
 from statelab.claims import judge_policies
 from statelab.config import LabConfig
 from statelab.continuity_charts import plot_state_trace
-from statelab.jobs import demo_job
 from statelab.lesson_charts import plot_epoch_boundary
-from ui.demos import captured_caption, render_captured, render_demo, render_figure, seed_runs, stacked
+from ui.demos import (
+    captured_caption,
+    demo_job,
+    render_captured,
+    render_demo,
+    render_figure,
+    seed_runs,
+    stacked,
+)
 from ui.lessons import Check, lesson_config, render_lesson
 
 EPOCHS = demo_job("state_across_epochs", epochs=3)

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from statelab.jobs import demo_job
 from statelab.lesson_charts import plot_predict_twice
-from ui.demos import await_results, captured_caption, render_captured, render_figure
+from ui.demos import await_results, captured_caption, demo_job, render_captured, render_figure
 from ui.lessons import Check, render_lesson
 
 TWICE = demo_job("predict_advances_state")

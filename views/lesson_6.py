@@ -3,12 +3,12 @@
 import streamlit as st
 
 from statelab.claims import judge_random
-from statelab.jobs import demo_job
 from statelab.presets import PRESETS
 from statelab.tasks import TASK_SPECS
 from ui.demos import (
     await_results,
     captured_caption,
+    demo_job,
     render_captured,
     render_comparison,
     render_demo,

@@ -1,8 +1,7 @@
 """Lesson 7: gradients stop at the batch boundary. Live: the gradient across a stateful batch boundary."""
 
 from statelab.continuity_charts import plot_gradient_boundary
-from statelab.jobs import demo_job
-from ui.demos import captured_caption, render_figure
+from ui.demos import captured_caption, demo_job, render_figure
 from ui.lessons import Check, render_lesson
 
 GRADIENT = demo_job("gradient_boundary", units=8, timesteps=5, seed=0)

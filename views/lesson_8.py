@@ -3,9 +3,8 @@
 import streamlit as st
 
 from statelab.claims import judge_control
-from statelab.jobs import demo_job
 from statelab.presets import PRESETS
-from ui.demos import captured_caption, render_comparison
+from ui.demos import captured_caption, demo_job, render_comparison
 from ui.lessons import Check, lesson_config, render_lesson
 
 CONTROL = lesson_config(PRESETS["control"].config())

@@ -5,11 +5,10 @@ import numpy as np
 import streamlit as st
 
 from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, STATELESS_COLOR, plot_runs_by_window
-from statelab.jobs import demo_job
 from statelab.keras_facts_resets import lesson_code
 from statelab.practice_charts import plot_steps_read
 from statelab.practice_claims import LAST_WINDOWS, judge_default_batch, judge_sliding, judge_window_carry
-from ui.demos import captured_caption, render_captured, render_figure
+from ui.demos import captured_caption, demo_job, render_captured, render_figure
 from ui.lessons import Check, lesson_demo_job, render_lesson
 
 CARRY = demo_job("window_carry")
