@@ -38,7 +38,7 @@ def engines(config: LabConfig, data, unroll: bool = False) -> list[Engine]:
     """A fresh stateful and stateless engine (not the process's cached ones), optionally unrolled."""
     built = [Engine(data.spec, Shape.of(data.spec, config, mode)) for mode in ("stateful", "stateless")]
     for engine in built:
-        engine.lstm.unroll = unroll  # read when the layer is traced, i.e. at the first call
+        engine.recurrent.unroll = unroll  # read when the layer is traced, i.e. at the first call
         engine.start(config.seed, config.learning_rate)
     return built
 

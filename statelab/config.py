@@ -15,6 +15,11 @@ RESET_POLICIES: dict[str, str] = {
     "never": "no reset at all: state flows from one stream group into the next",
     "batch": "before every batch: stateless in disguise",
 }
+LAYERS: dict[str, str] = {  # id -> the Keras layer class; the id also names the layer in the model
+    "lstm": "LSTM",
+    "gru": "GRU",
+    "simple_rnn": "SimpleRNN",
+}
 SHUFFLE_CHOICES: dict[object, str] = {
     False: "off: shuffle=False (correct for stateful)",
     True: "on: fit(shuffle=True), the default, permutes samples every epoch",
@@ -53,6 +58,7 @@ class LabConfig:
     n_windows: int = 8
     n_groups: int = 16
     units: int = 32
+    layer: str = "lstm"  # the recurrent layer: a key of LAYERS
     epochs: int = 10
     learning_rate: float = 0.01
     shuffle: bool | str = False
@@ -82,8 +88,15 @@ class LabConfig:
         return self.n_groups * self.n_windows
 
     def key(self) -> str:
-        """A stable hash of every setting and of RESULTS_VERSION, for caching results."""
-        text = json.dumps({**asdict(self), "results_version": RESULTS_VERSION}, sort_keys=True)
+        """A stable hash of every setting and of RESULTS_VERSION, for caching results.
+
+        The layer enters the hash only when it is not the LSTM, so an LSTM run keeps the key (and the
+        cached result) it had before the layer became a setting.
+        """
+        values = {**asdict(self), "results_version": RESULTS_VERSION}
+        if self.layer == "lstm":
+            del values["layer"]
+        text = json.dumps(values, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
@@ -99,6 +112,8 @@ def config_problems(config: LabConfig) -> list[tuple[str, str]]:
         problems.append(
             ("reset", f"Unknown reset policy {config.reset!r}: choose one of {', '.join(RESET_POLICIES)}.")
         )
+    if config.layer not in LAYERS:
+        problems.append(("layer", f"Unknown layer {config.layer!r}: choose one of {', '.join(LAYERS)}."))
     if config.shuffle not in (False, True, "batch"):
         problems.append(("shuffle", f'shuffle must be False, True or "batch", not {config.shuffle!r}.'))
     if not problems:
@@ -115,8 +130,8 @@ def _type_problems(config: LabConfig) -> list[tuple[str, str]]:
         if field.name in BOUNDS and field.name != "learning_rate":
             if isinstance(value, bool) or not isinstance(value, int):
                 problems.append((field.name, f"{field.name} must be a whole number, not {value!r}."))
-        elif field.name == "series" and not isinstance(value, str):
-            problems.append((field.name, f"series must be a text id, not {value!r}."))
+        elif field.name in ("series", "layer") and not isinstance(value, str):
+            problems.append((field.name, f"{field.name} must be a text id, not {value!r}."))
         elif field.name == "learning_rate" and (
             isinstance(value, bool) or not isinstance(value, int | float)
         ):

@@ -20,7 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from statelab.config import LabConfig
-from statelab.models import build_model, loss_for, reinitialize
+from statelab.models import build_model, loss_for, recurrent_layer, reinitialize
 from statelab.tasks import TaskSpec
 from statelab.tracing import step_through
 
@@ -32,6 +32,7 @@ class Shape:
     """What fixes a compiled engine: the model's shapes and the number of batches per pass."""
 
     mode: str  # "stateful" or "stateless"
+    layer: str  # the recurrent layer: "lstm", "gru" or "simple_rnn"
     kind: str  # the task's kind: its head and loss
     features: int
     classes: int
@@ -48,6 +49,7 @@ class Shape:
         eval_windows = config.eval_groups * config.n_windows
         return cls(
             mode,
+            config.layer,
             spec.kind,
             spec.features,
             spec.classes,
@@ -66,8 +68,8 @@ class Engine:
     def __init__(self, spec: TaskSpec, shape: Shape):
         self.shape = shape
         batch_size = shape.batch_size if shape.mode == "stateful" else None
-        self.model = build_model(spec, shape.timesteps, shape.units, seed=0, batch_size=batch_size)
-        self.lstm = self.model.get_layer("lstm")
+        self.model = build_model(spec, shape.timesteps, shape.units, 0, batch_size, shape.layer)
+        self.recurrent = recurrent_layer(self.model)
         self.loss = loss_for(spec)
         self.optimizer = keras.optimizers.Adam()
         self.optimizer.build(self.model.trainable_variables)
@@ -86,8 +88,8 @@ class Engine:
         self._zero_state(True)
 
     def _zero_state(self, reset) -> None:
-        """Set the stateful layer's state to zero where `reset` is true (a scalar: the whole batch)."""
-        for state in self.lstm.states or ():
+        """Set every state tensor of the stateful layer to zero where `reset` is true (a scalar: all rows)."""
+        for state in self.recurrent.states or ():
             state.assign(tf.where(reset, tf.zeros_like(state), state))
 
     def _train_epoch(self, x, y, resets):
@@ -101,7 +103,8 @@ class Engine:
     def train_step(self, x, y, reset):
         """One batch inside a compiled loop: reset if flagged, one Adam step; ‖h‖ of the rows entering it."""
         self._zero_state(reset)
-        entering = tf.norm(self.lstm.states[0], axis=1) if self.lstm.stateful else tf.zeros(x.shape[0])
+        stateful = self.recurrent.stateful
+        entering = tf.norm(self.recurrent.states[0], axis=1) if stateful else tf.zeros(x.shape[0])
         variables = self.model.trainable_variables
         with tf.GradientTape() as tape:
             value = self.loss(y, self.model(x, training=True))
@@ -115,14 +118,14 @@ class Engine:
         return self.model(x, training=False)
 
     def _evaluate_stateful(self, x, resets):
-        """Held-out batches in order, resetting where `resets` says: outputs and the state at every step."""
+        """Held-out batches in order, reset where `resets` says: outputs, and every state at every step."""
         batches = self.shape.eval_batches
         outputs, incoming, steps = (tf.TensorArray(tf.float32, size=batches) for _ in range(3))
         for batch in tf.range(batches):
             self._zero_state(resets[batch])
-            h, c = (tf.convert_to_tensor(state) for state in self.lstm.states)
-            incoming = incoming.write(batch, tf.stack([h, c]))
-            steps = steps.write(batch, step_through(self.lstm.cell, x[batch], h, c))
+            states = [tf.convert_to_tensor(state) for state in self.recurrent.states]
+            incoming = incoming.write(batch, tf.stack(states))
+            steps = steps.write(batch, step_through(self.recurrent.cell, x[batch], states))
             outputs = outputs.write(batch, self.model(x[batch], training=False))
         return outputs.stack(), incoming.stack(), steps.stack()
 

@@ -1,29 +1,40 @@
-"""Keras 3 model builders: a stateful and a stateless LSTM with the same architecture and weights."""
+"""Keras 3 model builders: a stateful and a stateless recurrent model with the same architecture and weights.
+
+The recurrent layer is an LSTM, a GRU or a SimpleRNN (`LabConfig.layer`), named by its id in the model.
+"""
 
 from __future__ import annotations
 
 import keras
 import numpy as np
 
+from statelab.config import LAYERS
 from statelab.tasks import TaskSpec
 
 
 def build_model(
-    spec: TaskSpec, timesteps: int, units: int, seed: int, batch_size: int | None = None
+    spec: TaskSpec,
+    timesteps: int,
+    units: int,
+    seed: int,
+    batch_size: int | None = None,
+    layer: str = "lstm",
 ) -> keras.Model:
-    """A Functional LSTM model; stateful when `batch_size` is given (`keras.Input(batch_shape=...)`)."""
+    """A Functional recurrent model; stateful when `batch_size` is given (`keras.Input(batch_shape=...)`)."""
+    if layer not in LAYERS:
+        raise ValueError(f"Unknown layer {layer!r}: choose one of {', '.join(LAYERS)}.")
     if batch_size is None:
         inputs = keras.Input(shape=(timesteps, spec.features), name="windows")
     else:
         inputs = keras.Input(batch_shape=(batch_size, timesteps, spec.features), name="windows")
     kernel, recurrent_kernel, head_kernel = kernel_initializers(seed)
-    hidden = keras.layers.LSTM(
+    hidden = getattr(keras.layers, LAYERS[layer])(
         units,
         stateful=batch_size is not None,
         return_sequences=spec.per_step,
         kernel_initializer=kernel,
         recurrent_initializer=recurrent_kernel,
-        name="lstm",
+        name=layer,
     )(inputs)
     head = output_layer(spec, head_kernel)
     outputs = keras.layers.TimeDistributed(head, name="per_step")(hidden) if spec.per_step else head(hidden)
@@ -31,7 +42,7 @@ def build_model(
 
 
 def kernel_initializers(seed: int) -> tuple[keras.initializers.Initializer, ...]:
-    """The seeded initializers of the LSTM's kernel, its recurrent kernel and the head's kernel."""
+    """The seeded initializers of the recurrent layer's kernel, its recurrent kernel and the head's kernel."""
     return (
         keras.initializers.GlorotUniform(seed=seed),
         keras.initializers.Orthogonal(seed=seed + 1),
@@ -50,16 +61,24 @@ def output_layer(spec: TaskSpec, initializer: keras.initializers.Initializer) ->
     return keras.layers.Dense(1, kernel_initializer=initializer, name="head")
 
 
+def recurrent_layer(model: keras.Model) -> keras.layers.RNN:
+    """The recurrent layer of a model made by `build_model`: the one named by a key of LAYERS."""
+    return next(layer for layer in model.layers if layer.name in LAYERS)
+
+
 def reinitialize(model: keras.Model, seed: int) -> None:
     """Give a model made by `build_model` the weights it starts from with `seed`, without rebuilding it."""
-    cell = model.get_layer("lstm").cell
+    recurrent = recurrent_layer(model)
+    cell = recurrent.cell
     per_step = any(layer.name == "per_step" for layer in model.layers)
     head = model.get_layer("per_step").layer if per_step else model.get_layer("head")
     kernels = (cell.kernel, cell.recurrent_kernel, head.kernel)
     for variable, initializer in zip(kernels, kernel_initializers(seed), strict=True):
         variable.assign(initializer(variable.shape, variable.dtype))
-    forget_gate = np.arange(4 * cell.units) // cell.units == 1  # gates i, f, c, o: unit_forget_bias
-    cell.bias.assign(forget_gate.astype(cell.bias.dtype))
+    bias = np.zeros(cell.bias.shape, cell.bias.dtype)  # GRU and SimpleRNN: zeros
+    if recurrent.name == "lstm":  # gates i, f, c, o: unit_forget_bias sets the forget gate's bias to 1
+        bias[cell.units : 2 * cell.units] = 1
+    cell.bias.assign(bias)
     head.bias.assign(np.zeros(head.bias.shape, head.bias.dtype))
 
 

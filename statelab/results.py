@@ -15,12 +15,15 @@ MODES = ("stateful", "stateless")
 
 @dataclass(frozen=True)
 class StateTrace:
-    """Carried state of the stateful LSTM during evaluation, step by step, for every held-out stream."""
+    """Carried state of the stateful model during evaluation, step by step, for every held-out stream.
+
+    An LSTM keeps two state tensors, h and c; a GRU and a SimpleRNN keep h only (c is None).
+    """
 
     h: np.ndarray  # (eval streams, windows, timesteps, units): h after every step
-    c: np.ndarray  # same shape: c after every step
+    c: np.ndarray | None  # same shape: an LSTM's c after every step; None for a one-state layer
     incoming_h: np.ndarray  # (eval streams, windows, units): h entering each window
-    incoming_c: np.ndarray
+    incoming_c: np.ndarray | None
     resets: np.ndarray  # (eval batches,): reset before the batch
     train_entering_h: np.ndarray | None = None  # (batches of the last epoch, rows): ‖h‖ entering each batch
 
@@ -130,9 +133,7 @@ def _unpack_model(meta: dict, prefix: str, arrays: dict[str, np.ndarray]) -> Mod
     trace = None
     if meta["traced"]:
         names = [part.name for part in fields(StateTrace)]
-        trace = StateTrace(
-            **{name: arrays[key] for name in names if (key := f"{prefix}.trace.{name}") in arrays}
-        )
+        trace = StateTrace(**{name: arrays.get(f"{prefix}.trace.{name}") for name in names})
     return ModelResult(
         mode=meta["mode"],
         metric=meta["metric"],

@@ -62,7 +62,7 @@ def run_layout(layout: str, seed: int, sizes: dict) -> np.ndarray:
     outputs = []
     for index, batch in enumerate(eval_x):
         if index % len(starts) == 0 or reset_every_batch:
-            engine.lstm.reset_state()
+            engine.recurrent.reset_state()
         outputs.append(engine.model.predict_on_batch(batch)[:, 0])
     correct = (np.array(outputs) > 0.5) == (eval_y > 0.5)  # (groups x windows, rows)
     ends = (starts + timesteps) % timesteps == 0  # the windows that end where a consecutive one ends

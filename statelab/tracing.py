@@ -1,4 +1,5 @@
-"""Carried-state capture: h and c entering every batch, and after every step inside a window."""
+"""Carried-state capture: every state tensor (LSTM: h and c; GRU, SimpleRNN: h) entering every batch and
+after every step inside a window."""
 
 from __future__ import annotations
 
@@ -9,24 +10,19 @@ import tensorflow as tf
 from statelab.results import StateTrace
 
 
-def read_state(layer: keras.layers.LSTM) -> tuple[np.ndarray, np.ndarray]:
-    """The (h, c) a stateful LSTM layer will start its next batch from, each (batch_size, units)."""
-    h, c = layer.states
-    return np.array(h), np.array(c)
+def step_through(cell: keras.layers.Layer, x: tf.Tensor, states: list[tf.Tensor]) -> tf.Tensor:
+    """Step a recurrent cell through a window (rows, timesteps, features) from its state tensors.
 
-
-def step_through(cell: keras.layers.LSTMCell, x: tf.Tensor, h: tf.Tensor, c: tf.Tensor) -> tf.Tensor:
-    """Step an LSTMCell through a window (rows, timesteps, features) from (h, c): (2, rows, timesteps, units).
-
-    Keras returns only the last step's state; stepping the layer's own cell gives every step's.
-    Runs inside a compiled function (the window's length must be static).
+    Returns (state tensors, rows, timesteps, units): [h, c] for an LSTMCell, [h] for a GRUCell or a
+    SimpleRNNCell. Keras returns only the last step's state; stepping the layer's own cell gives every
+    step's. Runs inside a compiled function (the window's length must be static).
     """
     timesteps = x.shape[1]
-    states = tf.TensorArray(x.dtype, size=timesteps)
+    trace = tf.TensorArray(x.dtype, size=timesteps)
     for step in tf.range(timesteps):
-        _, (h, c) = cell(x[:, step], [h, c], training=False)
-        states = states.write(step, tf.stack([h, c]))
-    return tf.transpose(states.stack(), [1, 2, 0, 3])
+        _, states = cell(x[:, step], states, training=False)
+        trace = trace.write(step, tf.stack(states))
+    return tf.transpose(trace.stack(), [1, 2, 0, 3])
 
 
 def by_stream(batches: np.ndarray, n_windows: int) -> np.ndarray:
@@ -37,11 +33,13 @@ def by_stream(batches: np.ndarray, n_windows: int) -> np.ndarray:
 
 
 def as_state_trace(incoming: np.ndarray, steps: np.ndarray, n_windows: int, resets: np.ndarray) -> StateTrace:
-    """The StateTrace of an evaluation pass from its (batches, 2, rows, ...) entering and per-step (h, c)."""
+    """The StateTrace of an evaluation pass from its (batches, state tensors, rows, ...) entering and
+    per-step states; c only where the layer keeps a second state tensor (an LSTM)."""
+    has_c = steps.shape[1] > 1
     return StateTrace(
         h=by_stream(steps[:, 0], n_windows),
-        c=by_stream(steps[:, 1], n_windows),
+        c=by_stream(steps[:, 1], n_windows) if has_c else None,
         incoming_h=by_stream(incoming[:, 0], n_windows),
-        incoming_c=by_stream(incoming[:, 1], n_windows),
+        incoming_c=by_stream(incoming[:, 1], n_windows) if has_c else None,
         resets=resets.copy(),
     )

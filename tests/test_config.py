@@ -1,10 +1,14 @@
 """LabConfig defaults, bounds and plain-language errors."""
 
+import hashlib
+import json
+from dataclasses import asdict
+
 import pytest
 
 from statelab import TASKS, ConfigError, LabConfig
 from statelab.claims import training_warnings
-from statelab.config import series_problems
+from statelab.config import LAYERS, RESULTS_VERSION, from_query, series_problems, to_query
 from statelab.data import make_lab_data
 
 
@@ -22,6 +26,12 @@ def test_defaults_are_the_labs_first_run():
         ({"task": "weather"}, "task", "Unknown task 'weather'"),
         ({"reset": "sometimes"}, "reset", "Unknown reset policy"),
         ({"shuffle": "rows"}, "shuffle", "shuffle must be"),
+        (
+            {"layer": "transformer"},
+            "layer",
+            "Unknown layer 'transformer': choose one of lstm, gru, simple_rnn",
+        ),
+        ({"layer": 3}, "layer", "layer must be a text id"),
         ({"epochs": 2.5}, "epochs", "whole number"),
         ({"epochs": 100, "n_groups": 64, "n_windows": 64}, "epochs", "too large"),
     ],
@@ -50,6 +60,21 @@ def test_a_config_is_a_pure_value_and_the_series_is_checked_where_it_is_loaded(m
 def test_key_changes_with_every_setting():
     assert LabConfig().key() == LabConfig().key()
     assert LabConfig(seed=1).key() != LabConfig().key()
+    assert len({LabConfig(layer=layer).key() for layer in LAYERS}) == len(LAYERS)
+
+
+def test_an_lstm_run_keeps_the_key_it_had_before_the_layer_was_a_setting():
+    settings = {name: value for name, value in asdict(LabConfig(seed=4)).items() if name != "layer"}
+    text = json.dumps({**settings, "results_version": RESULTS_VERSION}, sort_keys=True)
+    assert LabConfig(seed=4).key() == hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def test_the_layer_travels_in_the_url_and_an_unknown_one_falls_back_with_a_note():
+    config = LabConfig(layer="simple_rnn", seed=3)
+    assert to_query(config) == {"layer": "simple_rnn", "seed": "3"}
+    assert from_query(to_query(config)) == (config, [])
+    fallback, notes = from_query({"layer": "lsmt", "seed": "3"})
+    assert fallback == LabConfig(seed=3) and "Unknown layer 'lsmt'" in notes[0]
 
 
 def test_task_list_covers_the_design():

@@ -42,7 +42,7 @@ def plain_keras(config: LabConfig, mode: str):
     """Loss per epoch, held-out outputs by stream and final weights, trained by `fit` on the same batches."""
     data = make_lab_data(config)
     batch_size = config.batch_size if mode == "stateful" else None
-    model = build_model(data.spec, config.timesteps, config.units, config.seed, batch_size)
+    model = build_model(data.spec, config.timesteps, config.units, config.seed, batch_size, config.layer)
     model.compile(optimizer=keras.optimizers.Adam(config.learning_rate), loss=loss_for(data.spec))
     losses = []
     for order, resets in zip(epoch_orders(config), training_resets(config), strict=True):
@@ -80,3 +80,14 @@ def test_stateless_engine_equals_plain_keras(shuffle):
     engine = run_model(config, "stateless")
     np.testing.assert_allclose(engine.loss, losses, rtol=1e-5)
     np.testing.assert_allclose(engine.predictions, outputs[..., 0], atol=1e-5)
+
+
+@pytest.mark.parametrize("layer", ["gru", "simple_rnn"])
+def test_every_layer_runs_the_same_engine_as_plain_keras(layer):
+    # shuffled and reset at epoch ends: state flows across streams, as plain fit would carry it
+    config = replace(TINY, shuffle=True, reset="epoch", layer=layer)
+    for mode in ("stateful", "stateless"):
+        losses, outputs = plain_keras(config, mode)
+        engine = run_model(config, mode)
+        np.testing.assert_allclose(engine.loss, losses, rtol=1e-5)
+        np.testing.assert_allclose(engine.predictions, outputs[..., 0], atol=1e-5)

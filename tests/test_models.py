@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from statelab.keras_facts_resets import lesson_code
-from statelab.models import build_model, reinitialize, reset_states, stateful_layers
+from statelab.models import build_model, recurrent_layer, reinitialize, reset_states, stateful_layers
 from statelab.tasks import TASK_SPECS
 
 
@@ -81,13 +81,41 @@ def test_stateful_layers_are_found_inside_nested_models():
     assert all(np.abs(np.array(layer.states[0])).sum() == 0 for layer in lstms)
 
 
-@pytest.mark.parametrize("task", ["cue", "article_multiclass", "forecast"])
-def test_reinitialize_gives_exactly_the_weights_a_fresh_build_draws(task):
+@pytest.mark.parametrize(
+    ("task", "layer"),
+    [
+        ("cue", "lstm"),
+        ("article_multiclass", "lstm"),
+        ("forecast", "lstm"),
+        ("cue", "gru"),
+        ("forecast", "simple_rnn"),
+    ],
+)
+def test_reinitialize_gives_exactly_the_weights_a_fresh_build_draws(task, layer):
     spec = TASK_SPECS[task]
-    reused = build_model(spec, 6, units=8, seed=0, batch_size=4)
+    reused = build_model(spec, 6, units=8, seed=0, batch_size=4, layer=layer)
     reused.set_weights([np.full_like(weight, 0.5) for weight in reused.get_weights()])  # as after training
     for seed in (1, 7, 123_456):
         reinitialize(reused, seed)
-        fresh = build_model(spec, 6, units=8, seed=seed)
+        fresh = build_model(spec, 6, units=8, seed=seed, layer=layer)
         for a, b in zip(reused.get_weights(), fresh.get_weights(), strict=True):
             np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    ("layer", "keras_class", "n_states"), [("gru", "GRU", 1), ("simple_rnn", "SimpleRNN", 1)]
+)
+def test_every_layer_is_the_real_keras_layer_with_its_own_state_tensors(layer, keras_class, n_states):
+    model = build_model(TASK_SPECS["cue"], 5, units=4, seed=0, batch_size=2, layer=layer)
+    recurrent = recurrent_layer(model)
+    assert type(recurrent) is getattr(keras.layers, keras_class) and recurrent.name == layer
+    assert len(recurrent.states) == n_states and recurrent.states[0].shape == (2, 4)
+    model.predict_on_batch(np.ones((2, 5, 1), "float32"))
+    assert np.abs(np.array(recurrent.states[0])).sum() > 0
+    reset_states(model)
+    assert np.abs(np.array(recurrent.states[0])).sum() == 0
+
+
+def test_an_unknown_layer_is_explained():
+    with pytest.raises(ValueError, match="Unknown layer 'transformer'"):
+        build_model(TASK_SPECS["cue"], 5, units=4, seed=0, layer="transformer")

@@ -41,7 +41,8 @@ def digest(result: LabResult) -> str:
             numbers.update(np.ascontiguousarray(array).tobytes())
     trace = result.stateful.trace
     for array in (trace.h, trace.c, trace.incoming_h, trace.incoming_c, trace.train_entering_h):
-        numbers.update(np.ascontiguousarray(array).tobytes())
+        if array is not None:  # a GRU or SimpleRNN keeps no c
+            numbers.update(np.ascontiguousarray(array).tobytes())
     return numbers.hexdigest()
 
 
@@ -98,6 +99,19 @@ def test_trace_follows_the_carried_state(tiny_result):
     # ... and each later window starts from the state the previous window ended with
     np.testing.assert_allclose(trace.incoming_h[:, 1:], trace.h[:, :-1, -1], atol=1e-5)
     np.testing.assert_allclose(trace.incoming_c[:, 1:], trace.c[:, :-1, -1], atol=1e-5)
+
+
+@pytest.mark.parametrize("layer", ["gru", "simple_rnn"])
+def test_a_one_state_layer_traces_h_only_and_round_trips(layer, tmp_path):
+    result = run_lab(replace(TINY, layer=layer))
+    trace = result.stateful.trace
+    assert trace.c is None and trace.incoming_c is None
+    assert trace.h.shape == (8, 3, 5, 8) and np.abs(trace.incoming_h[:, 0]).max() == 0
+    np.testing.assert_allclose(trace.incoming_h[:, 1:], trace.h[:, :-1, -1], atol=1e-5)
+    save_result(result, tmp_path / "r.npz")
+    loaded = load_result(tmp_path / "r.npz")
+    assert loaded.config.layer == layer and loaded.stateful.trace.c is None
+    assert digest(loaded) == digest(result)
 
 
 def test_never_reset_carries_training_state_into_evaluation():
