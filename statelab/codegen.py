@@ -25,13 +25,13 @@ from statelab.codegen_steps import (
     STEPS,
     Step,
 )
-from statelab.config import RESET_POLICIES, SHUFFLE_CHOICES, LabConfig
+from statelab.config import LAYERS, RESET_POLICIES, SHUFFLE_CHOICES, LabConfig
 from statelab.python_source import source_of
 from statelab.tasks import CO2_CSV, TaskSpec, task_spec
 
 SETTINGS = ("batch_size", "timesteps", "n_windows", "n_groups", "units", "epochs", "learning_rate", "seed")
 ACTIVATIONS = {"binary": ', activation="sigmoid"', "multiclass": ', activation="softmax"', "regression": ""}
-PER_STEP_OUTPUTS = 'keras.layers.TimeDistributed(head, name="per_step")(lstm(inputs))'
+PER_STEP_OUTPUTS = 'keras.layers.TimeDistributed(head, name="per_step")($layer(inputs))'
 LOSSES = {
     "binary": "BinaryCrossentropy",
     "multiclass": "SparseCategoricalCrossentropy",
@@ -66,7 +66,11 @@ def export_steps(config: LabConfig, notebook: bool = False) -> list[Step]:
         "per_step": spec.per_step,
         "head_units": spec.classes if spec.kind == "multiclass" else 1,
         "activation": ACTIVATIONS[spec.kind],
-        "outputs": PER_STEP_OUTPUTS if spec.per_step else "head(lstm(inputs))",
+        "outputs": Template(PER_STEP_OUTPUTS if spec.per_step else "head($layer(inputs))").substitute(
+            layer=config.layer
+        ),
+        "layer": config.layer,
+        "layer_class": LAYERS[config.layer],
         "loss": LOSSES[spec.kind],
         "metric": metric_name(spec),
         "score": Template(SCORES[spec.kind]).substitute(axes="(0, 2)" if spec.per_step else "0"),
@@ -90,6 +94,7 @@ def keras_script(config: LabConfig) -> str:
         filename=keras_script_filename(config),
         arguments=f" [path/to/{csv_name}]" if csv_name else "",
         metric=metric_name(spec),
+        layer_class=LAYERS[config.layer],
     )
     steps = export_steps(config)
     sections = "\n\n\n".join(f"# ---- {step.title} ----\n{step.code}" for step in steps[1:])
@@ -123,8 +128,8 @@ def _version(*packages: str) -> str:
 
 
 def keras_script_filename(config: LabConfig) -> str:
-    """A file name that says what the script trains, e.g. "stateful_lstm_cue_b16_t10.py"."""
-    parts = [f"stateful_lstm_{config.task}_b{config.batch_size}_t{config.timesteps}"]
+    """A file name that says what the script trains, layer first, e.g. "stateful_lstm_cue_b16_t10.py"."""
+    parts = [f"stateful_{config.layer}_{config.task}_b{config.batch_size}_t{config.timesteps}"]
     if config.shuffle is not False:
         parts.append("shuffle" if config.shuffle is True else "shuffle_batch")
     if config.reset != "sequence":

@@ -63,7 +63,7 @@ DATA_FILE_NOTES = {
     " folder.",
 }
 SCRIPT_HEADER = Template('''\
-"""A stateful Keras 3 LSTM, exported from the Stateful LSTM Lab.
+"""A stateful Keras 3 $layer_class, exported from the Stateful LSTM Lab.
 
 Task: $title.
 $description
@@ -79,7 +79,7 @@ line `RESULT {"by_window": [...], "score": ...}` (JSON). Edit SHUFFLE or RESET t
 break.
 """''')
 NOTEBOOK_INTRO = Template("""\
-# A stateful Keras 3 LSTM, exported from the Stateful LSTM Lab
+# A stateful Keras 3 $layer_class, exported from the Stateful LSTM Lab
 
 **Task: $title.** $description
 
@@ -93,12 +93,12 @@ first cell and run all cells again to watch continuity break.""")
 SETTINGS = Step(
     "Settings",
     """The settings of the Lab run. A *stream* is one long sequence, cut into `N_WINDOWS` consecutive
-windows of `TIMESTEPS` steps; one window is one sample. A stateful LSTM keeps one state per batch
+windows of `TIMESTEPS` steps; one window is one sample. A stateful $layer_class keeps one state per batch
 row, so `BATCH_SIZE` is the number of streams it follows side by side.""",
     """$imports
 
 # Settings of the lab run. A stream is N_WINDOWS consecutive windows of TIMESTEPS steps.
-BATCH_SIZE = $batch_size  # streams trained side by side: the LSTM keeps one state per batch row
+BATCH_SIZE = $batch_size  # streams trained side by side: the $layer_class keeps one state per batch row
 TIMESTEPS = $timesteps  # steps per window; one window is one sample
 N_WINDOWS = $n_windows  # windows per stream
 N_GROUPS = $n_groups  # training streams: N_GROUPS groups of BATCH_SIZE streams
@@ -169,9 +169,9 @@ print("inputs x:", train_x.shape, "targets y:", train_y.shape, "batches per epoc
 RESETS = Step(
     "Resets and shuffling",
     """Nothing resets the state on its own: not the end of an epoch, not the start of `predict`. The
-callback below resets the LSTM before the batches that `RESET` names, in `fit` and in `predict`;
+callback below resets the $layer_class before the batches that `RESET` names, in `fit` and in `predict`;
 with `RESET = "sequence"` that is the first window of every stream group. Keras 3 models have no
-`reset_states()`: the callback calls `reset_state()` on the LSTM layer. `fit(shuffle=True)`, the
+`reset_states()`: the callback calls `reset_state()` on the $layer_class layer. `fit(shuffle=True)`, the
 default, permutes the samples and breaks the layout; `epoch_order` reproduces what each `SHUFFLE`
 setting does.""",
     '''def reset_before(n_batches: int) -> set[int]:
@@ -197,7 +197,7 @@ def epoch_order(rng: np.random.Generator) -> np.ndarray:
 
 
 class ResetState(keras.callbacks.Callback):
-    """Resets the LSTM's state before the batches that `reset_before` names, in fit and in predict.
+    """Resets the $layer_class's state before the batches that `reset_before` names, in fit and in predict.
 
     Keras 3 models have no method to reset states: call reset_state() on each stateful layer.
     Nothing resets the state on its own: not the end of an epoch, not the start of predict.
@@ -209,26 +209,26 @@ class ResetState(keras.callbacks.Callback):
 
     def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         if batch in self.batches:
-            self.model.get_layer("lstm").reset_state()
+            self.model.get_layer("$layer").reset_state()
 
     def on_predict_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         self.on_train_batch_begin(batch, logs)''',
 )
 MODEL = Step(
     "Model: in Keras 3 the fixed batch size is declared on the input, with batch_shape",
-    """A stateful LSTM needs a fixed batch size: in Keras 3 it is declared on the input,
+    """A stateful $layer_class needs a fixed batch size: in Keras 3 it is declared on the input,
 `keras.Input(batch_shape=(BATCH_SIZE, TIMESTEPS, features))` (`batch_input_shape` on the layer
 raises). The seeded initializers give the same initial weights as the Lab, and `jit_compile=True`
 the same XLA arithmetic.""",
     """keras.utils.set_random_seed(SEED)
 inputs = keras.Input(batch_shape=(BATCH_SIZE, TIMESTEPS, train_x.shape[-1]), name="windows")
-lstm = keras.layers.LSTM(
+$layer = keras.layers.$layer_class(
     UNITS,
     stateful=True,
     return_sequences=$per_step,
     kernel_initializer=keras.initializers.GlorotUniform(seed=SEED),
     recurrent_initializer=keras.initializers.Orthogonal(seed=SEED + 1),
-    name="lstm",
+    name="$layer",
 )
 head_initializer = keras.initializers.GlorotUniform(seed=SEED + 2)
 head = keras.layers.Dense($head_units$activation, kernel_initializer=head_initializer, name="head")

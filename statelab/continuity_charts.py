@@ -85,6 +85,8 @@ def plot_state_trace(trace: StateTrace, streams: list[int] | None = None, quanti
     """‖h‖ (or ‖c‖) of a few held-out streams, step by step across windows, with resets and boundaries."""
     if quantity not in ("h", "c"):
         raise ValueError(f'quantity must be "h" (hidden state) or "c" (cell state), not {quantity!r}.')
+    if getattr(trace, quantity) is None:
+        raise ValueError("This trace has no c: a GRU or a SimpleRNN keeps one state tensor, h.")
     norms = np.linalg.norm(getattr(trace, quantity), axis=-1)  # (streams, windows, timesteps)
     entering = np.linalg.norm(getattr(trace, f"incoming_{quantity}"), axis=-1)  # (streams, windows)
     n_streams, n_windows, timesteps = norms.shape

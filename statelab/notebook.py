@@ -22,7 +22,7 @@ from statelab.codegen import (
     reproduction_note,
 )
 from statelab.codegen_steps import DATA_FILE_NOTES, NOTEBOOK_INTRO
-from statelab.config import LabConfig
+from statelab.config import LAYERS, LabConfig
 from statelab.lessons import CODE_DIR, all_lessons
 from statelab.python_source import parse
 from statelab.tasks import task_spec
@@ -42,6 +42,7 @@ def keras_notebook(config: LabConfig) -> NotebookNode:
             csv_name=data_file_name(config)
         ),
         metric=metric_name(spec),
+        layer_class=LAYERS[config.layer],
     )
     cells = [new_markdown_cell(intro)]
     for step in export_steps(config, notebook=True):

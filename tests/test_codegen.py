@@ -42,6 +42,10 @@ CONFIGS = {
         task="forecast", batch_size=4, timesteps=10, units=8, shuffle=True, reset="epoch", **SMALL
     ),
     "own_series": LabConfig(task="own_series", series=example_series_id(), batch_size=4, units=8, **SMALL),
+    "gru_cue": LabConfig(task="cue", layer="gru", batch_size=8, timesteps=5, units=16, **SMALL),
+    "simple_rnn_forecast_reset_never": LabConfig(
+        task="forecast", layer="simple_rnn", batch_size=4, timesteps=10, units=8, reset="never", **SMALL
+    ),
 }
 
 
@@ -123,6 +127,17 @@ def test_filename_names_task_layout_and_broken_policies():
     assert keras_script_filename(LabConfig()) == "stateful_lstm_cue_b16_t10.py"
     broken = LabConfig(task="running_total", batch_size=8, timesteps=5, shuffle=True, reset="never")
     assert keras_script_filename(broken) == "stateful_lstm_running_total_b8_t5_shuffle_reset_never.py"
+    assert keras_script_filename(LabConfig(layer="simple_rnn")) == "stateful_simple_rnn_cue_b16_t10.py"
+
+
+@pytest.mark.parametrize(("layer", "keras_class"), [("gru", "GRU"), ("simple_rnn", "SimpleRNN")])
+def test_a_script_builds_the_configs_keras_layer_and_resets_it_by_name(layer, keras_class):
+    tree = ast.parse(keras_script(LabConfig(layer=layer)))
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+    built = [ast.unparse(call.func) for call in calls if ast.unparse(call.func).startswith("keras.layers.")]
+    assert f"keras.layers.{keras_class}" in built and "keras.layers.LSTM" not in built
+    resets = [ast.unparse(call) for call in calls if ast.unparse(call.func) == "self.model.get_layer"]
+    assert resets == [f"self.model.get_layer('{layer}')"]
 
 
 @pytest.mark.parametrize("task", TASKS)

@@ -1,6 +1,7 @@
 """Continuity views: the batch-layout diagram draws exactly the right arrows; the state trace marks resets."""
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -199,6 +200,13 @@ def test_bad_trace_arguments_are_explained(arguments, message):
         plot_state_trace(hand_made_trace([False] * 6), **arguments)
     with pytest.raises(ValueError, match="reset flags"):
         plot_state_trace(hand_made_trace([False] * 5))
+
+
+def test_a_one_state_trace_plots_h_and_explains_that_it_has_no_c():
+    trace = replace(hand_made_trace([True] * 6), c=None, incoming_c=None)  # as a GRU or SimpleRNN leaves it
+    assert "‖h‖" in plot_state_trace(trace, streams=[0]).layout.yaxis.title.text
+    with pytest.raises(ValueError, match="keeps one state tensor, h"):
+        plot_state_trace(trace, quantity="c")
 
 
 def test_gradient_figure_shows_both_settings():

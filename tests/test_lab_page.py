@@ -259,6 +259,29 @@ def test_the_history_names_each_run_and_what_changed_first():
     assert table[0]["stateful"] == "95 %" and table[0]["stateless"] == "75 %"
 
 
+def test_a_run_kept_from_before_the_layer_setting_reads_as_an_lstm():
+    rows = history(({"layer": "gru"}, ""), ({}, ""))
+    del rows[1]["config"]["layer"]  # as a learner's record from before the setting keeps it
+    assert [row["what changed"] for row in history_table(rows)] == ["GRU layer", "nothing: the defaults"]
+
+
+def test_a_gru_link_runs_a_gru_whose_trace_and_script_have_its_one_state_tensor():
+    app = open_page(
+        "lab", {"layer": "gru", "seed": "2", **{name: str(value) for name, value in SMALL.items()}}
+    )
+    assert app.selectbox(key="setting_layer").value == "gru"
+    wait_for_run(app)
+    assert not app.exception and app.session_state["lab"].shown.config.layer == "gru"
+    shown = app.radio(key="trace_quantity_1")
+    assert shown.options == ["‖h‖ (hidden state)"] and "GRU keeps 1 state tensor" in shown.label
+    assert "Carried hidden state" in chart_titled(app, "Carried hidden state")["layout"]["title"]["text"]
+    script = next(block.value for block in app.code if "keras.layers." in block.value)
+    assert "gru = keras.layers.GRU(" in script and "keras.layers.LSTM" not in script
+    assert "layer=gru" in next(block.value for block in app.code if "?" in block.value)  # the share link
+    app.selectbox(key="setting_layer").set_value("simple_rnn").run()
+    assert "Not trained yet: SimpleRNN layer" in " ".join(caption.value for caption in app.caption)
+
+
 def test_two_runs_are_compared_by_what_differs_in_the_models_colours():
     first, second = history(({"reset": "never"}, ""), ({"shuffle": True}, ""))
     figure = plot_two_runs(first, second)

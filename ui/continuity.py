@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from statelab import charts, continuity_charts
+from statelab.config import LAYERS
 from statelab.data import make_lab_data
 from statelab.jobs import demo_job
 from statelab.layout import batch_layout, evaluation_layout
@@ -57,13 +58,15 @@ def render_layout(result: LabResult, layout) -> None:
 
 
 def render_trace(result: LabResult) -> None:
-    """‖h‖ or ‖c‖ of a few held-out streams, step by step, resets marked."""
+    """‖h‖ (or an LSTM's ‖c‖) of a few held-out streams, step by step, resets marked."""
     trace = result.stateful.trace
+    quantities = ["h"] if trace.c is None else ["h", "c"]  # every state tensor the layer keeps
     quantity = st.radio(
-        "Show",
-        ["h", "c"],
+        f"Show (the {LAYERS[result.config.layer]} keeps {len(quantities)} state tensor"
+        + ("s)" if len(quantities) > 1 else ")"),
+        quantities,
         horizontal=True,
-        key="trace_quantity",
+        key=f"trace_quantity_{len(quantities)}",  # a run with one state tensor never keeps a stale "c"
         format_func=lambda q: f"‖{q}‖ ({'hidden state' if q == 'h' else 'cell state'})",
     )
     n_streams = trace.h.shape[0]

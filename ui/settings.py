@@ -10,6 +10,7 @@ import streamlit as st
 from statelab.claims import training_warnings
 from statelab.config import (
     BOUNDS,
+    LAYERS,
     RESET_POLICIES,
     ConfigError,
     LabConfig,
@@ -33,7 +34,7 @@ NUMBER_LABELS = {
     "timesteps": ("Timesteps (window length)", "Steps per window: gradients flow only inside a window."),
     "n_windows": ("Windows per stream", "A stream is cut into this many consecutive windows."),
     "n_groups": ("Stream groups per epoch", "Groups of batch-size streams trained one after another."),
-    "units": ("LSTM units", "Size of h and c."),
+    "units": ("Units", "Numbers per batch row in each state tensor of the layer."),
     "epochs": ("Epochs", "Passes over all stream groups."),
     "seed": ("Seed", "Same seed, same data, same weights, same numbers."),
     "eval_groups": ("Held-out stream groups", "Groups of fresh streams used to score both models."),
@@ -50,6 +51,7 @@ BREAK_NOTES = {  # shown beside a control that differs from the correct setup
 }
 SHORT_NAMES = {
     "task": "task",
+    "layer": "layer",
     "batch_size": "batch",
     "timesteps": "steps",
     "n_windows": "windows",
@@ -140,14 +142,21 @@ def setting_text(name: str, value: object) -> str:
         return {False: "shuffle off", True: "shuffle on"}.get(value, f"shuffle={value!r}")
     if name == "task":
         return TASK_SPECS[value].title if value in TASK_SPECS else str(value)
+    if name == "layer":
+        return f"{LAYERS.get(value, value)} layer"
     return (
         f"{SHORT_NAMES[name]} {value:g}" if isinstance(value, int | float) else f"{SHORT_NAMES[name]} {value}"
     )
 
 
 def setting_changes(values: dict, base: dict) -> list[str]:
-    """The settings of `values` (a config as a dict) that differ from `base`, in a few words each."""
-    return [setting_text(name, values[name]) for name in SHORT_NAMES if values.get(name) != base.get(name)]
+    """The settings of `values` (a config as a dict) that differ from `base`, in a few words each.
+
+    A setting missing from a dict (a run kept from before it existed) has its default value.
+    """
+    defaults = asdict(LabConfig())
+    values, base = {**defaults, **values}, {**defaults, **base}
+    return [setting_text(name, values[name]) for name in SHORT_NAMES if values[name] != base[name]]
 
 
 def back_to_correct() -> None:
@@ -248,6 +257,14 @@ def render_controls(notes: Notes) -> None:
         help="What the models learn.",
     )
     _notes(["task", "series"], notes)
+    st.selectbox(
+        "Recurrent layer",
+        list(LAYERS),
+        key=widget_key("layer"),
+        format_func=lambda layer: f"keras.layers.{LAYERS[layer]}",
+        help="The Keras layer both models use. The carried-state view shows every state tensor it keeps.",
+    )
+    _notes(["layer"], notes)
     render_numbers(notes)
     rates = sorted({*LEARNING_RATES, st.session_state[widget_key("learning_rate")]})
     st.select_slider("Learning rate (Adam)", rates, key=widget_key("learning_rate"))
