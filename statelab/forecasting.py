@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from statelab.models import build_model, reinitialize
+from statelab.models import build_model, recurrent_layer, reinitialize
 from statelab.storage import series_path
 from statelab.tasks import TASK_SPECS, co2_anomaly, series_split, standardize
 
@@ -41,9 +41,9 @@ def training_windows(values: np.ndarray, timesteps: int, stride: int) -> tuple[n
     return x.astype(np.float32), y.astype(np.float32)
 
 
-def forecast_from(model, lstm, history: np.ndarray, horizon: int) -> np.ndarray:
+def forecast_from(model, recurrent, history: np.ndarray, horizon: int) -> np.ndarray:
     """Warm a batch-1 stateful model up on the history, then feed it its own predictions."""
-    lstm.reset_state()
+    recurrent.reset_state()
     forecasts = [float(model.predict_on_batch(history[None, :, None])[0, -1, 0])]  # the next value
     for _ in range(horizon - 1):
         step = model.predict_on_batch(np.array(forecasts[-1:], dtype=np.float32)[None, :, None])
@@ -62,14 +62,14 @@ def forecast_origins(size: int, held_out_start: int, horizon: int, count: int) -
     return np.unique(np.linspace(held_out_start, last, count).astype(int))
 
 
-def build_models(sizes: dict):
+def build_models(sizes: dict, layer: str = "lstm"):
     """The stateless model to train (Adam, MSE) and the batch-1 stateful model it is copied into."""
     import keras
 
     spec = TASK_SPECS["forecast"]
-    trained = build_model(spec, sizes["timesteps"], sizes["units"], seed=0)
+    trained = build_model(spec, sizes["timesteps"], sizes["units"], seed=0, layer=layer)
     trained.compile(optimizer=keras.optimizers.Adam(sizes["learning_rate"]), loss="mse")
-    single = build_model(spec, None, sizes["units"], seed=0, batch_size=1)  # batch_shape (1, None, 1)
+    single = build_model(spec, None, sizes["units"], 0, 1, layer)  # batch_shape (1, None, 1)
     return trained, single
 
 
@@ -86,16 +86,18 @@ def run_seed(models, values: np.ndarray, train_stop: int, origins: np.ndarray, s
     x, y = training_windows(values[:train_stop], sizes["timesteps"], sizes["stride"])
     trained.fit(x, y, batch_size=64, epochs=sizes["epochs"], shuffle=True, verbose=0)
     single.set_weights(trained.get_weights())  # stateless weights, stateful model: same shapes
-    lstm, warm_up = single.get_layer("lstm"), sizes["warm_up"]
+    recurrent, warm_up = recurrent_layer(single), sizes["warm_up"]
     return np.stack(
         [
-            forecast_from(single, lstm, values[origin - warm_up : origin], sizes["horizon"])
+            forecast_from(single, recurrent, values[origin - warm_up : origin], sizes["horizon"])
             for origin in origins
         ]
     )
 
 
-def one_step_forecast(series: str = "", seeds: tuple[int, ...] = (0, 1, 2), **changes) -> dict:
+def one_step_forecast(
+    series: str = "", seeds: tuple[int, ...] = (0, 1, 2), layer: str = "lstm", **changes
+) -> dict:
     """Forecasts of the held-out part over seeds, with persistence and the truth, in standardized units."""
     sizes = {**SIZES, **changes}
     raw = load_series(series)
@@ -110,7 +112,7 @@ def one_step_forecast(series: str = "", seeds: tuple[int, ...] = (0, 1, 2), **ch
     origins = forecast_origins(values.size, held_out_start, sizes["horizon"], sizes["origins"])
     truth = np.stack([values[origin : origin + sizes["horizon"]] for origin in origins])
     persistence = np.repeat(values[origins - 1][:, None], sizes["horizon"], axis=1)
-    models = build_models(sizes)
+    models = build_models(sizes, layer)
     forecasts = np.stack([run_seed(models, values, train_stop, origins, seed, sizes) for seed in seeds])
     return {
         "sizes": sizes,

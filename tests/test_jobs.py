@@ -63,6 +63,15 @@ def test_second_request_comes_from_the_cache_without_training(pool):
     assert ResultCache(pool.cache.directory).get(config) is not None
 
 
+@pytest.mark.parametrize("layer", ["gru", "simple_rnn"])
+def test_every_layer_trains_in_a_worker_and_is_cached_under_its_own_key(pool, layer):
+    config = LabConfig(seed=11, layer=layer, **TINY)
+    result = pool.result(config)
+    assert result.config.layer == layer and result.stateful.trace.c is None
+    assert pool.cache.path(config) != pool.cache.path(LabConfig(seed=11, **TINY))
+    np.testing.assert_array_equal(pool.cache.get(config).stateful.trace.h, result.stateful.trace.h)
+
+
 def test_queue_positions_cancel_and_abandon(fresh_pool):
     """With the one worker paused (SIGSTOP) on a first job, nothing moves but what the pool decides."""
     pool = fresh_pool
