@@ -141,6 +141,17 @@ def judge_forecast(results: list[LabResult]) -> str:
     return "mean_only" if beats(best, guess_level(results), "error") else "nothing"
 
 
+def judge_carry(results: list[LabResult]) -> str:
+    """How far the stateful model knew the cue (seeds averaged): in "every" window, only the "first", a
+    few then it "fades", or "none" (no better than the guess even in the first window)."""
+    stateful, guess = mean_by_window(results, "stateful"), guess_level(results)
+    if stateful.min() >= HIGH_ACCURACY:
+        return "every"
+    if not beats(float(stateful[0]), guess, "accuracy"):
+        return "none"
+    return "fades" if beats(float(stateful[1]), guess, "accuracy") else "first"
+
+
 PRESET_JUDGES: dict[str, Judge] = {
     "correct": judge_stateless_windows,
     "shuffle_on": judge_stateful_last_window,
@@ -153,6 +164,7 @@ PRESET_JUDGES: dict[str, Judge] = {
     "article_multiclass": judge_random_labels,
     "article_seq2seq": judge_random_labels,
     "forecast": judge_forecast,
+    "simple_rnn": judge_carry,
 }
 
 

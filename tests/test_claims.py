@@ -50,7 +50,9 @@ PRESET_CLAIMS = {
     "article_multiclass": ({"chance"}, "chance", "the labels are random"),
     "article_seq2seq": ({"chance"}, "chance", "The targets are noise"),
     "forecast": ({"beat_persistence"}, "beat_persistence", "and persistence"),
+    "simple_rnn": ({"every"}, "every", "the stateless model's training collapsed on seeds 0 and 2"),
 }
+CARRIED = {"correct", "simple_rnn"}  # the presets whose stateful model carries the cue to every window
 
 
 def test_every_preset_has_a_claim_and_its_outcomes_are_options():
@@ -67,8 +69,7 @@ def test_each_preset_shows_what_its_expectation_says(preset_id):
     assert preset_outcome(preset_id, runs) == over_seeds
     text = verdict(runs)
     assert words in text, text
-    if over_seeds != "first":
-        assert "supplies the rest" not in text, text
+    assert ("the carried state supplies the rest" in text) == (preset_id in CARRIED), text
 
 
 def test_resets_that_skip_stream_starts_collapse_training_on_most_seeds():
