@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from statelab import keras_facts, keras_facts_practice, keras_facts_resets
+from statelab import keras_facts, keras_facts_layers, keras_facts_practice, keras_facts_resets
 from statelab.forecasting import one_step_forecast
 from statelab.gradients import gradient_across_boundary
 from statelab.sliding import sliding_windows
@@ -33,7 +33,13 @@ PRACTICE_DEMOS: dict[str, Callable[..., object]] = {  # lessons 9-11 (tests/test
     "sliding_windows": sliding_windows,
     "one_step_forecast": one_step_forecast,
 }
+LAYER_DEMOS: dict[str, Callable[..., object]] = {  # lesson 13 (tests/test_layer_facts.py)
+    "state_tensors": keras_facts_layers.state_tensors,
+    "bidirectional_carry": keras_facts_layers.bidirectional_carry,
+    "gru_single_stream": keras_facts_layers.gru_single_stream,
+}
 DEMOS.update(PRACTICE_DEMOS)
+DEMOS.update(LAYER_DEMOS)
 
 
 def run_demo(name: str, **kwargs) -> object:

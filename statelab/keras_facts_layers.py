@@ -162,3 +162,11 @@ def gru_single_stream(batch_size: int = 4, timesteps: int = 5, units: int = 8, r
             ).max()
         ),
     }
+
+
+def seasonal_naive_error(forecast: dict, season: int = 52) -> float:
+    """The error of forecasting each held-out week as the same week a season earlier, on the starts and
+    horizon of a `one_step_forecast` value (weekly CO2: a season is 52 weeks)."""
+    values, origins, horizon = forecast["values"], forecast["origins"], forecast["sizes"]["horizon"]
+    seasonal = np.stack([values[origin - season : origin - season + horizon] for origin in origins])
+    return float(((seasonal - forecast["truth"]) ** 2).mean())

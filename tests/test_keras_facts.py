@@ -11,11 +11,12 @@ import pytest
 
 from statelab import keras_facts
 from statelab.config import LabConfig
-from statelab.demos import DEMOS, PRACTICE_DEMOS, run_demo
+from statelab.demos import DEMOS, LAYER_DEMOS, PRACTICE_DEMOS, run_demo
 from statelab.layout import epoch_orders
 
-# The gradient has tests/test_gradients.py; the demos of lessons 9-12 have tests/test_practice.py.
-FACTS = [name for name in DEMOS if name != "gradient_boundary" and name not in PRACTICE_DEMOS]
+# The gradient has tests/test_gradients.py; the demos of lessons 9-12 have tests/test_practice.py, those
+# of lesson 13 tests/test_layer_facts.py.
+FACTS = [name for name in DEMOS if name != "gradient_boundary" and name not in PRACTICE_DEMOS | LAYER_DEMOS]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,94 @@
+"""Lesson 13's claims about the other recurrent layers, checked live on the installed Keras."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+from statelab.demos import LAYER_DEMOS, run_demo
+from statelab.keras_facts_layers import seasonal_naive_error
+
+
+@pytest.fixture(scope="module")
+def facts() -> dict:
+    """Each of lesson 13's Keras experiments, run once with the lesson's defaults."""
+    return {name: run_demo(name) for name in LAYER_DEMOS}
+
+
+def test_every_fact_is_a_registered_demo_with_a_picklable_value(facts):
+    assert set(facts) == {"state_tensors", "bidirectional_carry", "gru_single_stream"}
+    for name, value in facts.items():
+        assert pickle.loads(pickle.dumps(value)).keys() == value.keys(), name
+
+
+def test_an_lstm_keeps_two_state_tensors_a_gru_and_a_simple_rnn_one(facts):
+    layers = facts["state_tensors"]["layers"]
+    shape = (facts["state_tensors"]["batch_size"], facts["state_tensors"]["units"])
+    assert {name: layers[name]["shapes"] for name in ("LSTM", "GRU", "SimpleRNN")} == {
+        "LSTM": [shape, shape],
+        "GRU": [shape],
+        "SimpleRNN": [shape],
+    }
+    assert [layers[name]["return_state_outputs"] for name in ("LSTM", "GRU", "SimpleRNN")] == [3, 2, 2]
+
+
+def test_a_stateful_bidirectional_keeps_both_directions_states(facts):
+    layers = facts["state_tensors"]["layers"]
+    lstm, gru = layers["Bidirectional(LSTM)"], layers["Bidirectional(GRU)"]
+    assert len(lstm["shapes"]) == 4 and len(gru["shapes"]) == 2
+    assert ["forward" in path for path in lstm["paths"]] == [True, True, False, False]
+    assert ["backward" in path for path in gru["paths"]] == [False, True]
+    assert lstm["return_state_outputs"] == 5 and gru["return_state_outputs"] == 3
+
+
+def test_reset_state_zeroes_every_state_tensor_of_every_layer(facts):
+    for name, value in facts["state_tensors"]["layers"].items():
+        assert min(value["after_batch"]) > 0.1, name  # one batch moved every tensor ...
+        assert value["after_reset"] == [0.0] * len(value["shapes"]), name  # ... reset_state() zeroed all
+
+
+def test_the_lstm_idiom_h_c_equals_states_fails_on_one_state_layers_and_misleads_on_bidirectional_gru(facts):
+    layers = facts["state_tensors"]["layers"]
+    assert layers["LSTM"]["unpack_h_c"]["ok"]
+    for name, words in [
+        ("GRU", "not enough values to unpack (expected 2, got 1)"),
+        ("SimpleRNN", "not enough values to unpack (expected 2, got 1)"),
+        ("Bidirectional(LSTM)", "too many values to unpack (expected 2)"),
+    ]:
+        outcome = layers[name]["unpack_h_c"]
+        assert not outcome["ok"] and outcome["type"] == "ValueError" and outcome["message"] == words, name
+    h, c = layers["Bidirectional(GRU)"]["unpack_h_c"]["value"]  # no error: "c" is the backward h
+    assert "forward_gru" in h and "backward_gru" in c
+
+
+def test_a_stateful_bidirectional_carries_the_previous_windows_backward_summary_into_the_far_end(facts):
+    value = facts["bidirectional_carry"]
+    assert value["stateful"] and value["state_tensors"] == 4
+    # the forward direction continues the stream exactly, as a whole-stream reading would
+    assert value["forward_vs_whole"] == 0.0
+    # the backward direction does not: window 2's backward outputs are window 2 read from its last step,
+    # starting exactly from the state the backward pass ended window 1 with ...
+    assert value["backward_vs_whole"] > 0.01 and value["backward_vs_carried_start"] == 0.0
+    # ... a real carry (not a zero start) ...
+    assert value["carried_backward_norm"] > 0.01 and value["backward_vs_zero_start"] > 0.01
+    # ... while a whole-stream backward reading lets window 1 see window 2, which no stateful batch can
+    assert value["whole_window_1_sees_window_2"] > 0.01
+
+
+def test_a_gru_copies_into_a_single_stream_model_and_continues_a_row_like_the_lstm(facts):
+    value = facts["gru_single_stream"]
+    assert value["copied"]["ok"] and value["state_tensors"] == 1
+    assert value["stepwise_vs_stateless"] < 1e-5
+    assert value["row_continued"] == 0.0
+
+
+@pytest.mark.slow
+def test_the_gru_forecasts_co2_worse_than_the_lstm_and_neither_beats_last_years_week():
+    lstm, gru = (run_demo("one_step_forecast", layer=layer) for layer in ("lstm", "gru"))
+    assert gru["seeds"] == lstm["seeds"] == [0, 1, 2]
+    seasonal = seasonal_naive_error(gru)
+    assert seasonal == seasonal_naive_error(lstm)
+    for value in (lstm, gru):
+        assert np.all(value["model_error"] < 0.5 * value["persistence_error"]), value["model_error"]
+        assert np.all(value["model_error"] > seasonal + 0.02), (value["model_error"], seasonal)
+    assert np.all(gru["model_error"] > lstm["model_error"] + 0.03), (gru["model_error"], lstm["model_error"])
