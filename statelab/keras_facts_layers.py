@@ -45,7 +45,27 @@ def state_tensors(batch_size: int = 4, timesteps: int = 5, units: int = 3) -> di
             "return_state_outputs": len(returned),
             "unpack_h_c": attempt(lambda layer=layer: _unpack_h_c(layer)),
         }
-    return {"batch_size": batch_size, "units": units, "layers": measured}
+    return {
+        "batch_size": batch_size,
+        "units": units,
+        "layers": measured,
+        "simple_rnn_step_vs_tanh": _simple_rnn_step_vs_tanh(units),
+    }
+
+
+def _simple_rnn_step_vs_tanh(units: int) -> float:
+    """How far one SimpleRNN step is from tanh(x W + h U + b) computed by hand with its weights."""
+    import keras
+
+    layer = keras.layers.SimpleRNN(units, stateful=True)
+    model = _stateful(layer, 2, 1)
+    h = np.random.default_rng(3).normal(size=(2, units)).astype("float32")
+    layer.states[0].assign(h)
+    x = make_inputs(2, 1, seed=4)
+    kernel, recurrent_kernel, bias = layer.get_weights()
+    return float(
+        np.abs(model.predict_on_batch(x) - np.tanh(x[:, 0] @ kernel + h @ recurrent_kernel + bias)).max()
+    )
 
 
 def _layer(name: str, units: int, **options):
@@ -82,8 +102,14 @@ def bidirectional_carry(batch_size: int = 2, timesteps: int = 5, units: int = 3)
     other_future[:, timesteps:] = make_inputs(batch_size, timesteps, seed=7) - 0.5
     backward = _backward_reader(units, timesteps, wrapper.backward_layer.get_weights())
     zero = [np.zeros_like(state) for state in carried]
+    nudged = first.copy()
+    nudged[:, -1] += 1.0  # the first window's last step only, read again from a zero state
+    wrapper.reset_state()
+    first_step = np.abs(model.predict_on_batch(nudged)[:, 0] - outputs[0][:, 0])
     return {
         "stateful": bool(wrapper.stateful),
+        "first_step_forward_sees_its_windows_last_step": float(first_step[:, :units].max()),
+        "first_step_backward_sees_its_windows_last_step": float(first_step[:, units:].max()),
         "state_tensors": len(wrapper.states),
         "carried_backward_norm": float(np.linalg.norm(carried[0])),
         "forward_vs_whole": float(np.abs(pieces[..., :units] - whole[..., :units]).max()),

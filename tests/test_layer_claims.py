@@ -49,6 +49,7 @@ def test_the_outcomes_hold_with_margins(n_windows):
             assert scores.min() >= 0.99, run.config  # kept: right in every window, well above 0.95
         else:  # collapsed: one answer for every stream, at or below the constant guess
             assert np.ptp(scores) == 0 and scores.max() <= run.chance + 0.01, run.config
+            assert len(np.unique(run.stateful.predictions > 0.5)) == 1, run.config
 
 
 def test_the_simple_rnn_knows_the_cue_in_every_window_and_its_stateless_twin_collapses_on_four_seeds():

@@ -41,6 +41,10 @@ def test_a_stateful_bidirectional_keeps_both_directions_states(facts):
     assert lstm["return_state_outputs"] == 5 and gru["return_state_outputs"] == 3
 
 
+def test_a_simple_rnn_step_is_tanh_of_the_input_and_the_old_state(facts):
+    assert facts["state_tensors"]["simple_rnn_step_vs_tanh"] < 1e-6
+
+
 def test_reset_state_zeroes_every_state_tensor_of_every_layer(facts):
     for name, value in facts["state_tensors"]["layers"].items():
         assert min(value["after_batch"]) > 0.1, name  # one batch moved every tensor ...
@@ -73,6 +77,9 @@ def test_a_stateful_bidirectional_carries_the_previous_windows_backward_summary_
     assert value["carried_backward_norm"] > 0.01 and value["backward_vs_zero_start"] > 0.01
     # ... while a whole-stream backward reading lets window 1 see window 2, which no stateful batch can
     assert value["whole_window_1_sees_window_2"] > 0.01
+    # inside its own window the backward direction still sees what comes after a step; forward does not
+    assert value["first_step_backward_sees_its_windows_last_step"] > 0.01
+    assert value["first_step_forward_sees_its_windows_last_step"] == 0.0
 
 
 def test_a_gru_copies_into_a_single_stream_model_and_continues_a_row_like_the_lstm(facts):
