@@ -215,6 +215,7 @@ CHECK_CONFIGS: dict[str, list[LabConfig]] = {  # the full-size runs each lab-run
     "epoch_reset": [LabConfig(task="running_total", reset=reset) for reset in ("sequence", "epoch")],
     "random_labels": [PRESETS[preset].config() for preset in PRESETS if preset.startswith("article_")],
     "control": [PRESETS["control"].config()],
+    "simple_rnn_carry": [PRESETS["simple_rnn"].config()],
 }
 CHECK_JUDGES: dict[str, Judge] = {
     "cue": judge_cue,
@@ -222,6 +223,7 @@ CHECK_JUDGES: dict[str, Judge] = {
     "epoch_reset": judge_policies,
     "random_labels": judge_random,
     "control": judge_control,
+    "simple_rnn_carry": judge_carry,
 }
 
 

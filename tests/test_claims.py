@@ -117,6 +117,7 @@ LESSON_OUTCOMES = {
     "epoch_reset": "worse",
     "random_labels": "chance",
     "control": "equal",
+    "simple_rnn_carry": "every",
 }
 
 
