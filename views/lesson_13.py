@@ -14,16 +14,25 @@ from ui.demos import (
     await_results,
     captured_caption,
     demo_job,
+    lesson_seeds,
     render_captured,
     render_comparison,
     render_figure,
 )
-from ui.lessons import Check, lesson_config, lesson_demo_job, render_lesson
+from ui.lessons import OVERRIDES_KEY, Check, lesson_config, lesson_demo_job, render_lesson
 
 STATES = demo_job("state_tensors")
 BIDIRECTIONAL = demo_job("bidirectional_carry")
 SINGLE_GRU = demo_job("gru_single_stream")
-CARRY = [lesson_config(config) for n_windows in STREAM_SEEDS for config in carry_configs(n_windows)]
+SHRUNK = bool(st.session_state.get(OVERRIDES_KEY))  # tests shrink lesson runs: then fewer seeds too
+CARRY = list(
+    dict.fromkeys(  # shrunk runs share one stream length
+        lesson_config(config)
+        for n_windows in STREAM_SEEDS
+        for config in carry_configs(n_windows)
+        if not SHRUNK or config.seed < lesson_seeds()
+    )
+)
 TINY_FORECAST = {"epochs": 1, "seeds": (0, 1), "origins": 2}  # lesson 10's: the LSTM run is shared
 FORECASTS = {
     layer: lesson_demo_job("one_step_forecast", TINY_FORECAST, layer=layer) for layer in ("lstm", "gru")
