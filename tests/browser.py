@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from project import ARTIFACTS, ROOT
+from project import ARTIFACTS, PATIENCE, ROOT
 
 from statelab.config import LabConfig
 from ui.lab_state import results_key
@@ -49,7 +49,7 @@ CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 NOT_RUNNING = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SECOND = 1000  # Playwright timeouts are in milliseconds
 APP_TIMEOUT = 60 * SECOND  # one script run, under load from TensorFlow workers on 2 cores
-RUN_TIMEOUT = 150 * SECOND  # one small training run, TensorFlow's start in a worker included
+RUN_TIMEOUT = PATIENCE * SECOND  # one small training run, TensorFlow's start in a worker included
 LIVE = "[data-testid='stProgress'], [data-testid='stSpinner']"
 QUIET_MS = 2000  # four of the job watchers' 0.5 s reruns
 # True once the script is not running and either nothing live is shown or the script state has been

@@ -13,6 +13,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"  # screenshots and server logs of this run, for a person to look at
+# Seconds a test waits for something (a run, a page, a demo) before it fails: tests wait for the event
+# itself; this limit only ends a wait that would never end, so it allows for a loaded machine.
+PATIENCE = 600.0
 RUN_CACHE = "STATELAB_TEST_RUN_CACHE"  # this run's cache folder, from pytest's controller to its workers
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

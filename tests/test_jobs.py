@@ -12,6 +12,9 @@ from statelab.jobs import JobPool, JobStatus, ResultCache, demo_job
 from statelab.presets import PRESETS, warm_up_configs
 
 TINY = dict(batch_size=4, timesteps=5, n_windows=3, n_groups=2, units=8, epochs=1, eval_groups=1)
+# A queued job nobody asks about for this long is dropped: several seconds, so that a test process the
+# busy machine leaves waiting for a moment still counts as watching (the tests wait for the drop itself).
+ABANDON_AFTER = 3.0
 SLOW = dict(TINY, n_groups=64, epochs=20)  # 3,840 batches: seconds even on an already compiled engine
 
 
@@ -28,7 +31,7 @@ def pool(tmp_path_factory):
         workers=1,
         max_jobs_per_worker=2,
         cache=ResultCache(tmp_path_factory.mktemp("cache")),
-        abandon_after=1.0,
+        abandon_after=ABANDON_AFTER,
     )
     yield pool
     pool.close()
@@ -37,7 +40,7 @@ def pool(tmp_path_factory):
 @pytest.fixture
 def fresh_pool(tmp_path):
     """A pool of one worker of its own, ready to take a job."""
-    with JobPool(workers=1, cache=ResultCache(tmp_path), abandon_after=1.0, job_timeout=60) as pool:
+    with JobPool(workers=1, cache=ResultCache(tmp_path), abandon_after=ABANDON_AFTER) as pool:
         wait_until(lambda: list(pool.busy.values()) == [None])
         yield pool
 
@@ -182,11 +185,12 @@ def test_a_killed_worker_fails_its_job_in_plain_words_and_the_next_run_works(fre
 
 
 def test_a_hung_job_is_stopped_with_a_message_and_the_next_run_works(tmp_path):
-    with JobPool(workers=1, cache=ResultCache(tmp_path), job_timeout=2.0) as pool:
+    with JobPool(workers=1, cache=ResultCache(tmp_path)) as pool:
         hung = LabConfig(seed=72, **SLOW)
         pool.submit(hung)
         wait_until(lambda: pool.status(hung).state == "running")
         os.kill(worker_of(pool, hung), signal.SIGSTOP)  # it never answers again
+        pool.job_timeout = 2.0  # only now: a run is stopped once it has run this long
         wait_until(lambda: pool.status(hung).state == "failed")
         assert pool.status(hung).error == "The run took longer than 2 s and was stopped."
         pool.job_timeout = 300.0  # the next run compiles in a fresh worker: seconds on a busy machine
