@@ -36,7 +36,7 @@ def test_a_class_answering_at_once_loses_nothing(kind, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", url)  # the server and this test use the same database
     room = Classroom(open_database(url))
     question = lesson_questions()[0]
-    with app_server() as base_url:
+    with app_server(env={"STATELAB_WORKERS": "1"}) as base_url:  # a reveal is not part of it
         run = asyncio.run(run_class(base_url, room, question, LEARNERS, WINDOW))
     room.database.close()
     delays = np.array(run.delays_after_stored)

@@ -65,7 +65,7 @@ def test_a_page_reaches_its_result_whatever_reruns_happen():
     with the verdict, and no refresh is left running afterwards (a refresh that outlives its page's
     run asks the server for a fragment it no longer has, and the page never hears of its result)."""
     config = replace(TINY, epochs=20, seed=503)
-    with app_server() as url:
+    with app_server(env={"STATELAB_WORKERS": "1"}) as url:  # one run
         tab = Session(url, "/lab", link(config))
         deadline = time.monotonic() + RESULT_TIMEOUT
         while not shown_result(tab) and time.monotonic() < deadline:
