@@ -25,6 +25,7 @@ RESET_COLOR = "#222222"
 STREAM_PALETTE = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00")
 FONT_SIZE = FONT["size"]
 HALF_WIDTH, HALF_HEIGHT = 0.36, 0.42  # a cell's half extent, in batches and rows
+LEGEND_ROOM = 80  # pixels under a trace's axis for its legend: three rows of entries at a phone's width
 
 
 def plot_layout(
@@ -118,7 +119,11 @@ def plot_state_trace(trace: StateTrace, streams: list[int] | None = None, quanti
     name = "hidden state" if quantity == "h" else "cell state"
     legend = "dotted lines: batch boundaries (a new window); ○ state entering a window; ✕ reset to zero"
     title = f"Carried {name} ‖{quantity}‖ of held-out streams, step by step"
-    style(figure, title, "step inside the stream", f"‖{quantity}‖ (size of the {name})", legend, height=480)
+    style(figure, title, "step inside the stream", f"‖{quantity}‖ (size of the {name})", legend, height=560)
+    # up to 8 entries: below the axis, where rows they wrap into on a phone cannot cover the title
+    figure.update_layout(
+        legend={"yref": "container", "y": 0, "yanchor": "bottom"}, margin={"b": 60 + LEGEND_ROOM}
+    )
     figure.update_xaxes(range=[-1.2, n_windows * timesteps - 0.5])
     return figure.update_yaxes(rangemode="tozero")
 

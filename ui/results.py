@@ -10,7 +10,7 @@ import streamlit as st
 
 from statelab import charts
 from statelab.charts import STATEFUL_COLOR, STATELESS_COLOR, format_score
-from statelab.config import LabConfig
+from statelab.config import LAYERS, LabConfig
 from statelab.presets import PRESETS
 from statelab.results import MODES, LabResult, seed_stack
 from statelab.tasks import TASK_SPECS
@@ -32,8 +32,9 @@ def headline(results: list[LabResult]) -> dict[str, float]:
 
 def render_verdict(results: list[LabResult]) -> None:
     """The plain-language verdict and the headline figures."""
-    metric = results[0].metric
+    metric, config = results[0].metric, results[0].config
     st.info(verdict(results), icon=":material/science:")
+    st.caption(f"Both models: `keras.layers.{LAYERS[config.layer]}({config.units})` and a Dense head.")
     figures = headline(results)
     names = {"stateful": "Stateful", "stateless": "Stateless", "chance": "Constant guess"}
     if metric == "error":
