@@ -54,6 +54,16 @@ def prefetch(works: list[Work]) -> None:
             pool.submit(work, background=True)
 
 
+def cached_or_asked(works: list[Work], key: str, label: str, note: str) -> bool:
+    """Whether to show works that take minutes: all are cached, or the learner asked in this session;
+    until then a button to ask (the server's warm-up queues them in the background meanwhile)."""
+    if st.session_state.get(key) or all(job_pool().cache.has(work) for work in works):
+        return True
+    st.button(label, key=f"{key}_button", on_click=st.session_state.__setitem__, args=(key, True))
+    st.caption(note)
+    return False
+
+
 def render_demo(demo: str | Job, **kwargs) -> object | None:
     """Run a live demo (statelab.demos, by name and keyword arguments, or its `demo_job`) in a worker:
     its value, or None while it runs."""

@@ -12,6 +12,7 @@ from statelab.layer_claims import STREAM_SEEDS, carry_configs, carry_table
 from statelab.presets import PRESETS
 from ui.demos import (
     await_results,
+    cached_or_asked,
     captured_caption,
     demo_job,
     lesson_seeds,
@@ -74,6 +75,10 @@ def state_tensors() -> None:
 
 def carry() -> None:
     """Every layer and stream length over its seeds: kept the cue in every window, or collapsed."""
+    ask = f"Train these {len(CARRY)} runs (minutes, unless a class trained them already)"
+    note = "Every layer and stream length, seed by seed, with the Lab's engine; each run is then cached."
+    if not cached_or_asked(CARRY, "lesson13_carry", ask, note):
+        return
     labels = [f"{config.layer}, {config.n_windows} windows, seed {config.seed}" for config in CARRY]
     results = await_results(CARRY, labels)
     if results is None:
