@@ -36,7 +36,6 @@ PRACTICE_DEMOS: dict[str, Callable[..., object]] = {  # lessons 9-11 (tests/test
 LAYER_DEMOS: dict[str, Callable[..., object]] = {  # lesson 13 (tests/test_layer_facts.py)
     "state_tensors": keras_facts_layers.state_tensors,
     "bidirectional_carry": keras_facts_layers.bidirectional_carry,
-    "gru_single_stream": keras_facts_layers.gru_single_stream,
 }
 DEMOS.update(PRACTICE_DEMOS)
 DEMOS.update(LAYER_DEMOS)

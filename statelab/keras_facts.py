@@ -39,15 +39,18 @@ def attempt(action: Callable[[], object]) -> dict:
         return {"ok": False, **error_text(error)}
 
 
-def build_stateful_model(batch_size: int, timesteps: int, units: int, features: int = 1, seed: int = 0):
-    """A small Functional stateful LSTM (declared the Keras 3 way) with a linear head, and its LSTM layer."""
+def build_stateful_model(
+    batch_size: int, timesteps: int, units: int, features: int = 1, seed: int = 0, layer: str = "LSTM"
+):
+    """A small Functional stateful LSTM (or `layer`: "GRU", "SimpleRNN"), declared the Keras 3 way, with a
+    linear head; and its recurrent layer (named "lstm", "gru", ...)."""
     import keras
 
     keras.utils.set_random_seed(seed)
     inputs = keras.Input(batch_shape=(batch_size, timesteps, features))
-    lstm = keras.layers.LSTM(units, stateful=True, name="lstm")
-    model = keras.Model(inputs, keras.layers.Dense(1, name="head")(lstm(inputs)))
-    return model, lstm
+    recurrent = getattr(keras.layers, layer)(units, stateful=True, name=layer.lower())
+    model = keras.Model(inputs, keras.layers.Dense(1, name="head")(recurrent(inputs)))
+    return model, recurrent
 
 
 def state_norm(layer) -> float:

@@ -1,6 +1,7 @@
 """Keras 3 behaviour of the other recurrent layers, measured live: the state tensors each keeps and how
 `reset_state` clears them, what a stateful `Bidirectional` carries from batch to batch, and what
-changes in one-step forecasting with a GRU.
+changes in one-step forecasting with a GRU (lesson 10's copy recipe, `copy_into_single_stream`, takes a
+layer too).
 
 Like keras_facts, every function imports Keras inside and returns plain values; only workers call them.
 """
@@ -152,42 +153,6 @@ def _backward_reader(units: int, timesteps: int, weights: list):
     model = keras.Model([inputs, h, c], layer(inputs, initial_state=[h, c]))
     layer.set_weights(weights)
     return model
-
-
-def gru_single_stream(batch_size: int = 4, timesteps: int = 5, units: int = 8, row: int = 2) -> dict:
-    """Lesson 10's recipe with a GRU: stateless weights into a (1, None, 1) stateful GRU, stepped one value
-    at a time; a state row of a batch-4 stateful GRU copied in, by a loop over `layer.states`."""
-    import keras
-
-    keras.utils.set_random_seed(0)
-    stateless = keras.Sequential([keras.Input((None, 1)), keras.layers.GRU(units), keras.layers.Dense(1)])
-    single_gru = keras.layers.GRU(units, stateful=True)
-    single = keras.Sequential([keras.Input(batch_shape=(1, None, 1)), single_gru, keras.layers.Dense(1)])
-    copied = attempt(lambda: single.set_weights(stateless.get_weights()))
-    history = make_inputs(1, 4 * timesteps)
-    for step in range(history.shape[1]):
-        stepwise = single.predict_on_batch(history[:, step : step + 1])
-    big_gru = keras.layers.GRU(units, stateful=True)
-    big = keras.Sequential(
-        [keras.Input(batch_shape=(batch_size, timesteps, 1)), big_gru, keras.layers.Dense(1)]
-    )
-    big.set_weights(stateless.get_weights())
-    streams = make_inputs(batch_size, 3 * timesteps, seed=2)
-    for window in range(2):
-        big.predict_on_batch(streams[:, window * timesteps : (window + 1) * timesteps])
-    for state, source in zip(single_gru.states, big_gru.states, strict=True):
-        state.assign(source.numpy()[row : row + 1])
-    next_window = streams[:, 2 * timesteps :]
-    return {
-        "copied": copied,
-        "state_tensors": len(single_gru.states),
-        "stepwise_vs_stateless": float(np.abs(stepwise - stateless.predict_on_batch(history)).max()),
-        "row_continued": float(
-            np.abs(
-                single.predict_on_batch(next_window[row : row + 1]) - big.predict_on_batch(next_window)[row]
-            ).max()
-        ),
-    }
 
 
 def seasonal_naive_error(forecast: dict, season: int = 52) -> float:

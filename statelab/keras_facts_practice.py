@@ -40,12 +40,7 @@ def default_batch_size(batch_size: int = 4, timesteps: int = 5, units: int = 8, 
 
 def build_single_stream_model(units: int, weights: list | None = None, seed: int = 0):
     """A stateful LSTM for one stream of any length (batch_shape (1, None, 1)) with a linear head."""
-    import keras
-
-    keras.utils.set_random_seed(seed)
-    inputs = keras.Input(batch_shape=(1, None, 1))
-    lstm = keras.layers.LSTM(units, stateful=True, name="lstm")
-    model = keras.Model(inputs, keras.layers.Dense(1, name="head")(lstm(inputs)))
+    model, lstm = build_stateful_model(1, None, units, seed=seed)
     if weights is not None:
         model.set_weights(weights)
     return model, lstm
@@ -76,30 +71,35 @@ def window_carry(timesteps: int = 5, length: int = 20, units: int = 8) -> dict:
     return {"timesteps": timesteps, "length": length, "whole_norm": float(np.linalg.norm(whole)), **measured}
 
 
-def copy_into_single_stream(batch_size: int = 4, timesteps: int = 5, units: int = 8, row: int = 2) -> dict:
+def copy_into_single_stream(
+    batch_size: int = 4, timesteps: int = 5, units: int = 8, row: int = 2, layer: str = "LSTM"
+) -> dict:
     """Weights of a stateless model copied into a batch-1 stateful one; a state row copied from a
-    batch-4 stateful model continues that row's stream."""
+    batch-4 stateful model, by a loop over `layer.states`, continues that row's stream. `layer`:
+    "LSTM", or "GRU" or "SimpleRNN" (lesson 13)."""
     import keras
 
     keras.utils.set_random_seed(0)
-    stateless = keras.Sequential([keras.Input((None, 1)), keras.layers.LSTM(units), keras.layers.Dense(1)])
-    single, single_lstm = build_single_stream_model(units)
+    recurrent = getattr(keras.layers, layer)(units)
+    stateless = keras.Sequential([keras.Input((None, 1)), recurrent, keras.layers.Dense(1)])
+    single, single_layer = build_stateful_model(1, None, units, layer=layer)
     copied = attempt(lambda: single.set_weights(stateless.get_weights()))
     history = make_inputs(1, 4 * timesteps)
     one_call = single.predict_on_batch(history)
-    single_lstm.reset_state()
+    single_layer.reset_state()
     for step in range(history.shape[1]):  # one step at a time: the carried state does the rest
         stepwise = single.predict_on_batch(history[:, step : step + 1])
-    big, big_lstm = build_stateful_model(batch_size, timesteps, units)
+    big, big_layer = build_stateful_model(batch_size, timesteps, units, layer=layer)
     big.set_weights(stateless.get_weights())
     streams = make_inputs(batch_size, 3 * timesteps, seed=2)
     for window in range(2):
         big.predict_on_batch(streams[:, window * timesteps : (window + 1) * timesteps])
-    for state, source in zip(single_lstm.states, big_lstm.states, strict=True):
+    for state, source in zip(single_layer.states, big_layer.states, strict=True):
         state.assign(source.numpy()[row : row + 1])
     next_window = streams[:, 2 * timesteps :]
     return {
         "copied": copied,
+        "state_tensors": len(single_layer.states),
         "single_input_shape": tuple(single.inputs[0].shape),
         "stateless_vs_stateful_one_call": float(np.abs(stateless.predict_on_batch(history) - one_call).max()),
         "stepwise_vs_one_call": float(np.abs(stepwise - one_call).max()),

@@ -12,7 +12,9 @@ from statelab.keras_facts_layers import seasonal_naive_error
 @pytest.fixture(scope="module")
 def facts() -> dict:
     """Each of lesson 13's Keras experiments, run once with the lesson's defaults."""
-    return {name: run_demo(name) for name in LAYER_DEMOS}
+    return {name: run_demo(name) for name in LAYER_DEMOS} | {
+        "gru_single_stream": run_demo("copy_into_single_stream", layer="GRU")
+    }
 
 
 def test_every_fact_is_a_registered_demo_with_a_picklable_value(facts):
@@ -85,7 +87,7 @@ def test_a_stateful_bidirectional_carries_the_previous_windows_backward_summary_
 def test_a_gru_copies_into_a_single_stream_model_and_continues_a_row_like_the_lstm(facts):
     value = facts["gru_single_stream"]
     assert value["copied"]["ok"] and value["state_tensors"] == 1
-    assert value["stepwise_vs_stateless"] < 1e-5
+    assert value["stepwise_vs_stateless"] < 1e-5 and value["stepwise_vs_one_call"] < 1e-5
     assert value["row_continued"] == 0.0
 
 

@@ -24,7 +24,7 @@ from ui.lessons import OVERRIDES_KEY, Check, lesson_config, lesson_demo_job, ren
 
 STATES = demo_job("state_tensors")
 BIDIRECTIONAL = demo_job("bidirectional_carry")
-SINGLE_GRU = demo_job("gru_single_stream")
+SINGLE_GRU = demo_job("copy_into_single_stream", layer="GRU")
 SHRUNK = bool(st.session_state.get(OVERRIDES_KEY))  # tests shrink lesson runs: then fewer seeds too
 CARRY = list(
     dict.fromkeys(  # shrunk runs share one stream length
