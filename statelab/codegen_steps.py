@@ -33,7 +33,13 @@ GUESSES = {
     "regression": 'baselines = {"always the held-out mean": float(eval_y.var())}',
     "forecast": 'baselines = {"always the held-out mean": float(eval_y.var())}\n'
     "# persistence: forecast each next value as the value just seen (input feature 0)\n"
-    'baselines["persistence"] = float(((eval_windows[..., 0] - eval_y) ** 2).mean())',
+    'baselines["persistence"] = float(((eval_windows[..., 0] - eval_y) ** 2).mean())\n'
+    "# seasonal naive: forecast each value as the value one season earlier, known when forecasting\n"
+    "rng = np.random.default_rng([SEED, 2])  # the held-out streams again, with that forecast\n"
+    "held_out = generate(rng, EVAL_GROUPS * BATCH_SIZE, STREAM_LENGTH, TIMESTEPS, held_out=True)\n"
+    "if held_out.period:  # a series with a known season\n"
+    "    seasonal_error = float(((cut_windows(held_out.seasonal) - eval_y) ** 2).mean())\n"
+    '    baselines[f"seasonal naive, {held_out.period} steps back"] = seasonal_error',
 }
 SCRIPT_DATA_FILES = {
     "forecast": """
@@ -313,6 +319,7 @@ STEPS = (SETTINGS, DATA, LAYOUT, RESETS, MODEL, TRAINING, EVALUATION)
 BASELINE_NOTES = {
     "classification": "the accuracy of always guessing the most common held-out class",
     "regression": "the error of always predicting the held-out mean (the targets' variance)",
-    "forecast": "the error of always predicting the held-out mean (the targets' variance), and of "
-    "persistence, which forecasts every next value as the value just seen",
+    "forecast": "the error of always predicting the held-out mean (the targets' variance), of "
+    "persistence, which forecasts every next value as the value just seen, and, for a series with a known "
+    "season, of the seasonal naive forecast: the value one season earlier",
 }

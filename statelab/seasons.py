@@ -15,8 +15,10 @@ from statelab.storage import series_path
 from statelab.tasks import make_forecast, series_split
 
 MIN_SEASONS = 3  # a season is detected only if the past holds at least this many of them
-MIN_CORRELATION = 0.3  # how alike two values one season apart must be (autocorrelation)
+MIN_CORRELATION = 0.3  # how alike two values one season apart must be (autocorrelation), at least
+NOISE_SIGMAS = 4  # ... and this many times the spread noise alone gives an autocorrelation (1 / sqrt(n))
 MIN_RISE = 0.3  # how far the autocorrelation must climb back from its lowest point before the season
+PEAK_TOLERANCE = 0.1  # a peak this close to the highest one counts as high
 CO2_PERIOD = inspect.signature(make_forecast).parameters["period"].default  # weekly data: one year
 
 
@@ -36,22 +38,28 @@ def autocorrelation(values: np.ndarray, max_lag: int) -> np.ndarray:
 def detect_period(values: np.ndarray) -> int:
     """The season of a series in steps, or 0 when it shows none.
 
-    A season is a lag of at least 2 steps where the autocorrelation peaks at MIN_CORRELATION or more,
+    A season is a lag of at least 2 steps where the autocorrelation peaks clearly above what noise gives,
     after falling at least MIN_RISE below that peak at a shorter lag (so a slow trend is no season), and
-    that fits MIN_SEASONS times into the series. The highest such peak wins.
+    that fits MIN_SEASONS times into the series. Multiples of a season peak about as high, so the
+    shortest peak within PEAK_TOLERANCE of the highest wins.
     """
     values = np.asarray(values, dtype=np.float64)
     max_lag = values.size // MIN_SEASONS
     if max_lag < 3:
         return 0
     correlation = autocorrelation(values, max_lag)
-    best, best_value = 0, MIN_CORRELATION
-    for lag in range(2, max_lag):
-        peak = correlation[lag]
-        is_peak = correlation[lag - 1] < peak >= correlation[lag + 1]
-        if is_peak and peak >= best_value and peak - correlation[1:lag].min() >= MIN_RISE:
-            best, best_value = lag, peak
-    return best
+    least = max(MIN_CORRELATION, NOISE_SIGMAS / np.sqrt(values.size))
+    peaks = [
+        lag
+        for lag in range(2, max_lag)
+        if correlation[lag - 1] < correlation[lag] >= correlation[lag + 1]
+        and correlation[lag] >= least
+        and correlation[lag] - correlation[1:lag].min() >= MIN_RISE
+    ]
+    if not peaks:
+        return 0
+    highest = max(correlation[lag] for lag in peaks)
+    return next(lag for lag in peaks if correlation[lag] >= highest - PEAK_TOLERANCE)
 
 
 def config_period(config: LabConfig) -> int:

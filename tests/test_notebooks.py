@@ -33,7 +33,7 @@ from statelab.notebook import (
     lesson_code_notebook_filename,
     notebook_text,
 )
-from statelab.scoring import chance_level, persistence_level
+from statelab.scoring import chance_level, persistence_level, seasonal_level
 
 KERNEL = "statelab-test"  # a kernelspec written for the tests: ipykernel on the Python running them
 RUNS = {
@@ -127,6 +127,8 @@ def test_a_run_notebook_prints_the_labs_numbers_and_baselines(executed, name):
     if data.spec.forecast:
         expected = persistence_level(data.spec, data.eval_x, data.eval_y)
         assert result["baselines"].pop("persistence") == pytest.approx(expected, rel=1e-6)
+        seasonal = result["baselines"].pop(f"seasonal naive, {data.period} steps back")
+        assert data.period > 0 and seasonal == seasonal_level(data.eval_seasonal, data.eval_y)
     assert result["baselines"] == {}
 
 
