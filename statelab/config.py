@@ -13,12 +13,12 @@ RESET_POLICIES: dict[str, str] = {
     "sequence": "at every stream-group boundary and before evaluating (correct)",
     "epoch": "only at the end of each epoch (the source article's advice)",
     "never": "no reset at all: state flows from one stream group into the next",
-    "batch": "before every batch: stateless in disguise",
+    "batch": "before every batch",
 }
 SHUFFLE_CHOICES: dict[object, str] = {
     False: "off: shuffle=False (correct for stateful)",
     True: "on: fit(shuffle=True), the default, permutes samples every epoch",
-    "batch": 'shuffle="batch": keeps batch order, shuffles rows within each batch',
+    "batch": 'shuffle="batch": fit\'s batch-wise shuffle (lesson 3 records what it does)',
 }
 BOUNDS: dict[str, tuple[float, float]] = {
     "batch_size": (1, 256),

@@ -30,6 +30,12 @@ def headline(results: list[LabResult]) -> dict[str, float]:
     }
 
 
+def seasonal_baseline(results: list[LabResult]) -> tuple[float, str]:
+    """The seasonal naive forecast's error over the seeds (NaN without a season) and its name."""
+    error = float(np.mean([result.seasonal for result in results]))
+    return error, f"Seasonal naive ({results[0].period} steps back)"
+
+
 def render_verdict(results: list[LabResult]) -> None:
     """The plain-language verdict and the headline figures."""
     metric = results[0].metric
@@ -42,8 +48,17 @@ def render_verdict(results: list[LabResult]) -> None:
     if np.isfinite(persistence):  # a forecast: "next value = this value" is the baseline to beat
         figures["persistence"] = persistence
         names["persistence"] = "Persistence (next = this)"
+    seasonal, label = seasonal_baseline(results)
+    if np.isfinite(seasonal):  # a seasonal series: "next value = the value one season earlier"
+        figures["seasonal"], names["seasonal"] = seasonal, label
     for column, (key, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
         column.metric(names[key], format_score(value, metric))
+    if results[0].config.task == "own_series" and not results[0].period:
+        st.caption(
+            "No season was found in the part of your series the models train on, so there is no seasonal "
+            "naive forecast to compare with. If your series has one, set its length under **Your own "
+            "series**."
+        )
 
 
 def render_charts(results: list[LabResult]) -> None:
@@ -52,7 +67,11 @@ def render_charts(results: list[LabResult]) -> None:
     chance = float(np.mean([result.chance for result in results]))
     left, right = st.columns(2)
     metric = results[0].metric
-    render_figure(charts.plot_by_window(by_window["stateful"], by_window["stateless"], metric, chance), left)
+    figure = charts.plot_by_window(by_window["stateful"], by_window["stateless"], metric, chance)
+    seasonal, label = seasonal_baseline(results)
+    if np.isfinite(seasonal):
+        charts.add_error_baseline(figure, seasonal, label)
+    render_figure(figure, left)
     baseline = "constant guess" if metric == "accuracy" else "mean"
     with left.expander(f"Where does the {baseline} line come from?", icon=":material/help:"):
         st.markdown(guess_note(results))
