@@ -33,7 +33,7 @@ def broken_state_reason(results: list[LabResult]) -> str:
     if config.shuffle is True:
         return "shuffle=True sends each row's state to a window of another stream"
     if config.shuffle == "batch":
-        return 'shuffle="batch" swaps rows inside batches, so state lands in the wrong stream'
+        return 'shuffle="batch" breaks the row-to-row continuity during training (lesson 3 records how)'
     if config.reset == "batch":
         return "resetting before every batch throws the carried state away (stateless in disguise)"
     if config.reset in ("never", "epoch") and config.n_groups > 1:
@@ -93,10 +93,16 @@ def _comparison(results: list[LabResult], guess: str, reason: str) -> str:
         )
     if outcome == "stateful":
         later = slice(1, None) if stateful.size > 1 else slice(None)
+        last = [float(result.stateful.by_window[-1]) for result in results]
+        cost = (
+            f" Its last window scored {spread(last, True)}: what the broken state costs depends on the seed."
+            if len(results) > 1
+            else " What the broken state costs can depend on the seed: try several."
+        )
         return (
             f"the stateful model still beats the stateless one after the first window "
             f"({stateful[later].mean() * 100:.0f} % against {stateless[later].mean() * 100:.0f} %), although "
-            f"{reason} during training: how much that costs depends on the seed, so try several seeds."
+            f"this setup breaks the state: {reason}.{cost}"
         )
     if reason:
         return f"the stateful model gains nothing from its state, because {reason}."
