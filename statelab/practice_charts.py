@@ -41,9 +41,16 @@ def plot_steps_read(length: int, timesteps: int) -> go.Figure:
 
 
 def plot_forecast(
-    values: np.ndarray, origin: int, warm_up: int, forecasts: np.ndarray, truth: np.ndarray, title: str
+    values: np.ndarray,
+    origin: int,
+    warm_up: int,
+    forecasts: np.ndarray,
+    truth: np.ndarray,
+    title: str,
+    seasonal: np.ndarray | None = None,
 ) -> go.Figure:
-    """The warm-up history, the held-out truth, the forecasts (mean and range over seeds), persistence."""
+    """The warm-up history, the held-out truth, the forecasts (mean and range over seeds), persistence and,
+    where the series has a season, the seasonal naive forecast."""
     horizon = truth.size
     ahead = np.arange(origin, origin + horizon)
     figure = go.Figure()
@@ -59,6 +66,15 @@ def plot_forecast(
             line={"color": STATELESS_COLOR, "dash": "dash", "width": 3},
         )
     )
+    if seasonal is not None:
+        figure.add_trace(
+            go.Scatter(
+                x=ahead,
+                y=seasonal,
+                name="seasonal naive (one season back)",
+                line={"color": BROKEN_COLOR, "dash": "dot", "width": 3},
+            )
+        )
     note = seed_note(len(np.atleast_2d(forecasts)))
     return style(figure, title, "step of the series", "standardized value", note, note_width=HALF_WIDTH)
 

@@ -117,6 +117,8 @@ def test_validation_data_starts_from_the_training_state_and_feeds_the_next_epoch
     assert plain["training_ends"] > 0.01
     assert plain["validation_starts"] == plain["training_ends"]  # validation starts from training's state
     assert plain["next_epoch_starts"] == plain["validation_ends"] > 0.01  # and hands its own to epoch 2
+    # issue 22: after fit the layer holds validation's state, not the last training batch's (lesson 10)
+    assert plain["after_fit"] == plain["last_validation_batch"] != plain["last_training_batch"]
     # a reset in on_train_batch_begin alone leaves validation on the training state
     assert train_only["validation_starts"] == train_only["training_ends"] > 0.01
     assert train_only["next_epoch_starts"] == 0.0

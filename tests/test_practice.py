@@ -59,6 +59,9 @@ def test_fit_predict_and_evaluate_default_to_32_and_refuse_a_stateful_model(fact
         assert "Received batch size: 32" in outcome["message"], call
     assert value["fit_with_batch_size"]["ok"]
     assert value["predict_with_batch_size"] == {"ok": True, "value": (64, 1)}
+    # issue 22, item 2: the model object whose fit failed refuses even a correct fit (lesson 9 says so)
+    again = value["fit_after_failed_fit"]
+    assert not again["ok"] and "Creating variables on a non-first call to a function" in again["message"]
     assert judge_default_batch(value) == answer(9, "default_batch") == "error"
 
 

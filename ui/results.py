@@ -61,6 +61,13 @@ def render_verdict(results: list[LabResult]) -> None:
         )
 
 
+def render_guess_note(results: list[LabResult], where=st) -> None:
+    """What the chart's constant-guess (or mean) line is and why a model can fall below it, one click away."""
+    baseline = "constant guess" if results[0].metric == "accuracy" else "mean"
+    with where.expander(f"Where does the {baseline} line come from?", icon=":material/help:"):
+        st.markdown(guess_note(results))
+
+
 def render_charts(results: list[LabResult]) -> None:
     """Signature plot and loss side by side, predictions below."""
     by_window, loss = seed_stack(results, "by_window"), seed_stack(results, "loss")
@@ -72,9 +79,7 @@ def render_charts(results: list[LabResult]) -> None:
     if np.isfinite(seasonal):
         charts.add_error_baseline(figure, seasonal, label)
     render_figure(figure, left)
-    baseline = "constant guess" if metric == "accuracy" else "mean"
-    with left.expander(f"Where does the {baseline} line come from?", icon=":material/help:"):
-        st.markdown(guess_note(results))
+    render_guess_note(results, left)
     render_figure(charts.plot_loss(loss["stateful"], loss["stateless"]), right)
     first = results[0]
     kind = TASK_SPECS[first.config.task].kind
