@@ -62,6 +62,19 @@ def test_a_run_draws_both_models_and_stateful_wins_on_cue(cue_run):
     assert cue_run.dataframe, "the run history lists the run"
 
 
+def test_a_co2_forecast_is_shown_beside_the_seasonal_naive_forecast():
+    # Issue 22, item 1: the same week a year earlier is a baseline of every series forecast.
+    app = open_page("lab")
+    fill(app, task="forecast", timesteps=13, n_windows=4, epochs=2, n_groups=2, eval_groups=1)
+    app = wait_for_run(train(app))
+    assert not app.exception
+    assert "Seasonal naive (52 steps back)" in [metric.label for metric in app.metric]
+    assert "the seasonal naive forecast" in app.info[0].body
+    spec = chart_titled(app, "by window position")
+    annotations = [note["text"] for note in spec["layout"].get("annotations", [])]
+    assert any(text.startswith("Seasonal naive (52 steps back): 0.1") for text in annotations), annotations
+
+
 def test_impossible_combination_is_explained_beside_the_control():
     app = open_page("lab")
     before = pending(app)  # a bare /lab shows the default run: it may still be on its way
