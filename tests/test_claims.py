@@ -135,6 +135,14 @@ def test_control_stateless_does_as_well_as_stateful():
         assert abs(run.stateful.score - run.stateless.score) <= 0.05
 
 
+def test_control_windows_differ_by_a_few_points_either_way():
+    # Issue 22, item 8 (lesson 8): "the same accuracy in every window" was too strong. Measured, seeds 0-2:
+    # largest per-window gaps 4.7, 9.4 (seed 1, window 7: 83 vs 92 %) and 7.8 points, in both directions.
+    gaps = [run.stateful.by_window - run.stateless.by_window for run in preset_runs("control")]
+    assert all(gap.max() > 0 and gap.min() < 0 for gap in gaps)
+    assert 0.05 < max(float(abs(gap).max()) for gap in gaps) < 0.12
+
+
 def test_co2_forecast_on_later_years_beats_persistence_and_state_helps():
     for run in preset_runs("forecast"):
         assert run.held_out_values >= 400
