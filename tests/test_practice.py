@@ -186,5 +186,6 @@ def test_lesson_10_forecasts_an_uploaded_series_linked_from_the_lab():
     assert not app.exception
     titles = [chart.proto.spec for chart in app.get("plotly_chart")]
     assert any("Your series" in spec for spec in titles)
-    assert "On your series the forecast" in texts(app)
+    assert "On your series: The forecast (error" in texts(app)
+    assert "the same point one season (25 steps) earlier" in texts(app)  # the example's cycle, detected
     assert "held-out part from step" in texts(app)
