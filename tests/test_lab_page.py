@@ -68,11 +68,14 @@ def test_a_co2_forecast_is_shown_beside_the_seasonal_naive_forecast():
     fill(app, task="forecast", timesteps=13, n_windows=4, epochs=2, n_groups=2, eval_groups=1)
     app = wait_for_run(train(app))
     assert not app.exception
-    assert "Seasonal naive (52 steps back)" in [metric.label for metric in app.metric]
+    assert "Seasonal naive" in [metric.label for metric in app.metric]
     assert "the seasonal naive forecast" in app.info[0].body
+    assert any(
+        "as the value 52 steps earlier, one season (52 weeks: one year)" in c.value for c in app.caption
+    )
     spec = chart_titled(app, "by window position")
     annotations = [note["text"] for note in spec["layout"].get("annotations", [])]
-    assert any(text.startswith("Seasonal naive (52 steps back): 0.1") for text in annotations), annotations
+    assert any(text.startswith("seasonal naive: 0.1") for text in annotations), annotations
 
 
 def test_impossible_combination_is_explained_beside_the_control():
