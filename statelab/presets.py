@@ -46,7 +46,7 @@ STALE_STATE_QUESTION = "The cue task, but {policy}. What will the stateful model
 STALE_STATE_OPTIONS = {
     "works": "Still clearly beat the stateless model",
     "like_stateless": "Do no better than the stateless model",
-    "collapse": "Fail to learn at all: at or below the constant guess in every window, even the first",
+    "collapse": "Fail to learn at all: no better than the constant guess in any window, even the first",
 }
 
 PRESETS: dict[str, Preset] = {
