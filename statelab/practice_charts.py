@@ -71,7 +71,7 @@ def plot_forecast(
             go.Scatter(
                 x=ahead,
                 y=seasonal,
-                name="seasonal naive (one season back)",
+                name="seasonal naive",
                 line={"color": BROKEN_COLOR, "dash": "dot", "width": 3},
             )
         )
