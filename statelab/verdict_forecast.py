@@ -43,7 +43,13 @@ def regression_verdict(results: list[LabResult]) -> str:
             f"{who} {mean}, but neither clearly beats {listed(unbeaten, 'or')}: {_unbeaten_reason(unbeaten)}"
         )
     else:
-        story = _forecast_comparison(stateful, stateless, listed([mean, *(short for short, _ in forecasts)]))
+        baselines = listed([mean, *(short for short, _ in forecasts)])
+        levels = [guess_level(results), *forecasts.values()]
+        if all(beats(max(stateful, stateless), level, "error") for level in levels):
+            story = _forecast_comparison(stateful, stateless, baselines)
+        else:
+            better, worse = ("stateful", "stateless") if stateful <= stateless else ("stateless", "stateful")
+            story = f"only the {better} model is better than {baselines}; the {worse} one is not."
     return f"{head}: {story}{_short_warning(results)}"
 
 

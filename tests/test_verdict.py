@@ -231,6 +231,12 @@ def test_a_forecast_that_loses_to_the_seasonal_naive_forecast_says_so():
     )
 
 
+def test_only_the_model_that_beat_every_baseline_is_said_to():
+    text = seasonal_forecast(0.04, 0.3)  # stateless: better than the mean and persistence, not the season
+    assert "only the stateful model is better than always predicting the mean (1.140), persistence" in text
+    assert "the stateless one is not." in text
+
+
 def test_only_the_model_that_beat_the_mean_is_said_to():
     text = seasonal_forecast(0.2, 1.2)
     assert "only the stateful model beats always predicting the mean" in text and "both beat" not in text
