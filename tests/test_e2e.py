@@ -189,10 +189,12 @@ def download_from_the_lab(app: AppPage, button_name: str) -> Download:
     a shown button's file, got a 404 (seen on lesson 6 in the page walk).
     """
     fetched = []  # requests for the server's stored files (not the app's own /static/media/ fonts)
-    app.page.on(
-        "request",
-        lambda request: urlsplit(request.url).path.startswith("/media/") and fetched.append(request.url),
-    )
+
+    def note(request) -> None:
+        if urlsplit(request.url).path.startswith("/media/"):
+            fetched.append(request.url)
+
+    app.page.on("request", note)
     app.open(SMALL_LINK)
     app.wait_for_results()
     assert not fetched, f"files fetched before any press: {fetched}"
