@@ -114,6 +114,8 @@ def test_every_page_opens_clean_at_laptop_and_projector_size(app):
             app.assert_clean(f"{path} at {size_name} size")
             app.screenshot(page_name(path))
             app.assert_clean(f"{path} at {size_name} size, after the full-page screenshot")
+    # no page fetched a stored file on its own (downloads are made when pressed: see download_from_the_lab)
+    assert not app.stored_files, app.stored_files
     audit.finish()
 
 
@@ -188,16 +190,9 @@ def download_from_the_lab(app: AppPage, button_name: str) -> Download:
     left that file to the server's clean-up after a run stopped early, and the browser, which checks
     a shown button's file, got a 404 (seen on lesson 6 in the page walk).
     """
-    fetched = []  # requests for the server's stored files (not the app's own /static/media/ fonts)
-
-    def note(request) -> None:
-        if urlsplit(request.url).path.startswith("/media/"):
-            fetched.append(request.url)
-
-    app.page.on("request", note)
     app.open(SMALL_LINK)
     app.wait_for_results()
-    assert not fetched, f"files fetched before any press: {fetched}"
+    assert not app.stored_files, f"files fetched before any press: {app.stored_files}"
     button = app.page.get_by_role("button", name=button_name)
     button.scroll_into_view_if_needed()
     with app.page.expect_download() as info:
