@@ -300,7 +300,7 @@ def test_a_preset_link_asks_for_a_prediction_before_anything_runs(app):
     expect(question.get_by_role("button", name="Run it")).to_be_disabled()  # until a prediction is picked
     checked = app.checked_option("Shuffle")
     expect(checked).to_contain_text(SHUFFLE_ON)
-    app.page.wait_for_timeout(1500)  # give a run that should not start the time to show itself
+    app.wait_for_app()  # a run the page started would show its progress in this very script run
     expect(app.verdict()).to_have_count(0)
     expect(app.page.get_by_test_id("stProgress")).to_have_count(0)
     expect(app.page.get_by_text("What to expect")).to_have_count(0)
