@@ -78,7 +78,7 @@ def plot_forecast(
     note = seed_note(len(np.atleast_2d(forecasts)))
     style(figure, title, "step of the series", "standardized value", note, note_width=HALF_WIDTH)
     # five entries: below the axis, where Plotly makes room for as many rows as a narrow screen needs
-    return figure.update_layout(legend={"y": -0.22, "yanchor": "top"})
+    return figure.update_layout(legend={"y": -0.32, "yanchor": "top"})
 
 
 def plot_layer_states(layers: list[str], after_one: list[float], after_all: list[float]) -> go.Figure:
