@@ -11,6 +11,7 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
+from project import PATIENCE, ROOT
 from series_example import example_series_id
 
 from statelab import TASKS, LabConfig, run_model
@@ -20,7 +21,6 @@ from statelab.scoring import chance_level, persistence_level, seasonal_level
 from statelab.storage import series_path
 from statelab.tasks import CO2_CSV, TASK_SPECS, TaskData
 
-ROOT = Path(__file__).resolve().parents[1]
 # several scripts run at once on few cores: one thread each avoids oversubscription
 SCRIPT_ENVIRONMENT = {
     "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -78,7 +78,7 @@ def data_file(config: LabConfig) -> Path:
 
 
 def script_result(process: subprocess.Popen) -> dict:
-    stdout, stderr = process.communicate(timeout=120)
+    stdout, stderr = process.communicate(timeout=PATIENCE)
     assert process.returncode == 0, stderr[-3000:]
     last = stdout.strip().splitlines()[-1]
     assert last.startswith("RESULT "), stdout[-2000:]

@@ -148,7 +148,9 @@ print("lab", "tensorflow" in sys.modules or "keras" in sys.modules)
 
 def test_the_server_process_never_imports_tensorflow():
     code = SERVER_SIDE.format(root=str(ROOT / "tests"))
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "home False" in out.stdout and "lab False" in out.stdout
 

@@ -187,7 +187,7 @@ def test_lesson_pages_never_import_tensorflow_on_the_server():
     code = SERVER_SIDE.format(root=str(ROOT / "tests"))
     env = {**os.environ, "STATELAB_WORKERS": "1"}
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE, env=env
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().endswith("False")

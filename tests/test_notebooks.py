@@ -17,7 +17,7 @@ import nbformat
 import numpy as np
 import pytest
 from nbclient import NotebookClient
-from project import ROOT
+from project import PATIENCE, ROOT
 from series_example import example_series_id
 from streamlit.testing.v1 import AppTest
 from test_codegen import SCRIPT_ENVIRONMENT, SMALL, data_file
@@ -90,7 +90,7 @@ def engine_runs() -> dict:
 async def _execute(path, environment):
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        notebook, timeout=240, kernel_name=KERNEL, resources={"metadata": {"path": str(path.parent)}}
+        notebook, timeout=PATIENCE, kernel_name=KERNEL, resources={"metadata": {"path": str(path.parent)}}
     )
     await client.async_execute(env=environment)
     return notebook
