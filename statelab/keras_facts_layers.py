@@ -153,11 +153,3 @@ def _backward_reader(units: int, timesteps: int, weights: list):
     model = keras.Model([inputs, h, c], layer(inputs, initial_state=[h, c]))
     layer.set_weights(weights)
     return model
-
-
-def seasonal_naive_error(forecast: dict, season: int = 52) -> float:
-    """The error of forecasting each held-out week as the same week a season earlier, on the starts and
-    horizon of a `one_step_forecast` value (weekly CO2: a season is 52 weeks)."""
-    values, origins, horizon = forecast["values"], forecast["origins"], forecast["sizes"]["horizon"]
-    seasonal = np.stack([values[origin - season : origin - season + horizon] for origin in origins])
-    return float(((seasonal - forecast["truth"]) ** 2).mean())

@@ -6,7 +6,6 @@ import numpy as np
 import streamlit as st
 
 from statelab.claims import judge_carry
-from statelab.keras_facts_layers import seasonal_naive_error
 from statelab.layer_charts import plot_carry
 from statelab.layer_claims import STREAM_SEEDS, carry_configs, carry_table
 from statelab.presets import PRESETS
@@ -129,7 +128,7 @@ def gru_forecast() -> None:
     for name, value in (("LSTM", lstm), ("GRU", gru)):
         rows.append(f"| {name} | {', '.join(f'{error:.3f}' for error in value['model_error'])} |")
     rows += [
-        f"| same week a year earlier | {seasonal_naive_error(gru):.3f} |",
+        f"| same week a year earlier | {gru['seasonal_error']:.3f} |",
         f"| persistence (next = this week) | {gru['persistence_error']:.3f} |",
         f"| always the mean | {gru['mean_error']:.3f} |",
     ]
@@ -141,7 +140,7 @@ def gru_forecast() -> None:
 def forecast_summary(lstm: dict, gru: dict) -> str:
     """What the forecast table shows, in words computed from it."""
     worse = int(np.sum(gru["model_error"] > lstm["model_error"]))
-    seasonal = seasonal_naive_error(gru)
+    seasonal = gru["seasonal_error"]
     parts = [
         f"Over seeds {', '.join(map(str, gru['seeds']))} the GRU's error was above the LSTM's on {worse}."
     ]
