@@ -89,3 +89,12 @@ def test_settings_outside_the_cue_tasks_measured_range_are_warned_about_before_t
     assert warnings["timesteps"].startswith("The cue task learns reliably with timesteps at most 10.")
     assert "on none with 20" in warnings["timesteps"]
     assert training_warnings(LabConfig(task="control", timesteps=20)) == []
+
+
+def test_with_another_layer_the_lstms_limits_give_way_to_one_note_beside_the_layer():
+    assert [name for name, _ in training_warnings(LabConfig(timesteps=20))] == ["timesteps"]
+    for layer in ("gru", "simple_rnn"):
+        notes = training_warnings(LabConfig(layer=layer, timesteps=20, n_windows=16))
+        assert [name for name, _ in notes] == ["layer"]
+        assert notes[0][1].startswith("With this layer the cue task was measured at the default settings")
+    assert training_warnings(LabConfig(task="control", layer="gru")) == []
