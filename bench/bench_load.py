@@ -39,8 +39,8 @@ from browser import app_server, child_processes  # noqa: E402  (also sets a fres
 from load_client import Session  # noqa: E402
 
 from statelab.config import LabConfig, to_query  # noqa: E402
-from statelab.jobs import ResultCache  # noqa: E402
 from statelab.presets import PRESETS  # noqa: E402
+from statelab.result_cache import ResultCache  # noqa: E402
 
 WORKERS = 2  # what tests/browser.py's app_server gives the server
 VERDICT = "tateful"  # the verdict names the stateful model

@@ -2,7 +2,8 @@
 
 A judge reads finished runs (one or several seeds, averaged window by window) and returns an outcome
 key. Every margin that decides "clearly better", "about equal" or "no better than a constant guess"
-is defined here once; tests/test_claims.py runs the real configs over seeds and checks each judge.
+is defined here once; tests/test_claims.py runs the real configs over seeds and checks each judge
+(a lesson's own judges sit in its module, statelab/lessons/lesson_NN.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from statelab.config import LabConfig
-from statelab.presets import PRESETS
 from statelab.results import LabResult
 
 ACCURACY_MARGIN = 0.08  # accuracy points that count as a real difference
@@ -163,54 +163,6 @@ def preset_outcome(preset_id: str, results: list[LabResult]) -> str:
     if not results:
         raise ValueError("preset_outcome() needs at least one LabResult.")
     return PRESET_JUDGES[preset_id](results)
-
-
-# ---- The lessons' lab-run checks: each judge gets the runs of all its configs, over the seeds ----
-
-
-def judge_cue(results: list[LabResult]) -> str:
-    """Lesson 1: where the stateless model was right on the cue task: "first", "every" or "none"."""
-    return judge_stateless_windows(results)
-
-
-def judge_shuffle(results: list[LabResult]) -> str:
-    """Lesson 3: the stateful model trained with shuffle=True, in the last window ("high", "chance"...)."""
-    return judge_stateful_last_window([result for result in results if result.config.shuffle is True])
-
-
-def judge_policies(results: list[LabResult]) -> str:
-    """Lesson 4: the first window with resets only at epoch end, against resets at every stream start."""
-    first = {
-        reset: float(np.mean([r.stateful.by_window[0] for r in results if r.config.reset == reset]))
-        for reset in ("sequence", "epoch")
-    }
-    return versus(first["epoch"], first["sequence"], "accuracy")
-
-
-def judge_random(results: list[LabResult]) -> str:
-    """Lesson 6: "chance" when none of the article's examples beat a constant guess, else "above"."""
-    return judge_random_labels(results)
-
-
-def judge_control(results: list[LabResult]) -> str:
-    """Lesson 8: which model did better on the control task: "stateful", "stateless" or "equal"."""
-    return judge_models(results)
-
-
-CHECK_CONFIGS: dict[str, list[LabConfig]] = {  # the full-size runs each lab-run check trains (one seed)
-    "cue": [PRESETS["correct"].config()],
-    "shuffle_cue": [PRESETS["correct"].config(), PRESETS["shuffle_on"].config()],
-    "epoch_reset": [LabConfig(task="running_total", reset=reset) for reset in ("sequence", "epoch")],
-    "random_labels": [PRESETS[preset].config() for preset in PRESETS if preset.startswith("article_")],
-    "control": [PRESETS["control"].config()],
-}
-CHECK_JUDGES: dict[str, Judge] = {
-    "cue": judge_cue,
-    "shuffle_cue": judge_shuffle,
-    "epoch_reset": judge_policies,
-    "random_labels": judge_random,
-    "control": judge_control,
-}
 
 
 # ---- Where the cue task learns: measured over the form's ranges (tests/test_claims.py repeats it) ----

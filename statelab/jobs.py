@@ -2,7 +2,7 @@
 
 TensorFlow keeps process-global state and grows with every model built, so the web server never
 imports it: workers do, and are recycled after `max_jobs_per_worker` jobs. Results go to the shared
-result cache (statelab.storage), so a class running one preset trains it once.
+result cache (statelab.result_cache), so a class running one preset trains it once.
 """
 
 from __future__ import annotations
@@ -23,9 +23,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from statelab.config import LabConfig
-from statelab.storage import Job, ResultCache, as_job, demo_job, lab_job
-
-__all__ = ["Job", "JobPool", "JobStatus", "ResultCache", "as_job", "available_cores", "demo_job", "lab_job"]
+from statelab.result_cache import ResultCache
+from statelab.work import Job, Work, as_job
 
 ACTIVE = ("queued", "running")
 CGROUP = Path("/sys/fs/cgroup")
@@ -217,7 +216,7 @@ class JobPool:
         self.inboxes[process.pid] = inbox
         self.handed[process.pid] = 0
 
-    def submit(self, work: LabConfig | Job, background: bool = False) -> str:
+    def submit(self, work: Work, background: bool = False) -> str:
         """Queue a config or job unless it is cached, queued or running; returns its key.
 
         Background jobs (warming the cache) run only when no learner's job waits, and are never
@@ -244,7 +243,7 @@ class JobPool:
             self._hand_out()
         return job.key
 
-    def status(self, work: LabConfig | Job) -> JobStatus:
+    def status(self, work: Work) -> JobStatus:
         """Where a job is; asking also marks it as still wanted by someone."""
         job = as_job(work)
         with self.lock:
@@ -255,7 +254,7 @@ class JobPool:
             return JobStatus("done") if stored else JobStatus("cancelled")
         return status
 
-    def result(self, work: LabConfig | Job, timeout: float = 600.0):
+    def result(self, work: Work, timeout: float = 600.0):
         """Wait for a job's result (at once when it is cached); raises RuntimeError if the job failed.
 
         This blocks: for scripts, benches and tests. Pages show progress with `status` instead.
@@ -384,7 +383,7 @@ class JobPool:
         self.waiting.pop(key)
         self._set(key, JobStatus("cancelled"))
 
-    def cancel(self, work: LabConfig | Job) -> bool:
+    def cancel(self, work: Work) -> bool:
         """Drop a queued job (a running one finishes and is cached); True if it was dropped."""
         key = as_job(work).key
         with self.lock:

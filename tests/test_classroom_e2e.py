@@ -18,7 +18,7 @@ from class_fixtures import app_url_fixture, browser_fixture  # noqa: F401  (fixt
 from playwright.sync_api import expect
 
 from statelab.class_records import format_code
-from ui.lessons import lesson
+from statelab.lessons import lesson
 
 pytestmark = pytest.mark.browser
 

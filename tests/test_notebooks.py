@@ -25,7 +25,7 @@ from test_codegen import SCRIPT_ENVIRONMENT, SMALL, data_file
 from statelab import LabConfig, run_model
 from statelab.codegen import data_file_name, export_steps, keras_script
 from statelab.data import make_lab_data
-from statelab.lessons import CODE_DIR, all_lessons
+from statelab.lesson_text import CODE_DIR, lesson_texts
 from statelab.notebook import (
     keras_notebook,
     keras_notebook_filename,
@@ -43,7 +43,7 @@ RUNS = {
 }
 # every lesson code file a lesson shows whole, so offers as a notebook
 LESSON_FILES = sorted(
-    {part for item in all_lessons() for kind, part in item.parts if kind == "code" and "#" not in part}
+    {part for item in lesson_texts() for kind, part in item.parts if kind == "code" and "#" not in part}
 )
 
 

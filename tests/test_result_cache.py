@@ -6,9 +6,10 @@ import time
 
 import pytest
 
-from statelab import storage
+from statelab import result_cache
 from statelab.config import LabConfig
-from statelab.storage import ResultCache, demo_job, lab_job
+from statelab.result_cache import ResultCache
+from statelab.work import demo_job, lab_job
 
 ENTRY = b"x" * 3000  # a demo value of a known size
 ROUNDS = 300
@@ -79,19 +80,21 @@ def test_results_are_keyed_by_the_versions_of_code_keras_and_tensorflow(tmp_path
     cache = ResultCache(tmp_path)
     job = demo_job("versioned")
     cache.put(job, "from the old versions")
-    salt = storage.version_salt()
+    salt = result_cache.version_salt()
     assert salt in cache.path(job).name and cache.path(lab_job(LabConfig())).name.endswith(f"{salt}.npz")
     upgraded = {"keras": "99.0.0"}
-    monkeypatch.setattr(storage, "_distribution_version", lambda *names: upgraded.get(names[0], "2.21.0"))
-    storage.version_salt.cache_clear()
+    monkeypatch.setattr(
+        result_cache, "_distribution_version", lambda *names: upgraded.get(names[0], "2.21.0")
+    )
+    result_cache.version_salt.cache_clear()
     try:
-        assert storage.version_salt() != salt
+        assert result_cache.version_salt() != salt
         assert ResultCache(tmp_path).get(job) is None  # a server after an upgrade never serves it
         assert cache.get(job) == "from the old versions"  # a running server keeps its own versions
     finally:
         monkeypatch.undo()
-        storage.version_salt.cache_clear()
-    assert storage.version_salt() == salt and ResultCache(tmp_path).get(job) == "from the old versions"
+        result_cache.version_salt.cache_clear()
+    assert result_cache.version_salt() == salt and ResultCache(tmp_path).get(job) == "from the old versions"
 
 
 def test_stale_partial_files_of_dead_processes_are_removed(tmp_path):
@@ -99,7 +102,7 @@ def test_stale_partial_files_of_dead_processes_are_removed(tmp_path):
     stale, fresh = tmp_path / ".a.npz.1.partial", tmp_path / ".b.npz.2.partial"
     for path in (stale, fresh):
         path.write_bytes(b"half")
-    old = time.time() - storage.STALE_PARTIAL_AFTER - 10
+    old = time.time() - result_cache.STALE_PARTIAL_AFTER - 10
     os.utime(stale, (old, old))
     cache.prune()
     assert not stale.exists() and fresh.exists()

@@ -7,9 +7,9 @@ import streamlit as st
 
 from statelab import charts, continuity_charts
 from statelab.data import make_lab_data
-from statelab.jobs import demo_job
 from statelab.layout import batch_layout, evaluation_layout
 from statelab.results import LabResult
+from statelab.work import demo_job
 from ui.demos import await_results
 from ui.figures import render_figure
 from ui.runs import job_pool

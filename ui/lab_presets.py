@@ -86,3 +86,15 @@ def render_answer(state: LabState, results: list[LabResult]) -> None:
     render_held(preset.options, record["picked"], outcome)
     st.markdown(f"**What to expect:** {preset.expectation}")
     st.button("Ask me again", key="ask_again", type="tertiary", on_click=_ask_again, args=(preset.id,))
+
+
+def render_lab_links(preset_ids: tuple[str, ...] | list[str]) -> None:
+    """One link per preset: the Lab opens with the preset loaded and asks for a prediction before it runs."""
+    for preset_id in preset_ids:
+        st.page_link(
+            "views/lab.py",
+            label=f"Lab: {PRESETS[preset_id].title}",
+            icon=":material/science:",
+            query_params={"preset": preset_id},
+            help="Opens the Lab with this preset's settings; you predict the result before it runs.",
+        )

@@ -10,12 +10,12 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import streamlit as st
 
-from statelab.config import LabConfig
+from statelab.config import LabConfig, seed_configs
 from statelab.presets import PRESETS
 from statelab.results import LabResult
 from ui import settings
 from ui.learner import answers, learner_id, learner_store
-from ui.runs import cached_results, render_progress, seed_configs
+from ui.runs import cached_results, render_progress
 
 STATE_KEY = "lab"
 ANSWER_PREFIX = "preset:"  # a preset's prediction is kept among the learner's answers under this prefix

@@ -1,63 +1,45 @@
-"""Lesson pages: render a parsed lesson (statelab.lessons) with its live demos, checks and progress.
+"""Lesson pages: draw a lesson object (statelab.lessons) with its live demos, checks and progress.
 
-The Markdown (lessons/NN_*.md, format in lessons/README.md) says what a lesson contains; the page
-supplies the live side of each check (which runs, how to read their outcome, how to show them). The
-learner picks an outcome, runs it, and sees whether the prediction held, with the explanation of what
-happened and, if it did not hold, a note on the option they picked.
+The lesson object says what a lesson contains: its text, the runs of its demos and checks, each check's
+judge. ui/lesson_parts/ draws what those runs show. The learner picks an outcome, runs it, and sees
+whether the prediction held, with the explanation of what happened and, if it did not hold, a note on
+the option they picked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from statelab.config import LabConfig
-from statelab.jobs import Job, demo_job
-from statelab.lessons import CheckText, Lesson, all_lessons, code_block, lesson
-from statelab.presets import PRESETS
-from ui.demos import Work, await_results, prefetch
+from statelab.lesson_text import CheckText, LessonText, code_block
+from statelab.lessons import Check, Lesson, Runs, Scale, all_lessons, lesson
+from ui.demos import await_results, prefetch, render_comparison, session_scale
 from ui.export import render_lesson_code_notebook
+from ui.lab_presets import render_lab_links
 from ui.learner import ANSWERS_KEY, answers, forget_answers, save_answer
+from ui.lesson_parts import lesson_parts
 from ui.predict import render_held, render_prediction
 
 PRINT_CSS = Path(__file__).with_name("print_only.css")
 SCREEN_KEY, PRINT_KEY = "screen_only", "print_only"  # container keys print_only.css shows or hides
 DENSE_KEY = "print_dense"  # around PRINT_KEY: print_only.css sets a long plan in smaller type
 PROGRESS_KEY = ANSWERS_KEY  # check id -> {"picked": option, "outcome": option or None}
-OVERRIDES_KEY = "lesson_run_overrides"  # LabConfig changes applied to every lesson run (tests shrink them)
+SHARED_PARTS = {"comparison": render_comparison}  # drawings any lesson's check may name as its view
 
 
-@dataclass(frozen=True)
-class Check:
-    """The live side of a check: the runs it needs, which outcome their values show, and how to show them."""
-
-    works: list[Work]
-    judge: Callable[[list], str]
-    show: Callable[[list], None]
-    labels: list[str] | None = None
+def lesson_page(item: Lesson | LessonText) -> str:
+    """The page file that shows a lesson."""
+    return f"views/lesson_{item.number}.py"
 
 
 def lesson_pages() -> list[st.Page]:
     """The navigation entries of the lessons, for app.py."""
     return [
-        st.Page(item.page, title=f"{item.number}. {item.nav}", url_path=item.url) for item in all_lessons()
+        st.Page(lesson_page(item), title=f"{item.number}. {item.nav}", url_path=item.url)
+        for item in all_lessons()
     ]
-
-
-def lesson_config(config: LabConfig) -> LabConfig:
-    """A lesson's lab run as it will be trained: with the session's overrides (tests make runs tiny)."""
-    overrides = st.session_state.get(OVERRIDES_KEY)
-    return replace(config, **overrides) if overrides else config
-
-
-def lesson_demo_job(name: str, tiny: dict, **kwargs) -> Job:
-    """A live demo's job as a lesson runs it; with `tiny`'s changes where the session shrinks lesson runs."""
-    shrink = tiny if st.session_state.get(OVERRIDES_KEY) else {}
-    return demo_job(name, **kwargs, **shrink)
 
 
 def progress() -> dict[str, dict]:
@@ -70,30 +52,43 @@ def start_over() -> None:
     forget_answers([check.id for item in all_lessons() for check in item.checks])
 
 
-def render_lesson(number: int, demos: dict[str, Callable[[], None]], checks: dict[str, Check]) -> None:
-    """A lesson page: its text, with the page's live demos and checks where the Markdown marks them.
-
-    Outside a page run (ui.warm_up imports a page for its module-level works) it draws nothing.
-    """
-    if get_script_run_ctx(suppress_warning=True) is None:
-        return
-    item = lesson(number)
-    missing = {*item.demos, *(check.id for check in item.checks)} - {*demos, *checks}
+def drawings(item: Lesson) -> dict[str, Callable]:
+    """How a lesson's demos and checks are drawn, by name; ValueError where one is missing."""
+    parts = {**SHARED_PARTS, **lesson_parts(item.number)}
+    missing = {*item.demos, *(check.view or check.id for check in item.checks)} - parts.keys()
     if missing:
-        raise ValueError(f"Lesson {number} marks {sorted(missing)}, which its page does not define.")
+        raise ValueError(f"Lesson {item.number} marks {sorted(missing)}: ui/lesson_parts draws none of them.")
+    return parts
+
+
+def render_lesson(number: int) -> None:
+    """A lesson page: its text, with its live demos and checks where the Markdown marks them."""
+    item, scale = lesson(number), session_scale()
+    parts = drawings(item)
     st.title(f"Lesson {number}: {item.title}")
-    st.caption(f":material/schedule: about {item.minutes} minutes · {item.goal}")
-    prefetch([work for check in checks.values() for work in check.works])
-    for index, (kind, part) in enumerate(item.parts):
+    st.caption(f":material/schedule: about {item.text.minutes} minutes · {item.text.goal}")
+    prefetch([work for check in item.checks for work in check.runs.at(scale)[0]])
+    for index, (kind, part) in enumerate(item.text.parts):
         if kind == "markdown":
             st.markdown(part)
         elif kind == "code":
             render_code(part, key=f"notebook_{index}")
         elif kind == "demo":
-            demos[part]()
+            render_demo_part(parts[part], item.demo_runs.get(part), scale)
         else:
-            render_check(part, checks[part.id])
+            check = item.check(part.id)
+            render_check(check, parts[check.view or check.id], scale)
     render_footer(item)
+
+
+def render_demo_part(draw: Callable, runs: Runs | None, scale: Scale) -> None:
+    """A `<!-- demo: -->` marker: drawn at once, or from its runs' values once they are done."""
+    if runs is None:
+        draw()
+        return
+    values = await_results(*runs.at(scale))
+    if values is not None:
+        draw(values)
 
 
 def render_code(name: str, key: str) -> None:
@@ -112,30 +107,31 @@ def _forget(check_id: str) -> None:
     st.session_state.pop(f"check_{check_id}", None)
 
 
-def render_check(text: CheckText, check: Check) -> None:
-    """Predict, then run: pick an outcome, run the live demo, see whether the prediction held and why."""
-    record = progress().get(text.id)
-    if record and record["picked"] not in text.options:  # kept from an older version of the question
+def render_check(check: Check, draw: Callable[[list], None], scale: Scale) -> None:
+    """Predict, then run: pick an outcome, run the check's runs, see whether the prediction held and why."""
+    record = progress().get(check.id)
+    if record and record["picked"] not in check.options:  # kept from an older version of the question
         record = None
     with st.container(border=True):
         st.markdown("##### :material/psychology_alt: Predict, then run")
-        st.markdown(text.question)
+        st.markdown(check.question)
         picked = record["picked"] if record else None
         run_help = "Run the live demo and compare."
         render_prediction(
-            text.options, picked, f"check_{text.id}", f"run_{text.id}", _record_pick, (text.id,), run_help
+            check.options, picked, f"check_{check.id}", f"run_{check.id}", _record_pick, (check.id,), run_help
         )
         if record is None:
             return
-        values = await_results(check.works, check.labels)
+        values = await_results(*check.runs.at(scale))
         if values is None:
             return
-        check.show(values)
+        draw(values)
         outcome = check.judge(values)
         if record["outcome"] != outcome:
-            record = save_answer(text.id, record["picked"], outcome)
-        render_outcome(text, record["picked"], record["outcome"])
-        st.button("Ask me again", key=f"again_{text.id}", type="tertiary", on_click=_forget, args=(text.id,))
+            record = save_answer(check.id, record["picked"], outcome)
+        render_outcome(check.text, record["picked"], record["outcome"])
+        again = f"again_{check.id}"
+        st.button("Ask me again", key=again, type="tertiary", on_click=_forget, args=(check.id,))
 
 
 def render_outcome(text: CheckText, picked: str, outcome: str) -> None:
@@ -146,32 +142,20 @@ def render_outcome(text: CheckText, picked: str, outcome: str) -> None:
         st.info(text.notes[picked], icon=":material/forum:")
 
 
-def render_lab_links(preset_ids: tuple[str, ...] | list[str]) -> None:
-    """One link per preset: the Lab opens with the preset loaded and asks for a prediction before it runs."""
-    for preset_id in preset_ids:
-        st.page_link(
-            "views/lab.py",
-            label=f"Lab: {PRESETS[preset_id].title}",
-            icon=":material/science:",
-            query_params={"preset": preset_id},
-            help="Opens the Lab with this preset's settings; you predict the result before it runs.",
-        )
-
-
 def render_footer(item: Lesson) -> None:
     """Try it in the Lab, and the way to the previous and next lessons."""
     st.divider()
-    if item.presets:
+    if item.text.presets:
         st.markdown("**Try it in the Lab**")
-        render_lab_links(item.presets)
-    numbers = [other.number for other in all_lessons()]
-    index = numbers.index(item.number)
+        render_lab_links(item.text.presets)
+    lessons = all_lessons()
+    index = [other.number for other in lessons].index(item.number)
     back, middle, ahead = st.columns(3)
     if index > 0:
-        back.page_link(lesson(numbers[index - 1]).page, label="Previous lesson", icon=":material/arrow_back:")
+        back.page_link(lesson_page(lessons[index - 1]), label="Previous lesson", icon=":material/arrow_back:")
     middle.page_link("views/lesson_index.py", label="All lessons", icon=":material/list:")
-    if index < len(numbers) - 1:
-        ahead.page_link(lesson(numbers[index + 1]).page, label="Next lesson", icon=":material/arrow_forward:")
+    if index < len(lessons) - 1:
+        ahead.page_link(lesson_page(lessons[index + 1]), label="Next lesson", icon=":material/arrow_forward:")
 
 
 def check_summary(item: Lesson) -> tuple[int, int, int]:
