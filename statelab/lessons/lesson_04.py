@@ -2,9 +2,10 @@
 
 import numpy as np
 
-from statelab.claims import versus
+from statelab.claims import judge_models, versus
 from statelab.config import LabConfig
 from statelab.lessons.lesson import Check, declare, labelled, runs
+from statelab.presets import PRESETS
 from statelab.results import LabResult
 from statelab.work import demo_job
 
@@ -48,6 +49,7 @@ LESSON = declare(
         Check("epoch_boundary", runs(EPOCHS), judge_epochs),
         Check("validation_start", runs(VALIDATION), judge_validation),
         Check("epoch_reset", labelled(POLICIES, over_seeds=True), judge_policies),
+        Check("reset_every_batch", runs(PRESETS["batch_reset"].config()), judge_models, view="comparison"),
     ],
     demos={"reset_layers": runs(RESET_LAYERS)},
 )
