@@ -188,8 +188,13 @@ def download_from_the_lab(app: AppPage, button_name: str) -> Download:
     left that file to the server's clean-up after a run stopped early, and the browser, which checks
     a shown button's file, got a 404 (seen on lesson 6 in the page walk).
     """
-    fetched = []
-    app.page.on("request", lambda request: fetched.append(request.url) if "/media/" in request.url else None)
+    fetched = []  # requests for the server's stored files (not the app's own /static/media/ fonts)
+
+    def note(request) -> None:
+        if urlsplit(request.url).path.startswith("/media/"):
+            fetched.append(request.url)
+
+    app.page.on("request", note)
     app.open(SMALL_LINK)
     app.wait_for_results()
     assert not fetched, f"files fetched before any press: {fetched}"
