@@ -10,8 +10,9 @@ from functools import cache
 import pytest
 
 from statelab import LabConfig, LabResult, run_lab
-from statelab.claims import ERROR_RATIO, collapsed_seeds, preset_outcome, training_warnings
+from statelab.judges import ERROR_RATIO, collapsed_seeds, preset_outcome
 from statelab.lessons import Scale, all_lessons
+from statelab.limits import training_warnings
 from statelab.presets import PRESETS
 from statelab.verdict import verdict
 

@@ -25,8 +25,8 @@ from statelab.database import open_database
 from statelab.learner_store import LearnerStore
 from statelab.presets import PRESETS
 from statelab.results import MODES
+from ui.lab_results import compare_labels, history_table, plot_two_runs
 from ui.lab_state import Run
-from ui.results import compare_labels, history_table, plot_two_runs
 
 
 @pytest.fixture(scope="module")

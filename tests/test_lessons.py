@@ -17,8 +17,8 @@ from statelab.lesson_plan import load_tracks
 from statelab.lessons import all_lessons
 from statelab.result_cache import ResultCache
 from statelab.work import demo_job
-from ui.demos import OVERRIDES_KEY, SEEDS_KEY
-from ui.lessons import PROGRESS_KEY, lesson_page
+from ui.lesson_page import PROGRESS_KEY, lesson_page
+from ui.live_results import OVERRIDES_KEY, SEEDS_KEY
 
 TINY = {
     "batch_size": 2,
@@ -174,7 +174,7 @@ import sys
 sys.path.insert(0, {root!r})
 from test_lessons import open_app
 from statelab.lessons import all_lessons
-from ui.lessons import lesson_page
+from ui.lesson_page import lesson_page
 for page in ["views/lesson_index.py", "views/teacher.py", *(lesson_page(item) for item in all_lessons())]:
     app = open_app(page)
     assert not app.exception, (page, app.exception)

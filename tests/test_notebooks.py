@@ -191,7 +191,7 @@ def test_the_article_example_notebook_trains_and_scores_held_out_streams(execute
 
 def test_a_lesson_code_block_offers_its_notebook():
     def page():
-        from ui.lessons import render_code
+        from ui.lesson_page import render_code
 
         render_code("stateful_resets.py", key="whole")
         render_code("stateful_resets.py#stateful_layers", key="one_definition")

@@ -20,7 +20,7 @@ from statelab.lessons.lesson_12 import FEW_EPOCHS, KEPT_CUE
 from statelab.practice_charts import steps_read
 from statelab.presets import PRESETS
 from statelab.sliding import as_stream_batches, window_starts
-from ui.demos import OVERRIDES_KEY
+from ui.live_results import OVERRIDES_KEY
 
 FACTS = ["default_batch_size", "window_carry", "copy_into_single_stream", "stacked_resets"]
 

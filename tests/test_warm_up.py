@@ -9,7 +9,7 @@ from statelab.jobs import JobPool
 from statelab.lessons import Scale, all_lessons
 from statelab.presets import PRESETS
 from statelab.work import as_job
-from ui.lessons import lesson_page
+from ui.lesson_page import lesson_page
 from ui.runs import job_pool
 from ui.warm_up import warm_up_works
 

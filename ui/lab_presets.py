@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from statelab.claims import preset_outcome
+from statelab.judges import preset_outcome
 from statelab.presets import PRESETS
 from statelab.results import LabResult
-from ui import settings
+from ui import lab_form
 from ui.lab_state import ANSWER_PREFIX, LabState, Run, lab_state, preset_answer
 from ui.learner import forget_answers, save_answer
 from ui.predict import render_held, render_prediction
@@ -20,14 +20,14 @@ LESSON_5 = "views/lesson_5.py"
 
 
 def _ask(preset_id: str) -> None:
-    lab_state().ask(preset_id, settings.chosen_seeds())
+    lab_state().ask(preset_id, lab_form.chosen_seeds())
 
 
 def _run(preset_id: str) -> None:
     """Keep the prediction, then run the preset's settings (even if the learner edited them meanwhile)."""
     save_answer(ANSWER_PREFIX + preset_id, st.session_state[f"predict_{preset_id}"])
-    config, n_seeds = PRESETS[preset_id].config(), settings.chosen_seeds()
-    settings.load_config(config, n_seeds)
+    config, n_seeds = PRESETS[preset_id].config(), lab_form.chosen_seeds()
+    lab_form.load_config(config, n_seeds)
     lab_state().start(Run(config, n_seeds, preset_id))
 
 
@@ -72,7 +72,7 @@ def render_question(state: LabState):
         if record is None:
             return None
         if state.pending is None and (state.shown is None or state.shown.preset != preset.id):
-            state.start(Run(preset.config(), settings.chosen_seeds(), preset.id))  # e.g. after a reload
+            state.start(Run(preset.config(), lab_form.chosen_seeds(), preset.id))  # e.g. after a reload
     return box
 
 

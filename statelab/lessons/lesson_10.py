@@ -3,7 +3,7 @@ stream from its state row, the CO2 forecast over seeds (and the same on the lear
 
 import numpy as np
 
-from statelab.claims import ERROR_RATIO
+from statelab.judges import ERROR_RATIO
 from statelab.lessons.lesson import Check, declare, runs
 from statelab.work import demo_job
 

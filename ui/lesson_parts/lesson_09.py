@@ -8,7 +8,7 @@ from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, STATELESS_COLOR, plot_
 from statelab.keras_facts_resets import lesson_code
 from statelab.lessons.lesson_09 import LAST_WINDOWS
 from statelab.practice_charts import plot_steps_read
-from ui.demos import captured_caption, render_captured, render_figure
+from ui.live_results import captured_caption, render_captured, render_figure
 
 COLORS = [STATEFUL_COLOR, BROKEN_COLOR, STATELESS_COLOR]
 

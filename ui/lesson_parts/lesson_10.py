@@ -7,7 +7,7 @@ from statelab.lessons.lesson_10 import SMALL_FORECAST, judge_forecast
 from statelab.practice_charts import plot_forecast
 from statelab.storage import SERIES_ID, stored_series_length
 from statelab.work import demo_job
-from ui.demos import await_results, captured_caption, render_figure, session_scale
+from ui.live_results import await_results, captured_caption, render_figure, session_scale
 
 SERIES_PARAM = "series"  # the Lab's own-series result links here with its series id
 
