@@ -19,7 +19,7 @@ from statelab.lessons.lesson import SEEDS
 from statelab.results import seed_stack
 from statelab.work import Work, as_job
 from ui.figures import render_figure
-from ui.lab_results import render_verdict
+from ui.lab_results import render_guess_note, render_verdict
 from ui.runs import describe, job_pool, watch_jobs
 
 OVERRIDES_KEY = "lesson_run_overrides"  # LabConfig changes applied to every lesson run (tests shrink them)
@@ -116,6 +116,7 @@ def render_comparison(results: list) -> None:
         result.stateful.by_window, result.stateless.by_window, result.metric, result.chance
     )
     render_figure(figure)
+    render_guess_note(results)
 
 
 def session_scale() -> Scale:
