@@ -4,7 +4,7 @@ The cue task with the correct setup, for the LSTM, the GRU and the SimpleRNN: th
 (8 windows of 10 steps) on seeds 0-9, and longer streams (16 and 32 windows) on seeds 0-4. A run
 either keeps the cue (the stateful model right in every held-out window) or its training collapses
 to a constant answer (the same score in every window, no better than the constant guess). The
-lesson's check and the SimpleRNN preset are judged by `statelab.claims.judge_carry`.
+lesson's check and the SimpleRNN preset are judged by `statelab.judges.judge_carry`.
 tests/test_layer_claims.py runs them all and asserts what the lesson says.
 """
 
@@ -14,8 +14,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from statelab.claims import beats
 from statelab.config import LAYERS, LabConfig
+from statelab.judges import beats
 from statelab.results import LabResult
 
 STREAM_SEEDS = {8: range(10), 16: range(5), 32: range(5)}  # windows per stream -> the seeds measured

@@ -7,9 +7,9 @@ from dataclasses import asdict
 import pytest
 
 from statelab import TASKS, ConfigError, LabConfig
-from statelab.claims import training_warnings
 from statelab.config import LAYERS, RESULTS_VERSION, from_query, series_problems, to_query
 from statelab.data import make_lab_data
+from statelab.limits import training_warnings
 
 
 def test_defaults_are_the_labs_first_run():

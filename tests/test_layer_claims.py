@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from statelab import LabResult, run_lab
-from statelab.claims import collapsed_seeds, judge_carry
 from statelab.config import LabConfig
+from statelab.judges import collapsed_seeds, judge_carry
 from statelab.layer_claims import STREAM_SEEDS, carry_configs, carry_outcome, carry_table
 
 pytestmark = pytest.mark.slow

@@ -16,7 +16,7 @@ from statelab.upload import (
     numeric_columns,
     read_series_csv,
 )
-from ui.settings import widget_key
+from ui.lab_form import widget_key
 
 UPLOAD_KEY = "series_upload"
 NOTE_KEY = "series_note"
