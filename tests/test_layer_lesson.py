@@ -1,6 +1,6 @@
 """Lesson 13's page in AppTest with tiny runs: the live table, the carry chart on request, the forecast."""
 
-from apptest_helpers import chart_titled, values
+from apptest_helpers import chart_titled
 from test_lessons import open_app, settle, texts
 
 
@@ -17,5 +17,5 @@ def test_lesson_13_shows_each_layers_state_and_trains_the_carry_runs_only_when_a
     settle(app)
     assert not app.exception
     chart = chart_titled(app, "Which layer kept the cue in every window?")
-    marks = [point for trace in chart["data"] for point in values(trace["y"])]
+    marks = [text.split(",")[0] for trace in chart["data"] for text in trace["hovertext"]]
     assert sorted(marks) == sorted(["LSTM", "GRU", "SimpleRNN"] * 2)
