@@ -12,8 +12,9 @@ from functools import cache
 
 import numpy as np
 import pytest
+from test_claims import lab
 
-from statelab import LabResult, run_lab
+from statelab import LabResult
 from statelab.config import LabConfig
 from statelab.judges import collapsed_seeds, judge_carry
 from statelab.layer_claims import STREAM_SEEDS, carry_configs, carry_outcome, carry_table
@@ -29,8 +30,8 @@ MEASURED = {  # windows per stream -> layer -> the seeds whose training collapse
 
 @cache
 def runs(n_windows: int) -> tuple[LabResult, ...]:
-    """Every layer's runs of one stream length, on its measured seeds."""
-    return tuple(run_lab(config) for config in carry_configs(n_windows))
+    """Every layer's runs of one stream length, on its measured seeds (through the test run's cache)."""
+    return tuple(lab(config) for config in carry_configs(n_windows))
 
 
 @pytest.mark.parametrize("n_windows", list(STREAM_SEEDS))
