@@ -26,6 +26,7 @@ SQLITE_FILE = "statelab.sqlite3"  # classes and learner records
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 BUSY_TIMEOUT_MS = 10_000  # SQLite: how long a writer waits for another writer before giving up
 POOL_SIZE = 10  # PostgreSQL: connections one server process keeps at most
+POOL_WAIT = 5.0  # PostgreSQL: seconds a transaction waits for a connection before it fails
 SQLITE_IDLE = 8  # SQLite: idle connections kept for reuse
 
 
@@ -127,7 +128,15 @@ class SQLiteDatabase:
 
 
 class PostgresDatabase:
-    """A PostgreSQL server through a psycopg connection pool."""
+    """A PostgreSQL server through a psycopg connection pool.
+
+    After a restart of the server, every connection the pool kept is broken: unchecked, each fails
+    the next transaction that takes it (measured: 3 kept connections, 3 failed requests). The pool
+    checks a connection before handing it out (an empty query, ~0.1 ms on loopback) and replaces a
+    broken one, so no page fails once the server is back. While the server is away, a transaction
+    waits at most POOL_WAIT seconds for a connection, then raises psycopg_pool.PoolTimeout (pages
+    say so in plain words); the pool keeps reconnecting in the background (psycopg_pool's backoff).
+    """
 
     kind = "postgresql"
     share_lock = " FOR SHARE"  # row locks: a change to the row waits for the readers that hold it,
@@ -137,7 +146,15 @@ class PostgresDatabase:
         from psycopg_pool import ConnectionPool
 
         self.url = url
-        self.pool = ConnectionPool(url, min_size=1, max_size=max_size, open=True, name="statelab-database")
+        self.pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=max_size,
+            open=True,
+            name="statelab-database",
+            check=ConnectionPool.check_connection,
+            timeout=POOL_WAIT,
+        )
 
     @contextlib.contextmanager
     def transaction(self, write: bool = True) -> Iterator[Transaction]:

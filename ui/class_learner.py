@@ -8,6 +8,7 @@ from statelab.class_records import MAX_NAME, ClassState, format_code, normalize_
 from statelab.classroom import Classroom
 from ui.classroom import (
     LEARNER,
+    UNREACHABLE,
     attempt,
     classroom,
     keep_token,
@@ -17,6 +18,7 @@ from ui.classroom import (
     saved_token,
     url_code,
 )
+from ui.database import render_retry
 
 NAME_KEY = "class_join_name"
 PICK_FIRST_KEY = "class_pick_first"  # set when Send was pressed with no option picked
@@ -29,11 +31,16 @@ def render_learner_page() -> None:
     read, state = (
         attempt(lambda: room.state(st.query_params["code"])) if "code" in st.query_params else (False, None)
     )
+    if state is UNREACHABLE:
+        render_retry()
+        return
     if not read:
         render_code_form()
         return
     token = saved_token(LEARNER, code)
     known, answers = attempt(lambda: room.my_answers(code, token)) if token else (True, None)
+    if answers is UNREACHABLE:
+        render_retry()
     if not known:
         return
     if answers is None:

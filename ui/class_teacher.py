@@ -12,6 +12,7 @@ from statelab.classroom import Classroom
 from ui.class_questions import all_questions, picker_label, prepare, render_reveal
 from ui.classroom import (
     TEACHER,
+    UNREACHABLE,
     attempt,
     classroom,
     forget_token,
@@ -24,6 +25,7 @@ from ui.classroom import (
     saved_token,
     url_code,
 )
+from ui.database import render_retry
 
 TEACHER_REFRESH = 1.0  # seconds between refreshes of the answer chart (it must follow within about 2 s)
 CHART_CONFIG = {"displaylogo": False, "staticPlot": True}
@@ -37,6 +39,9 @@ def render_teacher_page() -> None:
     token = saved_token(TEACHER, code) if code else None
     projector = render_projector_toggle()
     ok, state = attempt(lambda: room.state(code)) if code and token else (False, None)
+    if state is UNREACHABLE:
+        render_retry()
+        return
     if not ok:
         render_start(room, code if not token else None)
         return

@@ -21,6 +21,7 @@ from ui.lab_presets import render_lab_links
 from ui.learner import ANSWERS_KEY, answers, forget_answers, save_answer
 from ui.lesson_parts import lesson_parts
 from ui.predict import render_held, render_prediction
+from ui.unsaved import render_unsaved
 
 PRINT_CSS = Path(__file__).with_name("print_only.css")
 SCREEN_KEY, PRINT_KEY = "screen_only", "print_only"  # container keys print_only.css shows or hides
@@ -67,6 +68,7 @@ def render_lesson(number: int) -> None:
     parts = drawings(item)
     st.title(f"Lesson {number}: {item.title}")
     st.caption(f":material/schedule: about {item.text.minutes} minutes · {item.text.goal}")
+    unsaved_note = st.container()  # filled at the end: whether the learner's records could be saved
     prefetch([work for check in item.checks for work in check.runs.at(scale)[0]])
     for index, (kind, part) in enumerate(item.text.parts):
         if kind == "markdown":
@@ -79,6 +81,7 @@ def render_lesson(number: int) -> None:
             check = item.check(part.id)
             render_check(check, parts[check.view or check.id], scale)
     render_footer(item)
+    render_unsaved(unsaved_note)
 
 
 def render_demo_part(draw: Callable, runs: Runs | None, scale: Scale) -> None:
