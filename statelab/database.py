@@ -16,6 +16,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 BUSY_TIMEOUT_MS = 10_000  # SQLite: how long a writer waits for another writer before giving up
 POOL_SIZE = 10  # PostgreSQL: connections one server process keeps at most
 POOL_WAIT = 5.0  # PostgreSQL: seconds a transaction waits for a connection before it fails
+FAIL_FAST = 2.0  # PostgreSQL: seconds after a failure during which transactions fail without waiting
+RECONNECT_WINDOW = 10.0  # PostgreSQL: seconds one reconnection attempt (with its growing delays) lasts
 SQLITE_IDLE = 8  # SQLite: idle connections kept for reuse
 
 
@@ -127,15 +130,24 @@ class SQLiteDatabase:
             connection.close()
 
 
-class PostgresDatabase:
-    """A PostgreSQL server through a psycopg connection pool.
+class DatabaseUnavailable(RuntimeError):
+    """The database failed to answer a moment ago: this call did not wait for it again."""
 
-    After a restart of the server, every connection the pool kept is broken: unchecked, each fails
-    the next transaction that takes it (measured: 3 kept connections, 3 failed requests). The pool
-    checks a connection before handing it out (an empty query, ~0.1 ms on loopback) and replaces a
-    broken one, so no page fails once the server is back. While the server is away, a transaction
-    waits at most POOL_WAIT seconds for a connection, then raises psycopg_pool.PoolTimeout (pages
-    say so in plain words); the pool keeps reconnecting in the background (psycopg_pool's backoff).
+
+class PostgresDatabase:
+    """A PostgreSQL server through a psycopg connection pool, made to ride out a restart of the server.
+
+    - After a restart, every connection the pool kept is broken; unchecked, each failed the next
+      transaction that took it (measured: 3 kept connections, 3 failed transactions). The pool checks
+      a connection before handing it out (an empty query) and replaces a broken one.
+    - While the server is away, a transaction waits at most POOL_WAIT seconds for a connection
+      (psycopg_pool.PoolTimeout); for FAIL_FAST seconds after that, or after a lost connection,
+      transactions fail at once (DatabaseUnavailable) instead of each waiting again, so a page that
+      needs the database several times says so after one wait, not after several.
+    - The pool reconnects in the background with a growing delay; an attempt gives up after
+      RECONNECT_WINDOW seconds and the next transaction starts a new one, so the first retry after
+      the server's return comes within a few seconds (measured, a 40 s outage: back 1.8 s after the
+      server, against 16.6 s with psycopg_pool's default of 5 minutes).
     """
 
     kind = "postgresql"
@@ -154,13 +166,30 @@ class PostgresDatabase:
             name="statelab-database",
             check=ConnectionPool.check_connection,
             timeout=POOL_WAIT,
+            reconnect_timeout=RECONNECT_WINDOW,
         )
+        self.failed_at = -FAIL_FAST  # time.monotonic() of the last failure to reach the server
 
     @contextlib.contextmanager
     def transaction(self, write: bool = True) -> Iterator[Transaction]:
         """A transaction (committed at the end of the block, rolled back on an exception)."""
-        with self.pool.connection() as connection, connection.transaction(), connection.cursor() as cursor:
-            yield Transaction(cursor, "%s")
+        from psycopg import OperationalError
+        from psycopg_pool import PoolTimeout
+
+        if time.monotonic() - self.failed_at < FAIL_FAST:
+            raise DatabaseUnavailable("The database did not answer a moment ago; try again in a few seconds.")
+        try:
+            with self.pool.connection() as connection:
+                try:
+                    with connection.transaction(), connection.cursor() as cursor:
+                        yield Transaction(cursor, "%s")
+                except OperationalError:
+                    if connection.broken:  # the server went away (not a statement that failed)
+                        self.failed_at = time.monotonic()
+                    raise
+        except PoolTimeout:
+            self.failed_at = time.monotonic()
+            raise
 
     def schema_lock(self, transaction: Transaction) -> None:
         """Serialise schema creation between replicas that start together."""

@@ -19,11 +19,14 @@ from statelab.classroom import TABLES as CLASS_TABLES
 from statelab.config import LabConfig, to_query
 from statelab.database import Database
 from statelab.learner_store import TABLES as LEARNER_TABLES
+from statelab.lessons import lesson
 
 VERDICT = "tateful"  # the Lab's verdict names the stateful and the stateless model
 FIRST_RUN = replace(LabConfig(epochs=1, n_groups=1, n_windows=4, units=8), seed=777)  # done before faults
 DATABASE_DOWN = "did not answer"  # the words of a page whose database call failed
-LESSON = "lesson-7"  # one check on the page: "Your prediction" and "Run it" are its only ones
+NOT_SAVED = "not saved yet"  # the words of a page keeping a learner's answer until the database is back
+ALERT_KINDS = ("info", "error")  # the verdict is an info box, a run that did not finish an error box
+LESSON = lesson(7)  # one check on its page: "Your prediction" and "Run it" are its only ones
 
 
 def in_flight_run(index: int) -> LabConfig:
@@ -41,14 +44,21 @@ class Seat:
     replica: str
     tab: StreamlitSession | None = None
     learner: str = ""  # the Lab learner id, for Lab learners
+    jar: dict[str, str] = field(default_factory=dict)  # cookies pages set in this browser's closed tabs
     sent: dict[int, str] = field(default_factory=dict)  # class vote -> the answer label sent
     picked: str = ""  # the lesson check's prediction
     outcome: str = ""  # what the run in flight got
     recovered: float | None = None  # seconds from the fault to the page showing its state again
 
     def cookies(self) -> dict[str, str]:
-        """The cookies this browser holds: the replica cookie and those its pages set."""
-        return {**(self.tab.cookies if self.tab else {}), "statelab_replica": self.cookie}
+        """The cookies this browser holds: those its pages set (a class token, the learner id) and the
+        replica cookie nginx gave it."""
+        return {**self.jar, **(self.tab.cookies if self.tab else {}), "statelab_replica": self.cookie}
+
+    async def leave(self, tab: StreamlitSession) -> None:
+        """Close a tab; the browser keeps the cookies its pages set."""
+        self.jar.update(tab.cookies)
+        await tab.close()
 
 
 def replica_of(base: str, access_log: Path, cookie: str) -> str:
@@ -132,7 +142,7 @@ async def confirmed(seat: Seat, sent: float) -> None:
 
 async def answer_lesson(base: str, seat: Seat, pick: int) -> None:
     """A Lab learner predicts the lesson's check and runs it (the prediction is stored at the press)."""
-    tab = await open_page(base, LESSON, f"learner={seat.learner}", seat.cookies())
+    tab = await open_page(base, LESSON.url, f"learner={seat.learner}", seat.cookies())
     await settle(tab, lambda page: "Your prediction" in page.widgets)
     options = tab.widgets["Your prediction"].options
     seat.picked = options[pick % len(options)]
@@ -140,15 +150,15 @@ async def answer_lesson(base: str, seat: Seat, pick: int) -> None:
     await settle(tab, lambda page: "Run it" in page.widgets and not page.widgets["Run it"].disabled)
     await tab.run({"Run it": True})
     await tab.wait_for(lambda page: page.first_alert("Your prediction") is not None, PATIENCE)
-    await tab.close()
+    await seat.leave(tab)
 
 
 async def lesson_pick_shown(base: str, seat: Seat) -> tuple[str | None, bool]:
     """In a new tab: the lesson check's prediction as the page draws it, and whether it is locked."""
-    tab = await open_page(base, LESSON, f"learner={seat.learner}", seat.cookies())
+    tab = await open_page(base, LESSON.url, f"learner={seat.learner}", seat.cookies())
     await settle(tab, lambda page: "Your prediction" in page.widgets)
     radio = tab.widgets["Your prediction"]
-    await tab.close()
+    await seat.leave(tab)
     return radio.value, radio.disabled
 
 
@@ -161,7 +171,7 @@ async def first_run(base: str, seat: Seat) -> None:
     """A Lab learner's run that finishes before any fault (kept in their records)."""
     tab = await open_page(base, "lab", lab_query(FIRST_RUN, seat.learner), seat.cookies())
     await tab.wait_for(lambda page: page.first_alert(VERDICT, ("info",)) is not None, PATIENCE)
-    await tab.close()
+    await seat.leave(tab)
 
 
 async def start_run(base: str, seat: Seat, index: int) -> None:
@@ -174,14 +184,17 @@ async def run_outcome(seat: Seat, moment: float) -> str:
     """What a Lab tab's run got after `moment`: its verdict, or the page's plain message, in words."""
     tab, ends = seat.tab, (VERDICT, "did not finish")
     done = await tab.shows(
-        lambda page: page.exceptions or any(shown_after(page, moment, text) for text in ends), PATIENCE
+        lambda page: page.exceptions or any(shown_after(page, moment, text, ALERT_KINDS) for text in ends),
+        PATIENCE,
     )
     if tab.exceptions:
         return f"a trace: {tab.exceptions}"
     if not done:
         return "nothing: a silent hang"
     when, message = next(
-        (when, body) for when, _, body in tab.alerts if when > moment and any(text in body for text in ends)
+        (when, body)
+        for when, kind, body in tab.alerts
+        if when > moment and kind in ALERT_KINDS and any(text in body for text in ends)
     )
     how = "trained" if tab.progress_seen > moment else "found in the shared cache"
     return f"{how}, verdict after {when - moment:.1f} s" if VERDICT in message else f"the message {message!r}"

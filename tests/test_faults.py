@@ -30,6 +30,8 @@ from browser import ARTIFACTS, app_process, free_port
 from class_load import PATIENCE, last_count
 from fault_rehearsal import (
     DATABASE_DOWN,
+    LESSON,
+    NOT_SAVED,
     VERDICT,
     Seat,
     answer_lesson,
@@ -143,7 +145,9 @@ async def rehearse(base, access_log, replicas, postgres) -> str:
     await teacher.tab.wait_for(lambda page: count_after(page, fault) == (CLASS, CLASS), PATIENCE)
     kill_note = replica_note(before, after, fault, teacher, pupils, lab, in_flight, doomed)
 
-    return kill_note + "\n" + await database_restart(postgres, database, teacher, pupils, labels)
+    newcomer = Seat("newcomer", "newcomer-0", "", learner=new_learner_id())  # a learner new to the lesson
+    restart_note = await database_restart(base, postgres, database, teacher, pupils, newcomer, labels)
+    return kill_note + "\n" + restart_note
 
 
 async def recovered_pages(teacher: Seat, pupils: list[Seat], lab: list[Seat], fault: float, doomed: str):
@@ -185,8 +189,9 @@ def replica_note(before, after, fault, teacher, pupils, lab, in_flight, doomed) 
     return "\n".join(lines)
 
 
-async def database_restart(postgres, database, teacher: Seat, pupils: list[Seat], labels: list[str]) -> str:
-    """A second vote; PostgreSQL goes down and comes back mid-vote. Returns the note."""
+async def database_restart(base, postgres, database, teacher, pupils, newcomer, labels) -> str:
+    """A second vote; PostgreSQL goes down and comes back mid-vote, while a newcomer answers a lesson
+    check. Returns the note."""
     await settle(teacher.tab, lambda page: "Ask again" in page.widgets)
     asked = await teacher.tab.run({"Ask again": True})
     await teacher.tab.wait_for(lambda page: shown_after(page, asked, "the second vote"), PATIENCE)
@@ -195,19 +200,27 @@ async def database_restart(postgres, database, teacher: Seat, pupils: list[Seat]
     senders, rest = pupils[:OUTAGE_SENDERS], pupils[OUTAGE_SENDERS:]
     postgres.stop()
     down = time.time()
-    told = await asyncio.gather(*(refused(pupil, labels[1]) for pupil in senders))
+    *told, kept = await asyncio.gather(
+        *(refused(pupil, labels[1]) for pupil in senders), lesson_while_down(base, newcomer)
+    )
     await asyncio.sleep(max(0.0, OUTAGE - (time.time() - down)))
     postgres.start()
     up = time.time()
     await asyncio.gather(*(back(pupil, up, second_vote_since(up)) for pupil in senders))
     await back(teacher, up, lambda page: count_after(page, up) is not None)
     after = records(database)
-    assert after == before, "a stored row was lost or changed by the database restart"
+    assert all(before[table] <= after[table] for table in before), "a row was lost by the database restart"
+    await back(newcomer, up, saved_since(up))  # the page saved the answer and dropped its note
+    stored = records(database)["learner_answers"] - before["learner_answers"]
+    (check,) = LESSON.checks
+    assert [(learner, check.options[picked]) for learner, _, picked, *_ in stored] == [
+        (newcomer.learner, newcomer.picked)
+    ], stored
     for group, label in ((senders, labels[1]), (rest, labels[0])):  # the senders send again, then the rest
         sent = await asyncio.gather(*(vote(pupil, 2, label) for pupil in group))
         await asyncio.gather(*(confirmed(pupil, at) for pupil, at in zip(group, sent, strict=True)))
     await teacher.tab.wait_for(lambda page: count_after(page, up) == (len(pupils), len(pupils)), PATIENCE)
-    for seat in [teacher, *pupils]:
+    for seat in [teacher, *pupils, newcomer]:
         assert not seat.tab.exceptions, (seat.name, seat.tab.exceptions)
     final = records(database)
     assert all(before[table] <= final[table] for table in before)
@@ -217,11 +230,38 @@ async def database_restart(postgres, database, teacher: Seat, pupils: list[Seat]
             f"PostgreSQL restart: down {up - down:.1f} s during the second vote; {len(senders)} answers sent "
             f"meanwhile were told the database did not answer after {min(told):.1f}-{max(told):.1f} s and "
             "were sent again once it was back: all stored.",
-            f"Rows before the restart {counts(before)}; after it {counts(after)} (equal).",
+            f"A lesson answer given during the outage: its page said it was not saved yet ({kept:.1f} s "
+            f"after the press), kept it and saved it by itself {newcomer.recovered:.1f} s after the restart.",
+            f"Rows before the restart {counts(before)}; after it {counts(after)} (every row kept).",
             f"Pages back by themselves after the restart: learners {returned[0]:.1f}-{returned[-1]:.1f} s, "
             f"teacher {teacher.recovered:.1f} s. The second vote ended with {len(pupils)} of {len(pupils)}.",
         ]
     )
+
+
+def saved_since(moment: float):
+    """Whether a lesson page has drawn its check again since `moment`, in a finished run with no note
+    that an answer is not saved yet."""
+
+    def saved(page) -> bool:
+        radio = page.widgets.get("Your prediction")
+        drawn = radio.drawn if radio else 0.0
+        return drawn > moment and not page.running and not shown_after(page, drawn, NOT_SAVED, ("warning",))
+
+    return saved
+
+
+async def lesson_while_down(base: str, seat: Seat) -> float:
+    """A learner opens a lesson and answers its check while the database is down; seconds from the
+    press to the page saying the answer is not saved yet."""
+    seat.tab = await open_page(base, LESSON.url, f"learner={seat.learner}", seat.cookies())
+    await settle(seat.tab, lambda page: "Your prediction" in page.widgets)
+    seat.picked = seat.tab.widgets["Your prediction"].options[0]
+    await seat.tab.run({"Your prediction": seat.picked})
+    await settle(seat.tab, lambda page: "Run it" in page.widgets and not page.widgets["Run it"].disabled)
+    pressed = await seat.tab.run({"Run it": True})
+    await seat.tab.wait_for(lambda page: shown_after(page, pressed, NOT_SAVED, ("warning",)), PATIENCE)
+    return seconds_to(seat.tab, pressed, lambda text: NOT_SAVED in text)
 
 
 def second_vote_since(moment: float):

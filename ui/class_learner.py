@@ -26,7 +26,10 @@ PICK_FIRST_KEY = "class_pick_first"  # set when Send was pressed with no option 
 
 def render_learner_page() -> None:
     """The whole learner page: the code form, the join form, or the class's open question."""
-    room = classroom()
+    opened, room = attempt(classroom)  # its first use creates the tables: the database must answer
+    if not opened:
+        render_retry()
+        return
     code = url_code()
     read, state = (
         attempt(lambda: room.state(st.query_params["code"])) if "code" in st.query_params else (False, None)

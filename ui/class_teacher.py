@@ -34,7 +34,10 @@ ENDED_KEY = "class_ended"
 
 def render_teacher_page() -> None:
     """The whole teacher page: a start button, or the running class this browser started."""
-    room = classroom()
+    opened, room = attempt(classroom)  # its first use creates the tables: the database must answer
+    if not opened:
+        render_retry()
+        return
     code = url_code()
     token = saved_token(TEACHER, code) if code else None
     projector = render_projector_toggle()
