@@ -15,6 +15,7 @@ import streamlit as st
 from statelab.database import Database, open_database
 
 RETRY_SECONDS = 3  # a page waiting for the database looks again this often
+RETRY_ARMED_KEY = "database_retry_armed"  # whether the retry's next run is a tick (not the page's run)
 log = logging.getLogger(__name__)
 
 
@@ -36,12 +37,19 @@ def database_answers() -> bool:
 
 
 def render_retry(recovered: Callable[[], bool] = database_answers) -> None:
-    """Look again every RETRY_SECONDS; once `recovered()` is true, draw the whole page again."""
+    """Look again every RETRY_SECONDS; once `recovered()` is true, draw the whole page again.
+
+    The first look is a tick after the page was drawn, never during its run: a page that still fails
+    after `recovered()` said yes waits for the next tick instead of drawing itself again at once.
+    """
     st.caption(":material/autorenew: This page comes back by itself once the database answers.")
+    st.session_state[RETRY_ARMED_KEY] = False
 
     @st.fragment(run_every=RETRY_SECONDS)
     def retry() -> None:
-        if recovered():
+        if not st.session_state.get(RETRY_ARMED_KEY):  # drawn with the page: look at the next tick
+            st.session_state[RETRY_ARMED_KEY] = True
+        elif recovered():
             st.rerun(scope="app")
 
     retry()

@@ -16,11 +16,11 @@ from typing import TypeVar
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from ui.database import database_answers, render_retry
+from ui.database import render_retry
 
 PENDING_KEY = "learner_unsaved"  # writes the database has not taken yet, oldest first
-UNREAD_KEY = "learner_unread"  # set while a read of the learner's records failed
-NOTE = (
+UNREAD_KEY = "learner_unread"  # the read of the learner's records that failed last, until one succeeds
+NOT_SAVED_NOTE = (
     "The database did not answer, so your answers and runs are not saved yet. This tab keeps them and "
     "saves them as soon as the database answers again."
 )
@@ -59,26 +59,39 @@ def write(call: Callable[[], None]) -> None:
 
 def read(call: Callable[[], Value]) -> Value | None:
     """A read, after the writes still to do; None when the database did not answer (`render_unsaved`
-    then says so and tries again)."""
+    then says so and tries the read again until it succeeds)."""
     try:
         if flush():
             value = call()
-            st.session_state[UNREAD_KEY] = False
+            st.session_state[UNREAD_KEY] = None
             return value
     except Exception:
         log.warning("Learner records could not be read", exc_info=True)
-    st.session_state[UNREAD_KEY] = True
+    st.session_state[UNREAD_KEY] = call
     return None
+
+
+def recovered() -> bool:
+    """Whether the database takes the writes still to do and answers the read that failed."""
+    if not flush():
+        return False
+    failed = st.session_state.get(UNREAD_KEY)
+    try:
+        if failed:
+            failed()
+    except Exception:
+        return False
+    return True
 
 
 def render_unsaved(where: DeltaGenerator) -> None:
     """While writes wait or a read failed, say so in `where` and try again every few seconds; once the
-    database answers (and has taken the writes), draw the whole page again.
+    database takes the writes and answers the read, draw the whole page again.
 
     Pages call it at the end of their run (every read and write is done by then), into a container
     they placed near the top.
     """
     if pending() or st.session_state.get(UNREAD_KEY):
         with where:
-            st.warning(NOTE if pending() else UNREAD_NOTE, icon=":material/database:")
-            render_retry(lambda: flush() and database_answers())
+            st.warning(NOT_SAVED_NOTE if pending() else UNREAD_NOTE, icon=":material/database:")
+            render_retry(recovered)
