@@ -8,7 +8,7 @@ from statelab.class_charts import OUTCOME_MARK, plot_answers, qr_png
 from statelab.lessons import Scale, all_lessons
 from statelab.presets import PRESETS
 from ui.class_questions import all_questions, picker_label, question_source, works
-from ui.lessons import drawings
+from ui.lesson_page import drawings
 
 
 def test_every_lesson_check_and_preset_can_be_asked():

@@ -114,6 +114,8 @@ def test_every_page_opens_clean_at_laptop_and_projector_size(app):
             app.assert_clean(f"{path} at {size_name} size")
             app.screenshot(page_name(path))
             app.assert_clean(f"{path} at {size_name} size, after the full-page screenshot")
+    # no page fetched a stored file on its own (downloads are made when pressed: see download_from_the_lab)
+    assert not app.stored_files, app.stored_files
     audit.finish()
 
 
@@ -188,16 +190,9 @@ def download_from_the_lab(app: AppPage, button_name: str) -> Download:
     left that file to the server's clean-up after a run stopped early, and the browser, which checks
     a shown button's file, got a 404 (seen on lesson 6 in the page walk).
     """
-    fetched = []  # requests for the server's stored files (not the app's own /static/media/ fonts)
-
-    def note(request) -> None:
-        if urlsplit(request.url).path.startswith("/media/"):
-            fetched.append(request.url)
-
-    app.page.on("request", note)
     app.open(SMALL_LINK)
     app.wait_for_results()
-    assert not fetched, f"files fetched before any press: {fetched}"
+    assert not app.stored_files, f"files fetched before any press: {app.stored_files}"
     button = app.page.get_by_role("button", name=button_name)
     button.scroll_into_view_if_needed()
     with app.page.expect_download() as info:
@@ -277,12 +272,14 @@ def test_an_own_series_is_checked_then_trained(app):
     upload.set_input_files(files=[{"name": "levels.csv", "mimeType": "text/csv", "buffer": example_csv()}])
     expect(app.page.get_by_text("levels.csv, column 'level': 600 values (1 gap(s) filled)")).to_be_visible()
     expect(app.page.get_by_role("combobox", name="Task")).to_have_value("Forecast: your own series (CSV)")
+    expect(app.page.get_by_text("It repeats about every 25 steps")).to_be_visible()  # its season, detected
     app.type_number("Epochs", 3)
     app.type_number("Stream groups per epoch", 4)
     app.train()
     expect(app.wait_for_results()).to_contain_text("Mean squared error: stateful")
     assert_both_models_drawn(app)
     assert "task=own_series" in app.page.url and "series=" in app.page.url
+    expect(app.page.get_by_text("Seasonal naive forecasts it as the value 25 steps earlier")).to_be_visible()
     expect(app.page.get_by_role("button", name="Download your series (CSV)")).to_be_visible()
     app.assert_clean("the Lab after training on an uploaded series")
     app.screenshot("lab-own-series")
@@ -305,7 +302,7 @@ def test_a_preset_link_asks_for_a_prediction_before_anything_runs(app):
     expect(question.get_by_role("button", name="Run it")).to_be_disabled()  # until a prediction is picked
     checked = app.checked_option("Shuffle")
     expect(checked).to_contain_text(SHUFFLE_ON)
-    app.page.wait_for_timeout(1500)  # give a run that should not start the time to show itself
+    app.wait_for_app()  # a run the page started would show its progress in this very script run
     expect(app.verdict()).to_have_count(0)
     expect(app.page.get_by_test_id("stProgress")).to_have_count(0)
     expect(app.page.get_by_text("What to expect")).to_have_count(0)

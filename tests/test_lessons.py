@@ -15,10 +15,11 @@ from streamlit.testing.v1 import AppTest
 
 from statelab.lesson_plan import load_tracks
 from statelab.lessons import all_lessons
+from statelab.presets import PRESETS
 from statelab.result_cache import ResultCache
 from statelab.work import demo_job
-from ui.demos import OVERRIDES_KEY, SEEDS_KEY
-from ui.lessons import PROGRESS_KEY, lesson_page
+from ui.lesson_page import PROGRESS_KEY, lesson_page
+from ui.live_results import OVERRIDES_KEY, SEEDS_KEY
 
 TINY = {
     "batch_size": 2,
@@ -165,7 +166,9 @@ def test_teacher_plan_follows_the_chosen_track():
                 assert check.options[check.answer] in plan  # the answer key
         lab_links = [link.proto for link in app.get("page_link") if link.proto.label.startswith("Lab:")]
         presets = [preset for item in track.lessons for preset in item.presets]
-        assert [link.query_string for link in lab_links] == [f"preset={preset}" for preset in presets]
+        seeds = {preset: PRESETS[preset].seeds for preset in presets}
+        expected = [f"preset={p}" + (f"&seeds={seeds[p]}" if seeds[p] > 1 else "") for p in presets]
+        assert [link.query_string for link in lab_links] == expected  # a seed-dependent preset: its seeds
     assert app.get("download_button")
 
 
@@ -174,7 +177,7 @@ import sys
 sys.path.insert(0, {root!r})
 from test_lessons import open_app
 from statelab.lessons import all_lessons
-from ui.lessons import lesson_page
+from ui.lesson_page import lesson_page
 for page in ["views/lesson_index.py", "views/teacher.py", *(lesson_page(item) for item in all_lessons())]:
     app = open_app(page)
     assert not app.exception, (page, app.exception)
@@ -186,7 +189,7 @@ def test_lesson_pages_never_import_tensorflow_on_the_server():
     code = SERVER_SIDE.format(root=str(ROOT / "tests"))
     env = {**os.environ, "STATELAB_WORKERS": "1"}
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE, env=env
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().endswith("False")

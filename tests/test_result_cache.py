@@ -5,6 +5,7 @@ import os
 import time
 
 import pytest
+from project import PATIENCE
 
 from statelab import result_cache
 from statelab.config import LabConfig
@@ -36,7 +37,7 @@ def test_two_processes_putting_and_pruning_at_once_never_fail(tmp_path):
     for process in processes:
         process.start()
     for process in processes:
-        process.join(timeout=300)
+        process.join(timeout=PATIENCE)
     assert [process.exitcode for process in processes] == [0, 0]
     found = []
     while not errors.empty():
@@ -120,7 +121,7 @@ def test_stale_partial_files_of_dead_processes_are_removed(tmp_path):
     ],
 )
 def test_the_cpu_quota_of_a_container_is_read_from_its_cgroup(tmp_path, files, cores):
-    from statelab.jobs import cgroup_cpu_limit
+    from statelab.worker import cgroup_cpu_limit
 
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -129,7 +130,7 @@ def test_the_cpu_quota_of_a_container_is_read_from_its_cgroup(tmp_path, files, c
 
 
 def test_the_cpu_quota_of_a_nested_cgroup_v2_group_is_found(tmp_path):
-    from statelab.jobs import cgroup_cpu_limit
+    from statelab.worker import cgroup_cpu_limit
 
     group = tmp_path / "kubepods" / "pod1"
     group.mkdir(parents=True)
@@ -141,6 +142,6 @@ def test_the_cpu_quota_of_a_nested_cgroup_v2_group_is_found(tmp_path):
 
 
 def test_the_pool_uses_the_cores_this_process_may_use():
-    from statelab.jobs import available_cores
+    from statelab.worker import available_cores
 
     assert 1 <= available_cores() <= len(os.sched_getaffinity(0))

@@ -17,7 +17,7 @@ from statelab.config import LabConfig, to_query
 from statelab.database import open_database
 from statelab.learner_store import LearnerStore, new_learner_id
 from statelab.lessons import lesson
-from ui.lessons import PROGRESS_KEY
+from ui.lesson_page import PROGRESS_KEY
 from ui.unsaved import NOT_SAVED_NOTE, UNREAD_NOTE
 
 RUN = replace(LabConfig(epochs=1, n_groups=1, n_windows=4, units=8), seed=778)

@@ -1,7 +1,7 @@
 """What a class can be asked (every lesson check, every Lab preset) and how the answer is revealed.
 
 Lesson checks come from the lesson objects (statelab.lessons: words, runs, judge) and are drawn as
-their lesson page draws them (ui.lessons); presets from statelab.presets with statelab.claims' judges.
+their lesson page draws them (ui.lesson_page); presets from statelab.presets, judged by statelab.judges.
 """
 
 from __future__ import annotations
@@ -12,15 +12,15 @@ import numpy as np
 import streamlit as st
 
 from statelab import charts
-from statelab.claims import preset_outcome
 from statelab.class_records import Question
 from statelab.config import seed_configs
+from statelab.judges import preset_outcome
 from statelab.lessons import all_lessons, lesson
 from statelab.presets import PRESETS
 from statelab.work import Work
-from ui.demos import await_results, prefetch, render_figure, session_scale
-from ui.lessons import drawings
-from ui.results import render_verdict
+from ui.lab_results import render_verdict
+from ui.lesson_page import drawings
+from ui.live_results import await_results, prefetch, render_figure, session_scale
 
 TITLE_LENGTH = 80
 

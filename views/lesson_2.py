@@ -1,5 +1,5 @@
 """Lesson 2: the batch-layout contract. Live: the layout diagram, and fit on a partial last batch."""
 
-from ui.lessons import render_lesson
+from ui.lesson_page import render_lesson
 
 render_lesson(2)

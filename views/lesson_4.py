@@ -1,5 +1,5 @@
 """Lesson 4: resets. Live: the epoch boundary, the reset API, validation data, a skipped reset's cost."""
 
-from ui.lessons import render_lesson
+from ui.lesson_page import render_lesson
 
 render_lesson(4)

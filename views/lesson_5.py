@@ -1,5 +1,5 @@
 """Lesson 5: predict and evaluate. Live: predict advances the state; another batch size; the fix."""
 
-from ui.lessons import render_lesson
+from ui.lesson_page import render_lesson
 
 render_lesson(5)

@@ -1,5 +1,5 @@
 """Lesson 6: the article's three examples in Keras 3. Live: its idioms on this Keras; random labels; cue."""
 
-from ui.lessons import render_lesson
+from ui.lesson_page import render_lesson
 
 render_lesson(6)

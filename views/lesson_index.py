@@ -4,7 +4,7 @@ import streamlit as st
 
 from statelab.lesson_text import LESSONS_DIR
 from statelab.lessons import all_lessons
-from ui.lessons import check_summary, lesson_page, start_over
+from ui.lesson_page import check_summary, lesson_page, start_over
 
 st.title("Lessons: from the article to correct Keras 3")
 st.markdown((LESSONS_DIR / "index.md").read_text())

@@ -15,7 +15,7 @@ from statelab.lesson_plan import (
 )
 from ui.export import render_download
 from ui.lab_presets import render_lab_links
-from ui.lessons import SCREEN_KEY, lesson_page, render_print_only
+from ui.lesson_page import SCREEN_KEY, lesson_page, render_print_only
 
 tracks = {track.id: track for track in load_tracks()}
 DENSE_LESSONS = 8  # a plan of more lessons prints in three columns of smaller type, to stay on one A4 page

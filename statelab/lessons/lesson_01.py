@@ -1,6 +1,6 @@
 """Lesson 1: what state is. Live: one state per batch row; the cue task, where the past matters."""
 
-from statelab.claims import judge_stateless_windows
+from statelab.judges import judge_stateless_windows
 from statelab.lessons.lesson import Check, declare, runs
 from statelab.presets import PRESETS
 from statelab.work import demo_job

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from statelab.claims import judge_stateful_last_window
+from statelab.judges import judge_stateful_last_window
 from statelab.lessons.lesson import Check, declare, labelled, runs
 from statelab.presets import PRESETS
 from statelab.results import LabResult

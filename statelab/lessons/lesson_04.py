@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from statelab.claims import judge_models, versus
 from statelab.config import LabConfig
+from statelab.judges import judge_models, versus
 from statelab.lessons.lesson import Check, declare, labelled, runs
 from statelab.presets import PRESETS
 from statelab.results import LabResult

@@ -1,6 +1,6 @@
 """Lesson 6: the article's three examples in Keras 3. Live: its idioms on this Keras; random labels; cue."""
 
-from statelab.claims import judge_random_labels
+from statelab.judges import judge_random_labels
 from statelab.lessons.lesson import Check, declare, labelled, runs
 from statelab.presets import PRESETS
 from statelab.tasks import TASK_SPECS

@@ -1,6 +1,6 @@
 """Lesson 8: when not to use stateful. Live: the control task; the state is not saved with the model."""
 
-from statelab.claims import judge_models
+from statelab.judges import judge_models
 from statelab.lessons.lesson import Check, declare, runs
 from statelab.presets import PRESETS
 from statelab.work import demo_job

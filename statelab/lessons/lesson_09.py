@@ -3,7 +3,7 @@ windows in training over seeds, fit without batch_size."""
 
 import numpy as np
 
-from statelab.claims import ACCURACY_MARGIN
+from statelab.judges import ACCURACY_MARGIN
 from statelab.lessons.lesson import Check, declare, runs
 from statelab.work import demo_job
 

@@ -3,7 +3,7 @@ stream from its state row, the CO2 forecast over seeds (and the same on the lear
 
 import numpy as np
 
-from statelab.claims import ERROR_RATIO
+from statelab.judges import ERROR_RATIO
 from statelab.lessons.lesson import Check, declare, runs
 from statelab.work import demo_job
 
@@ -22,11 +22,39 @@ def judge_copy(values: list) -> str:
 
 
 def judge_forecast(values: list) -> str:
-    """The forecast's error against persistence: "beats" on every seed, "worse" on average, else "similar"."""
-    errors, persistence = np.asarray(values[0]["model_error"]), values[0]["persistence_error"]
-    if np.all(errors < ERROR_RATIO * persistence):
-        return "beats"
-    return "worse" if errors.mean() > persistence / ERROR_RATIO else "similar"
+    """The forecast's error against persistence and the seasonal naive forecast, on every seed: "both"
+    beaten, "persistence_only", or "neither" (persistence not beaten on every seed)."""
+    errors = np.asarray(values[0]["model_error"])
+    if not np.all(errors < ERROR_RATIO * values[0]["persistence_error"]):
+        return "neither"
+    seasonal = values[0]["seasonal_error"]
+    return (
+        "both" if not np.isfinite(seasonal) or np.all(errors < ERROR_RATIO * seasonal) else "persistence_only"
+    )
+
+
+def forecast_outcome(value: dict) -> str:
+    """What a forecast did against its baselines, in words that follow its numbers."""
+    errors = ", ".join(f"{error:.2f}" for error in value["model_error"])
+    persistence = f"persistence ({value['persistence_error']:.2f})"
+    seasonal = f"the seasonal naive forecast, {value['period']} steps back ({value['seasonal_error']:.2f})"
+    outcome = judge_forecast([value])
+    if outcome == "neither":
+        return (
+            f"The forecast (error {errors} over the seeds) did not clearly beat {persistence} on every seed."
+        )
+    if not value["period"]:
+        return (
+            f"The forecast (error {errors}) beat {persistence} on every seed. No season was found in the "
+            "training part, so there is no seasonal naive forecast to compare with."
+        )
+    if outcome == "both":
+        return f"The forecast (error {errors}) beat {persistence} and {seasonal} on every seed."
+    beaten = int(np.sum(np.asarray(value["model_error"]) < ERROR_RATIO * value["seasonal_error"]))
+    return (
+        f"The forecast (error {errors}) beat {persistence} on every seed, but clearly beat {seasonal} on "
+        f"{beaten} of {len(value['model_error'])} seeds only."
+    )
 
 
 LESSON = declare(

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from statelab.lesson_charts import plot_lstm_words, plot_row_change
-from ui.demos import captured_caption, render_figure
+from ui.live_results import captured_caption, render_figure
 
 
 def words() -> None:

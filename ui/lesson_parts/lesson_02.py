@@ -5,7 +5,7 @@ import streamlit as st
 from statelab.config import LabConfig
 from statelab.continuity_charts import plot_layout, plot_stateless_windows
 from statelab.layout import batch_layout
-from ui.demos import captured_caption, render_captured, render_figure
+from ui.live_results import captured_caption, render_captured, render_figure
 
 
 def layout() -> None:

@@ -8,7 +8,7 @@ from statelab.config import LabConfig
 from statelab.layout import epoch_orders
 from statelab.lesson_charts import plot_fit_order
 from statelab.lessons.lesson_03 import TRAINED
-from ui.demos import captured_caption, render_figure, stacked
+from ui.live_results import captured_caption, render_figure, stacked
 
 LAB_SHUFFLE = LabConfig(batch_size=4, n_windows=3, n_groups=1, epochs=1, shuffle=True)
 SHUFFLES = {"shuffle=False": False, "shuffle=True": True, 'shuffle="batch"': "batch"}

@@ -6,7 +6,7 @@ from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, plot_runs_by_window
 from statelab.continuity_charts import plot_state_trace
 from statelab.lesson_charts import plot_epoch_boundary
 from statelab.lessons.lesson_04 import POLICIES
-from ui.demos import captured_caption, render_captured, render_figure, stacked
+from ui.live_results import captured_caption, render_captured, render_figure, stacked
 
 VARIANTS = {
     "no_reset": "no reset callback",

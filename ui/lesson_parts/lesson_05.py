@@ -3,7 +3,7 @@
 import streamlit as st
 
 from statelab.lesson_charts import plot_predict_twice
-from ui.demos import captured_caption, render_captured, render_figure
+from ui.live_results import captured_caption, render_captured, render_figure
 
 
 def show_twice(values: list) -> None:

@@ -5,8 +5,8 @@ import streamlit as st
 from statelab.lessons.lesson_06 import EXAMPLES, article_shape
 from statelab.presets import PRESETS
 from statelab.tasks import TASK_SPECS
-from ui.demos import captured_caption, render_captured, render_comparison
 from ui.export import render_code_export
+from ui.live_results import captured_caption, render_captured, render_comparison
 
 
 def idioms(preset_id: str) -> list[str]:

@@ -1,7 +1,7 @@
 """How lesson 7's check is drawn: the gradient across a stateful batch boundary."""
 
 from statelab.continuity_charts import plot_gradient_boundary
-from ui.demos import captured_caption, render_figure
+from ui.live_results import captured_caption, render_figure
 
 
 def show_gradient(values: list) -> None:

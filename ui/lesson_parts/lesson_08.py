@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.demos import captured_caption
+from ui.live_results import captured_caption
 
 
 def show_saved(values: list) -> None:

@@ -3,11 +3,11 @@ from its state row, the CO2 forecast over seeds, and the same recipe on the lear
 
 import streamlit as st
 
-from statelab.lessons.lesson_10 import SMALL_FORECAST, judge_forecast
+from statelab.lessons.lesson_10 import SMALL_FORECAST, forecast_outcome
 from statelab.practice_charts import plot_forecast
 from statelab.storage import SERIES_ID, stored_series_length
 from statelab.work import demo_job
-from ui.demos import await_results, captured_caption, render_figure, session_scale
+from ui.live_results import await_results, captured_caption, render_figure, session_scale
 
 SERIES_PARAM = "series"  # the Lab's own-series result links here with its series id
 
@@ -53,6 +53,7 @@ def show_forecast(values: list, title: str = "CO2: 26 weeks, each forecast fed b
         value["forecasts"][:, index],
         value["truth"][index],
         title,
+        None if value["seasonal"] is None else value["seasonal"][index],
     )
     render_figure(figure)
     errors = ", ".join(f"{error:.2f}" for error in value["model_error"])
@@ -60,10 +61,17 @@ def show_forecast(values: list, title: str = "CO2: 26 weeks, each forecast fed b
         f"Mean squared error over the {value['sizes']['horizon']} steps from all {len(origins)} starts, "
         f"seeds {', '.join(map(str, value['seeds']))}: **forecast {errors}**; persistence "
         f"**{value['persistence_error']:.2f}**; always the training part's mean "
-        f"**{value['mean_error']:.2f}**. "
+        f"**{value['mean_error']:.2f}**{seasonal_text(value)}. "
         f"Trained on steps 0–{value['train_stop'] - 1} only; the starts are in the held-out part from step "
         f"{value['held_out_start']}."
     )
+
+
+def seasonal_text(value: dict) -> str:
+    """ "; the same point one season (52 steps) earlier **0.14**", or nothing without a season."""
+    if not value["period"]:
+        return ""
+    return f"; the same point one season ({value['period']} steps) earlier **{value['seasonal_error']:.2f}**"
 
 
 def uploaded_series() -> str:
@@ -91,8 +99,7 @@ def own_series() -> None:
     values = await_results([work])
     if values is not None:
         show_forecast(values, f"Your series: {steps} steps, each forecast fed back")
-        verdict = {"beats": "beat", "similar": "did about as well as", "worse": "did worse than"}
-        st.markdown(f"On your series the forecast **{verdict[judge_forecast(values)]}** persistence.")
+        st.markdown(f"On your series: {forecast_outcome(values[0])}")
 
 
 PARTS = {

@@ -9,8 +9,8 @@ import streamlit as st
 from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, plot_runs_by_window
 from statelab.lessons.lesson_12 import FEW_EPOCHS, TRAINED
 from statelab.presets import PRESETS
-from ui.demos import render_figure, stacked
 from ui.lab_presets import render_lab_links
+from ui.live_results import render_figure, stacked
 
 LESSON_LINKS = {
     "link_lesson_9": ("views/lesson_9.py", "Lesson 9: sliding windows, live"),

@@ -15,11 +15,11 @@ import streamlit as st
 
 from statelab.lesson_text import CheckText, LessonText, code_block
 from statelab.lessons import Check, Lesson, Runs, Scale, all_lessons, lesson
-from ui.demos import await_results, prefetch, render_comparison, session_scale
 from ui.export import render_lesson_code_notebook
 from ui.lab_presets import render_lab_links
 from ui.learner import ANSWERS_KEY, answers, forget_answers, save_answer
 from ui.lesson_parts import lesson_parts
+from ui.live_results import await_results, prefetch, render_comparison, session_scale
 from ui.predict import render_held, render_prediction
 from ui.unsaved import render_unsaved
 

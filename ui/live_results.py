@@ -1,4 +1,5 @@
-"""Live demos on a page: queue them in the shared worker pool, show their progress, hand back plain values.
+"""Live results on a page: lab runs and Keras demos queued in the shared worker pool, their progress, their
+values; and how lessons show them (Keras transcripts, a comparison, runs over seeds, the session's scale).
 
 The server never imports TensorFlow: lab runs and Keras experiments run in worker processes, and their
 results are cached on disk, so the second learner to open a lesson gets them at once.
@@ -18,7 +19,7 @@ from statelab.lessons.lesson import SEEDS
 from statelab.results import seed_stack
 from statelab.work import Work, as_job
 from ui.figures import render_figure
-from ui.results import render_verdict
+from ui.lab_results import render_guess_note, render_verdict
 from ui.runs import describe, job_pool, watch_jobs
 
 OVERRIDES_KEY = "lesson_run_overrides"  # LabConfig changes applied to every lesson run (tests shrink them)
@@ -115,6 +116,7 @@ def render_comparison(results: list) -> None:
         result.stateful.by_window, result.stateless.by_window, result.metric, result.chance
     )
     render_figure(figure)
+    render_guess_note(results)
 
 
 def session_scale() -> Scale:
