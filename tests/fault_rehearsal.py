@@ -24,6 +24,7 @@ from statelab.lessons import lesson
 VERDICT = "tateful"  # the Lab's verdict names the stateful and the stateless model
 FIRST_RUN = replace(LabConfig(epochs=1, n_groups=1, n_windows=4, units=8), seed=777)  # done before faults
 DATABASE_DOWN = "did not answer"  # the words of a page whose database call failed
+LEARNER_COOKIE = "statelab_learner"  # where issue 23 keeps the learner id (ignored while it is in the URL)
 NOT_SAVED = "not saved yet"  # the words of a page keeping a learner's answer until the database is back
 ALERT_KINDS = ("info", "error")  # the verdict is an info box, a run that did not finish an error box
 LESSON = lesson(7)  # one check on its page: "Your prediction" and "Run it" are its only ones
@@ -44,7 +45,12 @@ class Seat:
     replica: str
     tab: StreamlitSession | None = None
     learner: str = ""  # the Lab learner id, for Lab learners
-    jar: dict[str, str] = field(default_factory=dict)  # cookies pages set in this browser's closed tabs
+    jar: dict[str, str] = field(default_factory=dict)  # cookies this browser keeps beyond its open tab
+
+    def __post_init__(self) -> None:
+        if self.learner:  # the id in the address (today) and in the cookie (issue 23): either finds it
+            self.jar[LEARNER_COOKIE] = self.learner
+
     sent: dict[int, str] = field(default_factory=dict)  # class vote -> the answer label sent
     picked: str = ""  # the lesson check's prediction
     outcome: str = ""  # what the run in flight got

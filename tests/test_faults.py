@@ -24,6 +24,7 @@ import asyncio
 import os
 import signal
 import time
+from dataclasses import replace
 
 import pytest
 from browser import ARTIFACTS, app_process, free_port
@@ -102,9 +103,10 @@ async def rehearse(base, access_log, replicas, postgres) -> str:
     doomed = teacher.replica  # the replica that goes down holds the teacher and half of everyone
     half = {address: CLASS // 2 for address in replicas}
     pupils = seats(base, access_log, "pupil", half)
-    lab = seats(base, access_log, "lab", {address: LAB // 2 for address in replicas})
-    for seat in lab:
-        seat.learner = new_learner_id()
+    lab = [
+        replace(seat, learner=new_learner_id())
+        for seat in seats(base, access_log, "lab", {address: LAB // 2 for address in replicas})
+    ]
     cookie = {f"statelab_teacher_{code}": started.teacher_token, "statelab_replica": teacher.cookie}
     teacher.tab = await open_page(base, "class", f"code={code}", cookie)
     await settle(teacher.tab, last_count)
@@ -143,7 +145,7 @@ async def rehearse(base, access_log, replicas, postgres) -> str:
     sent = await asyncio.gather(*(vote(pupil, 1, labels[index % 2]) for index, pupil in enumerate(late)))
     await asyncio.gather(*(confirmed(pupil, at) for pupil, at in zip(late, sent, strict=True)))
     await teacher.tab.wait_for(lambda page: count_after(page, fault) == (CLASS, CLASS), PATIENCE)
-    kill_note = replica_note(before, after, fault, teacher, pupils, lab, in_flight, doomed)
+    kill_note = replica_note(before, after, teacher, pupils, lab, in_flight, doomed)
 
     newcomer = Seat("newcomer", "newcomer-0", "", learner=new_learner_id())  # a learner new to the lesson
     restart_note = await database_restart(base, postgres, database, teacher, pupils, newcomer, labels)
@@ -172,7 +174,7 @@ async def recovered_pages(teacher: Seat, pupils: list[Seat], lab: list[Seat], fa
         assert not seat.tab.exceptions, (seat.name, seat.tab.exceptions)
 
 
-def replica_note(before, after, fault, teacher, pupils, lab, in_flight, doomed) -> str:
+def replica_note(before, after, teacher, pupils, lab, in_flight, doomed) -> str:
     """What the replica fault did, in words and figures."""
     moved = [seat for seat in [teacher, *pupils, *lab] if seat.replica == doomed]
     times = sorted(seat.recovered for seat in moved)
@@ -181,11 +183,12 @@ def replica_note(before, after, fault, teacher, pupils, lab, in_flight, doomed) 
         f"{len(moved)} tabs were on the replica that went down ({doomed}) and reconnected through nginx.",
         f"Rows before the fault {counts(before)}; after {counts(after)} (every row before is still there).",
         f"Pages back after the fault: median {times[len(times) // 2]:.1f} s, slowest {times[-1]:.1f} s.",
-        f"Runs in flight at the fault: {len(in_flight)}.",
+        f"Lab runs in flight at the fault: {len(in_flight)} of {len(lab)}; what each got (from the fault):",
     ]
-    lines += [
-        f"  {seat.name} ({'moved' if seat.replica == doomed else 'stayed'}): {seat.outcome}" for seat in lab
-    ]
+    for seat in lab:
+        where = "on the replica that went down" if seat.replica == doomed else "on the replica left"
+        outcome = seat.outcome if seat in in_flight else f"finished before the fault ({seat.outcome})"
+        lines.append(f"  {seat.name}, {where}: {outcome}")
     return "\n".join(lines)
 
 
