@@ -1,4 +1,4 @@
-"""Lesson pages: draw a lesson object (statelab.lessons) with its live demos, checks and progress.
+"""Lesson pages: draw a lesson object (statelab.teaching.lessons) with its live demos, checks and progress.
 
 The lesson object says what a lesson contains: its text, the runs of its demos and checks, each check's
 judge. ui/lesson_parts/ draws what those runs show. The learner picks an outcome, runs it, and sees
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from statelab.lesson_text import CheckText, LessonText, code_block
-from statelab.lessons import Check, Lesson, Runs, Scale, all_lessons, lesson
+from statelab.teaching.lesson_text import CheckText, LessonText, code_block
+from statelab.teaching.lessons import Check, Lesson, Runs, Scale, all_lessons, lesson
 from ui.export import render_lesson_code_notebook
 from ui.lab_presets import render_lab_links
 from ui.learner import ANSWERS_KEY, answers, forget_answers, save_answer

@@ -1,7 +1,7 @@
 """How each lesson's demos and checks are drawn: one module per lesson, each with its PARTS.
 
-A lesson object (statelab.lessons) names its demos and checks; a lesson's PARTS draws each by that name
-(a check's `view` when it names another drawing), from the values of the runs it declares.
+A lesson object (statelab.teaching.lessons) names its demos and checks; a lesson's PARTS draws each by
+that name (a check's `view` when it names another drawing), from the values of the runs it declares.
 """
 
 from collections.abc import Callable
