@@ -9,7 +9,7 @@ it, class mode asks its checks and the claims tests run them at full size: all r
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from statelab.engine.config import LabConfig, seed_configs
 from statelab.engine.work import Job, Work, as_job, demo_job
@@ -94,32 +94,12 @@ class Check:
     judge: Judge
     view: str = ""
     per_seed: bool = True
-    text: CheckText | None = None  # set from the lesson text by `declare`
-
-    @property
-    def question(self) -> str:
-        """The question, in Markdown."""
-        return self.text.question
-
-    @property
-    def options(self) -> dict[str, str]:
-        """Outcome key -> label, in the order the learner sees them."""
-        return self.text.options
-
-    @property
-    def explanations(self) -> dict[str, str]:
-        """Outcome key -> what it means when the run shows it."""
-        return self.text.explanations
-
-    @property
-    def answer(self) -> str:
-        """The outcome expected on the installed Keras: the teacher's answer key."""
-        return self.text.answer
-
-    @property
-    def notes(self) -> dict[str, str]:
-        """Picked option -> a note for a learner whose prediction did not hold."""
-        return self.text.notes
+    # its words, from the lesson text (set by `declare`): see statelab.teaching.lesson_text.CheckText
+    question: str = ""
+    options: dict[str, str] = field(default_factory=dict)
+    explanations: dict[str, str] = field(default_factory=dict)
+    answer: str = ""  # the outcome expected on the installed Keras: the teacher's answer key
+    notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def lab_runs(self) -> bool:
@@ -131,34 +111,14 @@ class Check:
 class Lesson:
     """One lesson as one object: its text, the runs of its demos, and its checks."""
 
+    number: int
+    title: str
+    nav: str  # the short title in the sidebar
+    url: str  # its URL path (the navigation, the lesson plan and shared links)
+    demos: list[str]  # the names of its demos, in reading order
     text: LessonText
     checks: tuple[Check, ...]
     demo_runs: Mapping[str, Runs]  # the runs of each demo that needs some (the others draw without runs)
-
-    @property
-    def number(self) -> int:
-        """Its place in the course."""
-        return self.text.number
-
-    @property
-    def title(self) -> str:
-        """Its title."""
-        return self.text.title
-
-    @property
-    def nav(self) -> str:
-        """Its short title in the sidebar."""
-        return self.text.nav
-
-    @property
-    def url(self) -> str:
-        """Its URL path (the navigation, the lesson plan and shared links)."""
-        return self.text.url
-
-    @property
-    def demos(self) -> list[str]:
-        """The names of its demos, in reading order."""
-        return self.text.demos
 
     def check(self, check_id: str) -> Check:
         """One of its checks, by id."""
@@ -183,6 +143,11 @@ class Lesson:
         return list(unique.values())
 
 
+def _words(text: CheckText) -> dict:
+    """A check's words from its text: everything but its id."""
+    return {part.name: getattr(text, part.name) for part in fields(CheckText) if part.name != "id"}
+
+
 def declare(number: int, checks: list[Check], demos: dict[str, Runs] | None = None) -> Lesson:
     """Lesson `number`: its text (lessons/NN_slug.md) and the live side declared here, checked to match."""
     text, demos = lesson_text(number), demos or {}
@@ -196,5 +161,5 @@ def declare(number: int, checks: list[Check], demos: dict[str, Runs] | None = No
         raise ValueError(
             f"Lesson {number}: runs for demos {sorted(demos.keys() - set(text.demos))} it lacks."
         )
-    ordered = tuple(replace(declared[check_id], text=words[check_id]) for check_id in words)
-    return Lesson(text, ordered, demos)
+    ordered = tuple(replace(declared[check_id], **_words(words[check_id])) for check_id in words)
+    return Lesson(text.number, text.title, text.nav, text.url, text.demos, text, ordered, demos)
