@@ -15,11 +15,11 @@ from class_load import ANSWERED, PATIENCE, join_class
 from nginx_proxy import get, replicas_seen
 from streamlit_client import StreamlitSession, open_page
 
-from statelab.classroom import TABLES as CLASS_TABLES
-from statelab.config import LabConfig, to_query
-from statelab.database import Database
-from statelab.learner_store import TABLES as LEARNER_TABLES
-from statelab.lessons import lesson
+from statelab.engine.config import LabConfig, to_query
+from statelab.server.classroom import TABLES as CLASS_TABLES
+from statelab.server.database import Database
+from statelab.server.learner_store import TABLES as LEARNER_TABLES
+from statelab.teaching.lessons import lesson
 
 VERDICT = "tateful"  # the Lab's verdict names the stateful and the stateless model
 FIRST_RUN = replace(LabConfig(epochs=1, n_groups=1, n_windows=4, units=8), seed=777)  # done before faults

@@ -14,7 +14,7 @@ import time
 import pytest
 from postgres import throwaway_postgres
 
-from statelab.database import FAIL_FAST, POOL_WAIT, DatabaseUnavailable, open_database
+from statelab.server.database import FAIL_FAST, POOL_WAIT, DatabaseUnavailable, open_database
 
 
 def keep_connections(database, count: int) -> None:

@@ -19,7 +19,7 @@ from browser import ARTIFACTS, app_server, free_port
 from nginx_proxy import DEPLOY, STREAM, get, nginx, replicas_seen
 from streamlit_client import StreamlitSession, open_page
 
-from statelab.config import LabConfig, to_query
+from statelab.engine.config import LabConfig, to_query
 
 VERDICT = "tateful"
 RUN = replace(LabConfig(epochs=1, n_groups=1, n_windows=4, units=8), seed=777)

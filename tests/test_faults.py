@@ -57,9 +57,9 @@ from nginx_proxy import nginx
 from postgres import throwaway_postgres
 from streamlit_client import open_page
 
-from statelab.classroom import Classroom
-from statelab.database import open_database
-from statelab.learner_store import new_learner_id
+from statelab.server.classroom import Classroom
+from statelab.server.database import open_database
+from statelab.server.learner_store import new_learner_id
 from ui.class_questions import lesson_questions
 
 pytestmark = pytest.mark.server

@@ -13,10 +13,10 @@ from apptest_helpers import open_page, wait_for_run
 from project import PATIENCE, ROOT
 from streamlit.testing.v1 import AppTest
 
-from statelab.config import LabConfig, to_query
-from statelab.database import open_database
-from statelab.learner_store import LearnerStore, new_learner_id
-from statelab.lessons import lesson
+from statelab.engine.config import LabConfig, to_query
+from statelab.server.database import open_database
+from statelab.server.learner_store import LearnerStore, new_learner_id
+from statelab.teaching.lessons import lesson
 from ui.lesson_page import PROGRESS_KEY
 from ui.unsaved import NOT_SAVED_NOTE, UNREAD_NOTE
 

@@ -1,8 +1,8 @@
 """The server's one database: class mode and the learners' records (runs, answers) share it.
 
 DATABASE_URL names a PostgreSQL server that every replica shares; without it, an SQLite file in the
-shared cache folder (statelab.database). While the database is away (a restart, a network blip), pages
-say so in plain words and try again by themselves (`render_retry`): nobody has to reload.
+shared cache folder (statelab.server.database). While the database is away (a restart, a network
+blip), pages say so in plain words and try again by themselves (`render_retry`): nobody has to reload.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from statelab.database import Database, open_database
+from statelab.server.database import Database, open_database
 
 RETRY_SECONDS = 3  # a page waiting for the database looks again this often
 RETRY_ARMED_KEY = "database_retry_armed"  # whether the retry's next run is a tick (not the page's run)
