@@ -2,7 +2,7 @@
 
 import pytest
 
-from statelab.layer_charts import PER_ROW, plot_carry
+from statelab.charts.layers import PER_ROW, plot_carry
 
 TABLE = {
     "lstm": {8: dict.fromkeys(range(10), "kept"), 16: {0: "collapsed", 1: "kept"}},

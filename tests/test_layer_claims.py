@@ -15,9 +15,9 @@ import pytest
 from test_claims import lab
 
 from statelab import LabResult
-from statelab.config import LabConfig
-from statelab.judges import collapsed_seeds, judge_carry
-from statelab.layer_claims import STREAM_SEEDS, carry_configs, carry_outcome, carry_table
+from statelab.engine.config import LabConfig
+from statelab.teaching.judges import collapsed_seeds, judge_carry
+from statelab.teaching.layer_claims import STREAM_SEEDS, carry_configs, carry_outcome, carry_table
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ import pickle
 import numpy as np
 import pytest
 
-from statelab.demos import LAYER_DEMOS, run_demo
+from statelab.teaching.demos import LAYER_DEMOS, run_demo
 
 
 @pytest.fixture(scope="module")

@@ -17,11 +17,12 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from statelab.class_records import ClassError, format_code, normalize_code
-from statelab.classroom import PURGE_EVERY, Classroom
+from statelab.server.class_records import ClassError, format_code, normalize_code
+from statelab.server.classroom import PURGE_EVERY, Classroom
 from ui.database import database
 
 TEACHER, LEARNER = "teacher", "learner"
+UNREACHABLE = "the database did not answer"  # what `attempt` gives for a database failure
 PROJECTOR_PARAM = "projector"
 LEARNERS_PER_SECOND = 10  # learner pages refresh every (learners on this server / this) whole seconds,
 LEARNER_REFRESH = (2, 5)  # but at least this often and at most this rarely
@@ -58,19 +59,21 @@ def _sweep(room: Classroom) -> None:
 
 
 def attempt(call: Callable[[], object]) -> tuple[bool, object]:
-    """(True, value) of a Classroom call, or (False, None) after saying in plain words why it failed."""
+    """(True, value) of a Classroom call, or, after saying in plain words why it failed, (False, None)
+    for a refusal (no such class, not the teacher...) and (False, UNREACHABLE) when the database failed."""
     try:
         return True, call()
     except (ClassError, ValueError) as error:
         st.error(str(error), icon=":material/error:")
+        return False, None
     except Exception as error:  # the database is unreachable or failed: no trace on the page
         log.exception("Class mode database error")
         st.error(
-            f"The class database did not answer ({type(error).__name__}). Try again in a moment; if it "
-            "persists, the server's database needs attention.",
+            f"The class database did not answer ({type(error).__name__}). Nothing you sent before is "
+            "lost; try again in a moment. If it persists, the server's database needs attention.",
             icon=":material/database:",
         )
-    return False, None
+        return False, UNREACHABLE
 
 
 def url_code() -> str | None:

@@ -4,9 +4,9 @@ asked: 60 runs), the stateful Bidirectional against a whole-stream reading, the 
 import numpy as np
 import streamlit as st
 
-from statelab.layer_charts import plot_carry
-from statelab.layer_claims import carry_table
-from statelab.lessons.lesson_13 import carry_runs
+from statelab.charts.layers import plot_carry
+from statelab.teaching.layer_claims import carry_table
+from statelab.teaching.lessons.lesson_13 import carry_runs
 from ui.live_results import (
     await_results,
     cached_or_asked,
