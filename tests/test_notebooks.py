@@ -17,7 +17,7 @@ import nbformat
 import numpy as np
 import pytest
 from nbclient import NotebookClient
-from project import PATIENCE, ROOT
+from project import PATIENCE, ROOT, run_async
 from series_example import example_series_id
 from streamlit.testing.v1 import AppTest
 from test_codegen import SCRIPT_ENVIRONMENT, SMALL, data_file
@@ -69,7 +69,7 @@ def executed(tmp_path_factory):
         notebooks[filename].write_text(notebook_text(lesson_code_notebook(filename)))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("JUPYTER_PATH", str(folder))  # where nbclient finds the test kernelspec
-        outcomes = asyncio.run(_execute_all(list(notebooks.values())))
+        outcomes = run_async(_execute_all(list(notebooks.values())))
     return {name: (notebooks[name], outcome) for name, outcome in zip(notebooks, outcomes, strict=True)}
 
 
