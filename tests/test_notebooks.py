@@ -193,10 +193,14 @@ def test_the_article_example_notebook_trains_and_scores_held_out_streams(execute
 
 def test_a_lesson_code_block_offers_its_notebook():
     def page():
+        from statelab.teaching.lesson_text import code_block
         from ui.lesson_page import render_code
 
-        render_code("stateful_resets.py", key="whole")
-        render_code("stateful_resets.py#stateful_layers", key="one_definition")
+        for name, key in [
+            ("stateful_resets.py", "whole"),
+            ("stateful_resets.py#stateful_layers", "one_definition"),
+        ]:
+            render_code(name, code_block(name), key=key)
 
     app = AppTest.from_function(page).run()
     assert not app.exception
