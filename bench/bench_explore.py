@@ -119,7 +119,7 @@ def main() -> None:
     parser.add_argument("--skip-restart", action="store_true", help="no second process")
     args = parser.parse_args()
     os.environ["STATELAB_CACHE"] = args.cache or tempfile.mkdtemp(prefix="statelab-bench-explore-")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # 2 would show a line per program loaded from disk
     sys.path.insert(0, str(ROOT))
     load = os.getloadavg()[0]
     print(f"cache folder: {os.environ['STATELAB_CACHE']}; {os.cpu_count()} cores, load {load:.1f}\n")

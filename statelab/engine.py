@@ -16,14 +16,18 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import partial
 
-import keras
-import numpy as np
-import tensorflow as tf
+from statelab import compile_cache
 
-from statelab.config import LabConfig
-from statelab.models import build_state_model, loss_for, reinitialize
-from statelab.tasks import TaskSpec
-from statelab.tracing import step_through
+compile_cache.enable()  # before TensorFlow's first operation: it reads TF_XLA_FLAGS then
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from statelab.config import LabConfig  # noqa: E402
+from statelab.models import build_state_model, loss_for, reinitialize  # noqa: E402
+from statelab.tasks import TaskSpec  # noqa: E402
+from statelab.tracing import step_through  # noqa: E402
 
 MAX_ENGINES = 12  # engines kept per process: a shape has two (both models); the presets use 5 shapes
 MAX_CORES = 8  # models with their compiled calls: one per task kind and number of units
@@ -122,6 +126,7 @@ class Core:
 
     def __init__(self, spec: TaskSpec, units: int):
         self.spec, self.units = spec, units
+        self.key = core_key(spec, units)
         self.model = build_state_model(spec, units)
         self.lstm = self.model.get_layer("lstm")
         self.loss = loss_for(spec)
@@ -139,11 +144,15 @@ class Core:
             resets, count = tf.TensorSpec([None], tf.bool), tf.TensorSpec([], tf.int32)
             state = [tf.TensorSpec([None, self.units], tf.float32)] * 2
             compile_ = partial(tf.function, jit_compile=True)
-            self.calls[timesteps] = Calls(
+            calls = Calls(
                 compile_(self._train_epoch, input_signature=[windows, targets, resets, count, *state]),
                 compile_(self._evaluate_stateful, input_signature=[windows, resets, count, *state]),
                 compile_(self._predict, input_signature=[tf.TensorSpec([None, timesteps, features])]),
             )
+            for name, function in vars(calls).items():  # traced now, under names every process gives them
+                with compile_cache.stable_names(f"{self.key}/{timesteps}/{name}"):
+                    function.get_concrete_function()
+            self.calls[timesteps] = calls
         return self.calls[timesteps]
 
     def start(self, seed: int, learning_rate: float) -> None:
@@ -221,12 +230,17 @@ def padded_batches(*arrays: np.ndarray) -> list[np.ndarray]:
     ]
 
 
-_CORES: OrderedDict[tuple, Core] = OrderedDict()
+_CORES: OrderedDict[str, Core] = OrderedDict()
+
+
+def core_key(spec: TaskSpec, units: int) -> str:
+    """What fixes a core: the task's inputs, head and loss, and the number of units."""
+    return f"{spec.kind}-{spec.features}-{spec.classes}-{spec.per_step}-{units}"
 
 
 def core_for(spec: TaskSpec, units: int) -> Core:
     """The core of a task's kind and a number of units: reused, or built (the oldest dropped)."""
-    key = (spec.kind, spec.features, spec.classes, spec.per_step, units)
+    key = core_key(spec, units)
     if key not in _CORES:
         while len(_CORES) >= MAX_CORES:
             _CORES.popitem(last=False)

@@ -99,7 +99,11 @@ def _worker(inbox, events, cache_directory: str, salt: str, max_jobs: int, threa
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, and the server stops its workers
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # 3, not 2: TensorFlow logs an error line for every program it loads from the persistent cache
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from statelab import compile_cache
+
+    compile_cache.enable(Path(cache_directory), salt)  # before TensorFlow's first operation
     import tensorflow as tf
 
     import statelab.training  # noqa: F401  (TensorFlow loads here, before the first job)
@@ -123,6 +127,7 @@ def _worker(inbox, events, cache_directory: str, salt: str, max_jobs: int, threa
         events.put(("running", pid, job.key, None))
         try:
             cache.put(job, _execute(job, report))
+            compile_cache.sync()  # the programs it compiled, for the other workers and replicas
             events.put(("done", pid, job.key, None))
         except Exception as error:  # reported to the learner in plain words, never as a trace
             events.put(("failed", pid, job.key, f"{type(error).__name__}: {error}"))

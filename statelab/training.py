@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from statelab import compile_cache
 from statelab.config import LabConfig
 from statelab.data import LabData, make_lab_data
 from statelab.engine import Engine, Shape, as_batches, engine_for
@@ -85,6 +86,7 @@ def run_model(
     if mode not in MODES:
         raise ValueError(f"Unknown mode {mode!r}: use 'stateful' or 'stateless'.")
     started = time.perf_counter()
+    compile_cache.sync()  # programs other processes compiled since
     data = data or make_lab_data(config)
     engine = engine_for(data.spec, Shape.of(data.spec, config, mode))
     engine.start(config.seed, config.learning_rate)
@@ -95,6 +97,7 @@ def run_model(
         trace = replace(trace, train_entering_h=entering)
     else:
         outputs = evaluate_stateless(engine, data)
+    compile_cache.sync()  # programs this run compiled, for other processes
     predictions, by_window = score_by_window(data.spec, outputs, data.eval_y)
     return ModelResult(
         mode=mode,
