@@ -30,6 +30,7 @@ from statelab.tasks import TaskSpec  # noqa: E402
 from statelab.tracing import step_through  # noqa: E402
 
 MAX_ENGINES = 12  # engines kept per process: a shape has two (both models); the presets use 5 shapes
+MIN_BATCHES = 128  # batches a program is compiled for, at least: the default run's training epoch
 MAX_CORES = 8  # models with their compiled calls: one per task kind and number of units
 
 
@@ -93,6 +94,23 @@ class Engine:
         loss, entering, *self.state = self.train_epoch(*padded_batches(x, y, resets), count, *self.state)
         return loss, entering.numpy()[:count]
 
+    def compile(self) -> None:
+        """Compile this shape's programs (or load them from disk) by running each once on zeros.
+
+        The weights and optimizer it changes are set again by `start` before every run.
+        """
+        shape, spec = self.shape, self.core.spec
+        window = (shape.timesteps, spec.features)
+        x = np.zeros((shape.batches, shape.batch_size, *window), np.float32)
+        y = np.zeros(x.shape[:2] + ((shape.timesteps,) if spec.per_step else ()), np.float32)
+        self.start(seed=0, learning_rate=0.01)
+        self.run_epoch(x, y, np.ones(shape.batches, bool))
+        if shape.mode == "stateful":
+            held_out = np.zeros((shape.eval_batches, shape.batch_size, *window), np.float32)
+            self.run_evaluation(held_out, np.ones(shape.eval_batches, bool))
+        else:
+            self.run_evaluation(np.zeros((shape.eval_batches, *window), np.float32))
+
     def run_evaluation(self, x: np.ndarray, resets: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
         """Stateful: (outputs, entering (h, c), per-step (h, c)) of held-out batches in order; stateless:
         the outputs of every window on its own."""
@@ -130,9 +148,9 @@ class Core:
         self.model = build_state_model(spec, units)
         self.lstm = self.model.get_layer("lstm")
         self.loss = loss_for(spec)
-        self.optimizer = keras.optimizers.Adam()
+        self.optimizer = keras.optimizers.Adam(name="adam")  # not "adam_1": names are in the programs
         self.optimizer.build(self.model.trainable_variables)
-        self.mean_loss = keras.metrics.Mean()  # the epoch's loss, averaged as `fit` averages it
+        self.mean_loss = keras.metrics.Mean(name="mean")  # the epoch's loss, averaged as `fit` averages it
         self.calls: dict[int, Calls] = {}
 
     def compiled(self, timesteps: int) -> Calls:
@@ -222,8 +240,8 @@ def batch_loop(count: tf.Tensor, size: tf.Tensor, body, loop_vars: tuple) -> tup
 
 
 def padded_batches(*arrays: np.ndarray) -> list[np.ndarray]:
-    """Arrays of (batches, ...) padded with zeros to the next power of two batches (at least 8)."""
-    size = max(8, 1 << (len(arrays[0]) - 1).bit_length())
+    """Arrays of (batches, ...) padded with zeros to a power of two batches, at least MIN_BATCHES."""
+    size = max(MIN_BATCHES, 1 << (len(arrays[0]) - 1).bit_length())
     return [
         np.concatenate([array, np.zeros((size - len(array), *array.shape[1:]), array.dtype)])
         for array in arrays

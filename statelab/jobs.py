@@ -24,6 +24,7 @@ from pathlib import Path
 
 from statelab.config import LabConfig
 from statelab.storage import Job, ResultCache, as_job, demo_job, lab_job
+from statelab.warm_shapes import next_job, warm_up_steps
 
 __all__ = ["Job", "JobPool", "JobStatus", "ResultCache", "as_job", "available_cores", "demo_job", "lab_job"]
 
@@ -114,8 +115,11 @@ def _worker(inbox, events, cache_directory: str, salt: str, max_jobs: int, threa
     cache = ResultCache(Path(cache_directory), salt=salt)
     pid = os.getpid()
     events.put(("ready", pid, None, None))
+    warming = warm_up_steps(
+        start=pid
+    )  # between jobs: the form's common shapes, each worker from its own place
     for _ in range(max_jobs):
-        job = inbox.get()
+        job = next_job(inbox, warming)
         last = 0.0
 
         def report(progress, key=job.key) -> None:
