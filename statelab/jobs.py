@@ -90,7 +90,9 @@ def _execute(job: Job, report):
     return run_demo(job.args["name"], **job.args["kwargs"])
 
 
-def _worker(inbox, events, cache_directory: str, salt: str, max_jobs: int, threads: int) -> None:
+def _worker(
+    inbox, events, cache_directory: str, salt: str, max_jobs: int, threads: int, warm_shapes: bool
+) -> None:
     """Worker process: import TensorFlow once, run up to `max_jobs` jobs, then exit to be replaced.
 
     Each worker gets its share of the cores (`threads`): workers that each spread over every core
@@ -115,9 +117,7 @@ def _worker(inbox, events, cache_directory: str, salt: str, max_jobs: int, threa
     cache = ResultCache(Path(cache_directory), salt=salt)
     pid = os.getpid()
     events.put(("ready", pid, None, None))
-    warming = warm_up_steps(
-        start=pid
-    )  # between jobs: the form's common shapes, each worker from its own place
+    warming = warm_up_steps(start=pid) if warm_shapes else []  # between jobs: the form's common shapes
     for _ in range(max_jobs):
         job = next_job(inbox, warming)
         last = 0.0
@@ -169,6 +169,7 @@ class JobPool:
         abandon_after: float = 30.0,
         job_timeout: float = 300.0,
         forget_after: float = 600.0,
+        warm_shapes: bool = False,
     ):
         self.cache = cache or ResultCache()
         cores = available_cores()
@@ -178,6 +179,7 @@ class JobPool:
         self.abandon_after = abandon_after  # seconds without a watcher before a queued job is dropped
         self.job_timeout = job_timeout
         self.forget_after = forget_after
+        self.warm_shapes = warm_shapes  # workers compile the form's common shapes while they have no job
         self.context = multiprocessing.get_context("spawn")
         self.events = self.context.Queue()
         self.lock = threading.Lock()
@@ -217,6 +219,7 @@ class JobPool:
                 self.cache.salt,
                 self.max_jobs,
                 self.threads,
+                self.warm_shapes,
             ),
             daemon=True,
         )

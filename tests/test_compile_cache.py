@@ -11,22 +11,25 @@ from project import ROOT
 
 from statelab import compile_cache
 
-# a process that runs some configs and prints, after each, the shared programs and the run's digest
+# a process that runs (or only compiles) configs and prints, after each, the shared programs and a digest
 RUNS = """
 import json, sys
 sys.path.insert(0, "tests")
 from dataclasses import replace
 from test_training import TINY, digest
 from statelab import compile_cache, run_lab
+from statelab.warm_shapes import compile_config
 for changes in json.loads(sys.argv[1]):
-    result = run_lab(replace(TINY, **changes))
+    config = replace(TINY, **{name: value for name, value in changes.items() if name != "compile_only"})
+    result = compile_config(config) if changes.get("compile_only") else digest(run_lab(config))
     shared = sorted(path.name for path in compile_cache._own.parent.glob("*.pb"))
-    print("RUN", json.dumps({"programs": shared, "digest": digest(result)}))
+    print("RUN", json.dumps({"programs": shared, "digest": result}))
 """
 
 
 def run_in_a_process(cache, *configs: dict) -> list[dict]:
-    """Run configs (changes to TINY) one after another in a new process with this cache folder."""
+    """Run configs (changes to TINY; "compile_only": compile them) one after another in a new process
+    with this cache folder."""
     environment = {**os.environ, "STATELAB_CACHE": str(cache), "TF_CPP_MIN_LOG_LEVEL": "3"}
     environment.pop("TF_XLA_FLAGS", None)
     done = subprocess.run(
@@ -49,6 +52,15 @@ def test_a_program_compiled_by_one_process_is_loaded_by_another_whatever_it_ran_
     assert set(first["programs"]) < set(other["programs"])  # units 5 is a new shape: compiled
     assert again["programs"] == other["programs"]  # traced after other work, found on disk all the same
     assert again["digest"] == first["digest"]  # and the loaded programs give the same numbers
+
+
+def test_a_compiled_shape_needs_no_other_program_for_any_seed_policy_or_number_of_batches(tmp_path):
+    compiled, run = run_in_a_process(
+        tmp_path,
+        {"timesteps": 6, "compile_only": True},
+        {"timesteps": 6, "seed": 4, "shuffle": True, "reset": "never", "n_groups": 3, "epochs": 1},
+    )
+    assert compiled["programs"] and run["programs"] == compiled["programs"]
 
 
 def test_the_shared_programs_stay_under_their_bound_oldest_first(tmp_path, monkeypatch):
