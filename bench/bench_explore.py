@@ -1,17 +1,19 @@
 """Exploring the Lab: a setting never run in this process against the same setting run again.
 
-    .venv/bin/python bench/bench_explore.py [--cache DIR] [--skip-restart]
+    .venv/bin/python bench/bench_explore.py [--cache DIR] [--repeats 3]
 
-A learner moves a slider and presses Train: that run has a shape (batch size, timesteps, units,
-batches) the process may never have compiled. In one process, after the default run, this bench
-runs six edits a learner makes, each first as a new shape, then again with another seed (warm:
-the same shapes compiled), and prints each pair with CPU seconds and the ratio new / warm. Then it
-starts a second process with the same cache folder (a restarted worker or server) and times its
-first default run against its warm one.
-
-The cache folder is a fresh temporary one unless --cache names one: a new shape is then new to
-the compiled-program cache too. Figures on a busy machine swing; the ratios are measured side by
-side in one run, and CPU seconds show the work whatever the load.
+A learner moves a number input and presses Train: that run may have a shape (batch size,
+timesteps, units) the worker process has not compiled. Four processes, one after another, share
+one cache folder (a fresh temporary one unless --cache names one):
+1. never compiled anywhere: after the default run, six edits a learner makes, each first as a new
+   shape (traced and compiled by XLA), then again with another seed (warm), with the ratio;
+2. a restarted process: its first default run (programs loaded from the cache folder) against
+   its warm one;
+3. the same six edits in a third process: new to it, but compiled by process 1 (found on disk);
+4. a process warmed as an idle worker warms itself (statelab.warm_shapes, timed), then the form's
+   common changes it warmed, first run against warm.
+Figures on a busy machine swing: each ratio is measured side by side in one process, and CPU
+seconds show the work whatever the load.
 """
 
 from __future__ import annotations
@@ -55,41 +57,65 @@ def first_and_warm(repeats: int) -> dict:
     return {"import": imported, "first": first, "warm": sorted(warm)[len(warm) // 2]}
 
 
-def explore(repeats: int) -> None:
-    """The default run, then each edit as a new shape and warm; ratios with CPU seconds."""
-    default = first_and_warm(repeats)
+def new_and_warm(edits: dict[str, dict]) -> dict:
+    """In this process: each edit of the default run first (new shape), then with another seed."""
     from statelab import LabConfig, run_lab
 
-    print(f"import statelab.training (TensorFlow, Keras): {default['import'][0]:.2f} s")
-    print(f"default run, first of the process: {pair(default['first'])}")
-    print(f"default run, warm (median of {repeats}): {pair(default['warm'])}\n")
-    ratios, cpu_ratios = [], []
-    for name, changes in EDITS.items():
+    figures = {}
+    for name, changes in edits.items():
         config = replace(LabConfig(), **changes)
         new = seconds(lambda config=config: run_lab(config))
-        warm = seconds(lambda config=config: run_lab(replace(config, seed=config.seed + 1)))
-        ratios.append(new[0] / warm[0])
-        cpu_ratios.append(new[1] / warm[1])
-        print(f"{name:32} new shape {pair(new)}, warm {pair(warm)}: {ratio(new, warm)}")
-    print(
-        f"\nmedian new shape / warm: {median(ratios):.2f}x wall, {median(cpu_ratios):.2f}x CPU "
-        f"(worst {max(ratios):.2f}x wall)"
-    )
+        figures[name] = (new, seconds(lambda config=config: run_lab(replace(config, seed=config.seed + 1))))
+    return figures
 
 
-def restarted(repeats: int) -> None:
-    """A second process with the same cache folder: its first default run against its warm one."""
+def explore(repeats: int) -> dict:
+    """Process 1 and 3: the default run, then the six edits new and warm."""
+    return {**first_and_warm(repeats), "edits": new_and_warm(EDITS)}
+
+
+def warmed_worker(repeats: int) -> dict:
+    """Process 4: warm as an idle worker does, then the warmed changes new to a run and warm."""
+    from statelab.warm_shapes import COMMON_CHANGES, warm_up_steps
+
+    steps = warm_up_steps()
+    warm_up = seconds(lambda: [step() for step in steps])
+    edits = {
+        ", ".join(f"{name} {value}" for name, value in changes.items()): changes for changes in COMMON_CHANGES
+    }
+    return {"warm_up": warm_up, **first_and_warm(repeats), "edits": new_and_warm(edits)}
+
+
+def in_a_process(part: str, repeats: int) -> dict:
+    """Run a part of this bench in a new process (sharing STATELAB_CACHE); its figures."""
     code = (
-        f"import json, sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); "
-        f"import bench_explore; print('RESULT', json.dumps(bench_explore.first_and_warm({repeats})))"
+        f"import json, sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import bench_explore; "
+        f"print('RESULT', json.dumps(bench_explore.{part}({repeats})))"
     )
-    output = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
-    ).stdout
-    figures = json.loads(output.split("RESULT", 1)[1])
-    first, warm = figures["first"], figures["warm"]
-    print(f"\nrestarted process (same cache folder), TensorFlow imported in {figures['import'][0]:.2f} s:")
-    print(f"  first default run {pair(first)}, warm {pair(warm)}: {ratio(first, warm)}")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-3000:])
+    return json.loads(done.stdout.split("RESULT", 1)[1])
+
+
+def report(title: str, figures: dict) -> None:
+    """Print a part's default runs and its edits, new against warm, with the median ratio."""
+    print(f"\n{title}")
+    print(f"  TensorFlow imported in {figures['import'][0]:.2f} s")
+    print(
+        f"  default run, first of the process {pair(figures['first'])}, warm {pair(figures['warm'])}: "
+        f"{ratio(figures['first'], figures['warm'])}"
+    )
+    walls, cpus = [], []
+    for name, (new, warm) in figures.get("edits", {}).items():
+        walls.append(new[0] / warm[0])
+        cpus.append(new[1] / warm[1])
+        print(f"  {name:32} new {pair(new)}, warm {pair(warm)}: {ratio(new, warm)}")
+    if walls:
+        print(
+            f"  median new / warm: {median(walls):.2f}x wall, {median(cpus):.2f}x CPU "
+            f"(worst {max(walls):.2f}x wall)"
+        )
 
 
 def pair(figures) -> str:
@@ -110,22 +136,26 @@ def median(values: list[float]) -> float:
 
 
 def main() -> None:
-    """Parse the command line, point STATELAB_CACHE at the cache folder, run both parts."""
+    """Parse the command line, point STATELAB_CACHE at the cache folder, run the four processes."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--cache", help="the cache folder (default: a fresh temporary one)")
     parser.add_argument("--repeats", type=int, default=3, help="warm default runs (median)")
-    parser.add_argument("--skip-restart", action="store_true", help="no second process")
     args = parser.parse_args()
     os.environ["STATELAB_CACHE"] = args.cache or tempfile.mkdtemp(prefix="statelab-bench-explore-")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # 2 would show a line per program loaded from disk
-    sys.path.insert(0, str(ROOT))
     load = os.getloadavg()[0]
-    print(f"cache folder: {os.environ['STATELAB_CACHE']}; {os.cpu_count()} cores, load {load:.1f}\n")
-    explore(args.repeats)
-    if not args.skip_restart:
-        restarted(args.repeats)
+    print(f"cache folder: {os.environ['STATELAB_CACHE']}; {os.cpu_count()} cores, load {load:.1f}")
+    report("1. one process, shapes never compiled anywhere:", in_a_process("explore", args.repeats))
+    report("2. a restarted process, the same cache folder:", in_a_process("first_and_warm", args.repeats))
+    report("3. another process, the edits compiled by process 1:", in_a_process("explore", args.repeats))
+    warmed = in_a_process("warmed_worker", args.repeats)
+    report(
+        f"4. a process warmed as an idle worker is ({pair(warmed['warm_up'])}), then the changes it warmed:",
+        warmed,
+    )
+    print(f"\nload at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

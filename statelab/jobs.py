@@ -116,8 +116,10 @@ def _worker(
 
     cache = ResultCache(Path(cache_directory), salt=salt)
     pid = os.getpid()
-    events.put(("ready", pid, None, None))
     warming = warm_up_steps(start=pid) if warm_shapes else []  # between jobs: the form's common shapes
+    if warming:
+        warming.pop(0)()  # the default run's shapes before the first job: a new worker never starts cold
+    events.put(("ready", pid, None, None))
     for _ in range(max_jobs):
         job = next_job(inbox, warming)
         last = 0.0

@@ -1,12 +1,13 @@
 """Warm workers: the compiled programs of the Lab form's common values, ready before a learner asks.
 
-A learner explores from the default run one setting at a time, mostly with the number inputs'
-+/- buttons (one up or down) or a round value. A worker that has no job compiles those shapes in
-its own process, one at a time, checking for a job between two (a waiting job is never held up
-by more than one shape). A program some other process compiled is loaded from disk instead
-(statelab.compile_cache), and each worker starts at its own place in the list, so two fresh
-workers share the compiling. Settings that change no shape (seed, epochs, learning rate, shuffle,
-reset, up to 128 batches) need nothing: they reuse the default run's programs.
+A new worker compiles the default run's shapes before it takes a job. A learner explores from the
+default run one setting at a time, mostly with the number inputs' +/- buttons (one up or down) or
+a round value. A worker that has no job compiles those shapes in its own process, one at a time,
+checking for a job between two (a waiting job is never held up by more than one shape). A
+program some other process compiled is loaded from disk instead (statelab.compile_cache), and
+each worker starts at its own place in the list, so two fresh workers share the compiling.
+Settings that change no shape (seed, epochs, learning rate, shuffle, reset, up to 128 batches)
+need nothing: they reuse the default run's programs.
 """
 
 from __future__ import annotations
