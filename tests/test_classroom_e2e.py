@@ -14,7 +14,6 @@ import re
 import pytest
 from axe import Audit
 from browser import PROJECTOR, AppPage
-from class_fixtures import app_url_fixture, browser_fixture  # noqa: F401  (fixtures)
 from playwright.sync_api import expect
 
 from statelab.class_records import format_code
