@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -83,7 +84,8 @@ def warmed_worker(repeats: int) -> dict:
     edits = {
         ", ".join(f"{name} {value}" for name, value in changes.items()): changes for changes in COMMON_CHANGES
     }
-    return {"warm_up": warm_up, **first_and_warm(repeats), "edits": new_and_warm(edits)}
+    memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB (Linux counts KiB)
+    return {"warm_up": warm_up, "memory": memory, **first_and_warm(repeats), "edits": new_and_warm(edits)}
 
 
 def in_a_process(part: str, repeats: int) -> dict:
@@ -151,10 +153,10 @@ def main() -> None:
     report("2. a restarted process, the same cache folder:", in_a_process("first_and_warm", args.repeats))
     report("3. another process, the edits compiled by process 1:", in_a_process("explore", args.repeats))
     warmed = in_a_process("warmed_worker", args.repeats)
-    report(
-        f"4. a process warmed as an idle worker is ({pair(warmed['warm_up'])}), then the changes it warmed:",
-        warmed,
+    title = (
+        f"4. a process warmed as an idle worker is ({pair(warmed['warm_up'])}, {warmed['memory']:.0f} MiB)"
     )
+    report(f"{title}, then the changes it warmed:", warmed)
     print(f"\nload at the end {os.getloadavg()[0]:.1f}")
 
 

@@ -1,13 +1,18 @@
-"""The compiled engine: per shape, a model, its optimizer and one XLA-compiled call per epoch, reused.
+"""The compiled engine: one XLA-compiled call per epoch, on models and programs reused across runs.
 
-Building a Keras model and compiling its training loop costs about a second; training an epoch of
-the Lab's default run costs a few tens of milliseconds. So the engine keeps, per shape and mode, a
-built model with its Adam optimizer and compiled functions (a bounded, least recently used set),
-and every run re-initialises the weights and the optimizer state from its seed. A run gives the
-same numbers bit for bit whether its engine was just built or reused.
+Building a Keras model and compiling its training loop costs seconds; training an epoch of the
+Lab's default run costs a few tens of milliseconds. So the engine keeps, per task kind and number
+of units, one model with its Adam optimizer (a `Core`) that carries the state in its compiled loop
+instead of in the layer: it serves the stateful and the stateless model of every batch size,
+window length and number of batches. Its calls are traced once per window length; XLA compiles
+them once per batch size and window length (batches are padded, the loop bound is not baked
+in), and the compiled programs persist on disk for other processes (statelab.compile_cache).
+Every run re-initialises the weights and the optimizer state from its seed: a run gives the same
+numbers bit for bit whether its programs were just compiled, loaded or reused.
 
-Dropping an engine frees its model, but TensorFlow keeps the XLA programs it compiled until the
-process ends (measured: about 40 MiB per new shape, both models): recycling workers bounds that.
+An `Engine` is a shape's view of its core (kept in a bounded, least recently used set). Dropping
+a core frees its model, but TensorFlow keeps the XLA programs it compiled until the process ends:
+recycling workers bounds that.
 """
 
 from __future__ import annotations
