@@ -3,15 +3,17 @@
     .venv/bin/python bench/bench_explore.py [--cache DIR] [--repeats 3]
 
 A learner moves a number input and presses Train: that run may have a shape (batch size,
-timesteps, units) the worker process has not compiled. Four processes, one after another, share
-one cache folder (a fresh temporary one unless --cache names one):
+timesteps, units) the worker process has not compiled. Five parts, one after another, share one
+cache folder (a fresh temporary one unless --cache names one):
 1. never compiled anywhere: after the default run, six edits a learner makes, each first as a new
    shape (traced and compiled by XLA), then again with another seed (warm), with the ratio;
 2. a restarted process: its first default run (programs loaded from the cache folder) against
    its warm one;
 3. the same six edits in a third process: new to it, but compiled by process 1 (found on disk);
 4. a process warmed as an idle worker warms itself (statelab.warm_shapes, timed), then the form's
-   common changes it warmed, first run against warm.
+   common changes it warmed, first run against warm;
+5. a new worker of a job pool (as after recycling): when it is ready, its first default run
+   against its next (wall time only: the run is in the worker).
 Figures on a busy machine swing: each ratio is measured side by side in one process, and CPU
 seconds show the work whatever the load.
 """
@@ -120,6 +122,25 @@ def report(title: str, figures: dict) -> None:
         )
 
 
+def restarted_worker() -> None:
+    """Part 5: a new pool worker (as after recycling) warms the default shapes before it says it is ready;
+    its first default run against its second, through the pool (seeds nobody ran: no cached result)."""
+    from statelab import LabConfig
+    from statelab.jobs import JobPool
+
+    started = time.perf_counter()
+    with JobPool(workers=1, warm_shapes=True) as pool:
+        while None not in pool.busy.values():  # the worker's "ready": TensorFlow loaded, default shapes warm
+            time.sleep(0.05)
+        ready = time.perf_counter() - started
+        first, warm = (seconds(lambda seed=seed: pool.result(LabConfig(seed=seed))) for seed in (1001, 1002))
+    print(
+        f"\n5. a new worker of a pool (the same cache folder): ready after {ready:.1f} s "
+        "(TensorFlow loaded, the default shapes warm)"
+    )
+    print(f"  its first default run {first[0]:.2f} s, the next {warm[0]:.2f} s: {first[0] / warm[0]:.1f}x")
+
+
 def pair(figures) -> str:
     """'1.23 s (0.98 s CPU)'."""
     return f"{figures[0]:.2f} s ({figures[1]:.2f} s CPU)"
@@ -157,6 +178,7 @@ def main() -> None:
         f"4. a process warmed as an idle worker is ({pair(warmed['warm_up'])}, {warmed['memory']:.0f} MiB)"
     )
     report(f"{title}, then the changes it warmed:", warmed)
+    restarted_worker()
     print(f"\nload at the end {os.getloadavg()[0]:.1f}")
 
 

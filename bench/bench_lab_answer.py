@@ -83,7 +83,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.cache:
         os.environ["STATELAB_CACHE"] = args.cache
-    with app_server() as url:
+    with app_server(env={"STATELAB_WARM_SHAPES": "1"}) as url:
         server_pid = only_child()
         with chromium() as browser:
             app = AppPage(browser.new_context(viewport=LAPTOP), url)
