@@ -2,16 +2,18 @@
 
 A new shape costs the engine seconds of XLA compilation; TensorFlow can save each compiled program
 and load it in any later process (`TF_XLA_FLAGS=--tf_xla_persistent_cache_directory=DIR`, read at
-TensorFlow's first operation, so `enable` must run before it). TensorFlow writes a program in
-place, so a process reading a file another one is writing could fail its run. So each process gets
-a folder of its own holding hard links to the shared programs (`sync` adds the ones published
-since), and `sync` publishes the programs it compiled into the shared folder with one atomic link
-each. The shared folder sits in the result cache's folder, under the same version salt, and keeps
-at most `MAX_BYTES`, the least recently published removed first.
+TensorFlow's first operation: `enable` sets it and runs that operation, then takes the flag back
+so that processes started later do not share this one's folder). TensorFlow writes a program in
+place, so a process reading a file another one is writing could fail its run. So each process
+gets a folder of its own holding hard links to the shared programs (`sync` adds the ones
+published since), and `sync` publishes the programs it compiled into the shared folder with one
+atomic link each. The shared folder sits in the result cache's folder, under the same version
+salt, and keeps at most `MAX_BYTES`, the least recently published removed first.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import itertools
@@ -47,7 +49,8 @@ def enable(cache: Path | None = None, salt: str = "") -> Path | None:
     global _own
     if _own is not None:
         return _own
-    flags = os.environ.get("TF_XLA_FLAGS", "")
+    original = os.environ.get("TF_XLA_FLAGS")
+    flags = original or ""
     if (cache is None and "STATELAB_CACHE" not in os.environ) or FLAG in flags or _tensorflow_started():
         return None
     shared = programs_folder(cache, salt)
@@ -55,7 +58,17 @@ def enable(cache: Path | None = None, salt: str = "") -> Path | None:
     _own = shared / f"{PROCESS_FOLDER}{os.getpid()}"
     _own.mkdir(parents=True, exist_ok=True)
     os.environ["TF_XLA_FLAGS"] = f"{flags} {FLAG}={_own}".strip()
+    try:
+        import tensorflow as tf
+
+        tf.zeros(())  # TensorFlow's first operation: it reads the flags now
+    finally:  # and processes started from this one do not write into this one's folder
+        if original is None:
+            del os.environ["TF_XLA_FLAGS"]
+        else:
+            os.environ["TF_XLA_FLAGS"] = original
     sync()
+    atexit.register(_leave)
     return _own
 
 
@@ -71,6 +84,12 @@ def sync() -> None:
     for name in theirs - mine:
         _link(shared / name, _own / name)
     _prune(shared)
+
+
+def _leave() -> None:
+    """At exit: publish what is left, remove this process's folder (a killed process's goes in `_prune`)."""
+    sync()
+    shutil.rmtree(_own, ignore_errors=True)
 
 
 def _link(source: Path, target: Path) -> None:
