@@ -26,7 +26,9 @@ from bench_watchers import cpu_seconds, only_child  # noqa: E402
 from browser import LAPTOP, AppPage, app_server, child_processes, chromium  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
+from statelab.compile_cache import programs_folder  # noqa: E402
 from statelab.config import LabConfig  # noqa: E402
+from statelab.warm_shapes import common_configs  # noqa: E402
 from ui.lab_state import results_key  # noqa: E402
 
 EDITS = {  # label of the number input -> value; "warmed": a change the idle workers compiled beforehand
@@ -47,14 +49,16 @@ FIELDS = {
 
 
 def wait_until_idle(server_pid: int, timeout: float, quiet_seconds: float = 10.0) -> float:
-    """Wait until the server's processes use under 5 % of a core for `quiet_seconds`; seconds waited."""
-    started = time.monotonic()
+    """Wait until the warm-up is done: the shared folder holds the warmed shapes' programs (three a
+    shape) and the server's processes used under 5 % of a core for `quiet_seconds`; seconds waited."""
+    started, programs = time.monotonic(), programs_folder()
+    expected = 3 * len(common_configs())
     while time.monotonic() - started < timeout:
         processes = [server_pid, *child_processes(server_pid)]
         before = sum(cpu_seconds(pid) for pid in processes if Path(f"/proc/{pid}").exists())
         time.sleep(quiet_seconds)
         after = sum(cpu_seconds(pid) for pid in processes if Path(f"/proc/{pid}").exists())
-        if after - before < 0.05 * quiet_seconds:
+        if after - before < 0.05 * quiet_seconds and len(list(programs.glob("*.pb"))) >= expected:
             return time.monotonic() - started
     raise TimeoutError(f"The server's workers were still busy after {timeout:.0f} s.")
 
