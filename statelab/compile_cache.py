@@ -2,8 +2,8 @@
 
 A new shape costs the engine seconds of XLA compilation; TensorFlow can save each compiled program
 and load it in any later process (`TF_XLA_FLAGS=--tf_xla_persistent_cache_directory=DIR`, read at
-TensorFlow's first operation: `enable` sets it and runs that operation, then takes the flag back
-so that processes started later do not share this one's folder). TensorFlow writes a program in
+TensorFlow's first use of XLA's flags: `enable` sets it, has TensorFlow read the flags, then takes
+it back so that processes started later do not share this one's folder). TensorFlow writes a program in
 place, so a process reading a file another one is writing could fail its run. So each process
 gets a folder of its own holding hard links to the shared programs (`sync` adds the ones
 published since), and `sync` publishes the programs it compiled into the shared folder with one
@@ -59,9 +59,9 @@ def enable(cache: Path | None = None, salt: str = "") -> Path | None:
     _own.mkdir(parents=True, exist_ok=True)
     os.environ["TF_XLA_FLAGS"] = f"{flags} {FLAG}={_own}".strip()
     try:
-        import tensorflow as tf
+        from tensorflow.python import pywrap_tfe
 
-        tf.zeros(())  # TensorFlow's first operation: it reads the flags now
+        pywrap_tfe.TF_GetXlaConstantFoldingDisabled()  # reads every XLA flag now, the context left alone
     finally:  # and processes started from this one do not write into this one's folder
         if original is None:
             del os.environ["TF_XLA_FLAGS"]
