@@ -166,6 +166,7 @@ def main() -> None:
     parser.add_argument("--cache", help="the cache folder (default: a fresh temporary one)")
     parser.add_argument("--repeats", type=int, default=3, help="warm default runs (median)")
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
     os.environ["STATELAB_CACHE"] = args.cache or tempfile.mkdtemp(prefix="statelab-bench-explore-")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # 2 would show a line per program loaded from disk
     load = os.getloadavg()[0]
