@@ -186,6 +186,17 @@ def plot_runs_by_window(
     return figure.update_xaxes(dtick=1 if windows <= 20 else None)
 
 
+def add_error_baseline(figure: go.Figure, error: float, label: str) -> go.Figure:
+    """A forecast baseline's error as a dashed line across an error-by-window chart, named on the left."""
+    figure.add_hline(
+        y=error,
+        line={"dash": "dash", "color": NEUTRAL_COLOR},
+        annotation_text=f"{label}: {format_score(error, 'error')}",
+        annotation_position="top left",
+    )
+    return figure
+
+
 def plot_predictions(
     stateful: np.ndarray, stateless: np.ndarray, targets: np.ndarray, kind: str, streams: int = 3
 ) -> go.Figure:

@@ -25,7 +25,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from statelab.storage import _files_oldest_first, cache_directory, version_salt
+from statelab.result_cache import version_salt
+from statelab.storage import cache_directory, files_oldest_first
 
 FLAG = "--tf_xla_persistent_cache_directory"
 MAX_BYTES = 300_000_000  # about 600 programs: the form's common shapes several times over
@@ -105,7 +106,7 @@ def _link(source: Path, target: Path) -> None:
 
 def _prune(shared: Path) -> None:
     """Keep the shared programs under MAX_BYTES, the oldest removed first; drop folders of dead processes."""
-    files = _files_oldest_first(shared.glob("*.pb"))
+    files = files_oldest_first(shared.glob("*.pb"))
     total = sum(size for _, size in files)
     for path, size in files:
         if total <= MAX_BYTES:

@@ -42,7 +42,7 @@ def common_configs() -> list[LabConfig]:
 def compile_config(config: LabConfig) -> None:
     """Compile (or load from disk) the programs both models of a config run."""
     from statelab import compile_cache
-    from statelab.engine import Shape, engine_for
+    from statelab.compiled import Shape, engine_for
     from statelab.tasks import task_spec
 
     spec = task_spec(config.task, config.series)

@@ -74,3 +74,15 @@ def test_predictions_and_window_step():
     assert len(figure.data) == 6 and list(figure.layout.xaxis.ticktext) == ["stream 1", "stream 2"]
     step = charts.plot_window_step(np.ones((3, 1)), np.ones((3, 4)), np.zeros(4), "batch 0")
     np.testing.assert_allclose(step.data[1].y, [0, 2, 2, 2])  # ‖h‖ going in, then after each step
+
+
+def test_the_forecast_chart_draws_the_seasonal_naive_forecast_when_there_is_a_season():
+    from statelab.practice_charts import plot_forecast
+
+    values = np.sin(np.arange(200) / 5.0)
+    forecasts, truth, seasonal = np.zeros((3, 10)), values[150:160], values[125:135]
+    names = [trace.name for trace in plot_forecast(values, 150, 40, forecasts, truth, "t", seasonal).data]
+    assert "seasonal naive" in names and "persistence" in names
+    assert "seasonal naive" not in [
+        trace.name for trace in plot_forecast(values, 150, 40, forecasts, truth, "t").data
+    ]

@@ -21,12 +21,12 @@ from project import PATIENCE, ROOT
 
 from statelab.charts import STATEFUL_COLOR, STATELESS_COLOR
 from statelab.config import LabConfig
+from statelab.database import open_database
 from statelab.learner_store import LearnerStore
 from statelab.presets import PRESETS
 from statelab.results import MODES
-from statelab.storage import cache_directory
+from ui.lab_results import compare_labels, history_table, plot_two_runs
 from ui.lab_state import Run
-from ui.results import compare_labels, history_table, plot_two_runs
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +60,22 @@ def test_a_run_draws_both_models_and_stateful_wins_on_cue(cue_run):
     assert "Stateful" in cue_run.info[0].body
     assert any("most common held-out label" in m.value for m in cue_run.markdown)  # the guess line, explained
     assert cue_run.dataframe, "the run history lists the run"
+
+
+def test_a_co2_forecast_is_shown_beside_the_seasonal_naive_forecast():
+    # Issue 22, item 1: the same week a year earlier is a baseline of every series forecast.
+    app = open_page("lab")
+    fill(app, task="forecast", timesteps=13, n_windows=4, epochs=2, n_groups=2, eval_groups=1)
+    app = wait_for_run(train(app))
+    assert not app.exception
+    assert "Seasonal naive" in [metric.label for metric in app.metric]
+    assert "the seasonal naive forecast" in app.info[0].body
+    assert any(
+        "as the value 52 steps earlier, one season (52 weeks: one year)" in c.value for c in app.caption
+    )
+    spec = chart_titled(app, "by window position")
+    annotations = [note["text"] for note in spec["layout"].get("annotations", [])]
+    assert any(text.startswith("seasonal naive: 0.1") for text in annotations), annotations
 
 
 def test_impossible_combination_is_explained_beside_the_control():
@@ -132,7 +148,9 @@ print("lab", "tensorflow" in sys.modules or "keras" in sys.modules)
 
 def test_the_server_process_never_imports_tensorflow():
     code = SERVER_SIDE.format(root=str(ROOT / "tests"))
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "home False" in out.stdout and "lab False" in out.stdout
 
@@ -296,7 +314,7 @@ def test_a_new_session_with_the_learners_id_finds_their_runs_and_answers():
     learner = first.session_state["learner_id"]
     assert first.query_params["learner"] == learner  # the id is in the URL
     (row,) = history(({"reset": "never"}, "never_reset"))
-    store = LearnerStore(cache_directory() / "learners.sqlite3")
+    store = LearnerStore(open_database())
     store.add_run(learner, row["key"], row)
     store.save_answer(learner, "preset:never_reset", next(iter(PRESETS["never_reset"].options)))
     again = open_page("lab", {"learner": learner, "preset": "never_reset"})

@@ -5,9 +5,9 @@ import pytest
 from series_example import example_csv, example_series_id
 
 from statelab import ConfigError, LabConfig, run_lab
-from statelab.claims import ERROR_RATIO
 from statelab.config import from_query, series_problems, to_query
 from statelab.data import make_lab_data
+from statelab.judges import ERROR_RATIO
 from statelab.results import load_result, save_result
 from statelab.storage import series_path, store_series, stored_series_length
 from statelab.tasks import make_task
@@ -145,9 +145,11 @@ def test_both_models_train_on_an_uploaded_series_and_are_scored_on_its_end(tmp_p
         assert np.isfinite(model.by_window).all()
     assert result.held_out_values == 120  # the last fifth of 600 values
     assert 0 < result.persistence < result.chance  # a smooth cycle: "next = this" beats the mean
+    assert result.period == 25 and 0 < result.seasonal < result.chance  # the 25-step cycle, detected
     save_result(result, tmp_path / "run.npz")
     loaded = load_result(tmp_path / "run.npz")
-    assert (loaded.persistence, loaded.held_out_values) == (result.persistence, result.held_out_values)
+    kept = ("persistence", "held_out_values", "seasonal", "period")
+    assert [getattr(loaded, name) for name in kept] == [getattr(result, name) for name in kept]
 
 
 def white_noise_csv(seed: int = 0, n_values: int = 300) -> bytes:

@@ -7,11 +7,11 @@ import streamlit as st
 
 from statelab import charts, continuity_charts
 from statelab.data import make_lab_data
-from statelab.jobs import demo_job
 from statelab.layout import batch_layout, evaluation_layout
 from statelab.results import LabResult
-from ui.demos import await_results
+from statelab.work import demo_job
 from ui.figures import render_figure
+from ui.live_results import await_results
 from ui.runs import job_pool
 
 GRADIENT_ASKED = "gradient_asked"  # the learner asked for the gradient view in this session
@@ -134,14 +134,14 @@ def render_gradient_boundary() -> None:
             key="gradient_go",
             on_click=_ask_for_gradients,
         )
-        st.caption("Gradients stop at every batch boundary (truncated backpropagation through time).")
+        st.caption(
+            "Does the loss of window k+1 send a gradient back into the inputs of window k, the batch "
+            "before? Lesson 7 asks you to predict it first."
+        )
         return
     values = await_results([job])  # progress until the worker is done, never a blocking wait
     if values is None:
         return
     result = values[0]
     render_figure(continuity_charts.plot_gradient_boundary(result))
-    st.caption(
-        f"The state's value crossed the boundary (‖h‖ = {result['carried_state_norm']:.2f}), but no "
-        "gradient did: a stateful model learns only from what fits inside one window."
-    )
+    st.caption(continuity_charts.gradient_boundary_note(result))

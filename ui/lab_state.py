@@ -10,12 +10,12 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import streamlit as st
 
-from statelab.config import LabConfig
+from statelab.config import LabConfig, seed_configs
 from statelab.presets import PRESETS
 from statelab.results import LabResult
-from ui import settings
+from ui import lab_form
 from ui.learner import answers, learner_id, learner_store
-from ui.runs import cached_results, render_progress, seed_configs
+from ui.runs import cached_results, render_progress
 
 STATE_KEY = "lab"
 ANSWER_PREFIX = "preset:"  # a preset's prediction is kept among the learner's answers under this prefix
@@ -64,7 +64,7 @@ class LabState:
     def start(self, run: Run) -> None:
         """Ask for a run (queued, or found in the cache, on the next draw); its link goes in the URL."""
         self.pending, self.run_error = run, ""
-        settings.write_url(run.config, run.n_seeds, run.preset)
+        lab_form.write_url(run.config, run.n_seeds, run.preset)
 
     def train(self, config: LabConfig, n_seeds: int) -> None:
         """The learner's own settings: leave any preset question and run them."""
@@ -74,9 +74,9 @@ class LabState:
     def ask(self, preset_id: str, n_seeds: int) -> None:
         """Load a preset's settings and ask for a prediction first; a preset answered before runs at once."""
         config = PRESETS[preset_id].config()
-        settings.load_config(config, n_seeds)
+        lab_form.load_config(config, n_seeds)
         self.question, self.pending, self.run_error = preset_id, None, ""
-        settings.write_url(config, n_seeds, preset_id)
+        lab_form.write_url(config, n_seeds, preset_id)
         if preset_answer(preset_id):
             self.start(Run(config, n_seeds, preset_id))
 
@@ -106,24 +106,24 @@ def open_lab() -> LabState:
     navigation shows the Lab as it was left; a bare /lab shows the default run (from the warm cache).
     """
     state = lab_state()
-    if settings.widget_key("task") in st.session_state:  # still on the Lab: its controls are there
+    if lab_form.widget_key("task") in st.session_state:  # still on the Lab: its controls are there
         return state
-    config, n_seeds, preset, notes, named = settings.read_url()
+    config, n_seeds, preset, notes, named = lab_form.read_url()
     state.url_notes = notes
     left = state.pending or state.shown
     if preset:
         state.ask(preset, n_seeds)
     elif named:
-        settings.load_config(config, n_seeds)
+        lab_form.load_config(config, n_seeds)
         if not notes:
             state.train(config, n_seeds)
     elif state.question:
         state.ask(state.question, left.n_seeds if left else 1)
     elif left:
-        settings.load_config(left.config, left.n_seeds)
-        settings.write_url(left.config, left.n_seeds, left.preset)
+        lab_form.load_config(left.config, left.n_seeds)
+        lab_form.write_url(left.config, left.n_seeds, left.preset)
     else:
-        settings.load_config(config, n_seeds)
+        lab_form.load_config(config, n_seeds)
         state.train(config, n_seeds)
     return state
 

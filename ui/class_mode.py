@@ -19,7 +19,7 @@ import streamlit as st
 
 from statelab.class_records import ClassError, format_code, normalize_code
 from statelab.classroom import PURGE_EVERY, Classroom
-from statelab.database import open_database
+from ui.database import database
 
 TEACHER, LEARNER = "teacher", "learner"
 PROJECTOR_PARAM = "projector"
@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 @st.cache_resource
 def classroom() -> Classroom:
     """The server's one Classroom (DATABASE_URL, else the SQLite file), swept for expired classes."""
-    room = Classroom(open_database())
+    room = Classroom(database())
     threading.Thread(target=_sweep, args=(room,), daemon=True, name="statelab-class-sweep").start()
     return room
 
