@@ -122,7 +122,7 @@ def report(title: str, figures: dict) -> None:
         )
 
 
-def restarted_worker() -> None:
+def restarted_worker(seeds: tuple[int, int] = (1001, 1002)) -> None:
     """Part 5: a new pool worker (as after recycling) warms the default shapes before it says it is ready;
     its first default run against its second, through the pool (seeds nobody ran: no cached result)."""
     from statelab import LabConfig
@@ -133,7 +133,7 @@ def restarted_worker() -> None:
         while None not in pool.busy.values():  # the worker's "ready": TensorFlow loaded, default shapes warm
             time.sleep(0.05)
         ready = time.perf_counter() - started
-        first, warm = (seconds(lambda seed=seed: pool.result(LabConfig(seed=seed))) for seed in (1001, 1002))
+        first, warm = (seconds(lambda seed=seed: pool.result(LabConfig(seed=seed))) for seed in seeds)
     print(
         f"\n5. a new worker of a pool (the same cache folder): ready after {ready:.1f} s "
         "(TensorFlow loaded, the default shapes warm)"
