@@ -10,7 +10,7 @@ cache folder (a fresh temporary one unless --cache names one):
 2. a restarted process: its first default run (programs loaded from the cache folder) against
    its warm one;
 3. the same six edits in a third process: new to it, but compiled by process 1 (found on disk);
-4. a process warmed as an idle worker warms itself (statelab.warm_shapes, timed), then the form's
+4. a process warmed as an idle worker warms itself (statelab.server.warm_shapes, timed), then the form's
    common changes it warmed, first run against warm;
 5. a new worker of a job pool (as after recycling): when it is ready, its first default run
    against its next (wall time only: the run is in the worker).
@@ -79,7 +79,7 @@ def explore(repeats: int) -> dict:
 
 def warmed_worker(repeats: int) -> dict:
     """Process 4: warm as an idle worker does, then the warmed changes new to a run and warm."""
-    from statelab.warm_shapes import COMMON_CHANGES, warm_up_steps
+    from statelab.server.warm_shapes import COMMON_CHANGES, warm_up_steps
 
     steps = warm_up_steps()
     warm_up = seconds(lambda: [step() for step in steps])
@@ -126,7 +126,7 @@ def restarted_worker(seeds: tuple[int, int] = (1001, 1002)) -> None:
     """Part 5: a new pool worker (as after recycling) warms the default shapes before it says it is ready;
     its first default run against its second, through the pool (seeds nobody ran: no cached result)."""
     from statelab import LabConfig
-    from statelab.jobs import JobPool
+    from statelab.server.jobs import JobPool
 
     started = time.perf_counter()
     with JobPool(workers=1, warm_shapes=True) as pool:

@@ -26,9 +26,9 @@ from bench_watchers import cpu_seconds, only_child  # noqa: E402
 from browser import LAPTOP, AppPage, app_server, child_processes, chromium  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
-from statelab.compile_cache import programs_folder  # noqa: E402
-from statelab.config import LabConfig  # noqa: E402
-from statelab.warm_shapes import common_configs  # noqa: E402
+from statelab.engine.compile_cache import programs_folder  # noqa: E402
+from statelab.engine.config import LabConfig  # noqa: E402
+from statelab.server.warm_shapes import common_configs  # noqa: E402
 from ui.lab_state import results_key  # noqa: E402
 
 EDITS = {  # label of the number input -> value; "warmed": a change the idle workers compiled beforehand

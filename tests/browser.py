@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from project import ARTIFACTS, PATIENCE, ROOT
 
-from statelab.config import LabConfig
+from statelab.engine.config import LabConfig
 from ui.lab_state import results_key
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from streamlit_client import StreamlitSession
 
-from statelab.class_records import Question
-from statelab.classroom import Classroom
+from statelab.server.class_records import Question
+from statelab.server.classroom import Classroom
 
 ANSWERED = re.compile(r"^\*\*(\d+)\*\* of \*\*(\d+)\*\* learners answered")
 CONNECT_BATCH = 20  # sessions opened at once: a class arrives over a minute, not in one millisecond

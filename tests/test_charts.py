@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from statelab import charts
+from statelab.charts import lab as charts
 
 
 def named(figure, name):
@@ -77,7 +77,7 @@ def test_predictions_and_window_step():
 
 
 def test_the_forecast_chart_draws_the_seasonal_naive_forecast_when_there_is_a_season():
-    from statelab.practice_charts import plot_forecast
+    from statelab.charts.practice_figures import plot_forecast
 
     values = np.sin(np.arange(200) / 5.0)
     forecasts, truth, seasonal = np.zeros((3, 10)), values[150:160], values[125:135]

@@ -10,13 +10,13 @@ from functools import cache
 import pytest
 
 from statelab import LabConfig, LabResult, run_lab
-from statelab.judges import ERROR_RATIO, HIGH_ACCURACY, beats, collapsed_seeds, preset_outcome
-from statelab.lessons import Scale, all_lessons
-from statelab.limits import training_warnings
-from statelab.presets import PRESETS
-from statelab.result_cache import ResultCache
-from statelab.verdict import verdict
-from statelab.work import lab_job
+from statelab.engine.work import lab_job
+from statelab.server.result_cache import ResultCache
+from statelab.teaching.judges import ERROR_RATIO, HIGH_ACCURACY, beats, collapsed_seeds, preset_outcome
+from statelab.teaching.lessons import Scale, all_lessons
+from statelab.teaching.limits import training_warnings
+from statelab.teaching.presets import PRESETS
+from statelab.teaching.verdict import verdict
 
 SEEDS = [0, 1, 2]
 pytestmark = pytest.mark.slow

@@ -9,7 +9,7 @@ import time
 import pytest
 from project import ROOT
 
-from statelab import compile_cache
+from statelab.engine import compile_cache
 
 # a process that runs (or only compiles) configs and prints, after each, the shared programs and a digest
 RUNS = """
@@ -17,8 +17,9 @@ import json, sys
 sys.path.insert(0, "tests")
 from dataclasses import replace
 from test_training import TINY, digest
-from statelab import compile_cache, run_lab
-from statelab.warm_shapes import compile_config
+from statelab import run_lab
+from statelab.engine import compile_cache
+from statelab.server.warm_shapes import compile_config
 for changes in json.loads(sys.argv[1]):
     config = replace(TINY, **{name: value for name, value in changes.items() if name != "compile_only"})
     result = compile_config(config) if changes.get("compile_only") else digest(run_lab(config))

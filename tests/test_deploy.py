@@ -27,7 +27,7 @@ from browser import ARTIFACTS, app_server, free_port, require_debian_package
 from project import ROOT
 from streamlit_client import StreamlitSession, open_page
 
-from statelab.config import LabConfig, to_query
+from statelab.engine.config import LabConfig, to_query
 
 DEPLOY = ROOT / "deploy"
 NGINX = Path("/usr/sbin/nginx")

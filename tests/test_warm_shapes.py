@@ -5,8 +5,15 @@ from dataclasses import replace
 
 from test_training import TINY, digest
 
-from statelab import LabConfig, run_lab, warm_shapes
-from statelab.warm_shapes import COMMON_CHANGES, common_configs, compile_config, next_job, warm_up_steps
+from statelab import LabConfig, run_lab
+from statelab.server import warm_shapes
+from statelab.server.warm_shapes import (
+    COMMON_CHANGES,
+    common_configs,
+    compile_config,
+    next_job,
+    warm_up_steps,
+)
 
 
 def test_compiling_a_shape_leaves_the_next_run_unchanged():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from statelab.class_records import MAX_NAME, ClassState, format_code, normalize_code
-from statelab.classroom import Classroom
+from statelab.server.class_records import MAX_NAME, ClassState, format_code, normalize_code
+from statelab.server.classroom import Classroom
 from ui.class_mode import (
     LEARNER,
     attempt,

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from statelab.class_records import ClassError, format_code, normalize_code
-from statelab.classroom import PURGE_EVERY, Classroom
+from statelab.server.class_records import ClassError, format_code, normalize_code
+from statelab.server.classroom import PURGE_EVERY, Classroom
 from ui.database import database
 
 TEACHER, LEARNER = "teacher", "learner"

@@ -6,9 +6,9 @@ import base64
 
 import streamlit as st
 
-from statelab.class_charts import plot_answers, qr_png
-from statelab.class_records import ClassState, format_code
-from statelab.classroom import Classroom
+from statelab.charts.class_answers import plot_answers, qr_png
+from statelab.server.class_records import ClassState, format_code
+from statelab.server.classroom import Classroom
 from ui.class_mode import (
     TEACHER,
     attempt,

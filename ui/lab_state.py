@@ -10,9 +10,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import streamlit as st
 
-from statelab.config import LabConfig, seed_configs
-from statelab.presets import PRESETS
-from statelab.results import LabResult
+from statelab.engine.config import LabConfig, seed_configs
+from statelab.engine.results import LabResult
+from statelab.teaching.presets import PRESETS
 from ui import lab_form
 from ui.learner import answers, learner_id, learner_store
 from ui.runs import cached_results, render_progress

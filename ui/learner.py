@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from statelab.learner_store import LearnerStore, is_learner_id, new_learner_id
-from statelab.storage import cache_directory
+from statelab.engine.storage import cache_directory
+from statelab.server.learner_store import LearnerStore, is_learner_id, new_learner_id
 from ui.database import database
 
 LEARNER_PARAM = "learner"  # the URL query parameter

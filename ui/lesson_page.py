@@ -1,4 +1,4 @@
-"""Lesson pages: draw a lesson object (statelab.lessons) with its live demos, checks and progress.
+"""Lesson pages: draw a lesson object (statelab.teaching.lessons) with its live demos, checks and progress.
 
 The lesson object says what a lesson contains: its text, the runs of its demos and checks, each check's
 judge. ui/lesson_parts/ draws what those runs show. The learner picks an outcome, runs it, and sees
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from statelab.lesson_text import CheckText, LessonText, code_block
-from statelab.lessons import Check, Lesson, Runs, Scale, all_lessons, lesson
+from statelab.teaching.lesson_text import LessonText, code_block
+from statelab.teaching.lessons import Check, Lesson, Runs, Scale, all_lessons, lesson
 from ui.export import render_lesson_code_notebook
 from ui.lab_presets import render_lab_links
 from ui.learner import ANSWERS_KEY, answers, forget_answers, save_answer
@@ -129,17 +129,17 @@ def render_check(check: Check, draw: Callable[[list], None], scale: Scale) -> No
         outcome = check.judge(values)
         if record["outcome"] != outcome:
             record = save_answer(check.id, record["picked"], outcome)
-        render_outcome(check.text, record["picked"], record["outcome"])
+        render_outcome(check, record["picked"], record["outcome"])
         again = f"again_{check.id}"
         st.button("Ask me again", key=again, type="tertiary", on_click=_forget, args=(check.id,))
 
 
-def render_outcome(text: CheckText, picked: str, outcome: str) -> None:
+def render_outcome(check: Check, picked: str, outcome: str) -> None:
     """Whether the prediction held, what the run showed, and a note on the pick when it did not hold."""
-    render_held(text.options, picked, outcome)
-    st.markdown(text.explanations[outcome])
-    if picked != outcome and picked in text.notes:
-        st.info(text.notes[picked], icon=":material/forum:")
+    render_held(check.options, picked, outcome)
+    st.markdown(check.explanations[outcome])
+    if picked != outcome and picked in check.notes:
+        st.info(check.notes[picked], icon=":material/forum:")
 
 
 def render_footer(item: Lesson) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from statelab.config import BOUNDS, LabConfig
-from statelab.seasons import detect_period
-from statelab.storage import store_series
-from statelab.tasks import fitting_windows, series_split
-from statelab.upload import (
+from statelab.engine.config import BOUNDS, LabConfig
+from statelab.engine.seasons import detect_period
+from statelab.engine.storage import store_series
+from statelab.engine.tasks import fitting_windows, series_split
+from statelab.engine.upload import (
     MAX_UPLOAD_BYTES,
     MAX_VALUES,
     MIN_VALUES,

@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from statelab.config import LabConfig
-from statelab.jobs import ACTIVE, JobPool, JobStatus
-from statelab.results import LabResult
-from statelab.work import Job
+from statelab.engine.config import LabConfig
+from statelab.engine.results import LabResult
+from statelab.engine.work import Job
+from statelab.server.jobs import ACTIVE, JobPool, JobStatus
 
 
 @st.cache_resource
@@ -21,7 +21,7 @@ def job_pool() -> JobPool:
     """The server's one worker pool, shared by every session, started with the first page anyone opens.
 
     STATELAB_WORKERS sets its size (default: the cores this process may use). app.py warms its cache
-    (ui.warm_up), and its workers compile the form's common shapes between jobs (statelab.warm_shapes);
+    (ui.warm_up), and its workers compile the form's common shapes between jobs (statelab.server.warm_shapes);
     STATELAB_WARM=0 turns both off, STATELAB_WARM_SHAPES=0 the shapes only.
     """
     warm = "0" not in (os.environ.get("STATELAB_WARM", "1"), os.environ.get("STATELAB_WARM_SHAPES", "1"))
