@@ -109,4 +109,4 @@ def test_enable_leaves_a_chosen_cache_or_a_process_without_a_cache_folder_alone(
 
 def test_programs_are_kept_per_version(tmp_path):
     assert compile_cache.programs_folder(tmp_path, salt="abc") == tmp_path / "programs" / "abc"
-    assert compile_cache.programs_folder(tmp_path).name == compile_cache.version_salt()
+    assert compile_cache.programs_folder(tmp_path).name.startswith("keras-")

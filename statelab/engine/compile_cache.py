@@ -7,8 +7,8 @@ it back so that processes started later do not share this one's folder). TensorF
 place, so a process reading a file another one is writing could fail its run. So each process
 gets a folder of its own holding hard links to the shared programs (`sync` adds the ones
 published since), and `sync` publishes the programs it compiled into the shared folder with one
-atomic link each. The shared folder sits in the result cache's folder, under the same version
-salt, and keeps at most `MAX_BYTES`, the least recently published removed first.
+atomic link each. The shared folder sits in the result cache's folder, under the workers' version salt (a
+plain process: the library versions), and keeps at most `MAX_BYTES`, the oldest removed first.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ import socket
 import sys
 import time
 from collections.abc import Iterator
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from statelab.engine.storage import cache_directory, files_oldest_first, version_salt
+from statelab.engine.storage import cache_directory, files_oldest_first
 
 FLAG = "--tf_xla_persistent_cache_directory"
 MAX_BYTES = 300_000_000  # about 600 programs: the form's common shapes several times over
@@ -36,8 +37,21 @@ _own: Path | None = None  # this process's folder, once enabled
 
 
 def programs_folder(cache: Path | None = None, salt: str = "") -> Path:
-    """The shared folder of compiled programs for this version of the code and libraries."""
-    return Path(cache or cache_directory()) / "programs" / (salt or version_salt())
+    """The shared folder of compiled programs for a version: the result cache's salt (workers pass their
+    pool's), or else Keras's and TensorFlow's versions (a program is found by a hash of its XLA module,
+    so any code change that changes a program makes it another program anyway)."""
+    return Path(cache or cache_directory()) / "programs" / (salt or library_versions())
+
+
+def library_versions() -> str:
+    """ "keras-3.15.1-tensorflow-2.21.0": the versions a compiled program depends on besides its module."""
+    found = []
+    for names in (("keras",), ("tensorflow", "tensorflow-cpu")):
+        for name in names:
+            with contextlib.suppress(PackageNotFoundError):
+                found.append(f"{names[0]}-{version(name)}")
+                break
+    return "-".join(found)
 
 
 def enable(cache: Path | None = None, salt: str = "") -> Path | None:

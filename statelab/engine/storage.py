@@ -12,8 +12,6 @@ import os
 import re
 import tempfile
 from collections.abc import Callable
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
@@ -87,23 +85,3 @@ def _prune_series(directory: Path) -> None:
     stored = files_oldest_first(directory.glob("*.csv"))
     for path, _ in stored[: max(0, len(stored) - MAX_STORED_SERIES)]:
         path.unlink(missing_ok=True)
-
-
-def _distribution_version(*names: str) -> str:
-    """The installed version of the first of these distributions that is installed."""
-    for name in names:
-        with contextlib.suppress(PackageNotFoundError):
-            return version(name)
-    return "none"
-
-
-@cache
-def version_salt() -> str:
-    """A short hash of this code (every file of the package, statelab/), Keras's and TensorFlow's versions."""
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
-    digest.update(_distribution_version("keras").encode())
-    digest.update(_distribution_version("tensorflow", "tensorflow-cpu", "tensorflow_cpu").encode())
-    return digest.hexdigest()[:10]

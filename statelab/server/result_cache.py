@@ -9,16 +9,40 @@ serves results or Keras messages of the old versions.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pickle
 import time
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from statelab.engine.results import load_result, save_result
-from statelab.engine.storage import cache_directory, files_oldest_first, version_salt, write_atomically
+from statelab.engine.storage import cache_directory, files_oldest_first, write_atomically
 from statelab.engine.work import Job, Work, as_job
 
+PACKAGE = Path(__file__).resolve().parents[1]  # every file of it goes into the version salt
 STALE_PARTIAL_AFTER = 3600.0  # seconds: a temporary file this old belongs to a process that died
+
+
+def _distribution_version(*names: str) -> str:
+    """The installed version of the first of these distributions that is installed."""
+    for name in names:
+        with contextlib.suppress(PackageNotFoundError):
+            return version(name)
+    return "none"
+
+
+@cache
+def version_salt() -> str:
+    """A short hash of this code (every file of the package), Keras's and TensorFlow's versions."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(_distribution_version("keras").encode())
+    digest.update(_distribution_version("tensorflow", "tensorflow-cpu", "tensorflow_cpu").encode())
+    return digest.hexdigest()[:10]
 
 
 class ResultCache:
