@@ -16,18 +16,45 @@ def build_model(
         inputs = keras.Input(shape=(timesteps, spec.features), name="windows")
     else:
         inputs = keras.Input(batch_shape=(batch_size, timesteps, spec.features), name="windows")
-    kernel, recurrent_kernel, head_kernel = kernel_initializers(seed)
-    hidden = keras.layers.LSTM(
+    hidden = recurrent_layer(spec, units, seed, stateful=batch_size is not None)(inputs)
+    outputs = output_head(spec, seed)(hidden)
+    return keras.Model(inputs, outputs, name="stateful" if batch_size else "stateless")
+
+
+def build_state_model(spec: TaskSpec, units: int) -> keras.Model:
+    """The same layers with the state as explicit inputs and outputs: (windows, h, c) -> (outputs, h, c).
+
+    Any batch size and window length: the compiled engine carries the state itself, so one such
+    model serves the stateful and the stateless model of every batch size and window length.
+    """
+    inputs = keras.Input(shape=(None, spec.features), name="windows")
+    state = [keras.Input(shape=(units,), name=name) for name in ("h", "c")]
+    hidden, h, c = recurrent_layer(spec, units, seed=0, stateful=False, return_state=True)(
+        inputs, initial_state=state
+    )
+    return keras.Model([inputs, *state], [output_head(spec, seed=0)(hidden), h, c], name="state_passing")
+
+
+def recurrent_layer(
+    spec: TaskSpec, units: int, seed: int, stateful: bool, return_state: bool = False
+) -> keras.layers.LSTM:
+    """The seeded LSTM layer of the models, named "lstm"."""
+    kernel, recurrent_kernel, _ = kernel_initializers(seed)
+    return keras.layers.LSTM(
         units,
-        stateful=batch_size is not None,
+        stateful=stateful,
         return_sequences=spec.per_step,
+        return_state=return_state,
         kernel_initializer=kernel,
         recurrent_initializer=recurrent_kernel,
         name="lstm",
-    )(inputs)
-    head = output_layer(spec, head_kernel)
-    outputs = keras.layers.TimeDistributed(head, name="per_step")(hidden) if spec.per_step else head(hidden)
-    return keras.Model(inputs, outputs, name="stateful" if batch_size else "stateless")
+    )
+
+
+def output_head(spec: TaskSpec, seed: int) -> keras.layers.Layer:
+    """The seeded head: the Dense output layer, applied at every step ("per_step") for per-step tasks."""
+    head = output_layer(spec, kernel_initializers(seed)[2])
+    return keras.layers.TimeDistributed(head, name="per_step") if spec.per_step else head
 
 
 def kernel_initializers(seed: int) -> tuple[keras.initializers.Initializer, ...]:

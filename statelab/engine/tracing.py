@@ -19,9 +19,9 @@ def step_through(cell: keras.layers.LSTMCell, x: tf.Tensor, h: tf.Tensor, c: tf.
     """Step an LSTMCell through a window (rows, timesteps, features) from (h, c): (2, rows, timesteps, units).
 
     Keras returns only the last step's state; stepping the layer's own cell gives every step's.
-    Runs inside a compiled function (the window's length must be static).
+    Runs inside a compiled function.
     """
-    timesteps = x.shape[1]
+    timesteps = tf.shape(x)[1]
     states = tf.TensorArray(x.dtype, size=timesteps)
     for step in tf.range(timesteps):
         _, (h, c) = cell(x[:, step], [h, c], training=False)
