@@ -57,6 +57,24 @@ def judge_forecast(value: dict) -> str:
     return "worse" if errors.mean() > persistence / ERROR_RATIO else "similar"
 
 
+FORECAST_BASELINES = {"persistence_error": "persistence", "mean_error": "the training part's mean"}
+
+
+def forecast_against_baselines(value: dict) -> str:
+    """Which baselines the forecast beat, seed by seed (a lower error than theirs), in one sentence."""
+    seeds, errors = value["seeds"], value["model_error"]
+    parts = []
+    for key, name in FORECAST_BASELINES.items():
+        won = [str(seed) for seed, error in zip(seeds, errors, strict=True) if error < value[key]]
+        if len(won) == len(seeds):
+            parts.append(f"beat {name} on every seed")
+        elif won:
+            parts.append(f"beat {name} on seed{'s' if len(won) > 1 else ''} {', '.join(won)} only")
+        else:
+            parts.append(f"did not beat {name} on any seed")
+    return "The forecast " + "; it ".join(parts) + "."
+
+
 def judge_stack_shape(value: dict) -> str:
     """What stacking an LSTM on one without return_sequences did: "error", or built."""
     return "error" if not value["stack_without_sequences"]["ok"] else "one_step"

@@ -20,6 +20,7 @@ import streamlit as st
 from statelab.class_records import ClassError, format_code, normalize_code
 from statelab.classroom import PURGE_EVERY, Classroom
 from statelab.database import open_database
+from ui.cookies import browser_cookie, render_cookie
 
 TEACHER, LEARNER = "teacher", "learner"
 PROJECTOR_PARAM = "projector"
@@ -91,7 +92,7 @@ def _cookie_name(role: str, code: str) -> str:
 def saved_token(role: str, code: str) -> str | None:
     """This browser's token for a class in a role: from the session, or from the cookie after a reload."""
     name = _cookie_name(role, code)
-    return st.session_state.get(name) or st.context.cookies.get(name)
+    return st.session_state.get(name) or browser_cookie(name)
 
 
 def keep_token(role: str, code: str, token: str, expires_at: float) -> None:
@@ -105,14 +106,10 @@ def render_token_cookie(role: str, code: str) -> None:
     """Write the session's token into this browser's cookie (a tiny script) when the cookie lacks it."""
     name = _cookie_name(role, code)
     token = st.session_state.get(name)
-    if not token or st.context.cookies.get(name) == token:
+    if not token or browser_cookie(name) == token:
         return
     max_age = max(60, int(st.session_state.get(f"{name}_expires", time.time() + 3600) - time.time()))
-    st.html(
-        f"<script>document.cookie = '{name}={token}; path=/; max-age={max_age}; samesite=strict'"
-        " + (location.protocol === 'https:' ? '; secure' : '');</script>",
-        unsafe_allow_javascript=True,
-    )
+    render_cookie(name, token, max_age, same_site="strict")
 
 
 def forget_token(role: str, code: str) -> None:

@@ -10,11 +10,13 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import streamlit as st
 
-from statelab.config import LabConfig
+from statelab.config import LabConfig, from_query, to_query
 from statelab.presets import PRESETS
 from statelab.results import LabResult
 from ui import settings
+from ui.lab_memory import LabMemory, learner_series, remember, remembered
 from ui.learner import answers, learner_id, learner_store
+from ui.own_series import SERIES_NOTE_KEY, restore_series
 from ui.runs import cached_results, render_progress, seed_configs
 
 STATE_KEY = "lab"
@@ -108,9 +110,12 @@ def open_lab() -> LabState:
     state = lab_state()
     if settings.widget_key("task") in st.session_state:  # still on the Lab: its controls are there
         return state
+    memory, left = remembered(), state.pending or state.shown
     config, n_seeds, preset, notes, named = settings.read_url()
+    if not (named or left) and memory.run:  # a bare /lab in a new tab: the Lab as this browser left it
+        st.query_params.from_dict(memory.run)
+        config, n_seeds, preset, notes, named = settings.read_url()
     state.url_notes = notes
-    left = state.pending or state.shown
     if preset:
         state.ask(preset, n_seeds)
     elif named:
@@ -125,7 +130,30 @@ def open_lab() -> LabState:
     else:
         settings.load_config(config, n_seeds)
         state.train(config, n_seeds)
+    restore_controls(memory)
     return state
+
+
+def restore_controls(memory: LabMemory) -> None:
+    """Back on the run this browser left (a reload, another page, a new tab): its edits not yet trained
+    and its uploaded series come back into the controls. A link to another run opens as it is."""
+    restore_series(*learner_series())
+    if not memory.form or dict(st.query_params) != memory.run:
+        return
+    form = dict(memory.form)
+    seeds = form.pop(settings.SEEDS_PARAM, "1")
+    config, problems = from_query(form)
+    if not problems and seeds.isdigit() and 1 <= int(seeds) <= settings.MAX_SEEDS:
+        settings.load_config(config, int(seeds))
+
+
+def remember_controls(config: LabConfig | None, n_seeds: int) -> None:
+    """Keep the controls (when they make a config), the run's link and the uploaded series in this browser."""
+    if config is None:
+        return
+    series = st.session_state.get(settings.widget_key("series"), "")
+    form = {**to_query(config), settings.SEEDS_PARAM: str(n_seeds)}
+    remember(LabMemory(dict(st.query_params), form, series, st.session_state.get(SERIES_NOTE_KEY, "")))
 
 
 def await_run(state: LabState) -> list[LabResult] | None:

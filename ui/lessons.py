@@ -21,13 +21,16 @@ from statelab.lessons import CheckText, Lesson, all_lessons, code_block, lesson
 from statelab.presets import PRESETS
 from ui.demos import Work, await_results, prefetch
 from ui.export import render_lesson_code_notebook
+from ui.lab_memory import learner_series
 from ui.learner import ANSWERS_KEY, answers, forget_answers, save_answer
+from ui.own_series import own_series_query
 from ui.predict import render_held, render_prediction
 
 PRINT_CSS = Path(__file__).with_name("print_only.css")
 SCREEN_KEY, PRINT_KEY = "screen_only", "print_only"  # container keys print_only.css shows or hides
 DENSE_KEY = "print_dense"  # around PRINT_KEY: print_only.css sets a long plan in smaller type
 PROGRESS_KEY = ANSWERS_KEY  # check id -> {"picked": option, "outcome": option or None}
+FORECAST_PRESET = "forecast"  # a lesson that links it also links the learner's own series
 OVERRIDES_KEY = "lesson_run_overrides"  # LabConfig changes applied to every lesson run (tests shrink them)
 
 
@@ -158,12 +161,26 @@ def render_lab_links(preset_ids: tuple[str, ...] | list[str]) -> None:
         )
 
 
+def render_own_series_link(preset_ids: tuple[str, ...] | list[str]) -> None:
+    """Beside the forecasting preset: the Lab on the series this learner uploaded, if there is one."""
+    series, note = learner_series()
+    if series and FORECAST_PRESET in preset_ids:
+        st.page_link(
+            "views/lab.py",
+            label=f"Lab: your own series ({note})" if note else "Lab: your own series",
+            icon=":material/upload_file:",
+            query_params=own_series_query(series),
+            help="Opens the Lab on the series you uploaded and trains both models on it.",
+        )
+
+
 def render_footer(item: Lesson) -> None:
     """Try it in the Lab, and the way to the previous and next lessons."""
     st.divider()
     if item.presets:
         st.markdown("**Try it in the Lab**")
         render_lab_links(item.presets)
+        render_own_series_link(item.presets)
     numbers = [other.number for other in all_lessons()]
     index = numbers.index(item.number)
     back, middle, ahead = st.columns(3)

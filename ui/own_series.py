@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-from statelab.config import LabConfig
-from statelab.storage import store_series
+from statelab.config import LabConfig, to_query
+from statelab.storage import store_series, stored_series_length
 from statelab.tasks import fitting_windows
 from statelab.upload import (
     MAX_UPLOAD_BYTES,
     MAX_VALUES,
     MIN_VALUES,
     UploadError,
+    default_column,
     numeric_columns,
     read_series_csv,
 )
+from ui.lab_memory import MAX_TEXT as MAX_NOTE
 from ui.settings import widget_key
 
 UPLOAD_KEY = "series_upload"
 NOTE_KEY = "series_note"
 COLUMNS_KEY = "series_columns"  # the uploaded file's numeric columns: index -> label
 COLUMN_KEY = "series_column"  # the chosen one
+SERIES_NOTE_KEY = "series_described"  # what the kept series is: "levels.csv, column 'level': 600 values"
 OWN_TASK = "own_series"
 
 
 def _on_upload() -> None:
-    """Find the uploaded file's numeric columns and read the last one (or say why the file cannot be used)."""
+    """Find the uploaded file's numeric columns and read the first series among them (or say why not)."""
     upload = st.session_state.get(UPLOAD_KEY)
     st.session_state.pop(COLUMNS_KEY, None)
     if upload is None:
@@ -37,7 +42,7 @@ def _on_upload() -> None:
         st.session_state[NOTE_KEY] = ("error", str(error))
         return
     st.session_state[COLUMNS_KEY] = columns
-    st.session_state[COLUMN_KEY] = max(columns)
+    st.session_state[COLUMN_KEY] = default_column(upload.getvalue(), upload.name)
     _on_column()
 
 
@@ -51,8 +56,21 @@ def _on_column() -> None:
         return
     st.session_state[widget_key("series")] = store_series(values)
     st.session_state[widget_key("task")] = OWN_TASK
+    st.session_state[SERIES_NOTE_KEY] = f"{upload.name}, {description}"[:MAX_NOTE]
     note = f"{upload.name}, {description}. The task is now your own series"
     st.session_state[NOTE_KEY] = ("success", note + _fit_windows(values.size) + ": press Train both models.")
+
+
+def restore_series(series: str, note: str) -> None:
+    """A series this browser uploaded earlier (on another page, before a reload): back in the controls,
+    described in the upload box."""
+    if not series or st.session_state.get(widget_key("series")):
+        return
+    st.session_state[widget_key("series")] = series
+    st.session_state[SERIES_NOTE_KEY] = note
+    if NOTE_KEY not in st.session_state:
+        kept = f"Your series from before: {note}. Upload a file to replace it."
+        st.session_state[NOTE_KEY] = ("success", kept)
 
 
 def _fit_windows(size: int) -> str:
@@ -88,13 +106,22 @@ def render_upload() -> None:
                 format_func=columns.get,
                 key=COLUMN_KEY,
                 on_change=_on_column,
-                help="The file has several columns of numbers; the last one is used unless you pick another.",
+                help="The file has several columns of numbers; the first that is not a counter (such as "
+                "row numbers or years) is used unless you pick another.",
             )
         kind, text = st.session_state.get(NOTE_KEY, ("", ""))
         if kind == "error":
             st.error(text, icon=":material/warning:")
         elif kind == "success":
             st.success(text, icon=":material/check_circle:")
+
+
+def own_series_query(series: str) -> dict[str, str]:
+    """The Lab link's query for a stored series: the default settings, with streams short enough to fit."""
+    default = LabConfig()
+    most = fitting_windows(stored_series_length(series) or 0, default.timesteps)
+    windows = min(default.n_windows, most) if most >= 1 else default.n_windows
+    return to_query(replace(default, task=OWN_TASK, series=series, n_windows=windows))
 
 
 def render_forecast_link(config: LabConfig) -> None:

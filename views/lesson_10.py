@@ -4,9 +4,10 @@ stream from its state row, the CO2 forecast over seeds, and the same on the lear
 import streamlit as st
 
 from statelab.practice_charts import plot_forecast
-from statelab.practice_claims import judge_copy, judge_forecast
+from statelab.practice_claims import forecast_against_baselines, judge_copy, judge_forecast
 from statelab.storage import SERIES_ID, stored_series_length
 from ui.demos import await_results, captured_caption, demo_job, render_figure
+from ui.lab_memory import learner_series
 from ui.lessons import Check, lesson_demo_job, render_lesson
 
 COPY = demo_job("copy_into_single_stream")
@@ -73,9 +74,9 @@ def show_forecast(values: list, title: str = "CO2: 26 weeks, each forecast fed b
 
 
 def uploaded_series() -> str:
-    """The uploaded series id from the link, if it names a series stored on this server."""
+    """The series the link names, if stored on this server; else the one this learner uploaded in the Lab."""
     series = st.query_params.get(SERIES_PARAM, "")
-    return series if SERIES_ID.match(series) and stored_series_length(series) else ""
+    return series if SERIES_ID.match(series) and stored_series_length(series) else learner_series()[0]
 
 
 def own_series() -> None:
@@ -84,8 +85,8 @@ def own_series() -> None:
     st.markdown("### Your own series")
     if not series:
         st.info(
-            "Upload a CSV in the Lab (**Your own series**) and train: its result links back here, and this "
-            "demo runs the same recipe on your series.",
+            "Upload a CSV in the Lab (**Your own series**): this demo then runs the same recipe on your "
+            "series.",
             icon=":material/upload_file:",
         )
         st.page_link("views/lab.py", label="Open the Lab", icon=":material/science:")
@@ -96,8 +97,7 @@ def own_series() -> None:
     values = await_results([work])
     if values is not None:
         show_forecast(values, f"Your series: {steps} steps, each forecast fed back")
-        verdict = {"beats": "beat", "similar": "did about as well as", "worse": "did worse than"}
-        st.markdown(f"On your series the forecast **{verdict[judge_forecast(values[0])]}** persistence.")
+        st.markdown(f"On your series: **{forecast_against_baselines(values[0])}**")
 
 
 render_lesson(
