@@ -290,11 +290,12 @@ def test_settings_where_the_task_stops_learning_are_warned_before_training():
     assert pending(app).config == LabConfig(batch_size=8, timesteps=20)
 
 
-def test_a_new_session_with_the_learners_id_finds_their_runs_and_answers():
-    """Issue 10.7 without a browser: what one session stored, the next one (same ?learner=) reads."""
+def test_an_address_from_before_the_cookie_finds_its_learners_runs_and_answers():
+    """Issue 10.7 and 23.1 without a browser (AppTest sends no cookie): an address that still carries
+    ?learner= finds what that learner stored, and the id leaves the address."""
     first = open_page("lab")
     learner = first.session_state["learner_id"]
-    assert first.query_params["learner"] == learner  # the id is in the URL
+    assert "learner" not in first.query_params  # the id is never in the URL
     (row,) = history(({"reset": "never"}, "never_reset"))
     store = LearnerStore(cache_directory() / "learners.sqlite3")
     store.add_run(learner, row["key"], row)
@@ -302,6 +303,7 @@ def test_a_new_session_with_the_learners_id_finds_their_runs_and_answers():
     again = open_page("lab", {"learner": learner, "preset": "never_reset"})
     assert not again.exception
     assert again.session_state["learner_id"] == learner
+    assert "learner" not in again.query_params
     assert row in again.session_state["lab"].history
     assert again.radio(key="predict_never_reset").disabled  # the prediction is kept: the run starts at once
     run = Run(PRESETS["never_reset"].config(), 1, "never_reset")
