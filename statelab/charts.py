@@ -21,6 +21,7 @@ SUBTITLE_LINE = 20  # pixels each subtitle line adds above the plot
 METRICS = ("accuracy", "error")
 WINDOW_AXIS = "window of the stream (1 = first)"
 HELD_OUT = "held-out streams, never trained on"
+STANDARDISED_ERROR = "mean squared error (standardised)"
 
 
 def format_score(value: float, metric: str) -> str:
@@ -127,16 +128,24 @@ def plot_loss(stateful: np.ndarray, stateless: np.ndarray) -> go.Figure:
     return figure
 
 
-def plot_by_window(stateful: np.ndarray, stateless: np.ndarray, metric: str, chance: float) -> go.Figure:
+def plot_by_window(
+    stateful: np.ndarray, stateless: np.ndarray, metric: str, chance: float, persistence: float | None = None
+) -> go.Figure:
     """Held-out accuracy (or error) at each window position of a stream: the signature plot.
 
-    Arrays are (windows,) or (seeds, windows); several seeds draw the mean and the seed range.
+    Arrays are (windows,) or (seeds, windows); several seeds draw the mean and the seed range. A forecast
+    also draws `persistence`, and its errors are on the series standardised by its training part.
     """
     _check_metric(metric)
     title = f"{metric.capitalize()} by window position"
     runs = {"stateful": stateful, "stateless": stateless}
     colors = [STATEFUL_COLOR, STATELESS_COLOR]
-    return plot_runs_by_window(runs, metric, chance, title, colors, note=HELD_OUT, note_width=HALF_WIDTH)
+    figure = plot_runs_by_window(
+        runs, metric, chance, title, colors, note=HELD_OUT, note_width=HALF_WIDTH, persistence=persistence
+    )
+    if persistence is not None:
+        figure.update_yaxes(title_text=STANDARDISED_ERROR)
+    return figure
 
 
 def plot_runs_by_window(
@@ -148,10 +157,12 @@ def plot_runs_by_window(
     dashes: list[str] | None = None,
     note: str = "",
     note_width: int = SUBTITLE_WIDTH,
+    persistence: float | None = None,
 ) -> go.Figure:
     """By-window curves of several runs (label -> (windows,) or (seeds, windows)), seed ranges as bands.
 
-    `chance` draws the constant-guess line (None: no line); `note` adds subtitle lines.
+    `chance` draws the constant-guess line (None: no line), `persistence` a forecast's "next value = this
+    value" line; `note` adds subtitle lines.
     """
     _check_metric(metric)
     colors = colors or [LINE_PALETTE[index % len(LINE_PALETTE)] for index in range(len(runs))]
@@ -166,24 +177,50 @@ def plot_runs_by_window(
     for (label, values), color, dash in zip(runs.items(), colors, dashes, strict=True):
         values = np.atleast_2d(values) * scale
         add_band(figure, np.arange(1, values.shape[1] + 1), values, label, color, dash)
-    if chance is not None:
-        label = "constant guess" if metric == "accuracy" else "predicting the mean"
-        figure.add_hline(
-            y=chance * scale,
-            line={"dash": "dot", "color": NEUTRAL_COLOR},
-            annotation_text=f"{label}: {format_score(chance, metric)}",
-            annotation_position="bottom right",
-        )
+    baselines = {"constant guess" if metric == "accuracy" else "predicting the mean": chance}
+    baselines["persistence"] = persistence
+    baselines = {label: value for label, value in baselines.items() if value is not None}
+    top = 105.0 if metric == "accuracy" else error_axis_top(runs, baselines)
+    for label, value in baselines.items():
+        add_baseline(figure, f"{label}: {format_score(value, metric)}", value * scale, top)
     seeds = max(np.atleast_2d(values).shape[0] for values in runs.values())
     note = "; ".join(part for part in (note, seed_note(seeds)) if part)
     y_title = "accuracy (%)" if metric == "accuracy" else "mean squared error"
     style(figure, title, WINDOW_AXIS, y_title, note, note_width=note_width)
-    if metric == "accuracy":
-        figure.update_yaxes(range=[0, 105])
-    else:
-        figure.update_yaxes(rangemode="tozero")
+    figure.update_yaxes(range=[0, top])
     windows = max(np.atleast_2d(values).shape[1] for values in runs.values())
     return figure.update_xaxes(dtick=1 if windows <= 20 else None)
+
+
+def error_axis_top(runs: dict[str, np.ndarray], baselines: dict[str, float]) -> float:
+    """The top of an error axis: room for every curve and the lowest baseline, so that a far higher one
+    (the mean of a series the models forecast well) does not squash the curves near 0."""
+    highest = max(float(np.max(values)) for values in runs.values())
+    return 1.15 * max([highest, min(baselines.values(), default=0.0)]) or 1.0
+
+
+def add_baseline(figure: go.Figure, text: str, value: float, top: float) -> None:
+    """A dotted baseline with its label on a white ground (curves pass under it), or, above the axis's
+    `top`, the label alone at the top edge with an arrow up."""
+    label = {"bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 14, "color": "#444444"}}
+    if value <= top:
+        figure.add_hline(
+            y=value,
+            line={"dash": "dot", "color": NEUTRAL_COLOR},
+            annotation={"text": text, **label},
+            annotation_position="bottom right",
+        )
+        return
+    figure.add_annotation(
+        text=f"↑ {text} (above the chart)",
+        x=1,
+        xref="paper",
+        xanchor="right",
+        y=top,
+        yanchor="top",
+        showarrow=False,
+        **label,
+    )
 
 
 def plot_predictions(

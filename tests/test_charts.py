@@ -69,6 +69,23 @@ def test_error_metric_and_bad_metric():
         charts.plot_by_window(np.array([0.1]), np.array([0.2]), "f1", 0.5)
 
 
+def test_a_forecasts_error_axis_fits_the_models_and_persistence_not_a_far_higher_mean():
+    """Issue 23: the own-series chart stretched to the mean's line (1.03), squashing the models near 0,
+    and drew no persistence line."""
+    stateful, stateless = np.array([[0.04, 0.05], [0.05, 0.06]]), np.array([0.05, 0.07])
+    figure = charts.plot_by_window(stateful, stateless, "error", 1.03, persistence=0.065)
+    top = figure.layout.yaxis.range[1]
+    assert top == pytest.approx(1.15 * 0.07) and figure.layout.yaxis.title.text == charts.STANDARDISED_ERROR
+    (line,) = figure.layout.shapes  # persistence, drawn; the mean is only named, at the top edge
+    assert line.y0 == pytest.approx(0.065)
+    texts = [annotation.text for annotation in figure.layout.annotations]
+    assert texts == ["↑ predicting the mean: 1.030 (above the chart)", "persistence: 0.065"]
+    assert all(annotation.bgcolor for annotation in figure.layout.annotations)  # curves pass under labels
+    worse = charts.plot_by_window(np.array([1.2, 1.4]), np.array([1.1, 1.3]), "error", 1.03, persistence=2.0)
+    assert [shape.y0 for shape in worse.layout.shapes] == [pytest.approx(1.03)]  # the mean: in range
+    assert worse.layout.yaxis.range[1] == pytest.approx(1.15 * 1.4)
+
+
 def test_predictions_and_window_step():
     figure = charts.plot_predictions(np.zeros((5, 4)), np.ones((5, 4)), np.ones((5, 4)), "binary", streams=2)
     assert len(figure.data) == 6 and list(figure.layout.xaxis.ticktext) == ["stream 1", "stream 2"]

@@ -19,6 +19,10 @@ from ui.figures import render_figure
 from ui.settings import setting_changes
 
 DEFAULTS = asdict(LabConfig())
+STANDARDISED_NOTE = (
+    "The errors are mean squared errors on the series standardised by its training part (that part has mean "
+    "0 and standard deviation 1), so they are in squared standard deviations of it."
+)
 
 
 def headline(results: list[LabResult]) -> dict[str, float]:
@@ -44,15 +48,25 @@ def render_verdict(results: list[LabResult]) -> None:
         names["persistence"] = "Persistence (next = this)"
     for column, (key, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
         column.metric(names[key], format_score(value, metric))
+    if TASK_SPECS[results[0].config.task].forecast:
+        st.caption(STANDARDISED_NOTE)
 
 
 def render_charts(results: list[LabResult]) -> None:
     """Signature plot and loss side by side, predictions below."""
     by_window, loss = seed_stack(results, "by_window"), seed_stack(results, "loss")
     chance = float(np.mean([result.chance for result in results]))
+    persistence = float(np.mean([result.persistence for result in results]))
     left, right = st.columns(2)
     metric = results[0].metric
-    render_figure(charts.plot_by_window(by_window["stateful"], by_window["stateless"], metric, chance), left)
+    figure = charts.plot_by_window(
+        by_window["stateful"],
+        by_window["stateless"],
+        metric,
+        chance,
+        persistence if np.isfinite(persistence) else None,
+    )
+    render_figure(figure, left)
     baseline = "constant guess" if metric == "accuracy" else "mean"
     with left.expander(f"Where does the {baseline} line come from?", icon=":material/help:"):
         st.markdown(guess_note(results))
