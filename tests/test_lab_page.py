@@ -257,6 +257,9 @@ def test_the_history_names_each_run_and_what_changed_first():
         "batch 8, shuffle on",
     ]
     assert table[0]["stateful"] == "95 %" and table[0]["stateless"] == "75 %"
+    rows[1]["n_seeds"], rows[1]["config"]["seed"] = 3, 11
+    # Issue 23: the column read "0" or "11" (the seed) where a count was expected.
+    assert [row["seeds"] for row in history_table(rows)[:2]] == ["1 (seed 0)", "3 (seeds 11–13)"]
 
 
 def test_two_runs_are_compared_by_what_differs_in_the_models_colours():

@@ -89,6 +89,11 @@ def _seeds(row: dict) -> str:
     return f"{first}–{first + row['n_seeds'] - 1}" if row["n_seeds"] > 1 else str(first)
 
 
+def _seed_count(row: dict) -> str:
+    """How many seeds a run trained, and which: "1 (seed 0)", "3 (seeds 0–2)"."""
+    return f"{row['n_seeds']} ({'seeds' if row['n_seeds'] > 1 else 'seed'} {_seeds(row)})"
+
+
 def history_table(history: list[dict]) -> list[dict]:
     """The runs as table rows: what the run was and what changed first, so they stay in view."""
     return [
@@ -96,7 +101,7 @@ def history_table(history: list[dict]) -> list[dict]:
             "run": PRESETS[row["preset"]].title if row["preset"] in PRESETS else "your settings",
             "what changed": ", ".join(setting_changes(row["config"], DEFAULTS)) or "nothing: the defaults",
             **_scores(row),
-            "seeds": _seeds(row),
+            "seeds": _seed_count(row),
         }
         for row in history
     ]
