@@ -7,17 +7,19 @@ import textwrap
 import numpy as np
 import plotly.graph_objects as go
 
+from statelab.chart_lines import NEUTRAL_COLOR, add_baseline, error_axis_top
+
 # Okabe-Ito colours (colour-blind safe); stateful and stateless keep these everywhere in the app.
 STATEFUL_COLOR = "#0072B2"
 STATELESS_COLOR = "#E69F00"
 BROKEN_COLOR = "#D55E00"
-NEUTRAL_COLOR = "#7F7F7F"
 LINE_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
 FONT = {"size": 15}
 SUBTITLE_WIDTH = 62  # characters per subtitle line: fits a chart in the Lab's results column at 1366 px
 HALF_WIDTH = 40  # characters per subtitle line of a chart that shares its row with another
-TITLE_WIDTH = 44  # characters per title line: a title fits a phone's width (390 px) or half a laptop's
+TITLE_WIDTH = 34  # characters per title line: a title fits a chart on a phone (390 px, ~330 px of plot)
 SUBTITLE_LINE = 20  # pixels each subtitle line adds above the plot
+PHONE_LEGEND = 300  # pixels a legend row has on a phone: more entries than fit take more rows above the plot
 METRICS = ("accuracy", "error")
 WINDOW_AXIS = "window of the stream (1 = first)"
 HELD_OUT = "held-out streams, never trained on"
@@ -56,7 +58,7 @@ def style(
     lines fits in the room kept for it, and every further line makes the figure taller.
     """
     text = "<br>".join(textwrap.wrap(title, TITLE_WIDTH)) + subtitle(note, note_width)
-    lines = text.count("<br>")
+    lines = text.count("<br>") + legend_rows(figure) - 1  # legend rows grow upwards, into the title's room
     height += SUBTITLE_LINE * max(0, lines - 1)
     figure.update_traces(cliponaxis=False, selector={"type": "scatter", "mode": "markers"})
     figure.update_layout(
@@ -70,6 +72,19 @@ def style(
     figure.update_xaxes(title_text=x_title)
     figure.update_yaxes(title_text=y_title)
     return figure
+
+
+def legend_rows(figure: go.Figure) -> int:
+    """How many rows the legend takes on a phone (at least 1): entries wrap, and each costs its text and
+    its line sample (about 8 px a character and 45 px)."""
+    names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
+    rows, used = 1, 0
+    for name in dict.fromkeys(names):
+        width = 45 + 8 * len(name)
+        if used and used + width > PHONE_LEGEND:
+            rows, used = rows + 1, 0
+        used += width
+    return rows
 
 
 def rgba(color: str, alpha: float) -> str:
@@ -190,37 +205,6 @@ def plot_runs_by_window(
     figure.update_yaxes(range=[0, top])
     windows = max(np.atleast_2d(values).shape[1] for values in runs.values())
     return figure.update_xaxes(dtick=1 if windows <= 20 else None)
-
-
-def error_axis_top(runs: dict[str, np.ndarray], baselines: dict[str, float]) -> float:
-    """The top of an error axis: room for every curve and the lowest baseline, so that a far higher one
-    (the mean of a series the models forecast well) does not squash the curves near 0."""
-    highest = max(float(np.max(values)) for values in runs.values())
-    return 1.15 * max([highest, min(baselines.values(), default=0.0)]) or 1.0
-
-
-def add_baseline(figure: go.Figure, text: str, value: float, top: float) -> None:
-    """A dotted baseline with its label on a white ground (curves pass under it), or, above the axis's
-    `top`, the label alone at the top edge with an arrow up."""
-    label = {"bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 14, "color": "#444444"}}
-    if value <= top:
-        figure.add_hline(
-            y=value,
-            line={"dash": "dot", "color": NEUTRAL_COLOR},
-            annotation={"text": text, **label},
-            annotation_position="bottom right",
-        )
-        return
-    figure.add_annotation(
-        text=f"↑ {text} (above the chart)",
-        x=1,
-        xref="paper",
-        xanchor="right",
-        y=top,
-        yanchor="top",
-        showarrow=False,
-        **label,
-    )
 
 
 def plot_predictions(

@@ -91,3 +91,18 @@ def test_predictions_and_window_step():
     assert len(figure.data) == 6 and list(figure.layout.xaxis.ticktext) == ["stream 1", "stream 2"]
     step = charts.plot_window_step(np.ones((3, 1)), np.ones((3, 4)), np.zeros(4), "batch 0")
     np.testing.assert_allclose(step.data[1].y, [0, 2, 2, 2])  # ‖h‖ going in, then after each step
+
+
+def test_a_chart_keeps_room_for_a_phones_title_and_legend_rows():
+    """Issue 23: at 390 px lesson 3's title was clipped and its three-entry legend lay over the subtitle."""
+    runs = {name: np.ones(3) for name in ("stateful, shuffle=False", "stateful, shuffle=True", "stateless")}
+    title = "Cue recall: held-out accuracy by window, with and without shuffling"
+    figure = charts.plot_runs_by_window(runs, "accuracy", 0.5, title)
+    lines = figure.layout.title.text.split("<br>")
+    assert len(lines[0]) <= charts.TITLE_WIDTH and len(lines[1]) <= charts.TITLE_WIDTH
+    assert charts.legend_rows(figure) == 3  # each long entry on its own row at a phone's width
+    pair = {"stateful": np.ones(3), "stateless": np.ones(3)}
+    two = charts.plot_runs_by_window(pair, "accuracy", 0.5, title)
+    assert charts.legend_rows(two) == 1
+    extra = figure.layout.margin.t - two.layout.margin.t
+    assert extra == 2 * charts.SUBTITLE_LINE and figure.layout.height - two.layout.height == extra
