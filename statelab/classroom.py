@@ -123,6 +123,18 @@ class Classroom:
             )
         return row
 
+    def is_teacher(self, code: str, teacher_token: str) -> bool:
+        """Whether `teacher_token` is this open class's teacher token; ClassNotFound if no class is open."""
+
+        def check(transaction: Transaction) -> bool:
+            try:
+                self._teacher(transaction, code, teacher_token)
+            except NotTeacher:
+                return False
+            return True
+
+        return self._run(check, write=False)
+
     def start(self) -> NewClass:
         """Start a class: a new code and the teacher's token."""
         token, now = secrets.token_urlsafe(32), self.clock()

@@ -124,32 +124,36 @@ def test_a_class_predicts_then_the_experiment_reveals(browser, app_url):
         text = learner.page.get_by_test_id("stMain").inner_text()
         assert "Ada" not in text and "Grace" not in text and "learners answered" not in text, text
 
-    teacher.page.get_by_role("button", name="Reveal").click()
-    teacher.wait_for_app()
-    shows = teacher.page.get_by_test_id("stAlertContentSuccess").filter(has_text="The run shows:")
-    expect(shows).to_be_visible(timeout=150_000)
-    outcome = next(label for label in labels if label in shows.inner_text())
-    expect(teacher.page.locator(".js-plotly-plot .ytick").filter(has_text="✓")).to_contain_text(
-        " ".join(outcome.split()[:2])
-    )
-    audit.check(teacher, "teacher: revealed")
-    for learner, label in zip(learners, picks, strict=True):
-        verdict = "Your prediction held" if label == outcome else f"Your answer: {label}"
-        expect(learner.page.get_by_test_id("stMain")).to_contain_text(verdict, timeout=QUESTION_TIMEOUT)
-    audit.check(learners[0], "learner: revealed")
-
+    # Peer instruction's order (issue 23): discussion, a second vote, then the reveal.
+    expect(teacher.page.get_by_role("button", name="Reveal", exact=True)).to_have_count(0)
     teacher.page.get_by_role("button", name="Ask again").click()
     teacher.wait_for_app()
-    for learner in learners[:2]:
+    second = [labels[1], labels[0]]
+    for learner, label in zip(learners[:2], second, strict=True):
         expect(learner.page.get_by_text("Second vote, after discussion.")).to_be_visible(
             timeout=CHART_TIMEOUT
         )
-        answer(learner, outcome)
+        answer(learner, label)
     expect(teacher.page.get_by_text("2 of 5 learners answered the second vote")).to_be_visible(
         timeout=CHART_TIMEOUT
     )
     for title in ("First vote", "After discussion"):
         expect(teacher.page.locator(".js-plotly-plot .annotation-text", has_text=title).first).to_be_visible()
+
+    expect(teacher.page.get_by_role("button", name="Ask again")).to_have_count(0)
+    teacher.page.get_by_role("button", name="Reveal", exact=True).click()
+    teacher.wait_for_app()
+    shows = teacher.page.get_by_test_id("stAlertContentSuccess").filter(has_text="The run shows:")
+    expect(shows).to_be_visible(timeout=150_000)
+    outcome = next(label for label in labels if label in shows.inner_text())
+    expect(teacher.page.locator(".js-plotly-plot .ytick").filter(has_text="✓").first).to_contain_text(
+        " ".join(outcome.split()[:2])
+    )
+    audit.check(teacher, "teacher: revealed")
+    for learner, label in zip(learners, [*second, *picks[2:]], strict=True):  # the rest kept their first
+        verdict = "Your prediction held" if label == outcome else f"Your answer: {label}"
+        expect(learner.page.get_by_test_id("stMain")).to_contain_text(verdict, timeout=QUESTION_TIMEOUT)
+    audit.check(learners[0], "learner: revealed")
 
     teacher.page.get_by_text("Projector mode", exact=True).click()
     teacher.wait_for_app()

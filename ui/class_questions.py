@@ -18,6 +18,7 @@ import ui.lessons
 from statelab import charts
 from statelab.claims import preset_outcome
 from statelab.class_records import Question
+from statelab.lesson_plan import numbered_checks
 from statelab.presets import PRESETS
 from ui.demos import Work, await_results, lesson_seeds, prefetch, render_figure
 from ui.lessons import Check, all_lessons, lesson, lesson_config  # the lesson parser's data: one import
@@ -29,22 +30,26 @@ TITLE_LENGTH = 80
 
 
 def short_title(markdown: str) -> str:
-    """The first line of a question without Markdown marks, cut to TITLE_LENGTH characters."""
-    text = re.sub(r"[*_`]", "", " ".join(markdown.split()))
+    """The first line of a question without Markdown marks, cut to TITLE_LENGTH characters.
+
+    An underscore inside a word stays (`batch_size=4`); one that opens or closes emphasis goes.
+    """
+    text = re.sub(r"[*`]|(?<!\w)_|_(?!\w)", "", " ".join(markdown.split()))
     return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1].rstrip() + "…"
 
 
 def lesson_questions() -> list[Question]:
-    """Every lesson check as a class question (id `lesson-N/check`), in reading order."""
+    """Every lesson check as a class question (id `lesson-N/check`), in reading order, titled with its
+    number in the lesson plan ("Q4.1 · Lesson 4, Resets"), so the plan's numbers find it in the picker."""
     return [
         Question(
             f"lesson-{item.number}/{check.id}",
-            f"Lesson {item.number}, {item.nav}",
+            f"{label} · Lesson {item.number}, {item.nav}",
             check.question,
             check.options,
         )
         for item in all_lessons()
-        for check in item.checks
+        for label, check in numbered_checks((item,))
     ]
 
 

@@ -28,6 +28,9 @@ from ui.classroom import (
 TEACHER_REFRESH = 1.0  # seconds between refreshes of the answer chart (it must follow within about 2 s)
 CHART_CONFIG = {"displaylogo": False, "staticPlot": True}
 ENDED_KEY = "class_ended"
+AGAIN_HELP = "After the class has discussed: a second vote; both votes stay on the chart. Reveal comes after."
+REVEAL_NOW_HELP = "Show the experiment without a second vote."
+AFTER_HELP = "A second vote after the reveal (peer instruction takes it before: use it only if you mean to)."
 
 
 def render_teacher_page() -> None:
@@ -37,8 +40,9 @@ def render_teacher_page() -> None:
     token = saved_token(TEACHER, code) if code else None
     projector = render_projector_toggle()
     ok, state = attempt(lambda: room.state(code)) if code and token else (False, None)
-    if not ok:
-        render_start(room, code if not token else None)
+    teacher = ok and attempt(lambda: room.is_teacher(code, token))[1]
+    if not teacher:  # a forged or stale cookie shows no teacher control (every action would be refused)
+        render_start(room, code if ok or not token else None)
         return
     render_join(code, projector)
     render_question(room, code, token, state, projector)
@@ -63,8 +67,8 @@ def render_start(room: Classroom, foreign_code: str | None) -> None:
         "The whole class predicts, then the experiment reveals. Start a class, project this page, and "
         "learners join from the link or QR code on their own devices, with no account and no name needed. "
         "Pick a question (any lesson check or Lab preset): the answers gather on the chart without "
-        "revealing the result; **Reveal** runs the experiment beside them, and **Ask again** takes a "
-        "second vote after discussion."
+        "revealing the result. Let the class discuss, **Ask again** for a second vote, then **Reveal**: "
+        "the experiment runs beside both votes."
     )
     if st.button("Start a class", type="primary", icon=":material/groups:"):
         started, new = attempt(room.start)
@@ -144,22 +148,22 @@ def render_result(room: Classroom, code: str, token: str, state: ClassState) -> 
 
 
 def render_controls(room: Classroom, code: str, token: str, state: ClassState) -> None:
-    """Reveal and Ask again."""
+    """Peer instruction's order: a first vote, Ask again after discussion, then Reveal. Reveal can come
+    before a second vote, and a vote after the reveal stays possible, as the teacher's choice."""
     if state.question is None:
         return
-    reveal, again, _ = st.columns([1, 1, 2])
-    if not state.revealed and reveal.button("Reveal", type="primary", icon=":material/visibility:"):
-        done, _ = attempt(lambda: room.reveal(code, token))
-        if done:
-            st.rerun()
-    if state.poll == 1 and again.button(
-        "Ask again",
-        icon=":material/replay:",
-        help="A second vote after discussion; both votes stay on the chart.",
-    ):
-        done, _ = attempt(lambda: room.ask_again(code, token))
-        if done:
-            st.rerun()
+    first, second, _ = st.columns([1, 1, 2])
+    if state.poll == 1 and not state.revealed:
+        again = first.button("Ask again", type="primary", icon=":material/replay:", help=AGAIN_HELP)
+        reveal = second.button("Reveal now", icon=":material/visibility:", help=REVEAL_NOW_HELP)
+    elif not state.revealed:
+        again, reveal = False, first.button("Reveal", type="primary", icon=":material/visibility:")
+    else:
+        again = state.poll == 1 and first.button("Vote again", icon=":material/replay:", help=AFTER_HELP)
+        reveal = False
+    action = room.ask_again if again else room.reveal if reveal else None
+    if action and attempt(lambda: action(code, token))[0]:
+        st.rerun()
 
 
 def render_picker(room: Classroom, code: str, token: str, state: ClassState) -> None:

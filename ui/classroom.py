@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from statelab.class_records import ClassError, format_code, normalize_code
+from statelab.class_records import ClassError, ClassNotFound, format_code, normalize_code
 from statelab.classroom import PURGE_EVERY, Classroom
 from statelab.database import open_database
 from ui.cookies import browser_cookie, render_cookie
@@ -58,10 +58,18 @@ def _sweep(room: Classroom) -> None:
             log.exception("Could not delete expired classes")
 
 
-def attempt(call: Callable[[], object]) -> tuple[bool, object]:
-    """(True, value) of a Classroom call, or (False, None) after saying in plain words why it failed."""
+def attempt(call: Callable[[], object], ended: str = "") -> tuple[bool, object]:
+    """(True, value) of a Classroom call, or (False, None) after saying in plain words why it failed.
+
+    `ended`: what to say instead when the class is not found (to a browser that was in it).
+    """
     try:
         return True, call()
+    except ClassNotFound as error:
+        if ended:
+            st.info(ended, icon=":material/door_open:")
+        else:
+            st.error(str(error), icon=":material/error:")
     except (ClassError, ValueError) as error:
         st.error(str(error), icon=":material/error:")
     except Exception as error:  # the database is unreachable or failed: no trace on the page
