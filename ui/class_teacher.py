@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import time
 
 import streamlit as st
 
 from statelab.class_charts import plot_answers, qr_png
 from statelab.class_records import ClassState, format_code
+from statelab.class_report import build_record, people_csv, record_csv, record_summary
 from statelab.classroom import Classroom
 from ui.class_questions import all_questions, picker_label, prepare, render_reveal
 from ui.classroom import (
@@ -48,6 +50,7 @@ def render_teacher_page() -> None:
     render_question(room, code, token, state, projector)
     if not projector:
         render_people(room, code, token)
+        render_record(room, code, token)
         render_end(room, code, token)
     render_token_cookie(TEACHER, code)
 
@@ -190,10 +193,53 @@ def render_people(room: Classroom, code: str, token: str) -> None:
             st.text(", ".join(names) if names else "Nobody has given a name: everyone is anonymous.")
 
 
+def render_record(room: Classroom, code: str, token: str) -> None:
+    """The class's record to download before it is deleted: a CSV, a one-page summary, names if asked."""
+    with st.expander("The class's record (download it before you end the class)"):
+        read, rows = attempt(lambda: room.record(code, token))
+        if not read:
+            return
+        records, people = build_record(*rows)
+        if not records:
+            st.caption("Nothing to record yet: ask a question first.")
+            return
+        st.caption(
+            "Each question, the first and second vote, what the run showed, the share right before and "
+            "after discussion, and the gain. No learner is named in these two files."
+        )
+        stem = f"class-{format_code(code)}-{time.strftime('%Y-%m-%d')}"
+        summary = record_summary(code, records, len(people), time.strftime("%d %B %Y"))
+        csv_column, summary_column = st.columns(2)
+        csv_column.download_button(
+            "Download the record (CSV)",
+            record_csv(records),
+            f"{stem}.csv",
+            "text/csv",
+            icon=":material/table:",
+        )
+        summary_column.download_button(
+            "Download the summary (one page)",
+            summary,
+            f"{stem}.md",
+            "text/markdown",
+            icon=":material/description:",
+        )
+        if st.checkbox("Also the answers of each learner, with the names they gave"):
+            st.download_button(
+                "Download the answers by learner (CSV, with names)",
+                people_csv(records, people),
+                f"{stem}-by-learner.csv",
+                "text/csv",
+                icon=":material/badge:",
+            )
+
+
 def render_end(room: Classroom, code: str, token: str) -> None:
     """End the class now: everything it holds is deleted."""
     with st.expander("End the class"):
-        st.caption("Ending deletes the class, every answer and every name at once.")
+        st.caption(
+            "Ending deletes the class, every answer and every name at once: download its record first."
+        )
         if st.button("End the class and delete its answers", icon=":material/delete:"):
             ended, _ = attempt(lambda: room.close(code, token))
             if ended:
