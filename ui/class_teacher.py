@@ -195,7 +195,10 @@ def render_people(room: Classroom, code: str, token: str) -> None:
 
 def render_record(room: Classroom, code: str, token: str) -> None:
     """The class's record to download before it is deleted: a CSV, a one-page summary, names if asked."""
-    with st.expander("The class's record (download it before you end the class)"):
+    with (
+        st.container(key="class_record"),
+        st.expander("The class's record (download it before you end the class)"),
+    ):
         read, rows = attempt(lambda: room.record(code, token))
         if not read:
             return
@@ -232,6 +235,8 @@ def render_record(room: Classroom, code: str, token: str) -> None:
                 "text/csv",
                 icon=":material/badge:",
             )
+        with st.container(border=True):  # what the summary file holds
+            st.markdown(summary)
 
 
 def render_end(room: Classroom, code: str, token: str) -> None:
