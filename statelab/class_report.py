@@ -123,18 +123,10 @@ def people_csv(records: list[AskRecord], people: list[Person]) -> str:
     return out.getvalue()
 
 
-def record_summary(code: str, records: list[AskRecord], joined: int, date: str) -> str:
-    """A one-page Markdown summary: one table row per question, then each question's options and votes."""
-    lines = [
-        f"# Class {format_code(code)}: the record",
-        "",
-        f"{date} · {joined} learners joined · {len(records)} questions. No learner is named here.",
-        "",
-        "| # | Question | The run showed | Right, first vote | Right, after discussion | Gain |",
-        "|---:|---|---|---:|---:|---|",
-    ]
+def summary_rows(records: list[AskRecord]) -> list[dict[str, str]]:
+    """One row per question as the summary's table shows it."""
+    rows = []
     for record in records:
-        shown = record.question.options[record.outcome] if record.outcome else "not revealed"
         right = [
             f"{_percent(record.share_right(poll))} % of {record.answered(poll)}"
             if record.share_right(poll) is not None
@@ -142,10 +134,37 @@ def record_summary(code: str, records: list[AskRecord], joined: int, date: str) 
             for poll in POLLS
         ]
         points, normalised = _gain_text(record)
-        gain = f"{points} points" + (f" (g = {normalised})" if normalised else "") if points else "–"
-        lines.append(
-            f"| {record.number} | {record.question.title} | {shown} | {right[0]} | {right[1]} | {gain} |"
+        rows.append(
+            {
+                "#": str(record.number),
+                "Question": record.question.title,
+                "The run showed": record.question.options[record.outcome]
+                if record.outcome
+                else "not revealed",
+                "Right, first vote": right[0],
+                "Right, after discussion": right[1],
+                "Gain": f"{points} points" + (f" (g = {normalised})" if normalised else "")
+                if points
+                else "–",
+            }
         )
+    return rows
+
+
+def record_summary(code: str, records: list[AskRecord], joined: int, date: str) -> str:
+    """A one-page Markdown summary: one table row per question, then each question's options and votes."""
+    questions = f"{len(records)} question" + ("s" if len(records) != 1 else "")
+    rows = summary_rows(records)
+    header = list(rows[0]) if rows else []
+    lines = [
+        f"# Class {format_code(code)}: the record",
+        "",
+        f"{date} · {joined} learners joined · {questions}. No learner is named here.",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|---:|---|---|---:|---:|---|",
+        *("| " + " | ".join(row.values()) + " |" for row in rows),
+    ]
     lines += [
         "",
         "Gain: the change in the share right from the first vote to the second; g, the normalised gain,"

@@ -9,7 +9,7 @@ import streamlit as st
 
 from statelab.class_charts import plot_answers, qr_png
 from statelab.class_records import ClassState, format_code
-from statelab.class_report import build_record, people_csv, record_csv, record_summary
+from statelab.class_report import build_record, people_csv, record_csv, record_summary, summary_rows
 from statelab.classroom import Classroom
 from ui.class_questions import all_questions, picker_label, prepare, render_reveal
 from ui.classroom import (
@@ -211,7 +211,10 @@ def render_record(room: Classroom, code: str, token: str) -> None:
             "after discussion, and the gain. No learner is named in these two files."
         )
         stem = f"class-{format_code(code)}-{time.strftime('%Y-%m-%d')}"
-        summary = record_summary(code, records, len(people), time.strftime("%d %B %Y"))
+        today = time.localtime()
+        summary = record_summary(
+            code, records, len(people), f"{today.tm_mday} {time.strftime('%B %Y', today)}"
+        )
         csv_column, summary_column = st.columns(2)
         csv_column.download_button(
             "Download the record (CSV)",
@@ -235,8 +238,7 @@ def render_record(room: Classroom, code: str, token: str) -> None:
                 "text/csv",
                 icon=":material/badge:",
             )
-        with st.container(border=True):  # what the summary file holds
-            st.markdown(summary)
+        st.table(summary_rows(records), hide_index=True)  # the summary's table, as the file has it
 
 
 def render_end(room: Classroom, code: str, token: str) -> None:
