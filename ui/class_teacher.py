@@ -7,6 +7,7 @@ import time
 
 import streamlit as st
 
+from statelab.chart_text import figure_text
 from statelab.class_charts import plot_answers, qr_png
 from statelab.class_records import ClassState, format_code
 from statelab.class_report import build_record, people_csv, record_csv, record_summary, summary_rows
@@ -136,7 +137,9 @@ def render_answers(room: Classroom, code: str, token: str, projector: bool) -> N
     vote = " the second vote" if state.poll == 2 else ""
     st.markdown(f"**{answered}** of **{tally.joined}** learners answered{vote}")
     figure = plot_answers(state.question.options, tally.counts, state.outcome, large=projector)
-    st.plotly_chart(figure, width="stretch", config=CHART_CONFIG, key="class_answers_chart")
+    st.plotly_chart(
+        figure, width="stretch", config=CHART_CONFIG, key="class_answers_chart", alt=figure_text(figure)
+    )
 
 
 def render_result(room: Classroom, code: str, token: str, state: ClassState) -> None:

@@ -66,11 +66,11 @@ def render_charts(results: list[LabResult]) -> None:
         chance,
         persistence if np.isfinite(persistence) else None,
     )
-    render_figure(figure, left)
+    render_figure(figure, left, table=True)
     baseline = "constant guess" if metric == "accuracy" else "mean"
     with left.expander(f"Where does the {baseline} line come from?", icon=":material/help:"):
         st.markdown(guess_note(results))
-    render_figure(charts.plot_loss(loss["stateful"], loss["stateless"]), right)
+    render_figure(charts.plot_loss(loss["stateful"], loss["stateless"]), right, table=True)
     first = results[0]
     kind = TASK_SPECS[first.config.task].kind
     figure = charts.plot_predictions(
