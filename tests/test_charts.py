@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from statelab import charts
+from statelab.class_charts import TEXT_COLOR, for_projector
 
 
 def named(figure, name):
@@ -106,3 +107,13 @@ def test_a_chart_keeps_room_for_a_phones_title_and_legend_rows():
     assert charts.legend_rows(two) == 1
     extra = figure.layout.margin.t - two.layout.margin.t
     assert extra == 2 * charts.SUBTITLE_LINE and figure.layout.height - two.layout.height == extra
+
+
+def test_a_chart_on_the_projector_gets_large_dark_type():
+    """Issue 23: the experiment's chart kept laptop sizes on a projector (ticks ~10 px, grey axis titles)."""
+    laptop = charts.plot_by_window(np.array([1.0, 1.0]), np.array([1.0, 0.5]), "accuracy", 0.5)
+    height = laptop.layout.height
+    projected = for_projector(laptop)
+    assert projected.layout.xaxis.tickfont.size >= 22 and projected.layout.yaxis.title.font.size >= 22
+    assert projected.layout.yaxis.title.font.color == TEXT_COLOR
+    assert projected.layout.title.font.size >= 30 and projected.layout.height > height

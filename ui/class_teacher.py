@@ -47,7 +47,7 @@ def render_teacher_page() -> None:
     if not teacher:  # a forged or stale cookie shows no teacher control (every action would be refused)
         render_start(room, code if ok or not token else None)
         return
-    render_join(code, projector)
+    render_join(code, projector, asking=state.question is not None)
     render_question(room, code, token, state, projector)
     if not projector:
         render_people(room, code, token)
@@ -86,8 +86,9 @@ def render_start(room: Classroom, foreign_code: str | None) -> None:
     )
 
 
-def render_join(code: str, projector: bool) -> None:
-    """The class code, the join link and its QR code."""
+def render_join(code: str, projector: bool, asking: bool) -> None:
+    """The class code, the join link and its QR code: large while the class joins, smaller once a question
+    is open, so the question and its answers fit on the screen below it."""
     url = join_url(code)
     text, picture = st.columns([3, 1], vertical_alignment="center")
     render_class_title(code, text)
@@ -98,7 +99,8 @@ def render_join(code: str, projector: bool) -> None:
             "computer's network address (or set STATELAB_PUBLIC_URL) so the link and QR code work for them.",
             icon=":material/wifi_off:",
         )
-    size, image = 260 if projector else 180, base64.b64encode(qr_png(url)).decode()
+    size = (150 if projector else 110) if asking else (260 if projector else 180)
+    image = base64.b64encode(qr_png(url)).decode()
     picture.html(
         f'<img src="data:image/png;base64,{image}" width="{size}" height="{size}" '
         f'alt="QR code of the join link for class {format_code(code)}">'

@@ -21,9 +21,9 @@ from statelab.class_records import ClassError, ClassNotFound, format_code, norma
 from statelab.classroom import PURGE_EVERY, Classroom
 from statelab.database import open_database
 from ui.cookies import browser_cookie, render_cookie
+from ui.figures import PROJECTOR_PARAM
 
 TEACHER, LEARNER = "teacher", "learner"
-PROJECTOR_PARAM = "projector"
 LEARNERS_PER_SECOND = 10  # learner pages refresh every (learners on this server / this) whole seconds,
 LEARNER_REFRESH = (2, 5)  # but at least this often and at most this rarely
 PROJECTOR_CSS = """<style>
@@ -33,6 +33,7 @@ PROJECTOR_CSS = """<style>
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li {font-size: 1.75rem; line-height: 1.45;}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] code {font-size: 1.5rem;}
+[data-testid="stMain"] .stCode pre, [data-testid="stMain"] .stCode code {font-size: 1.3rem;}
 [data-testid="stMain"] h1 {font-size: 3.25rem;}
 [data-testid="stMain"] h3 {font-size: 2.25rem;}
 [data-testid="stMain"] button p {font-size: 1.5rem;}

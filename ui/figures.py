@@ -6,13 +6,17 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from statelab.chart_text import figure_rows, figure_text
+from statelab.class_charts import for_projector
 
+PROJECTOR_PARAM = "projector"  # the class page's projector mode, kept in its address
 CHART_CONFIG = {"displaylogo": False}
 
 
 def render_figure(figure: go.Figure, container=st, table: bool = False, key: str | None = None) -> None:
     """A Plotly figure at the full width of `container` (the page by default), described in words for a
-    screen reader; with `table`, its numbers too, one click away."""
+    screen reader; with `table`, its numbers too, one click away. A page in projector mode enlarges it."""
+    if st.query_params.get(PROJECTOR_PARAM) == "true":
+        figure = for_projector(figure)
     container.plotly_chart(figure, width="stretch", config=CHART_CONFIG, alt=figure_text(figure), key=key)
     rows = figure_rows(figure) if table else []
     if rows:
