@@ -7,17 +7,26 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import LAPTOP, RUN_TIMEOUT, AppPage
+from browser import LAPTOP, PROJECTOR, RUN_TIMEOUT, AppPage
 from class_fixtures import app_url_fixture, browser_fixture  # noqa: F401  (fixtures)
 from playwright.sync_api import expect
 from series_example import example_csv
 
+from statelab.config import LabConfig
 from statelab.lessons import lesson
+from statelab.presets import PRESETS
 from ui.learner import COOKIE
 
 pytestmark = pytest.mark.browser
 
 SERIES_NOTE = "levels.csv, column 'level': 600 values (1 gap(s) filled)"
+PHONE = {"width": 390, "height": 844}
+# The preset buttons whose text overflows its box (an ellipsis, or text cut at the edge).
+CUT_LABELS = """(selector) => [...document.querySelectorAll(selector)]
+  .filter((button) => [button, ...button.querySelectorAll("*")].some(
+    (node) => node.scrollWidth > node.clientWidth + 1 || getComputedStyle(node).textOverflow === "ellipsis"
+      && node.scrollWidth > node.clientWidth))
+  .map((button) => button.innerText)"""
 
 
 @pytest.fixture
@@ -113,3 +122,34 @@ def test_the_uploaded_series_and_untrained_settings_follow_the_learner(context, 
     expect(app.page.get_by_role("combobox", name="Task")).to_have_value("Forecast: your own series (CSV)")
     assert "task=own_series" in app.page.url and "series=" in app.page.url, app.page.url
     app.assert_clean("the Lab, lesson 10 and back with an uploaded series")
+
+
+def test_on_a_phone_every_preset_title_shows_whole_and_home_links_where_to_start(browser, app_url):
+    """Issue 23: at 390 px the preset buttons read "Break it: reset at ep…", "Forecast: Mauna Lo…"; the
+    home page's "Where to start" had no links while the phone folds the sidebar away."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        app = AppPage(context, app_url)
+        app.open("/")
+        main = app.page.get_by_test_id("stMain")
+        for name in ("Open the Lab", "Start lesson 1: what state is", "All lessons"):
+            expect(main.get_by_role("link", name=name)).to_be_visible()
+        app.screenshot("home-phone")
+        main.get_by_role("link", name="Open the Lab").click()
+        app.wait_for_results(config=LabConfig())
+        selector = ", ".join(f".st-key-preset_{preset_id} button" for preset_id in PRESETS)
+        buttons = app.page.locator(selector)
+        expect(buttons).to_have_count(len(PRESETS))
+        for preset in PRESETS.values():
+            expect(buttons.filter(has_text=preset.title)).to_have_count(1)
+        assert app.page.evaluate(CUT_LABELS, selector) == [], "preset titles cut off on a phone"
+        chart = app.page.locator("[aria-label^='Chart: Accuracy by window position']")
+        expect(chart).to_have_count(1)  # the signature plot has its text alternative, with the numbers
+        assert "stateful, by window of the stream (1 = first): 1: 100" in chart.get_attribute("aria-label")
+        for viewport in (PHONE, LAPTOP, PROJECTOR):
+            app.page.set_viewport_size(viewport)
+            app.wait_for_app()
+            app.screenshot("lab-learner")
+        app.assert_clean("the Lab on a phone")
+    finally:
+        context.close()
