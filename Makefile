@@ -5,7 +5,7 @@ PORT ?= 8501
 UV_VERSION := 0.13.8
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test test-fast lint lock bench chromium postgresql axe nginx
+.PHONY: run test test-fast lint lock bench system chromium postgresql axe nginx
 
 # $(call debian_package,PATH_OR_COMMAND,PACKAGE,WHAT_FOR): install Debian's PACKAGE when
 # PATH_OR_COMMAND is missing, as root; otherwise say how to install it and stop.
@@ -39,13 +39,18 @@ $(VENV)/.test: requirements-test.txt | $(BIN)/python
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
-## make test: set up the test requirements, Chromium, PostgreSQL, axe-core and nginx, lint, run the whole suite
-test: lint chromium postgresql axe nginx
-	$(BIN)/python -m pytest -q --durations=25
+# The suite on every core: one pytest-xdist worker per core; tests/conftest.py says which tests share a
+# worker (a file's tests, the browser tests' one server) and hands the longest out first.
+PARALLEL := -n auto --dist loadgroup --no-loadscope-reorder
 
-## make test-fast: the inner loop: every test but the slow experiments and the browser tests
+## make test: set up the test requirements, Chromium, PostgreSQL, axe-core and nginx, lint, run the whole
+## suite; it prints the 25 slowest tests and the time per kind of test
+test: lint system axe
+	$(BIN)/python -m pytest -q $(PARALLEL) --durations=25
+
+## make test-fast: the inner loop: every test but the slow experiments, the browser, server and build tests
 test-fast: $(VENV)/.test
-	$(BIN)/python -m pytest -q -m "not slow and not browser"
+	$(BIN)/python -m pytest -q $(PARALLEL) -m "not slow and not browser and not server and not build"
 
 ## make lint: ruff's checks and its formatting check
 lint: $(VENV)/.test
@@ -59,6 +64,19 @@ lock: | $(BIN)/python
 	$(BIN)/pip install --quiet uv==$(UV_VERSION)
 	$(COMPILE) --extra app -o requirements.txt
 	$(COMPILE) --extra app --extra test --constraint requirements.txt -o requirements-test.txt
+
+## make system: the Debian packages the tests need that are missing, in one apt-get call (as root)
+SYSTEM_PACKAGES = /usr/bin/chromium:chromium $(INITDB):postgresql /usr/sbin/nginx:nginx npm:npm
+system:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+		command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; done; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "The tests need Debian's$$missing: installing them with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "The tests need Debian's$$missing: run 'sudo apt-get install$$missing'"; exit 1; \
+	fi
 
 chromium:
 	$(call debian_package,/usr/bin/chromium,chromium,The browser tests need Debian's Chromium)

@@ -19,7 +19,7 @@ SUBTITLE_WIDTH = 62  # characters per subtitle line: fits a chart in the Lab's r
 HALF_WIDTH = 40  # characters per subtitle line of a chart that shares its row with another
 TITLE_WIDTH = 34  # characters per title line: a title fits a chart on a phone (390 px, ~330 px of plot)
 SUBTITLE_LINE = 20  # pixels each subtitle line adds above the plot
-PHONE_LEGEND = 280  # pixels a legend row has on a phone (measured: ~260 px held "truth stateful stateless"): more entries than fit take more rows above the plot
+PHONE_LEGEND = 280  # pixels a legend row has on a phone (about 260 held "truth stateful stateless")
 METRICS = ("accuracy", "error")
 WINDOW_AXIS = "window of the stream (1 = first)"
 HELD_OUT = "held-out streams, never trained on"

@@ -5,7 +5,7 @@ import json
 import time
 
 import numpy as np
-from project import ROOT
+from project import PATIENCE, ROOT
 from streamlit.testing.v1 import AppTest
 
 SMALL = {"epochs": 3, "n_groups": 4, "eval_groups": 2}
@@ -43,7 +43,7 @@ def pending(app: AppTest):
     return app.session_state["lab"].pending if "lab" in app.session_state else None
 
 
-def wait_for_run(app: AppTest, timeout: float = 240) -> AppTest:
+def wait_for_run(app: AppTest, timeout: float = PATIENCE) -> AppTest:
     """Rerun the page until its pending run has finished."""
     deadline = time.monotonic() + timeout
     while pending(app):

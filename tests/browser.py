@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from project import ROOT
+from project import ARTIFACTS, PATIENCE, ROOT
 
 from statelab.config import LabConfig
 from ui.lab_state import results_key
@@ -43,15 +43,13 @@ CHROMIUM_ARGS = [
 LAPTOP = {"width": 1366, "height": 768}
 PROJECTOR = {"width": 1920, "height": 1080}
 SIZES = {"laptop": LAPTOP, "projector": PROJECTOR}
-ARTIFACTS = ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
-SERVER_LOG = ARTIFACTS / "e2e-server.log"
 
 CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 NOT_RUNNING = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SECOND = 1000  # Playwright timeouts are in milliseconds
 APP_TIMEOUT = 60 * SECOND  # one script run, under load from TensorFlow workers on 2 cores
-RUN_TIMEOUT = 150 * SECOND  # one small training run, TensorFlow's start in a worker included
+RUN_TIMEOUT = PATIENCE * SECOND  # one small training run, TensorFlow's start in a worker included
 LIVE = "[data-testid='stProgress'], [data-testid='stSpinner']"
 QUIET_MS = 2000  # four of the job watchers' 0.5 s reruns
 # True once the script is not running and either nothing live is shown or the script state has been
@@ -110,14 +108,16 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def app_server(timeout: float = 120, log_path: Path = SERVER_LOG, env: dict | None = None) -> Iterator[str]:
+def app_server(timeout: float = 120, log_path: Path | None = None, env: dict | None = None) -> Iterator[str]:
     """Run `streamlit run app.py` on a free loopback port until the block ends; yields its base URL.
 
     The server gets this process's environment (and `env`), so it uses the test session's fresh
     STATELAB_CACHE (set in project.py), and two training workers. It runs in its own process group,
-    so stopping it also stops its worker processes. Its output goes to `log_path`.
+    so stopping it also stops its worker processes. Its output goes to `log_path` (by default
+    artifacts/server-PORT.log: servers of pytest's workers run side by side).
     """
     port = free_port()
+    log_path = log_path or ARTIFACTS / f"server-{port}.log"
     url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,

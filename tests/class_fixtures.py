@@ -1,14 +1,12 @@
 """Class-mode test fixtures: a fresh database of each kind (SQLite, real PostgreSQL), a hand-moved clock.
 
 Test modules import the fixtures by their function names (`database_fixture`, ...); pytest knows
-them as `database`, `clock`, `room`, and for browser tests `app_url` and `browser` (one real server
-and one Chromium per test module).
+them as `database`, `clock` and `room`. Browser tests use conftest.py's `app_url` and `browser`.
 """
 
 from __future__ import annotations
 
 import pytest
-from browser import app_server, chromium, require_chromium
 from postgres import postgres_url
 
 from statelab.class_records import Question
@@ -65,18 +63,3 @@ def rows_of(database, code: str) -> dict[str, int]:
             table: transaction.one(f"SELECT COUNT(*) FROM {table} WHERE code = ?", (code,))[0]
             for table in TABLES
         }
-
-
-@pytest.fixture(name="app_url", scope="module")
-def app_url_fixture():
-    """A real `streamlit run` server for the module's browser tests."""
-    require_chromium()
-    with app_server() as url:
-        yield url
-
-
-@pytest.fixture(name="browser", scope="module")
-def browser_fixture(app_url):
-    """Debian's Chromium for the module's browser tests."""
-    with chromium() as browser:
-        yield browser

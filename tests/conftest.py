@@ -1,11 +1,58 @@
-"""Shared test settings. pyproject.toml puts the project root and tests/ on sys.path (`pythonpath`)."""
+"""Shared test settings and the suite's layout on pytest's worker processes.
 
+pyproject.toml puts the project root and tests/ on sys.path (`pythonpath`). `make test` runs the
+suite with pytest-xdist, one worker process per core (`-n auto --dist loadgroup`): a test goes to
+whichever worker is free, except the tests of one group (`pytest.mark.xdist_group`), which share one
+worker and its module fixtures: the browser tests share one real server and one Chromium. The
+heaviest groups and files are handed out first, so no worker is left with a long one at the end.
+At the end, the run prints where its time went, per kind of test (its markers).
+"""
+
+import shutil
 import sys
+from collections import defaultdict
 
-import project  # noqa: F401  (sets the test environment: see tests/project.py)
+import project  # sets the test environment: see tests/project.py
 import pytest
+from browser import app_server, chromium, require_chromium
 
 SESSION_MAIN = sys.modules.get("__main__")  # pytest's own
+# The kinds of test, by marker, in the order the time summary names them; the rest are "unit".
+KINDS = ("browser", "server", "build", "slow")
+# Handed out first (longest first): the groups and files that take longest, from `make test`'s summary.
+FIRST = ("browser", "test_claims.py", "test_jobs.py", "test_notebooks.py", "test_codegen.py")
+# Files whose tests are independent experiments: each goes to whichever worker is free. The tests of
+# every other file stay together on one worker (they share module fixtures: one pool, one run of the
+# exported scripts, one wheel), and every test of the shared browser server goes to one worker.
+SPREAD = ("test_claims.py",)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """On the controller (or a run without workers): this run's screenshots and logs only."""
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(project.ARTIFACTS / "screenshots", ignore_errors=True)
+
+
+def group(item: pytest.Item) -> str | None:
+    """The worker group of a test: "browser" for the shared server's tests, else its file (or None)."""
+    if "app_url" in getattr(item, "fixturenames", ()):
+        return "browser"
+    return None if item.path.name in SPREAD else item.path.name
+
+
+def first_rank(item: pytest.Item) -> int:
+    """Where an item's group or file stands in FIRST (len(FIRST) when it is not there)."""
+    names = (group(item), item.path.name)
+    return next((index for index, name in enumerate(FIRST) if name in names), len(FIRST))
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each test's worker group; the long groups and files first (a stable sort: files keep their order)."""
+    for item in items:
+        if name := group(item):
+            item.add_marker(pytest.mark.xdist_group(name))
+    items.sort(key=first_rank)
 
 
 @pytest.fixture(autouse=True)
@@ -16,3 +63,49 @@ def keep_main_module():
     sys.modules["__main__"] = SESSION_MAIN
     yield
     sys.modules["__main__"] = SESSION_MAIN
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """One real `streamlit run` server for the browser tests of this worker (they share its cache)."""
+    require_chromium()
+    with app_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser(app_url):
+    """Debian's Chromium, once for the browser tests of this worker."""
+    with chromium() as browser:
+        yield browser
+
+
+def kind(keywords) -> str:
+    """The kind of a test (its first marker in KINDS), for the time summary."""
+    return next((name for name in KINDS if name in keywords), "unit")
+
+
+class TimeByKind:
+    """Seconds spent per kind of test (setup, call and teardown), summed over every worker."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.tests: dict[str, set[str]] = defaultdict(set)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        name = kind(report.keywords)
+        self.seconds[name] += report.duration
+        self.tests[name].add(report.nodeid)
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        terminalreporter.section("time per kind of test (summed over workers)")
+        for name in sorted(self.seconds, key=self.seconds.get, reverse=True):
+            count = len(self.tests[name])
+            terminalreporter.write_line(f"{name:>8}: {self.seconds[name]:7.1f} s in {count} tests")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The time summary, kept where the reports arrive: on the controller (or a run without workers)."""
+    if not hasattr(session.config, "workerinput"):
+        session.config.pluginmanager.register(TimeByKind(), "time_by_kind")

@@ -1,9 +1,10 @@
 """The project's root folder, and the environment every test process runs in.
 
-Importing this module sets that environment: quiet TensorFlow, a fresh result cache (tests never
-read a developer's cached runs) and no cache warming (tests time their own runs; test_jobs tests
-background jobs directly). conftest.py imports it for pytest; the benchmarks that reuse the browser
-helpers get it through browser.py.
+Importing this module sets that environment: quiet TensorFlow; a fresh result cache for this test
+run (tests never read a developer's cached runs; pytest's worker processes share the one their
+controller made, as a class shares a server's cache); no cache warming (tests time their own runs;
+test_jobs tests background jobs directly); one training worker per test process. conftest.py imports
+it for pytest; the benchmarks that reuse the browser helpers get it through browser.py.
 """
 
 import os
@@ -11,6 +12,16 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"  # screenshots and server logs of this run, for a person to look at
+# Seconds a test waits for something (a run, a page, a demo) before it fails: tests wait for the event
+# itself; this limit only ends a wait that would never end, so it allows for a loaded machine.
+PATIENCE = 600.0
+RUN_CACHE = "STATELAB_TEST_RUN_CACHE"  # this run's cache folder, from pytest's controller to its workers
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ["STATELAB_CACHE"] = tempfile.mkdtemp(prefix="statelab-test-cache-")
+os.environ.setdefault(RUN_CACHE, tempfile.mkdtemp(prefix="statelab-test-cache-"))
+os.environ["STATELAB_CACHE"] = os.environ[RUN_CACHE]
 os.environ["STATELAB_WARM"] = "0"
+# One training worker for a test process's own pool (AppTest pages): pytest's workers already use every
+# core, and each training worker is a TensorFlow start. Servers started by the tests get two (browser.py).
+os.environ["STATELAB_WORKERS"] = "1"

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from axe import Audit
 from browser import LAPTOP, PROJECTOR, AppPage
-from class_fixtures import app_url_fixture, browser_fixture  # noqa: F401  (fixtures)
 from playwright.sync_api import expect
 
 from statelab.class_records import format_code

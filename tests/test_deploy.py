@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -33,6 +34,7 @@ NGINX_HINT = "The two-replica rehearsal needs Debian's nginx: run 'sudo apt-get 
 VERDICT = "tateful"
 RUN = replace(LabConfig(epochs=1, n_groups=1, n_windows=4, units=8), seed=777)
 LOG_FORMAT = "'$cookie_statelab_replica $upstream_addr $status $request_uri'"
+STREAM = "/_stcore/stream"  # the WebSocket of a Streamlit session
 
 
 def tool(name: str) -> str:
@@ -44,6 +46,7 @@ def tool(name: str) -> str:
     return found
 
 
+@pytest.mark.build
 def test_the_kubernetes_manifest_is_valid():
     result = subprocess.run(
         [tool("kubernetes-validate"), "--strict", str(DEPLOY / "kubernetes.yaml")],
@@ -55,6 +58,7 @@ def test_the_kubernetes_manifest_is_valid():
     assert result.stdout.count("passed") >= 4  # deployment, volume claim, service, ingress
 
 
+@pytest.mark.build
 @pytest.mark.skipif(sys.platform == "win32", reason="hadolint's wheels have no Windows binary")
 def test_the_dockerfile_passes_hadolint():
     result = subprocess.run(
@@ -139,11 +143,19 @@ def get(url: str, cookie: str = "") -> tuple[int, str]:
         return response.status, header.split(";")[0].removeprefix("statelab_replica=")
 
 
-def replicas_seen(access_log: Path, cookie: str) -> set[str]:
-    """The replicas (upstream addresses) that served requests with this cookie, from nginx's log."""
-    time.sleep(1.5)  # nginx writes a line when a request (or a WebSocket) ends
-    lines = [line.split() for line in access_log.read_text().splitlines()]
-    return {fields[1] for fields in lines if fields[0] == cookie and fields[1] != "-"}
+def replicas_seen(access_log: Path, cookie: str, *requests: str) -> set[str]:
+    """The replicas (upstream addresses) that served requests with this cookie, from nginx's log, once
+    it holds a line for each of `requests` (paths; nginx writes a line when a request or a WebSocket
+    ends, which a client can see happen before the line is written)."""
+    deadline = time.monotonic() + 60
+    while True:
+        lines = [line.split() for line in access_log.read_text().splitlines()]
+        mine = [fields for fields in lines if fields[0] == cookie]
+        missing = Counter(requests) - Counter(fields[3].split("?")[0] for fields in mine)
+        if not missing:
+            return {fields[1] for fields in mine if fields[1] != "-"}
+        assert time.monotonic() < deadline, f"nginx never logged {dict(missing)} for {cookie}"
+        time.sleep(0.05)
 
 
 def open_lab(base: str, cookie: str) -> Session:
@@ -158,6 +170,7 @@ def open_lab(base: str, cookie: str) -> Session:
     return session
 
 
+@pytest.mark.server
 def test_two_replicas_behind_nginx_keep_sessions_and_share_the_cache(tmp_path):
     env = {"STATELAB_WORKERS": "1", "STATELAB_CACHE": str(tmp_path / "shared-cache"), "STATELAB_WARM": "0"}
     logs = [ARTIFACTS / f"replica-{name}.log" for name in "ab"]
@@ -171,17 +184,18 @@ def test_two_replicas_behind_nginx_keep_sessions_and_share_the_cache(tmp_path):
             trained = open_lab(base, cookie)  # trains RUN on this cookie's replica
             for _ in range(3):
                 assert get(base + "/lab", cookie) == (200, cookie)
-            (replica,) = replicas_seen(access_log, cookie)  # page, WebSocket and later requests: one replica
+            # page, WebSocket and later requests: one replica
+            (replica,) = replicas_seen(access_log, cookie, STREAM, *["/lab"] * 3)
             other_cookie = next(
                 candidate
                 for candidate in (f"learner-{index}" for index in range(40))
                 if get(base + "/_stcore/health", candidate)
-                and replicas_seen(access_log, candidate) - {replica}
+                and replicas_seen(access_log, candidate, "/_stcore/health") - {replica}
             )
             cached = open_lab(base, other_cookie)
-            assert replicas_seen(access_log, other_cookie) == {f"127.0.0.1:{port}" for port in ports} - {
-                replica
-            }
+            assert replicas_seen(access_log, other_cookie, STREAM) == {
+                f"127.0.0.1:{port}" for port in ports
+            } - {replica}
     assert trained.progress, "the first replica trained the run (its page showed the progress)"
     assert cached.progress == "", "the other replica found the run in the shared cache: no progress at all"
     for log in logs:

@@ -5,26 +5,18 @@ run's cached result, so the file stays within a few minutes on 2 cores. Screensh
 a laptop and a projector size land in artifacts/screenshots/ for a person to look at.
 """
 
+import contextlib
 import re
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import nbformat
 import pytest
 from axe import Audit
-from browser import (
-    LAPTOP,
-    PROJECTOR,
-    RUN_TIMEOUT,
-    SCREENSHOTS,
-    SIZES,
-    AppPage,
-    app_server,
-    chromium,
-    require_chromium,
-)
-from playwright.sync_api import Download, expect
+from browser import LAPTOP, PROJECTOR, RUN_TIMEOUT, SIZES, AppPage, app_server
+from playwright.sync_api import Browser, Download, expect
+from project import ARTIFACTS
 from series_example import example_csv
 
 from statelab.codegen import export_steps
@@ -43,28 +35,29 @@ SHUFFLE_ON = "on: fit(shuffle=True)"
 TOO_LARGE = "too large for a shared classroom server"
 
 
-@pytest.fixture(scope="module")
-def app_url():
-    require_chromium()
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # this run's screenshots only, none left from older runs
-    with app_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(app_url):
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def app(browser, app_url):
+@contextlib.contextmanager
+def tab(browser: Browser, app_url: str) -> Iterator[AppPage]:
     """A tab in a fresh browser context (no cookies, no session) at laptop size."""
     context = browser.new_context(viewport=LAPTOP, accept_downloads=True)
     try:
         yield AppPage(context, app_url)
     finally:
         context.close()
+
+
+@pytest.fixture
+def app(browser, app_url):
+    """A tab on the shared server (conftest.py), in a fresh browser context."""
+    with tab(browser, app_url) as page:
+        yield page
+
+
+@pytest.fixture
+def fresh_app(browser):
+    """A tab on a server of its own that has answered no request yet (with one training worker)."""
+    log = ARTIFACTS / "server-fresh.log"
+    with app_server(env={"STATELAB_WORKERS": "1"}, log_path=log) as url, tab(browser, url) as page:
+        yield page
 
 
 def page_name(path: str) -> str:
@@ -82,19 +75,19 @@ def assert_both_models_drawn(app: AppPage) -> None:
         assert {"stateful", "stateless"} <= legend, f"{title}: legend is {legend}"
 
 
-def test_a_deep_link_is_the_first_request_a_fresh_server_answers(app):
-    """First in this file, so it meets the server fresh: a shared Lab link must get the whole app.
+def test_a_deep_link_is_the_first_request_a_fresh_server_answers(fresh_app):
+    """A shared Lab link, as the first request a server answers, must get the whole app.
 
     With a pages/ folder beside app.py, Streamlit answered such a first request by running the page
     file alone (no navigation titles, no wide layout); the page scripts live in views/ for that reason.
     """
-    app.open(SMALL_LINK)
-    nav = app.page.get_by_test_id("stSidebarNav")
+    fresh_app.open(SMALL_LINK)
+    nav = fresh_app.page.get_by_test_id("stSidebarNav")
     for title in ("Home", "Lab", "1. What state is", "Lesson plan"):
         expect(nav.get_by_text(title, exact=True)).to_be_visible()
-    expect(app.page.get_by_role("heading", name="The Lab: stateful vs stateless")).to_be_visible()
-    expect(app.number_input("Epochs")).to_have_value("3")
-    app.assert_clean(f"the first request, {SMALL_LINK}")
+    expect(fresh_app.page.get_by_role("heading", name="The Lab: stateful vs stateless")).to_be_visible()
+    expect(fresh_app.number_input("Epochs")).to_have_value("3")
+    fresh_app.assert_clean(f"the first request, {SMALL_LINK}")
 
 
 def test_every_page_opens_clean_at_laptop_and_projector_size(app):
@@ -187,9 +180,17 @@ def test_a_shared_link_restores_its_settings_in_a_new_browser(app):
 
 
 def download_from_the_lab(app: AppPage, button_name: str) -> Download:
-    """Open the small run's Lab page and click one of its download buttons."""
+    """Open the small run's Lab page and click one of its download buttons.
+
+    No file is stored or fetched before the press: a download button handed its file at every run
+    left that file to the server's clean-up after a run stopped early, and the browser, which checks
+    a shown button's file, got a 404 (seen on lesson 6 in the page walk).
+    """
+    fetched = []
+    app.page.on("request", lambda request: fetched.append(request.url) if "/media/" in request.url else None)
     app.open(SMALL_LINK)
     app.wait_for_results()
+    assert not fetched, f"files fetched before any press: {fetched}"
     button = app.page.get_by_role("button", name=button_name)
     button.scroll_into_view_if_needed()
     with app.page.expect_download() as info:

@@ -115,6 +115,7 @@ def wheel(tmp_path_factory):
     return built
 
 
+@pytest.mark.build
 def test_the_wheel_holds_statelab_its_data_and_its_requirements(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
@@ -130,6 +131,7 @@ def test_the_wheel_holds_statelab_its_data_and_its_requirements(wheel):
     assert SpecifierSet(fields["Requires-Python"]) == SpecifierSet(project["requires-python"])
 
 
+@pytest.mark.build
 def test_the_installed_wheel_imports_outside_the_repository(wheel, tmp_path):
     site = tmp_path / "site"
     install = [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet"]

@@ -12,7 +12,10 @@ from statelab.jobs import JobPool, JobStatus, ResultCache, demo_job
 from statelab.presets import PRESETS, warm_up_configs
 
 TINY = dict(batch_size=4, timesteps=5, n_windows=3, n_groups=2, units=8, epochs=1, eval_groups=1)
-SLOW = dict(TINY, n_groups=64, epochs=100)  # 19,200 batches: seconds even on an already compiled engine
+# A queued job nobody asks about for this long is dropped: several seconds, so that a test process the
+# busy machine leaves waiting for a moment still counts as watching (the tests wait for the drop itself).
+ABANDON_AFTER = 3.0
+SLOW = dict(TINY, n_groups=64, epochs=20)  # 3,840 batches: seconds even on an already compiled engine
 
 
 def wait_until(condition, timeout: float = 600.0) -> None:  # generous: the machine may be busy
@@ -28,7 +31,7 @@ def pool(tmp_path_factory):
         workers=1,
         max_jobs_per_worker=2,
         cache=ResultCache(tmp_path_factory.mktemp("cache")),
-        abandon_after=1.0,
+        abandon_after=ABANDON_AFTER,
     )
     yield pool
     pool.close()
@@ -37,7 +40,7 @@ def pool(tmp_path_factory):
 @pytest.fixture
 def fresh_pool(tmp_path):
     """A pool of one worker of its own, ready to take a job."""
-    with JobPool(workers=1, cache=ResultCache(tmp_path), abandon_after=1.0, job_timeout=60) as pool:
+    with JobPool(workers=1, cache=ResultCache(tmp_path), abandon_after=ABANDON_AFTER) as pool:
         wait_until(lambda: list(pool.busy.values()) == [None])
         yield pool
 
@@ -122,18 +125,14 @@ def run_through_recycling(pool: JobPool) -> None:
     """Runs one at a time, then two at once, then more than the workers' budget left."""
     for seed in (40, 41, 42):  # one at a time: workers take turns and the first retires
         pool.result(LabConfig(seed=seed, **TINY))
+    wait_until(lambda: list(pool.busy.values()) == [None, None])  # the retired one's successor is ready
     pair = [LabConfig(seed=seed, **SLOW) for seed in (43, 44)]  # long enough for two runs to overlap
-    both_ran = []
     for config in pair:
         pool.submit(config)
-
-    def settled() -> bool:
-        states = [pool.status(config).state for config in pair]
-        both_ran.append(states == ["running", "running"])
-        return all(state == "done" for state in states)
-
-    wait_until(settled)
-    assert any(both_ran), "the two runs never ran at the same time on the two workers"
+    # both are handed out at once, so both run at the same time, one on each worker
+    wait_until(lambda: [pool.status(config).state for config in pair] == ["running", "running"], 300)
+    assert sorted(pool.busy.values()) == sorted(config.key() for config in pair)
+    wait_until(lambda: all([pool.status(config).state == "done" for config in pair]))
     batch = [LabConfig(seed=seed, **TINY) for seed in range(50, 56)]  # more jobs than the budget left
     for config in batch:
         pool.submit(config)
@@ -141,20 +140,29 @@ def run_through_recycling(pool: JobPool) -> None:
 
 
 def test_background_jobs_yield_to_learners_and_are_never_abandoned(pool):
-    running = LabConfig(seed=60, **SLOW)  # occupies the one worker
+    running = LabConfig(seed=60, **SLOW)  # occupies the one worker, paused (SIGSTOP) while the queue is read
     quick = dict(SLOW, epochs=1)  # the same shapes: the worker compiles once for all four
     warm = [LabConfig(seed=seed, **quick) for seed in (61, 62)]
     learner = LabConfig(seed=63, **quick)
     pool.submit(running)
     wait_until(lambda: pool.status(running).state == "running")
-    for config in warm:
-        pool.submit(config, background=True)
-    pool.submit(learner)
-    assert [pool.status(config).position for config in (learner, *warm)] == [0, 1, 2]  # learners first
-    time.sleep(1.5)  # longer than the pool's abandon_after: unwatched learner jobs would be dropped
-    pool.submit(learner)  # the learner is still watching
-    pool.submit(warm[1])  # a learner asks for a warming run: it joins the learners' queue
-    assert [pool.status(config).position for config in (learner, warm[1], warm[0])] == [0, 1, 2]
+    pid = worker_of(pool, running)
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        for config in warm:
+            pool.submit(config, background=True)
+        pool.submit(learner)
+        assert [pool.status(config).position for config in (learner, *warm)] == [0, 1, 2]  # learners first
+        # Nobody asks about any of them now: the learner's job is dropped once the pool's abandon_after
+        # has passed (its tab was closed); the background jobs, which nobody ever watches, stay.
+        wait_until(lambda: learner.key() not in pool.queue)
+        assert pool.states[learner.key()].state == "cancelled"
+        assert pool.background == [config.key() for config in warm]
+        pool.submit(learner)  # the learner comes back
+        pool.submit(warm[1])  # a learner asks for a warming run: it joins the learners' queue
+        assert [pool.status(config).position for config in (learner, warm[1], warm[0])] == [0, 1, 2]
+    finally:
+        os.kill(pid, signal.SIGCONT)
     # every wanted job is asked about on each poll, as the page's progress display does
     wait_until(lambda: all([pool.status(config).state == "done" for config in (learner, *warm)]))
 
@@ -177,11 +185,12 @@ def test_a_killed_worker_fails_its_job_in_plain_words_and_the_next_run_works(fre
 
 
 def test_a_hung_job_is_stopped_with_a_message_and_the_next_run_works(tmp_path):
-    with JobPool(workers=1, cache=ResultCache(tmp_path), job_timeout=2.0) as pool:
+    with JobPool(workers=1, cache=ResultCache(tmp_path)) as pool:
         hung = LabConfig(seed=72, **SLOW)
         pool.submit(hung)
         wait_until(lambda: pool.status(hung).state == "running")
         os.kill(worker_of(pool, hung), signal.SIGSTOP)  # it never answers again
+        pool.job_timeout = 2.0  # only now: a run is stopped once it has run this long
         wait_until(lambda: pool.status(hung).state == "failed")
         assert pool.status(hung).error == "The run took longer than 2 s and was stopped."
         pool.job_timeout = 300.0  # the next run compiles in a fresh worker: seconds on a busy machine

@@ -17,7 +17,7 @@ from apptest_helpers import (
     values,
     wait_for_run,
 )
-from project import ROOT
+from project import PATIENCE, ROOT
 
 from statelab.charts import STATEFUL_COLOR, STATELESS_COLOR
 from statelab.config import LabConfig
@@ -163,7 +163,7 @@ def test_shuffle_shows_broken_arrows_and_a_low_score():
 
 def test_gradient_boundary_is_computed_on_request(cue_run):
     cue_run.button(key="gradient_go").click().run()
-    deadline = time.monotonic() + 240
+    deadline = time.monotonic() + PATIENCE
 
     def shown() -> bool:  # long titles are broken into lines: "<br>" reads as " "
         titles = [spec["layout"]["title"]["text"].replace("<br>", " ") for spec in chart_specs(cue_run)]

@@ -8,7 +8,6 @@ import re
 
 import pytest
 from browser import LAPTOP, PROJECTOR, RUN_TIMEOUT, AppPage
-from class_fixtures import app_url_fixture, browser_fixture  # noqa: F401  (fixtures)
 from playwright.sync_api import expect
 from series_example import example_csv
 

@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from project import ROOT
+from project import PATIENCE, ROOT
 from streamlit.testing.v1 import AppTest
 
 from statelab.jobs import ResultCache, demo_job
@@ -52,7 +52,7 @@ def open_app(page: str) -> AppTest:
     return app.switch_page(page).run()
 
 
-def settle(app: AppTest, done=lambda app: not app.get("progress"), timeout: float = 180) -> AppTest:
+def settle(app: AppTest, done=lambda app: not app.get("progress"), timeout: float = PATIENCE) -> AppTest:
     """Rerun the page until `done` (by default: no live demo is still running)."""
     deadline = time.monotonic() + timeout
     while not done(app):

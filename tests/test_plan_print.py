@@ -4,7 +4,7 @@ lesson cards in reading order on screen."""
 import re
 
 import pytest
-from browser import LAPTOP, SCREENSHOTS, AppPage, app_server, chromium, require_chromium
+from browser import LAPTOP, SCREENSHOTS, AppPage
 from playwright.sync_api import expect
 
 from statelab.lesson_plan import load_tracks
@@ -15,14 +15,12 @@ PDF_PAGE = re.compile(rb"/Type\s*/Page[^s]")  # one page object per printed page
 
 
 @pytest.fixture(scope="module")
-def app():
-    require_chromium()
-    with app_server() as url, chromium() as browser:
-        context = browser.new_context(viewport=LAPTOP)
-        try:
-            yield AppPage(context, url)
-        finally:
-            context.close()
+def app(browser, app_url):
+    context = browser.new_context(viewport=LAPTOP)
+    try:
+        yield AppPage(context, app_url)
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("track", load_tracks(), ids=lambda track: track.id)

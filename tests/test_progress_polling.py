@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from project import PATIENCE
 from streamlit.testing.v1 import AppTest
 
 from ui.runs import MAX_POLL, POLL_STEP, REFRESHES_PER_SECOND, poll_interval
@@ -39,7 +40,7 @@ def failing_demo_page():
 
 def test_a_failed_job_is_handed_to_the_page_then_the_page_reruns():
     app = AppTest.from_function(failing_demo_page, default_timeout=60).run()
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + PATIENCE
     while not app.session_state["seen"]:
         assert time.monotonic() < deadline, "the failure never reached the page"
         time.sleep(0.5)

@@ -48,11 +48,11 @@ def test_two_processes_putting_and_pruning_at_once_never_fail(tmp_path):
 def test_the_cache_is_bounded_and_keeps_the_most_recently_used(tmp_path):
     cache = ResultCache(tmp_path, max_bytes=2 * len(ENTRY) + 500)
     jobs = [demo_job("bounded", index=index) for index in range(3)]
-    for job in jobs[:2]:
+    for minutes_ago, job in zip((3, 2), jobs[:2], strict=True):  # stored in this order, minutes apart
         cache.put(job, ENTRY)
-        time.sleep(0.02)
-    os.utime(cache.path(jobs[0]))  # used again: now the most recent of the two
-    time.sleep(0.02)
+        moment = time.time() - 60 * minutes_ago
+        os.utime(cache.path(job), (moment, moment))
+    os.utime(cache.path(jobs[0]))  # used again now: the most recent of the two
     cache.put(jobs[2], ENTRY)
     assert [cache.get(job) is not None for job in jobs] == [True, False, True]
 

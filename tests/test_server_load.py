@@ -7,13 +7,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
-from browser import SERVER_LOG, app_server
+from browser import app_server
 from load_client import Session
+from project import ARTIFACTS
 
 from statelab.config import LabConfig, to_query
 from statelab.jobs import JobPool
 
-pytestmark = pytest.mark.browser  # a real `streamlit run` server, like the browser tests
+pytestmark = pytest.mark.server
 
 TINY = LabConfig(epochs=1, n_groups=1, n_windows=4, units=8)
 VERDICT = "tateful"  # the verdict names the stateful model ("Stateful 100 %, ...")
@@ -46,7 +47,8 @@ def test_many_sessions_opening_a_result_at_once_on_a_fresh_server():
     config = replace(TINY, seed=501)
     with JobPool(workers=1) as pool:  # trained first, into the cache the server will use
         pool.result(config)
-    with app_server(env={"STATELAB_WORKERS": "1"}) as url:  # the race is in the web process
+    log = ARTIFACTS / "server-many-sessions.log"
+    with app_server(env={"STATELAB_WORKERS": "1"}, log_path=log) as url:  # the race is in the web process
         sessions = open_at_once(url, link(config), 16)
         with ThreadPoolExecutor(len(sessions)) as executor:
             list(executor.map(lambda session: session.wait_for(shown_result, RESULT_TIMEOUT), sessions))
@@ -54,8 +56,8 @@ def test_many_sessions_opening_a_result_at_once_on_a_fresh_server():
             session.close()
     assert not [session.exceptions for session in sessions if session.exceptions]
     assert all(session.first_alert(VERDICT, ("info",)) is not None for session in sessions)
-    log = SERVER_LOG.read_text()
-    assert "Traceback" not in log and "partially initialized" not in log, log[-3000:]
+    text = log.read_text()
+    assert "Traceback" not in text and "partially initialized" not in text, text[-3000:]
 
 
 def test_a_page_reaches_its_result_whatever_reruns_happen():
@@ -63,7 +65,7 @@ def test_a_page_reaches_its_result_whatever_reruns_happen():
     with the verdict, and no refresh is left running afterwards (a refresh that outlives its page's
     run asks the server for a fragment it no longer has, and the page never hears of its result)."""
     config = replace(TINY, epochs=20, seed=503)
-    with app_server() as url:
+    with app_server(env={"STATELAB_WORKERS": "1"}) as url:  # one run
         tab = Session(url, "/lab", link(config))
         deadline = time.monotonic() + RESULT_TIMEOUT
         while not shown_result(tab) and time.monotonic() < deadline:

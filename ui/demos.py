@@ -25,19 +25,24 @@ SEEDS_KEY = "lesson_run_seeds"  # session override of SEEDS (tests use fewer)
 
 
 def await_results(works: list[Work], labels: list[str] | None = None) -> list | None:
-    """Every work's result once all are done (at once when cached); until then their progress and None."""
+    """Every work's result once all are done (at once when cached); until then their progress and None.
+
+    Works that finish between a look at the cache and a look at their progress are read again at
+    once, not by rerunning the page (see `watch_jobs`).
+    """
     pool = job_pool()
-    failed = [status for status in (pool.status(work) for work in works) if status.state == "failed"]
-    if failed:
-        _render_failure(works, failed[0])
-        return None
-    for work in works:
-        pool.submit(work)  # also re-queues a job dropped from the queue while nobody watched it
-    values = [pool.cache.get(work) for work in works]
-    if all(value is not None for value in values):
-        return values
-    _watch(works, labels or [""] * len(works))
-    return None
+    while True:
+        failed = [status for status in (pool.status(work) for work in works) if status.state == "failed"]
+        if failed:
+            _render_failure(works, failed[0])
+            return None
+        for work in works:
+            pool.submit(work)  # also re-queues a job dropped from the queue while nobody watched it
+        values = [pool.cache.get(work) for work in works]
+        if all(value is not None for value in values):
+            return values
+        if not _watch(works, labels or [""] * len(works)):
+            return None
 
 
 def prefetch(works: list[Work]) -> None:
@@ -56,14 +61,15 @@ def render_demo(demo: str | Job, **kwargs) -> object | None:
     return None if values is None else values[0]
 
 
-def _watch(works: list[Work], labels: list[str]) -> None:
-    """Progress of the unfinished works, each under its label; the page reruns when all are done."""
+def _watch(works: list[Work], labels: list[str]) -> bool:
+    """Progress of the unfinished works, each under its label; the page reruns when all are done.
+    Whether all had finished already (then nothing is drawn)."""
 
     def describe_work(index: int, status: JobStatus) -> tuple[float, str]:
         fraction, text = _describe(works[index], status)
         return fraction, f"{labels[index]}: {text}" if labels[index] else text
 
-    watch_jobs(works, describe_work)
+    return watch_jobs(works, describe_work)
 
 
 def _describe(work: Work, status: JobStatus) -> tuple[float, str]:

@@ -166,8 +166,9 @@ def await_run(state: LabState) -> list[LabResult] | None:
     if state.pending is None:
         return None
     results = cached_results(state.pending.configs)
+    if results is None and render_progress(state.pending.configs, state.fail):
+        results = None if state.pending is None else cached_results(state.pending.configs)
     if results is None:
-        render_progress(state.pending.configs, state.fail)
         return None
     state.finish(results)
     return results

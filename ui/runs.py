@@ -96,18 +96,21 @@ def watch_jobs(
     works: list[LabConfig | Job],
     describe_job: Callable[[int, JobStatus], tuple[float, str]],
     on_failed: Callable[[JobStatus], None] | None = None,
-) -> None:
-    """Progress bars of the queued and running works, refreshed as often as `watching` says.
+) -> bool:
+    """Progress bars of the queued and running works, refreshed as often as `watching` says; whether
+    they had all finished already (then nothing is drawn, and the caller shows their results now).
 
     The page reruns once none is queued or running; a failed or cancelled work first goes to
-    `on_failed` when there is one (without, the page's rerun finds it). Works that are already
-    finished rerun the page at once, before any refreshing fragment exists. The refresh is a
-    fragment inside a slower one that re-arms it, so its interval follows the number of watchers
-    as it changes (a fragment's own `run_every` is fixed when it is defined).
+    `on_failed` when there is one (without, the page's rerun finds it). The refresh is a fragment
+    inside a slower one that re-arms it, so its interval follows the number of watchers as it
+    changes (a fragment's own `run_every` is fixed when it is defined). Only those fragments rerun
+    the page: a rerun from the page's body would stop it before its later elements, and a download
+    button drawn by an earlier run then points to a file the server has let go (a 404 when the
+    browser checks it or the learner presses it).
     """
     pool = job_pool()
     if _settled([pool.status(work) for work in works], on_failed):
-        st.rerun()
+        return True
 
     @st.fragment(run_every=REARM_EVERY)
     def keep_pace() -> None:
@@ -124,6 +127,7 @@ def watch_jobs(
         refresh()
 
     keep_pace()
+    return False
 
 
 def _settled(statuses: list[JobStatus], on_failed: Callable[[JobStatus], None] | None) -> bool:
@@ -135,8 +139,9 @@ def _settled(statuses: list[JobStatus], on_failed: Callable[[JobStatus], None] |
     return not any(status.state in ACTIVE for status in statuses)
 
 
-def render_progress(configs: list[LabConfig], on_failed: Callable[[str], None]) -> None:
+def render_progress(configs: list[LabConfig], on_failed: Callable[[str], None]) -> bool:
     """Submit the configs and show their progress; the page reruns when all are done or one failed.
+    Whether they had all finished already (`watch_jobs`).
 
     A failed (or cancelled) run first goes to `on_failed` with the reason in plain words.
     """
@@ -147,4 +152,4 @@ def render_progress(configs: list[LabConfig], on_failed: Callable[[str], None]) 
     def failed(status: JobStatus) -> None:
         on_failed(status.error or "The run was cancelled.")
 
-    watch_jobs(configs, lambda index, status: describe(status, index, len(configs)), failed)
+    return watch_jobs(configs, lambda index, status: describe(status, index, len(configs)), failed)

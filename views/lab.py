@@ -49,9 +49,9 @@ def settings_column() -> None:
 
 def result_column() -> None:
     """The run's progress or results (the answer to a preset's question in its box), the learner's runs."""
-    if state.run_error:
-        st.error(f"The run did not finish: {state.run_error}")
     results = None if state.question and box is None else await_run(state)
+    if state.run_error:  # after the wait: a run that fails while the page looks says so in this run
+        st.error(f"The run did not finish: {state.run_error}")
     if results:
         if state.question and state.shown.preset == state.question:
             with box:

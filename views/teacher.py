@@ -1,5 +1,7 @@
 """Teacher view: the lesson plan by track, questions with options, answer key, print and download."""
 
+from functools import partial
+
 import streamlit as st
 
 from statelab.lesson_plan import (
@@ -11,6 +13,7 @@ from statelab.lesson_plan import (
     plan_table,
     question_block,
 )
+from ui.export import render_download
 from ui.lessons import SCREEN_KEY, render_lab_links, render_print_only
 
 tracks = {track.id: track for track in load_tracks()}
@@ -38,12 +41,12 @@ with st.container(key=SCREEN_KEY):
     track = tracks[track_id]
     st.markdown(plan_table(track))
     download, hint = st.columns([1, 2], vertical_alignment="center")
-    download.download_button(
+    render_download(
         "Download the plan (Markdown)",
-        plan_markdown(track, base_url()),
-        file_name=f"stateful_lstm_lesson_plan_{track_id}.md",
-        mime="text/markdown",
-        icon=":material/download:",
+        partial(plan_markdown, track, base_url()),
+        f"stateful_lstm_lesson_plan_{track_id}.md",
+        "text/markdown",
+        where=download,
     )
     hint.caption(":material/print: Print this page for one A4 sheet: the plan with its links written out.")
     st.subheader("Lesson cards")
