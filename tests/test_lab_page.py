@@ -119,7 +119,8 @@ SERVER_SIDE = """
 import sys
 sys.path.insert(0, {root!r})
 from apptest_helpers import open_page, fill, train, wait_for_run, SMALL
-home = open_page("home")
+from streamlit.testing.v1 import AppTest
+home = AppTest.from_file({app!r}, default_timeout=60).run()  # the whole app, on Home (it links pages)
 assert not home.exception
 print("home", "tensorflow" in sys.modules)
 lab = open_page("lab")
@@ -131,7 +132,7 @@ print("lab", "tensorflow" in sys.modules or "keras" in sys.modules)
 
 
 def test_the_server_process_never_imports_tensorflow():
-    code = SERVER_SIDE.format(root=str(ROOT / "tests"))
+    code = SERVER_SIDE.format(root=str(ROOT / "tests"), app=str(ROOT / "app.py"))
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "home False" in out.stdout and "lab False" in out.stdout
