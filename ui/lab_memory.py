@@ -63,12 +63,15 @@ def remembered() -> LabMemory:
 
 
 def remember(memory: LabMemory) -> None:
-    """Keep the Lab's state in this session and, when it changed, in this browser's cookie."""
-    if memory == remembered():
-        return
-    st.session_state[MEMORY_KEY] = memory
+    """Keep the Lab's state in this session and, when it changed, in this browser's cookie.
+
+    The script's container is drawn at every run, empty when nothing changed, so the elements after it
+    keep their places (a moved element is drawn anew: an expander the learner opened would close).
+    """
     with st.container(key="cookie_writer_lab"):  # ui.theme hides it: a script, nothing to see
-        render_cookie(COOKIE, memory.encode(), KEEP_DAYS * 86400)
+        if memory != remembered():
+            st.session_state[MEMORY_KEY] = memory
+            render_cookie(COOKIE, memory.encode(), KEEP_DAYS * 86400)
 
 
 def learner_series() -> tuple[str, str]:

@@ -60,11 +60,10 @@ def choose_learner_id(cookie: str | None, address: str | None) -> str:
 def render_learner_cookie() -> None:
     """Keep the learner id in this browser for KEEP_DAYS more days: written once a session, and whenever
     the browser did not send it (its first visit, or cookies cleared)."""
-    if browser_cookie(COOKIE) == learner_id() and st.session_state.get(WRITTEN_KEY):
-        return
-    st.session_state[WRITTEN_KEY] = True
-    with st.container(key="cookie_writer_learner"):  # ui.theme hides it: a script, nothing to see
-        render_cookie(COOKIE, learner_id(), KEEP_DAYS * 86400)
+    with st.container(key="cookie_writer_learner"):  # hidden (ui.theme), and always there: see ui.lab_memory
+        if browser_cookie(COOKIE) != learner_id() or not st.session_state.get(WRITTEN_KEY):
+            st.session_state[WRITTEN_KEY] = True
+            render_cookie(COOKIE, learner_id(), KEEP_DAYS * 86400)
 
 
 def render_where_progress_lives(container=st) -> None:
