@@ -217,7 +217,9 @@ class AppPage:
         self.base_url = base_url
         self.page: Page = context.new_page()
         self.errors: list[str] = []
+        self.stored_files: list[str] = []  # requests for files the server stores (/media/...), in order
         self.page.on("console", self._on_console)
+        self.page.on("request", self._on_request)
         self.page.on("pageerror", lambda error: self.errors.append(f"uncaught page error: {error}"))
 
     def _on_console(self, message) -> None:
@@ -226,6 +228,10 @@ class AppPage:
         url = (message.location or {}).get("url", "")
         if not harmless(message.text, url, self.base_url):
             self.errors.append(f"console error: {message.text} ({url})")
+
+    def _on_request(self, request) -> None:
+        if urlsplit(request.url).path.startswith("/media/"):  # not the app's own /static/media/ fonts
+            self.stored_files.append(request.url)
 
     def open(self, path: str = "/") -> None:
         """Load a path of the app (with its query string) and wait until its script has run."""

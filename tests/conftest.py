@@ -8,6 +8,7 @@ heaviest groups and files are handed out first, so no worker is left with a long
 At the end, the run prints where its time went, per kind of test (its markers).
 """
 
+import os
 import shutil
 import sys
 from collections import defaultdict
@@ -17,6 +18,12 @@ import pytest
 from browser import app_server, chromium, require_chromium
 
 SESSION_MAIN = sys.modules.get("__main__")  # pytest's own
+# One training worker for a test process's own pool (AppTest pages): pytest's workers already use every
+# core, and each training worker is a TensorFlow start. Servers started by the tests get two (browser.py).
+os.environ["STATELAB_WORKERS"] = "1"
+# Training workers at the test processes' own priority: pytest's workers keep every core busy, and a
+# worker at the server's usual +10 got a tenth of a core beside them (a run then outlasted its limit).
+os.environ["STATELAB_WORKER_NICENESS"] = "0"
 # The kinds of test, by marker, in the order the time summary names them; the rest are "unit".
 KINDS = ("browser", "server", "build", "slow")
 # Handed out first (longest first): the groups and files that take longest, from `make test`'s summary.

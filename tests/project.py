@@ -3,8 +3,8 @@
 Importing this module sets that environment: quiet TensorFlow; a fresh result cache for this test
 run (tests never read a developer's cached runs; pytest's worker processes share the one their
 controller made, as a class shares a server's cache); no cache warming (tests time their own runs;
-test_jobs tests background jobs directly); one training worker per test process. conftest.py imports
-it for pytest; the benchmarks that reuse the browser helpers get it through browser.py.
+test_jobs tests background jobs directly). conftest.py imports it for pytest (and adds what only the
+suite needs); the benchmarks that reuse the browser helpers get it through browser.py.
 """
 
 import os
@@ -22,6 +22,3 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault(RUN_CACHE, tempfile.mkdtemp(prefix="statelab-test-cache-"))
 os.environ["STATELAB_CACHE"] = os.environ[RUN_CACHE]
 os.environ["STATELAB_WARM"] = "0"
-# One training worker for a test process's own pool (AppTest pages): pytest's workers already use every
-# core, and each training worker is a TensorFlow start. Servers started by the tests get two (browser.py).
-os.environ["STATELAB_WORKERS"] = "1"

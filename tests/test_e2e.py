@@ -114,6 +114,8 @@ def test_every_page_opens_clean_at_laptop_and_projector_size(app):
             app.assert_clean(f"{path} at {size_name} size")
             app.screenshot(page_name(path))
             app.assert_clean(f"{path} at {size_name} size, after the full-page screenshot")
+    # no page fetched a stored file on its own (downloads are made when pressed: see download_from_the_lab)
+    assert not app.stored_files, app.stored_files
     audit.finish()
 
 
@@ -186,11 +188,9 @@ def download_from_the_lab(app: AppPage, button_name: str) -> Download:
     left that file to the server's clean-up after a run stopped early, and the browser, which checks
     a shown button's file, got a 404 (seen on lesson 6 in the page walk).
     """
-    fetched = []
-    app.page.on("request", lambda request: fetched.append(request.url) if "/media/" in request.url else None)
     app.open(SMALL_LINK)
     app.wait_for_results()
-    assert not fetched, f"files fetched before any press: {fetched}"
+    assert not app.stored_files, f"files fetched before any press: {app.stored_files}"
     button = app.page.get_by_role("button", name=button_name)
     button.scroll_into_view_if_needed()
     with app.page.expect_download() as info:
@@ -298,7 +298,7 @@ def test_a_preset_link_asks_for_a_prediction_before_anything_runs(app):
     expect(question.get_by_role("button", name="Run it")).to_be_disabled()  # until a prediction is picked
     checked = app.checked_option("Shuffle")
     expect(checked).to_contain_text(SHUFFLE_ON)
-    app.page.wait_for_timeout(1500)  # give a run that should not start the time to show itself
+    app.wait_for_app()  # a run the page started would show its progress in this very script run
     expect(app.verdict()).to_have_count(0)
     expect(app.page.get_by_test_id("stProgress")).to_have_count(0)
     expect(app.page.get_by_text("What to expect")).to_have_count(0)
