@@ -136,7 +136,7 @@ def summary_rows(records: list[AskRecord]) -> list[dict[str, str]]:
         points, normalised = _gain_text(record)
         rows.append(
             {
-                "#": str(record.number),
+                "No.": str(record.number),
                 "Question": record.question.title,
                 "The run showed": record.question.options[record.outcome]
                 if record.outcome
