@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 
 import plotly.graph_objects as go
@@ -98,6 +99,7 @@ def for_projector(figure: go.Figure, factor: float = 1.7) -> go.Figure:
     size = max(22, round(base * factor))
     figure.update_layout(font={"size": size, "color": TEXT_COLOR})
     figure.update_layout(title_font_size=round((figure.layout.title.font.size or base + 3) * factor))
+    figure.update_layout(title_text=_scaled_spans(figure.layout.title.text or "", factor))
     axis = {
         "tickfont": {"size": size, "color": TEXT_COLOR},
         "title_font": {"size": size, "color": TEXT_COLOR},
@@ -109,7 +111,12 @@ def for_projector(figure: go.Figure, factor: float = 1.7) -> go.Figure:
     margin = figure.layout.margin
     top, height = margin.t or 80, figure.layout.height or 450
     figure.update_layout(margin={"t": round(top * factor), "l": round((margin.l or 80) * 1.4)})
-    return figure.update_layout(height=round(height + top * (factor - 1)))
+    return figure.update_layout(height=round(1.3 * height + top * (factor - 1)))  # the plot grows too
+
+
+def _scaled_spans(text: str, factor: float) -> str:
+    """Title text whose subtitle spans (which set their own font size) are `factor` times larger."""
+    return re.sub(r"font-size:(\d+)px", lambda match: f"font-size:{round(int(match[1]) * factor)}px", text)
 
 
 def qr_png(text: str, scale: int = 10) -> bytes:

@@ -117,3 +117,4 @@ def test_a_chart_on_the_projector_gets_large_dark_type():
     assert projected.layout.xaxis.tickfont.size >= 22 and projected.layout.yaxis.title.font.size >= 22
     assert projected.layout.yaxis.title.font.color == TEXT_COLOR
     assert projected.layout.title.font.size >= 30 and projected.layout.height > height
+    assert "font-size:26px" in projected.layout.title.text  # the subtitle too (15 px on a laptop)
