@@ -34,7 +34,8 @@ PROJECTOR_CSS = """<style>
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li {font-size: 1.75rem; line-height: 1.45;}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] code {font-size: 1.5rem;}
 [data-testid="stMain"] .stCode pre, [data-testid="stMain"] .stCode code {font-size: 1.3rem;}
-[data-testid="stMain"] [data-testid="stMetricValue"] {font-size: 3rem;}
+[data-testid="stMain"] [data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {font-size: 3rem;}
 [data-testid="stMain"] [data-testid="stMetricLabel"] p {font-size: 1.5rem;}
 [data-testid="stMain"] h1 {font-size: 3.25rem;}
 [data-testid="stMain"] h3 {font-size: 2.25rem;}
