@@ -17,7 +17,15 @@ def error_axis_top(runs: dict[str, np.ndarray], baselines: dict[str, float]) -> 
     return 1.15 * max([highest, min(baselines.values(), default=0.0)]) or 1.0
 
 
-def add_baseline(figure: go.Figure, text: str, value: float, top: float) -> None:
+POSITIONS = (
+    "bottom right",
+    "top left",
+    "bottom left",
+    "top right",
+)  # one per baseline: close ones stay apart
+
+
+def add_baseline(figure: go.Figure, text: str, value: float, top: float, index: int = 0) -> None:
     """A dotted baseline with its label on a white ground (curves pass under it), or, above the axis's
     `top`, the label alone at the top edge with an arrow up."""
     if value <= top:
@@ -25,7 +33,7 @@ def add_baseline(figure: go.Figure, text: str, value: float, top: float) -> None
             y=value,
             line={"dash": "dot", "color": NEUTRAL_COLOR},
             annotation={"text": text, **LABEL},
-            annotation_position="bottom right",
+            annotation_position=POSITIONS[index % len(POSITIONS)],
         )
         return
     figure.add_annotation(

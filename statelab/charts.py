@@ -144,21 +144,26 @@ def plot_loss(stateful: np.ndarray, stateless: np.ndarray) -> go.Figure:
 
 
 def plot_by_window(
-    stateful: np.ndarray, stateless: np.ndarray, metric: str, chance: float, persistence: float | None = None
+    stateful: np.ndarray,
+    stateless: np.ndarray,
+    metric: str,
+    chance: float,
+    forecast_baselines: dict[str, float] | None = None,
 ) -> go.Figure:
     """Held-out accuracy (or error) at each window position of a stream: the signature plot.
 
     Arrays are (windows,) or (seeds, windows); several seeds draw the mean and the seed range. A forecast
-    also draws `persistence`, and its errors are on the series standardised by its training part.
+    also draws its baselines (name -> error: persistence, the seasonal naive forecast), and its errors are
+    on the series standardised by its training part.
     """
     _check_metric(metric)
     title = f"{metric.capitalize()} by window position"
     runs = {"stateful": stateful, "stateless": stateless}
     colors = [STATEFUL_COLOR, STATELESS_COLOR]
     figure = plot_runs_by_window(
-        runs, metric, chance, title, colors, note=HELD_OUT, note_width=HALF_WIDTH, persistence=persistence
+        runs, metric, chance, title, colors, None, HELD_OUT, HALF_WIDTH, forecast_baselines
     )
-    if persistence is not None:
+    if forecast_baselines:
         figure.update_yaxes(title_text=STANDARDISED_ERROR)
     return figure
 
@@ -172,12 +177,12 @@ def plot_runs_by_window(
     dashes: list[str] | None = None,
     note: str = "",
     note_width: int = SUBTITLE_WIDTH,
-    persistence: float | None = None,
+    forecast_baselines: dict[str, float] | None = None,
 ) -> go.Figure:
     """By-window curves of several runs (label -> (windows,) or (seeds, windows)), seed ranges as bands.
 
-    `chance` draws the constant-guess line (None: no line), `persistence` a forecast's "next value = this
-    value" line; `note` adds subtitle lines.
+    `chance` draws the constant-guess line (None: no line), `forecast_baselines` a forecast's baseline
+    errors by name (persistence, seasonal naive); `note` adds subtitle lines.
     """
     _check_metric(metric)
     colors = colors or [LINE_PALETTE[index % len(LINE_PALETTE)] for index in range(len(runs))]
@@ -193,11 +198,14 @@ def plot_runs_by_window(
         values = np.atleast_2d(values) * scale
         add_band(figure, np.arange(1, values.shape[1] + 1), values, label, color, dash)
     baselines = {"constant guess" if metric == "accuracy" else "predicting the mean": chance}
-    baselines["persistence"] = persistence
-    baselines = {label: value for label, value in baselines.items() if value is not None}
+    baselines = {
+        label: value
+        for label, value in {**baselines, **(forecast_baselines or {})}.items()
+        if value is not None
+    }
     top = 105.0 if metric == "accuracy" else error_axis_top(runs, baselines)
-    for label, value in baselines.items():
-        add_baseline(figure, f"{label}: {format_score(value, metric)}", value * scale, top)
+    for index, (label, value) in enumerate(baselines.items()):
+        add_baseline(figure, f"{label}: {format_score(value, metric)}", value * scale, top, index)
     seeds = max(np.atleast_2d(values).shape[0] for values in runs.values())
     note = "; ".join(part for part in (note, seed_note(seeds)) if part)
     y_title = "accuracy (%)" if metric == "accuracy" else "mean squared error"

@@ -103,6 +103,15 @@ def judge_stateful_last_window(results: list[LabResult]) -> str:
     return "between" if beats(last, guess_level(results), "accuracy") else "chance"
 
 
+def judge_seed_dependence(results: list[LabResult]) -> str:
+    """The stateful model's last window on each seed: their one outcome, or "depends" when some seeds stay
+    near 100 % and others fall to the constant guess."""
+    outcomes = {judge_stateful_last_window([result]) for result in results}
+    if len(outcomes) == 1:
+        return outcomes.pop()
+    return "depends" if {"high", "chance"} <= outcomes else judge_stateful_last_window(results)
+
+
 def judge_stale_state(results: list[LabResult]) -> str:
     """Without good resets: the stateful model still "works", is "like_stateless", or "collapse"s."""
     if len(collapsed_seeds(results, "stateful")) > len(results) / 2:
@@ -144,6 +153,7 @@ def judge_forecast(results: list[LabResult]) -> str:
 PRESET_JUDGES: dict[str, Judge] = {
     "correct": judge_stateless_windows,
     "shuffle_on": judge_stateful_last_window,
+    "shuffle_batch": judge_seed_dependence,
     "never_reset": judge_stale_state,
     "epoch_reset": judge_stale_state,
     "batch_reset": judge_models,

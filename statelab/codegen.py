@@ -27,6 +27,7 @@ from statelab.codegen_steps import (
 )
 from statelab.config import RESET_POLICIES, SHUFFLE_CHOICES, LabConfig
 from statelab.python_source import source_of
+from statelab.seasons import config_period
 from statelab.tasks import CO2_CSV, TaskSpec, task_spec
 
 SETTINGS = ("batch_size", "timesteps", "n_windows", "n_groups", "units", "epochs", "learning_rate", "seed")
@@ -41,11 +42,12 @@ LOSSES = {
 
 def export_steps(config: LabConfig, notebook: bool = False) -> list[Step]:
     """The steps of the config's exported run, filled in: the script's code, or the notebook's."""
-    spec = task_spec(config.task, config.series)
+    period = config_period(config)
+    spec = task_spec(config.task, config.series, period)
     task_source, generator = _task_source(spec)
     csv_name = data_file_name(config)
-    if config.task == "own_series":
-        generator = "make_series_forecast(str(SERIES_CSV))"  # the file beside the script, not the server's
+    if config.task == "own_series":  # the file beside the script, not the server's; the season the Lab used
+        generator = f"make_series_forecast(str(SERIES_CSV), period={period})"
     data_files = NOTEBOOK_DATA_FILES if notebook else SCRIPT_DATA_FILES
     baseline = (
         "forecast" if spec.forecast else "regression" if spec.kind == "regression" else "classification"

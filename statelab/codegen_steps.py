@@ -33,7 +33,13 @@ GUESSES = {
     "regression": 'baselines = {"always the held-out mean": float(eval_y.var())}',
     "forecast": 'baselines = {"always the held-out mean": float(eval_y.var())}\n'
     "# persistence: forecast each next value as the value just seen (input feature 0)\n"
-    'baselines["persistence"] = float(((eval_windows[..., 0] - eval_y) ** 2).mean())',
+    'baselines["persistence"] = float(((eval_windows[..., 0] - eval_y) ** 2).mean())\n'
+    "# seasonal naive: forecast each value as the value one season earlier, known when forecasting\n"
+    "rng = np.random.default_rng([SEED, 2])  # the held-out streams again, with that forecast\n"
+    "held_out = generate(rng, EVAL_GROUPS * BATCH_SIZE, STREAM_LENGTH, TIMESTEPS, held_out=True)\n"
+    "if held_out.period:  # a series with a known season\n"
+    "    seasonal_error = float(((cut_windows(held_out.seasonal) - eval_y) ** 2).mean())\n"
+    '    baselines[f"seasonal naive, {held_out.period} steps back"] = seasonal_error',
 }
 SCRIPT_DATA_FILES = {
     "forecast": """
@@ -168,9 +174,9 @@ print("inputs x:", train_x.shape, "targets y:", train_y.shape, "batches per epoc
 )
 RESETS = Step(
     "Resets and shuffling",
-    """Nothing resets the state on its own: not the end of an epoch, not the start of `predict`. The
-callback below resets the LSTM before the batches that `RESET` names, in `fit` and in `predict`;
-with `RESET = "sequence"` that is the first window of every stream group. Keras 3 models have no
+    """The callback below resets the LSTM before the batches that `RESET` names, in `fit` and in
+`predict`; with `RESET = "sequence"` that is the first window of every stream group (lessons 4 and 5
+of the Lab show what happens without it). Keras 3 models have no
 `reset_states()`: the callback calls `reset_state()` on the LSTM layer. `fit(shuffle=True)`, the
 default, permutes the samples and breaks the layout; `epoch_order` reproduces what each `SHUFFLE`
 setting does.""",
@@ -180,8 +186,8 @@ setting does.""",
         {
             "sequence": range(0, n_batches, N_WINDOWS),  # the first window of every stream group
             "epoch": range(1),  # only the first batch: after the previous epoch ended
-            "never": range(0),  # state flows from group to group, and from epoch to epoch
-            "batch": range(n_batches),  # every batch: stateless in disguise
+            "never": range(0),  # no reset at all
+            "batch": range(n_batches),  # before every batch
         }[RESET]
     )
 
@@ -191,7 +197,7 @@ def epoch_order(rng: np.random.Generator) -> np.ndarray:
     indices = np.arange(BATCHES_PER_EPOCH * BATCH_SIZE)
     if SHUFFLE is True:  # any sample can land in any batch row
         return rng.permutation(indices)
-    if SHUFFLE == "batch":  # batch order kept, rows permuted within each batch
+    if SHUFFLE == "batch":  # as fit(shuffle="batch") orders the samples (lesson 3 records it)
         return np.stack([rng.permutation(batch) for batch in indices.reshape(-1, BATCH_SIZE)]).ravel()
     return indices
 
@@ -200,7 +206,6 @@ class ResetState(keras.callbacks.Callback):
     """Resets the LSTM's state before the batches that `reset_before` names, in fit and in predict.
 
     Keras 3 models have no method to reset states: call reset_state() on each stateful layer.
-    Nothing resets the state on its own: not the end of an epoch, not the start of predict.
     """
 
     def __init__(self, batches: set[int]):
@@ -242,8 +247,8 @@ model.compile(
 )
 TRAINING = Step(
     "Training: fit never shuffles; the callback resets the state as RESET says",
-    """The training loop. `fit` gets `batch_size=BATCH_SIZE` (without it, `fit` uses 32 and fails on a
-stateful model built for another batch size), `shuffle=False`, so row *i* of every batch continues
+    """The training loop. `fit` gets `batch_size=BATCH_SIZE`, the batch size the model was built for
+(lesson 9 of the Lab shows why every call needs it), `shuffle=False`, so row *i* of every batch continues
 row *i* of the previous one, and the reset callback. When `SHUFFLE` is on, each epoch is one `fit`
 call on samples permuted the way `fit(shuffle=SHUFFLE)` would permute them: continuity breaks.""",
     """reset_callback = ResetState(reset_before(BATCHES_PER_EPOCH))
@@ -281,11 +286,10 @@ else:
 EVALUATION = Step(
     "Evaluation on held-out streams, in the stateful layout, as in training",
     """The score counts only streams the model never trained on, laid out as in training. `predict`
-advances the state too and never resets it, so it gets the same callback (one `reset_state()`
-before `predict` is not enough: each group's final state would flow into the next group's first
-window). Beside the score, the baseline it must beat: $baseline_note.""",
-    """# predict advances the state too and never resets it: the callback resets before the held-out
-# batches that RESET names.
+gets the same callback, so each held-out stream group starts as training did (one `reset_state()`
+before `predict` is not enough: within the call, each group's final state would flow into the next
+group's first window). Beside the score, the baseline it must beat: $baseline_note.""",
+    """# the callback resets before the held-out batches that RESET names, as in training
 eval_windows, eval_y = make_samples(EVAL_GROUPS * BATCH_SIZE, stream_seed=2, held_out=True)
 predicted = model.predict(
     stateful_layout(eval_windows),
@@ -313,6 +317,7 @@ STEPS = (SETTINGS, DATA, LAYOUT, RESETS, MODEL, TRAINING, EVALUATION)
 BASELINE_NOTES = {
     "classification": "the accuracy of always guessing the most common held-out class",
     "regression": "the error of always predicting the held-out mean (the targets' variance)",
-    "forecast": "the error of always predicting the held-out mean (the targets' variance), and of "
-    "persistence, which forecasts every next value as the value just seen",
+    "forecast": "the error of always predicting the held-out mean (the targets' variance), of "
+    "persistence, which forecasts every next value as the value just seen, and, for a series with a known "
+    "season, of the seasonal naive forecast: the value one season earlier",
 }

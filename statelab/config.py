@@ -13,12 +13,12 @@ RESET_POLICIES: dict[str, str] = {
     "sequence": "at every stream-group boundary and before evaluating (correct)",
     "epoch": "only at the end of each epoch (the source article's advice)",
     "never": "no reset at all: state flows from one stream group into the next",
-    "batch": "before every batch: stateless in disguise",
+    "batch": "before every batch",
 }
 SHUFFLE_CHOICES: dict[object, str] = {
     False: "off: shuffle=False (correct for stateful)",
     True: "on: fit(shuffle=True), the default, permutes samples every epoch",
-    "batch": 'shuffle="batch": keeps batch order, shuffles rows within each batch',
+    "batch": 'shuffle="batch": fit\'s batch-wise shuffle (lesson 3 records what it does)',
 }
 BOUNDS: dict[str, tuple[float, float]] = {
     "batch_size": (1, 256),
@@ -30,8 +30,11 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "learning_rate": (1e-5, 1.0),
     "seed": (0, 2**31 - 1),
     "eval_groups": (1, 16),
+    "period": (0, 20_000),
 }
-RESULTS_VERSION = 2  # bump when the same settings start to give other results (2: forecasts held out by time)
+RESULTS_VERSION = (
+    3  # bump when the same settings start to give other results (3: the seasonal naive baseline)
+)
 MAX_WORK = 120_000  # epochs x batches per epoch x timesteps: about 15 s per model on 2 cores
 
 
@@ -60,6 +63,7 @@ class LabConfig:
     seed: int = 0
     eval_groups: int = 4
     series: str = ""  # the id of an uploaded series, for task "own_series" only
+    period: int = 0  # steps in one season of the uploaded series, for its seasonal naive baseline (0: detect)
 
     def __post_init__(self) -> None:
         problems = config_problems(self)  # pure: the series an id names is checked where it is loaded
@@ -151,11 +155,14 @@ def _series_id_problems(config: LabConfig) -> list[tuple[str, str]]:
     """An uploaded series goes with the own-series task, and its id must be well formed."""
     if config.task != "own_series":
         wrong = "series names an uploaded series: use it with the task 'own_series' only."
-        return [("series", wrong)] if config.series else []
+        season = "period is the season of an uploaded series: use it with the task 'own_series' only."
+        return [("series", wrong)] * bool(config.series) + [("period", season)] * bool(config.period)
     if not config.series:
         return [("series", "Upload a CSV time series first (under 'Your own series'), or pick another task.")]
     if not SERIES_ID.match(config.series):
         return [("series", f"{config.series!r} is not a series id: upload the CSV again.")]
+    if config.period == 1:
+        return [("period", "A season of 1 step is persistence: use 2 steps or more, or 0 to detect it.")]
     return []
 
 
@@ -170,9 +177,10 @@ def series_problems(config: LabConfig) -> list[tuple[str, str]]:
     else:
         return []
     most = fitting_windows(size, config.timesteps)
+    held_out_start = series_split(size, config.stream_length, config.timesteps)[1]
     if config.n_windows <= most:
-        return []
-    held_out = size - series_split(size, config.stream_length, config.timesteps)[1]
+        return _period_problems(config.period, held_out_start)
+    held_out = size - held_out_start
     return [
         (
             "n_windows",
@@ -180,6 +188,19 @@ def series_problems(config: LabConfig) -> list[tuple[str, str]]:
             f"steps does not fit {name} ({size} values) twice: training streams come from its first part, "
             f"held-out streams from its last {held_out} values, one window later. At most {most} windows "
             f"of {config.timesteps} steps fit: use fewer windows or shorter windows.",
+        )
+    ]
+
+
+def _period_problems(period: int, held_out_start: int) -> list[tuple[str, str]]:
+    """A season longer than the part before the held-out values cannot give a seasonal naive forecast."""
+    if period <= held_out_start:
+        return []
+    return [
+        (
+            "period",
+            f"A season of {period} steps is longer than the part of your series before the held-out "
+            f"values ({held_out_start} steps): use at most {held_out_start}, or 0 to detect it.",
         )
     ]
 

@@ -177,18 +177,24 @@ def plot_gradient_boundary(result: dict) -> go.Figure:
     labels = [f"{value:.2g}" for value in stateful]
     figure = go.Figure(
         [
-            go.Bar(x=steps, y=stateful, name="stateful: 0 across the boundary", marker_color=STATEFUL_COLOR),
-            go.Bar(x=steps, y=one_sequence, name="one sequence: non-zero", marker_color=STATELESS_COLOR),
+            go.Bar(x=steps, y=stateful, name="stateful, two batches", marker_color=STATEFUL_COLOR),
+            go.Bar(x=steps, y=one_sequence, name="stateless, one sequence", marker_color=STATELESS_COLOR),
         ]
     )
     figure.update_traces(selector=0, text=labels, textposition="outside")
-    note = (
-        f"The state's value did cross (‖h‖ = {result['carried_state_norm']:.2f}), "
-        "but backpropagation stops at every batch boundary."
-    )
+    note = gradient_boundary_note(result)
     title = "Does the loss of window k+1 send a gradient back into window k?"
     style(figure, title, "input step of window k", "gradient size |∂ loss(k+1) / ∂ input|", note, height=460)
     return figure.update_yaxes(rangemode="tozero").update_layout(barmode="group")
+
+
+def gradient_boundary_note(result: dict) -> str:
+    """What the measured gradients show, in words that follow the numbers."""
+    crossed = f"The state's value crossed the boundary (‖h‖ = {result['carried_state_norm']:.2f})"
+    largest = float(np.max(np.abs(result["stateful_gradient"])))
+    if largest == 0.0:
+        return f"{crossed}, but no gradient reached the batch that wrote it."
+    return f"{crossed}, and so did some gradient (largest {largest:.2g})."
 
 
 def _check_whole(**values: int) -> None:

@@ -1,6 +1,7 @@
 """Forecasting one step at a time (lesson 10): train a stateless model on windows of a series' past,
 copy its weights into a stateful model for one stream of any length, warm it up on the history, then
-feed it its own predictions. Scored on the series' held-out end, against persistence.
+feed it its own predictions. Scored on the series' held-out end, against persistence and, for a seasonal
+series, the seasonal naive forecast (the value one season earlier).
 
 Imports TensorFlow: only workers call it. The series is the CO2 anomaly, or a learner's upload.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from statelab.models import build_model, reinitialize
+from statelab.seasons import CO2_PERIOD, detect_period, seasonal_naive
 from statelab.storage import series_path
 from statelab.tasks import TASK_SPECS, co2_anomaly, series_split, standardize
 
@@ -95,8 +97,12 @@ def run_seed(models, values: np.ndarray, train_stop: int, origins: np.ndarray, s
     )
 
 
-def one_step_forecast(series: str = "", seeds: tuple[int, ...] = (0, 1, 2), **changes) -> dict:
-    """Forecasts of the held-out part over seeds, with persistence and the truth, in standardized units."""
+def one_step_forecast(
+    series: str = "", seeds: tuple[int, ...] = (0, 1, 2), period: int = 0, **changes
+) -> dict:
+    """Forecasts of the held-out part over seeds, with persistence, the seasonal naive forecast (`period`
+    steps back; 0: CO2's year, or the season detected in an uploaded series' training part) and the
+    truth, in standardized units."""
     sizes = {**SIZES, **changes}
     raw = load_series(series)
     train_stop, held_out_start = series_split(raw.size, sizes["horizon"], sizes["timesteps"])
@@ -110,6 +116,10 @@ def one_step_forecast(series: str = "", seeds: tuple[int, ...] = (0, 1, 2), **ch
     origins = forecast_origins(values.size, held_out_start, sizes["horizon"], sizes["origins"])
     truth = np.stack([values[origin : origin + sizes["horizon"]] for origin in origins])
     persistence = np.repeat(values[origins - 1][:, None], sizes["horizon"], axis=1)
+    period = period or (detect_period(raw[:train_stop]) if series else CO2_PERIOD)
+    seasonal = None
+    if period and origins.min() >= period:
+        seasonal = np.stack([seasonal_naive(values, origin, sizes["horizon"], period) for origin in origins])
     models = build_models(sizes)
     forecasts = np.stack([run_seed(models, values, train_stop, origins, seed, sizes) for seed in seeds])
     return {
@@ -124,4 +134,7 @@ def one_step_forecast(series: str = "", seeds: tuple[int, ...] = (0, 1, 2), **ch
         "model_error": ((forecasts - truth) ** 2).mean(axis=(1, 2)),  # per seed
         "persistence_error": float(((persistence - truth) ** 2).mean()),
         "mean_error": float((truth**2).mean()),  # always forecasting the training part's mean (0)
+        "period": period if seasonal is not None else 0,
+        "seasonal": seasonal,  # (origins, horizon), or None without a season
+        "seasonal_error": float("nan") if seasonal is None else float(((seasonal - truth) ** 2).mean()),
     }

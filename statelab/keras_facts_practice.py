@@ -14,7 +14,8 @@ from statelab.keras_facts_resets import lesson_code, nested_model_resets
 
 
 def default_batch_size(batch_size: int = 4, timesteps: int = 5, units: int = 8, samples: int = 64) -> dict:
-    """fit, predict and evaluate of a stateful model with and without batch_size (a fresh model each)."""
+    """fit, predict and evaluate of a stateful model without batch_size, then a correct fit on that same
+    model object; and a fresh model with batch_size."""
     x, y = make_inputs(samples, timesteps), make_inputs(samples, 1, seed=1)[:, :, 0]
 
     def fresh():
@@ -29,6 +30,9 @@ def default_batch_size(batch_size: int = 4, timesteps: int = 5, units: int = 8, 
         "fit_default": attempt(lambda: without.fit(x, y, epochs=1, shuffle=False, verbose=0) and None),
         "predict_default": attempt(lambda: without.predict(x, verbose=0).shape),
         "evaluate_default": attempt(lambda: without.evaluate(x, y, verbose=0)),
+        "fit_after_failed_fit": attempt(  # the same model object, now with the right batch size
+            lambda: without.fit(x, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0) and None
+        ),
         "fit_with_batch_size": attempt(
             lambda: with_size.fit(x, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0) and None
         ),

@@ -147,13 +147,14 @@ def validation_state(batch_size: int = 4, timesteps: int = 5, units: int = 8, n_
             validation_data=validation,
             callbacks=[*resets, watch],
         )
-        measured[name] = norms
+        measured[name] = {**norms, "after_fit": state_norm(lstm)}  # the state fit leaves in the layer
     return measured
 
 
 def boundary_watch(lstm, norms: dict[str, float]):
     """A callback that records ‖h‖ in `norms` where fit passes between training and validation: at the
-    end of epoch 1's training, the start and end of its validation, the start of epoch 2's training."""
+    end of epoch 1's training, the start and end of its validation, the start of epoch 2's training; and
+    after the last training batch and the last validation batch of the whole fit."""
     import keras
 
     class Watch(keras.callbacks.Callback):
@@ -164,6 +165,7 @@ def boundary_watch(lstm, norms: dict[str, float]):
                 norms["next_epoch_starts"] = state_norm(lstm)
 
         def on_train_batch_end(self, batch, logs=None):
+            norms["last_training_batch"] = state_norm(lstm)
             if self.epoch == 0:
                 norms["training_ends"] = state_norm(lstm)
 
@@ -172,6 +174,7 @@ def boundary_watch(lstm, norms: dict[str, float]):
                 norms["validation_starts"] = state_norm(lstm)
 
         def on_test_batch_end(self, batch, logs=None):
+            norms["last_validation_batch"] = state_norm(lstm)
             if self.epoch == 0:
                 norms["validation_ends"] = state_norm(lstm)
 

@@ -41,9 +41,16 @@ def plot_steps_read(length: int, timesteps: int) -> go.Figure:
 
 
 def plot_forecast(
-    values: np.ndarray, origin: int, warm_up: int, forecasts: np.ndarray, truth: np.ndarray, title: str
+    values: np.ndarray,
+    origin: int,
+    warm_up: int,
+    forecasts: np.ndarray,
+    truth: np.ndarray,
+    title: str,
+    seasonal: np.ndarray | None = None,
 ) -> go.Figure:
-    """The warm-up history, the held-out truth, the forecasts (mean and range over seeds), persistence."""
+    """The warm-up history, the held-out truth, the forecasts (mean and range over seeds), persistence and,
+    where the series has a season, the seasonal naive forecast."""
     horizon = truth.size
     ahead = np.arange(origin, origin + horizon)
     figure = go.Figure()
@@ -59,8 +66,19 @@ def plot_forecast(
             line={"color": STATELESS_COLOR, "dash": "dash", "width": 3},
         )
     )
+    if seasonal is not None:
+        figure.add_trace(
+            go.Scatter(
+                x=ahead,
+                y=seasonal,
+                name="seasonal naive",
+                line={"color": BROKEN_COLOR, "dash": "dot", "width": 3},
+            )
+        )
     note = seed_note(len(np.atleast_2d(forecasts)))
-    return style(figure, title, "step of the series", "standardized value", note, note_width=HALF_WIDTH)
+    style(figure, title, "step of the series", "standardized value", note, note_width=HALF_WIDTH)
+    # five entries: below the axis, where Plotly makes room for as many rows as a narrow screen needs
+    return figure.update_layout(legend={"y": -0.32, "yanchor": "top"})
 
 
 def plot_layer_states(layers: list[str], after_one: list[float], after_all: list[float]) -> go.Figure:

@@ -50,29 +50,55 @@ def judge_copy(value: dict) -> str:
 
 
 def judge_forecast(value: dict) -> str:
-    """The forecast's error against persistence: "beats" on every seed, "worse" on average, else "similar"."""
-    errors, persistence = np.asarray(value["model_error"]), value["persistence_error"]
-    if np.all(errors < ERROR_RATIO * persistence):
-        return "beats"
-    return "worse" if errors.mean() > persistence / ERROR_RATIO else "similar"
+    """The forecast's error against persistence and the seasonal naive forecast, on every seed: "both"
+    beaten, "persistence_only", or "neither" (persistence not beaten on every seed)."""
+    errors = np.asarray(value["model_error"])
+    if not np.all(errors < ERROR_RATIO * value["persistence_error"]):
+        return "neither"
+    seasonal = value["seasonal_error"]
+    return (
+        "both" if not np.isfinite(seasonal) or np.all(errors < ERROR_RATIO * seasonal) else "persistence_only"
+    )
 
 
-FORECAST_BASELINES = {"persistence_error": "persistence", "mean_error": "the training part's mean"}
+def forecast_outcome(value: dict) -> str:
+    """What a forecast did against its baselines, in words that follow its numbers."""
+    errors = ", ".join(f"{error:.2f}" for error in value["model_error"])
+    persistence = f"persistence ({value['persistence_error']:.2f})"
+    seasonal = f"the seasonal naive forecast, {value['period']} steps back ({value['seasonal_error']:.2f})"
+    outcome = judge_forecast(value)
+    if outcome == "neither":
+        return (
+            f"The forecast (error {errors} over the seeds) did not clearly beat {persistence} on every seed."
+        )
+    if not value["period"]:
+        return (
+            f"The forecast (error {errors}) beat {persistence} on every seed. No season was found in the "
+            "training part, so there is no seasonal naive forecast to compare with."
+        )
+    if outcome == "both":
+        return f"The forecast (error {errors}) beat {persistence} and {seasonal} on every seed."
+    beaten = int(np.sum(np.asarray(value["model_error"]) < ERROR_RATIO * value["seasonal_error"]))
+    return (
+        f"The forecast (error {errors}) beat {persistence} on every seed, but clearly beat {seasonal} on "
+        f"{beaten} of {len(value['model_error'])} seeds only."
+    )
 
 
-def forecast_against_baselines(value: dict) -> str:
-    """Which baselines the forecast beat, seed by seed (a lower error than theirs), in one sentence."""
-    seeds, errors = value["seeds"], value["model_error"]
-    parts = []
-    for key, name in FORECAST_BASELINES.items():
-        won = [str(seed) for seed, error in zip(seeds, errors, strict=True) if error < value[key]]
-        if len(won) == len(seeds):
-            parts.append(f"beat {name} on every seed")
-        elif won:
-            parts.append(f"beat {name} on seed{'s' if len(won) > 1 else ''} {', '.join(won)} only")
-        else:
-            parts.append(f"did not beat {name} on any seed")
-    return "The forecast " + "; it ".join(parts) + "."
+def mean_comparison(value: dict) -> str:
+    """The seeds on which the forecast did not beat always predicting the training part's mean ("" if none):
+    a forecast that beats persistence can still lose to the mean on a series that swings around it."""
+    lost = [
+        str(seed)
+        for seed, error in zip(value["seeds"], value["model_error"], strict=True)
+        if error >= value["mean_error"]
+    ]
+    if not lost:
+        return ""
+    seeds = f"seed{'s' if len(lost) > 1 else ''} {', '.join(lost)}"
+    return (
+        f"On {seeds} it did not beat always predicting the training part's mean ({value['mean_error']:.2f})."
+    )
 
 
 def judge_stack_shape(value: dict) -> str:

@@ -69,6 +69,8 @@ class LabResult:
     chance: float  # accuracy of guessing, or the error of always predicting the mean
     persistence: float = float("nan")  # error of "next value = this value" (forecasts only), else NaN
     held_out_values: int = 0  # values of a real series the held-out streams come from (0: generated data)
+    seasonal: float = float("nan")  # error of "next value = the value one season earlier", else NaN
+    period: int = 0  # steps in one season of a forecast series (0: none known)
 
     @property
     def metric(self) -> str:
@@ -83,7 +85,13 @@ def seed_stack(results: list[LabResult], part: str = "by_window") -> dict[str, n
     return {mode: np.stack([getattr(getattr(r, mode), part) for r in results]) for mode in MODES}
 
 
-BASELINES = ("chance", "persistence", "held_out_values")  # LabResult's plain numbers, saved as JSON
+BASELINES = (
+    "chance",
+    "persistence",
+    "held_out_values",
+    "seasonal",
+    "period",
+)  # LabResult's plain numbers, saved as JSON
 
 
 def save_result(result: LabResult, path) -> None:

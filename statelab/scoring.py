@@ -1,4 +1,5 @@
-"""Held-out scores and the baselines beside them: a constant guess, and persistence for forecasts."""
+"""Held-out scores and the baselines beside them: a constant guess; persistence and, for a seasonal
+series, the seasonal naive forecast for forecasts."""
 
 from __future__ import annotations
 
@@ -30,3 +31,10 @@ def persistence_level(spec: TaskSpec, inputs: np.ndarray, targets: np.ndarray) -
     if not spec.forecast:
         return float("nan")
     return float(((inputs[..., 0] - targets) ** 2).mean())
+
+
+def seasonal_level(seasonal: np.ndarray | None, targets: np.ndarray) -> float:
+    """The error of forecasting each value as the value one season earlier, or NaN without a season."""
+    if seasonal is None:
+        return float("nan")
+    return float(((seasonal - targets) ** 2).mean())

@@ -21,6 +21,8 @@ class TaskData:
     inputs: np.ndarray
     targets: np.ndarray
     span: int = 0  # how many values of a real series the streams were cut from (0: generated data)
+    seasonal: np.ndarray | None = None  # held-out forecasts: the value one season before each target
+    period: int = 0  # steps in one season of the series (0: none known)
 
 
 @dataclass(frozen=True)
@@ -130,12 +132,20 @@ def fitting_windows(size: int, timesteps: int) -> int:
 
 
 def forecast_streams(
-    series: np.ndarray, rng: np.random.Generator, n_streams: int, length: int, timesteps: int, held_out: bool
+    series: np.ndarray,
+    rng: np.random.Generator,
+    n_streams: int,
+    length: int,
+    timesteps: int,
+    held_out: bool,
+    period: int = 0,
 ) -> TaskData:
     """Stretches of a series at random offsets; the target at every step is the next value.
 
     Training streams come from the past, held-out streams from the part after the gap, so a held-out
-    score measures forecasting of later data, not memory of the data trained on.
+    score measures forecasting of later data, not memory of the data trained on. Held-out streams of a
+    series with a season of `period` steps also carry the seasonal naive forecast: the value one season
+    before each target, already known when the forecast is made.
     """
     train_stop, held_out_start = series_split(series.size, length, timesteps)
     start, stop = (held_out_start, series.size) if held_out else (0, train_stop)
@@ -145,29 +155,48 @@ def forecast_streams(
             "the past for training, once in the later part held out for scoring, one window apart): "
             "use fewer windows per stream or shorter windows."
         )
+    if not 0 <= period <= held_out_start:
+        raise ValueError(
+            f"A season of {period} steps does not fit before the held-out part (it starts at step "
+            f"{held_out_start}): use a season between 2 and {held_out_start} steps, or 0 for none."
+        )
     starts = rng.integers(start, stop - length, size=n_streams)
     stretches = np.stack([series[s : s + length + 1] for s in starts])
-    return TaskData(stretches[:, :-1, None], stretches[:, 1:], span=stop - start)
+    seasonal = None
+    if held_out and period:
+        seasonal = np.stack([series[s + 1 - period : s + 1 - period + length] for s in starts])
+    return TaskData(stretches[:, :-1, None], stretches[:, 1:], stop - start, seasonal, period)
 
 
 def make_forecast(
-    rng: np.random.Generator, n_streams: int, length: int, timesteps: int, held_out: bool = False
+    rng: np.random.Generator,
+    n_streams: int,
+    length: int,
+    timesteps: int,
+    held_out: bool = False,
+    period: int = 52,
 ) -> TaskData:
-    """Stretches of the CO2 anomaly, scaled by its training part; the target is next week's value."""
+    """Stretches of the CO2 anomaly, scaled by its training part; the target is next week's value.
+
+    The series is weekly, so its season (one year) is 52 steps: the same week a year earlier.
+    """
     anomaly = co2_anomaly()
     train_stop, _ = series_split(anomaly.size, length, timesteps)
-    return forecast_streams(standardize(anomaly, train_stop), rng, n_streams, length, timesteps, held_out)
+    series = standardize(anomaly, train_stop)
+    return forecast_streams(series, rng, n_streams, length, timesteps, held_out, period)
 
 
-def make_series_forecast(series_csv: str) -> Callable[..., TaskData]:
-    """Next-value forecasting on a learner's series, stored one value per line in `series_csv`."""
+def make_series_forecast(series_csv: str, period: int = 0) -> Callable[..., TaskData]:
+    """Next-value forecasting on a learner's series, stored one value per line in `series_csv`, with a
+    season of `period` steps (0: none)."""
 
     def generate(
         rng: np.random.Generator, n_streams: int, length: int, timesteps: int, held_out: bool = False
     ) -> TaskData:
         series = np.loadtxt(series_csv, dtype=np.float64, ndmin=1)
         train_stop, _ = series_split(series.size, length, timesteps)
-        return forecast_streams(standardize(series, train_stop), rng, n_streams, length, timesteps, held_out)
+        scaled = standardize(series, train_stop)
+        return forecast_streams(scaled, rng, n_streams, length, timesteps, held_out, period)
 
     return generate
 
@@ -269,12 +298,13 @@ TASK_SPECS: dict[str, TaskSpec] = {
 TASKS: dict[str, str] = {task_id: spec.description for task_id, spec in TASK_SPECS.items()}
 
 
-def task_spec(task: str, series: str = "") -> TaskSpec:
-    """The spec of a task id (with the uploaded series it uses, if any), or a helpful ValueError."""
+def task_spec(task: str, series: str = "", period: int = 0) -> TaskSpec:
+    """The spec of a task id (with the uploaded series it uses and its season, if any), or a helpful
+    ValueError."""
     if task not in TASK_SPECS:
         raise ValueError(f"Unknown task {task!r}: choose one of {', '.join(TASK_SPECS)}.")
     if task == "own_series" and series:
-        return replace(TASK_SPECS[task], generate=make_series_forecast(str(series_path(series))))
+        return replace(TASK_SPECS[task], generate=make_series_forecast(str(series_path(series)), period))
     return TASK_SPECS[task]
 
 
@@ -286,10 +316,12 @@ def make_task(
     seed: int | list[int],
     series: str = "",
     held_out: bool = False,
+    period: int = 0,
 ) -> TaskData:
     """Generate `n_streams` streams of `length` steps of a task, reproducibly from `seed`.
 
     `held_out` streams are for scoring: a real series gives them from its later part, never trained on.
+    `period` is the season of an uploaded series (0: none), for its seasonal naive forecast.
     """
-    generate = task_spec(task, series).generate
+    generate = task_spec(task, series, period).generate
     return generate(np.random.default_rng(seed), n_streams, length, timesteps, held_out)

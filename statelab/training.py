@@ -13,7 +13,7 @@ from statelab.data import LabData, make_lab_data
 from statelab.engine import Engine, Shape, as_batches, engine_for
 from statelab.layout import epoch_orders, reset_mask, stateful_order, training_resets
 from statelab.results import LabResult, ModelResult, StateTrace
-from statelab.scoring import chance_level, persistence_level, score_by_window
+from statelab.scoring import chance_level, persistence_level, score_by_window, seasonal_level
 from statelab.tracing import as_state_trace, by_stream
 
 MODES = ("stateful", "stateless")
@@ -118,6 +118,8 @@ def run_lab(config: LabConfig, progress: ProgressCallback | None = None) -> LabR
         chance=chance_level(data.spec, data.eval_y),
         persistence=persistence_level(data.spec, data.eval_x, data.eval_y),
         held_out_values=data.held_out_values,
+        seasonal=seasonal_level(data.eval_seasonal, data.eval_y),
+        period=data.period,
         **results,
     )
 

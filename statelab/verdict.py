@@ -17,27 +17,14 @@ from statelab.claims import (
     mean_by_window,
     models,
     outside_limits,
-    persistence_level,
+    versus,
 )
 from statelab.results import LabResult
 from statelab.tasks import TASK_SPECS
+from statelab.verdict_forecast import regression_verdict
+from statelab.wording import listed, spread
 
-SHORT_HELD_OUT = 200  # fewer held-out values of a real series than this: the scores are rough
 MODES = ("stateful", "stateless")
-
-
-def spread(values: list[float], percent: bool) -> str:
-    """ "97 %" for one value, "95–99 % (mean 97 %, 3 seeds)" for several; errors as plain numbers."""
-
-    def text(value: float) -> str:
-        return f"{value * 100:.0f} %" if percent else f"{value:.3f}"
-
-    if len(values) == 1:
-        return text(values[0])
-    if text(min(values)) == text(max(values)):
-        return f"{text(values[0])} on all {len(values)} seeds"
-    low, high = text(min(values)).removesuffix(" %"), text(max(values))
-    return f"{low}–{high} (mean {text(float(np.mean(values)))}, {len(values)} seeds)"
 
 
 def broken_state_reason(results: list[LabResult]) -> str:
@@ -46,7 +33,7 @@ def broken_state_reason(results: list[LabResult]) -> str:
     if config.shuffle is True:
         return "shuffle=True sends each row's state to a window of another stream"
     if config.shuffle == "batch":
-        return 'shuffle="batch" swaps rows inside batches, so state lands in the wrong stream'
+        return 'shuffle="batch" breaks the row-to-row continuity during training (lesson 3 records how)'
     if config.reset == "batch":
         return "resetting before every batch throws the carried state away (stateless in disguise)"
     if config.reset in ("never", "epoch") and config.n_groups > 1:
@@ -61,7 +48,7 @@ def verdict(results: list[LabResult]) -> str:
     if not results:
         raise ValueError("verdict() needs at least one LabResult.")
     if results[0].metric == "error":
-        return _regression_verdict(results)
+        return regression_verdict(results)
     head = (
         f"Stateful {spread([r.stateful.score for r in results], True)}, "
         f"stateless {spread([r.stateless.score for r in results], True)}"
@@ -93,22 +80,52 @@ def _comparison(results: list[LabResult], guess: str, reason: str) -> str:
     outcome = compare(*models(results), "accuracy")
     stateful, stateless = (mean_by_window(results, mode) for mode in MODES)
     if outcome == "stateful" and not reason:
-        return f"{_window_story(results)}; the carried state supplies the rest."
+        return f"{_window_story(results)}; {_carried_story(results)}."
     if outcome == "stateful" and not beats(float(stateful[-1]), guess_level(results), "accuracy"):
         return (
             f"the state helps only in the first windows and fades to {guess} by the last "
             f"({stateful[-1] * 100:.0f} %), because {reason}."
         )
-    if outcome == "stateful":
+    if outcome == "stateful" and versus(float(stateful[0]), float(stateless[0]), "accuracy") == "worse":
         return (
             f"the state still helps over all windows, though {reason}: the first window scores "
             f"{stateful[0] * 100:.0f} % against the stateless model's {stateless[0] * 100:.0f} %."
+        )
+    if outcome == "stateful":
+        later = slice(1, None) if stateful.size > 1 else slice(None)
+        last = [float(result.stateful.by_window[-1]) for result in results]
+        cost = (
+            f" Its last window scored {spread(last, True)}: what the broken state costs depends on the seed."
+            if len(results) > 1
+            else " What the broken state costs can depend on the seed: try several."
+        )
+        return (
+            f"the stateful model still beats the stateless one after the first window "
+            f"({stateful[later].mean() * 100:.0f} % against {stateless[later].mean() * 100:.0f} %), although "
+            f"this setup breaks the state: {reason}.{cost}"
         )
     if reason:
         return f"the stateful model gains nothing from its state, because {reason}."
     if outcome == "stateless":
         return "the stateful model did worse than the stateless one on this run."
     return "about equal: each window already holds the evidence, so carried state adds nothing."
+
+
+def _carried_story(results: list[LabResult]) -> str:
+    """ "the carried state supplies the rest", unless it failed on some seed: then where, in numbers."""
+    failed = [
+        r for r in results if not all(beats(float(s), r.chance, "accuracy") for s in r.stateful.by_window)
+    ]
+    if not failed:
+        return "the carried state supplies the rest"
+    misses = "; ".join(
+        f"seed {r.config.seed} scored {r.stateful.score * 100:.0f} %, its lowest window "
+        f"{r.stateful.by_window.min() * 100:.0f} %"
+        for r in failed
+    )
+    if len(failed) == len(results):
+        return f"the carried state does not supply the rest in every window ({misses})"
+    return f"the carried state supplies the rest on the other seeds, not on every one ({misses})"
 
 
 def _beats_guess_somewhere(results: list[LabResult], mode: str) -> bool:
@@ -123,37 +140,26 @@ def _collapse_story(results: list[LabResult], guess: str) -> str:
     for mode in MODES:
         seeds = collapsed_seeds(results, mode)
         if seeds:
-            where = "" if len(results) == 1 else f" on seed{'s' * (len(seeds) > 1)} {_listed(seeds)}"
+            where = "" if len(results) == 1 else f" on seed{'s' * (len(seeds) > 1)} {listed(seeds)}"
             stories.append(
-                f"the {mode} model's training collapsed{where}: it scored at or below {guess} in every "
+                f"the {mode} model's training collapsed{where}: it was not clearly above {guess} in any "
                 "window, even where the other model was right"
             )
     return "; ".join(stories) + "." if stories else ""
 
 
 def _at_or_below_guess(results: list[LabResult], guess: str, stateless_collapsed: bool = False) -> str:
-    """ " The stateful model is at or below the constant guess (55 %) over all windows." or ""."""
+    """ " Over all windows the stateful model (57 %) is not clearly above the constant guess." or ""."""
     below = [
-        mode
+        f"the {mode} model ({score * 100:.0f} %)"
         for mode, score in zip(MODES, models(results), strict=True)
         if not beats(score, guess_level(results), "accuracy")
+        and not (mode == "stateless" and stateless_collapsed)
     ]
-    text = ""
-    if "stateful" in below:
-        text += f" The stateful model is at or below {guess} over all windows."
-    if "stateless" in below and not stateless_collapsed:
-        text += (
-            " So is the stateless model."
-            if text
-            else f" The stateless model is at or below {guess} over all windows."
-        )
-    return text
-
-
-def _listed(seeds: list[int]) -> str:
-    """ "3", "0 and 2", "0, 1 and 2"."""
-    names = [str(seed) for seed in seeds]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    if not below:
+        return ""
+    verb = "is" if len(below) == 1 else "are"
+    return f" Over all windows {' and '.join(below)} {verb} not clearly above {guess}."
 
 
 def _epochs_advice(results: list[LabResult]) -> str:
@@ -187,55 +193,6 @@ def _window_story(results: list[LabResult]) -> str:
     )
 
 
-def _regression_verdict(results: list[LabResult]) -> str:
-    """Errors against the mean and, for forecasts, against persistence; a warning if little is held out."""
-    stateful, stateless = models(results)
-    head = (
-        "Mean squared error: "
-        f"stateful {spread([r.stateful.score for r in results], False)}, "
-        f"stateless {spread([r.stateless.score for r in results], False)}"
-    )
-    mean = f"always predicting the mean ({guess_level(results):.3f})"
-    persistence = persistence_level(results)
-    best = min(stateful, stateless)
-    if not beats(best, guess_level(results), "error"):
-        cause = (
-            "What they learned does not carry over to the later part of the series."
-            if np.isfinite(persistence)
-            else "The targets are noise."
-        )
-        story = f"no better than {mean}. {cause}"
-    elif np.isfinite(persistence) and not beats(best, persistence, "error"):
-        story = (
-            f"both beat {mean}, but neither beats persistence, next value = this value "
-            f"({persistence:.3f}): here they learned no more than the last value tells."
-        )
-    else:
-        story = _forecast_comparison(stateful, stateless, mean, persistence)
-    return f"{head}: {story}{_short_warning(results)}"
-
-
-def _forecast_comparison(stateful: float, stateless: float, mean: str, persistence: float) -> str:
-    """Which model forecast better, once at least one beat the baselines."""
-    baselines = mean if not np.isfinite(persistence) else f"{mean} and persistence ({persistence:.3f})"
-    outcome = compare(stateful, stateless, "error")
-    if outcome == "equal":
-        return f"better than {baselines}, and about equally good."
-    better, worse = (stateful, stateless) if outcome == "stateful" else (stateless, stateful)
-    return f"better than {baselines}; {outcome} is {worse / better:.1f}x more accurate here."
-
-
-def _short_warning(results: list[LabResult]) -> str:
-    """A warning when the held-out part of a real series is small."""
-    values = results[0].held_out_values
-    if not 0 < values < SHORT_HELD_OUT:
-        return ""
-    return (
-        f" Only the last {values} values of the series are held out for scoring: with so few, these "
-        "figures can change a lot with another seed or a longer series."
-    )
-
-
 def guess_note(results: list[LabResult]) -> str:
     """What the constant-guess line is, why it moves from run to run, and why a model can fall below it."""
     if results[0].metric == "error":
@@ -245,6 +202,11 @@ def guess_note(results: list[LabResult]) -> str:
         )
         if np.isfinite(results[0].persistence):
             note += " Persistence: the error of forecasting each next value as the current one."
+        if np.isfinite(results[0].seasonal):
+            note += (
+                " Seasonal naive: the error of forecasting each value as the value one season "
+                f"({results[0].period} steps) earlier, which is known when the forecast is made."
+            )
         return note
     targets = results[0].stateful.targets
     labels, counts = np.unique(targets, return_counts=True)

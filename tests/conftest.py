@@ -3,8 +3,8 @@
 pyproject.toml puts the project root and tests/ on sys.path (`pythonpath`). `make test` runs the
 suite with pytest-xdist, one worker process per core (`-n auto --dist loadgroup`): a test goes to
 whichever worker is free, except the tests of one group (`pytest.mark.xdist_group`), which share one
-worker and its module fixtures: the browser tests share one real server and one Chromium. The
-heaviest groups and files are handed out first, so no worker is left with a long one at the end.
+worker and its module fixtures: the browser tests of a group share one real server and one Chromium.
+The heaviest groups and files are handed out first, so no worker is left with a long one at the end.
 At the end, the run prints where its time went, per kind of test (its markers).
 """
 
@@ -27,11 +27,20 @@ os.environ["STATELAB_WORKER_NICENESS"] = "0"
 # The kinds of test, by marker, in the order the time summary names them; the rest are "unit".
 KINDS = ("browser", "server", "build", "slow")
 # Handed out first (longest first): the groups and files that take longest, from `make test`'s summary.
-FIRST = ("browser", "test_claims.py", "test_jobs.py", "test_notebooks.py", "test_codegen.py")
+FIRST = (
+    "browser-lab",
+    "browser-pages",
+    "test_claims.py",
+    "test_jobs.py",
+    "test_notebooks.py",
+    "test_codegen.py",
+)
 # Files whose tests are independent experiments: each goes to whichever worker is free. The tests of
 # every other file stay together on one worker (they share module fixtures: one pool, one run of the
-# exported scripts, one wheel), and every test of the shared browser server goes to one worker.
+# exported scripts, one wheel). The browser tests form two groups, each on one worker with that
+# worker's server: the Lab's tests, and the walks through pages (every page, the class, the plan).
 SPREAD = ("test_claims.py",)
+PAGE_WALKS = ("test_classroom_e2e.py", "test_plan_print.py", "test_e2e.py::test_every_page")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -41,9 +50,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def group(item: pytest.Item) -> str | None:
-    """The worker group of a test: "browser" for the shared server's tests, else its file (or None)."""
+    """The worker group of a test: one of two for the browser tests, else its file (None: spread)."""
     if "app_url" in getattr(item, "fixturenames", ()):
-        return "browser"
+        place = f"{item.path.name}::{item.name}"
+        return "browser-pages" if place.startswith(PAGE_WALKS) else "browser-lab"
     return None if item.path.name in SPREAD else item.path.name
 
 

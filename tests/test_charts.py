@@ -74,7 +74,7 @@ def test_a_forecasts_error_axis_fits_the_models_and_persistence_not_a_far_higher
     """Issue 23: the own-series chart stretched to the mean's line (1.03), squashing the models near 0,
     and drew no persistence line."""
     stateful, stateless = np.array([[0.04, 0.05], [0.05, 0.06]]), np.array([0.05, 0.07])
-    figure = charts.plot_by_window(stateful, stateless, "error", 1.03, persistence=0.065)
+    figure = charts.plot_by_window(stateful, stateless, "error", 1.03, {"persistence": 0.065})
     top = figure.layout.yaxis.range[1]
     assert top == pytest.approx(1.15 * 0.07) and figure.layout.yaxis.title.text == charts.STANDARDISED_ERROR
     (line,) = figure.layout.shapes  # persistence, drawn; the mean is only named, at the top edge
@@ -82,7 +82,9 @@ def test_a_forecasts_error_axis_fits_the_models_and_persistence_not_a_far_higher
     texts = [annotation.text for annotation in figure.layout.annotations]
     assert texts == ["↑ predicting the mean: 1.030 (above the chart)", "persistence: 0.065"]
     assert all(annotation.bgcolor for annotation in figure.layout.annotations)  # curves pass under labels
-    worse = charts.plot_by_window(np.array([1.2, 1.4]), np.array([1.1, 1.3]), "error", 1.03, persistence=2.0)
+    worse = charts.plot_by_window(
+        np.array([1.2, 1.4]), np.array([1.1, 1.3]), "error", 1.03, {"persistence": 2.0}
+    )
     assert [shape.y0 for shape in worse.layout.shapes] == [pytest.approx(1.03)]  # the mean: in range
     assert worse.layout.yaxis.range[1] == pytest.approx(1.15 * 1.4)
 
@@ -118,3 +120,15 @@ def test_a_chart_on_the_projector_gets_large_dark_type():
     assert projected.layout.yaxis.title.font.color == TEXT_COLOR
     assert projected.layout.title.font.size >= 30 and projected.layout.height > height
     assert "font-size:26px" in projected.layout.title.text  # the subtitle too (15 px on a laptop)
+
+
+def test_the_forecast_chart_draws_the_seasonal_naive_forecast_when_there_is_a_season():
+    from statelab.practice_charts import plot_forecast
+
+    values = np.sin(np.arange(200) / 5.0)
+    forecasts, truth, seasonal = np.zeros((3, 10)), values[150:160], values[125:135]
+    names = [trace.name for trace in plot_forecast(values, 150, 40, forecasts, truth, "t", seasonal).data]
+    assert "seasonal naive" in names and "persistence" in names
+    assert "seasonal naive" not in [
+        trace.name for trace in plot_forecast(values, 150, 40, forecasts, truth, "t").data
+    ]

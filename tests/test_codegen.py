@@ -11,14 +11,16 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
+from project import PATIENCE, ROOT
 from series_example import example_series_id
 
 from statelab import TASKS, LabConfig, run_model
 from statelab.codegen import keras_script, keras_script_filename
+from statelab.data import make_lab_data
+from statelab.scoring import chance_level, persistence_level, seasonal_level
 from statelab.storage import series_path
 from statelab.tasks import CO2_CSV, TASK_SPECS, TaskData
 
-ROOT = Path(__file__).resolve().parents[1]
 # several scripts run at once on few cores: one thread each avoids oversubscription
 SCRIPT_ENVIRONMENT = {
     "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -76,7 +78,7 @@ def data_file(config: LabConfig) -> Path:
 
 
 def script_result(process: subprocess.Popen) -> dict:
-    stdout, stderr = process.communicate(timeout=120)
+    stdout, stderr = process.communicate(timeout=PATIENCE)
     assert process.returncode == 0, stderr[-3000:]
     last = stdout.strip().splitlines()[-1]
     assert last.startswith("RESULT "), stdout[-2000:]
@@ -92,6 +94,24 @@ def test_script_reproduces_the_engine_bit_for_bit(scripts, name):
     # same data, layout, initial weights, resets and XLA arithmetic: identical float32 numbers
     np.testing.assert_array_equal(np.float32(result["loss"]), engine.loss)
     np.testing.assert_array_equal(np.float32(result["by_window"]), engine.by_window)
+
+
+@pytest.mark.parametrize("name", ["forecast_shuffle_reset_epoch", "own_series"])
+def test_a_forecast_script_prints_the_labs_baselines_the_seasonal_naive_one_included(scripts, name):
+    config = CONFIGS[name]
+    baselines = script_result(scripts[name][1])["baselines"]
+    data = make_lab_data(config)  # what the Lab scores on, and the baselines it shows
+    assert data.period == {"forecast": 52, "own_series": 25}[config.task]  # CO2's year; the example's cycle
+    assert baselines == {
+        "always the held-out mean": pytest.approx(chance_level(data.spec, data.eval_y), rel=1e-6),
+        "persistence": pytest.approx(persistence_level(data.spec, data.eval_x, data.eval_y), rel=1e-6),
+        f"seasonal naive, {data.period} steps back": seasonal_level(data.eval_seasonal, data.eval_y),
+    }
+
+
+def test_a_season_the_learner_set_goes_into_the_script():
+    config = LabConfig(task="own_series", series=example_series_id(), period=12, batch_size=4, **SMALL)
+    assert "generate = make_series_forecast(str(SERIES_CSV), period=12)" in keras_script(config)
 
 
 def test_the_header_says_how_exactly_the_script_reproduces_the_lab():

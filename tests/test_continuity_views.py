@@ -208,13 +208,18 @@ def test_gradient_figure_shows_both_settings():
         "carried_state_norm": 0.3,
     }
     figure = plot_gradient_boundary(result)
-    assert [trace.name for trace in figure.data] == [
-        "stateful: 0 across the boundary",
-        "one sequence: non-zero",
-    ]
+    assert [trace.name for trace in figure.data] == ["stateful, two batches", "stateless, one sequence"]
     assert list(figure.data[0].y) == [0.0] * 4 and "‖h‖ = 0.30" in figure.layout.title.text
+    assert "no gradient reached the batch that wrote it" in " ".join(
+        SUBTITLE_LINE.findall(figure.layout.title.text)
+    )
     lines = SUBTITLE_LINE.findall(figure.layout.title.text)
     assert len(lines) == 2 and max(map(len, lines)) <= SUBTITLE_WIDTH  # wrapped to fit a narrow chart
+    # issue 22: the names and the note follow the numbers; a gradient that crossed is not called zero
+    crossed = plot_gradient_boundary({**result, "stateful_gradient": np.full(4, 0.02)})
+    assert "and so did some gradient (largest 0.02)" in " ".join(
+        SUBTITLE_LINE.findall(crossed.layout.title.text)
+    )
     with pytest.raises(ValueError, match="missing one_sequence_gradient"):
         plot_gradient_boundary({"stateful_gradient": [0.0], "carried_state_norm": 0.1})
 

@@ -270,12 +270,14 @@ def test_an_own_series_is_checked_then_trained(app):
     upload.set_input_files(files=[{"name": "levels.csv", "mimeType": "text/csv", "buffer": example_csv()}])
     expect(app.page.get_by_text("levels.csv, column 'level': 600 values (1 gap(s) filled)")).to_be_visible()
     expect(app.page.get_by_role("combobox", name="Task")).to_have_value("Forecast: your own series (CSV)")
+    expect(app.page.get_by_text("It repeats about every 25 steps")).to_be_visible()  # its season, detected
     app.type_number("Epochs", 3)
     app.type_number("Stream groups per epoch", 4)
     app.train()
     expect(app.wait_for_results()).to_contain_text("Mean squared error: stateful")
     assert_both_models_drawn(app)
     assert "task=own_series" in app.page.url and "series=" in app.page.url
+    expect(app.page.get_by_text("Seasonal naive forecasts it as the value 25 steps earlier")).to_be_visible()
     expect(app.page.get_by_role("button", name="Download your series (CSV)")).to_be_visible()
     app.assert_clean("the Lab after training on an uploaded series")
     app.screenshot("lab-own-series")

@@ -117,6 +117,8 @@ def test_validation_data_starts_from_the_training_state_and_feeds_the_next_epoch
     assert plain["training_ends"] > 0.01
     assert plain["validation_starts"] == plain["training_ends"]  # validation starts from training's state
     assert plain["next_epoch_starts"] == plain["validation_ends"] > 0.01  # and hands its own to epoch 2
+    # issue 22: after fit the layer holds validation's state, not the last training batch's (lesson 10)
+    assert plain["after_fit"] == plain["last_validation_batch"] != plain["last_training_batch"]
     # a reset in on_train_batch_begin alone leaves validation on the training state
     assert train_only["validation_starts"] == train_only["training_ends"] > 0.01
     assert train_only["next_epoch_starts"] == 0.0
@@ -226,3 +228,24 @@ def test_error_text_keeps_keras_words_and_drops_colour_and_traceback():
     assert keras_facts.error_text(RuntimeError(graph))["message"] == (
         "Graph execution error:\nIncompatible shapes: [5,1] vs. [10,1]"
     )
+
+
+def test_the_terms_lesson_6_glosses_do_what_it_says():
+    # Issue 22 (jargon): lesson 6 glosses return_sequences, TimeDistributed, softmax and
+    # sparse_categorical_crossentropy where they first appear; each gloss, on the installed Keras.
+    import keras
+
+    x = np.random.default_rng(0).normal(size=(2, 5, 3)).astype(np.float32)
+    assert keras.layers.LSTM(4)(x).shape == (2, 4)  # only the last step's output
+    assert keras.layers.LSTM(4, return_sequences=True)(x).shape == (2, 5, 4)  # one at every step
+    dense = keras.layers.Dense(1)
+    per_step = keras.layers.TimeDistributed(dense)(x)
+    each = np.stack([np.asarray(dense(x[:, step])) for step in range(5)], axis=1)
+    np.testing.assert_allclose(np.asarray(per_step), each, rtol=1e-6)  # the same Dense on each step
+    probabilities = np.asarray(keras.layers.Dense(10, activation="softmax")(x[:, 0]))
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-6)
+    assert (probabilities > 0).all()
+    labels = np.array([3, 7])  # class numbers, not one-hot vectors
+    loss = keras.losses.SparseCategoricalCrossentropy()(labels, probabilities)
+    one_hot = keras.losses.CategoricalCrossentropy()(np.eye(10)[labels], probabilities)
+    assert float(loss) == pytest.approx(float(one_hot), rel=1e-6)

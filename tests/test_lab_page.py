@@ -62,6 +62,22 @@ def test_a_run_draws_both_models_and_stateful_wins_on_cue(cue_run):
     assert cue_run.dataframe, "the run history lists the run"
 
 
+def test_a_co2_forecast_is_shown_beside_the_seasonal_naive_forecast():
+    # Issue 22, item 1: the same week a year earlier is a baseline of every series forecast.
+    app = open_page("lab")
+    fill(app, task="forecast", timesteps=13, n_windows=4, epochs=2, n_groups=2, eval_groups=1)
+    app = wait_for_run(train(app))
+    assert not app.exception
+    assert "Seasonal naive" in [metric.label for metric in app.metric]
+    assert "the seasonal naive forecast" in app.info[0].body
+    assert any(
+        "as the value 52 steps earlier, one season (52 weeks: one year)" in c.value for c in app.caption
+    )
+    spec = chart_titled(app, "by window position")
+    annotations = [note["text"] for note in spec["layout"].get("annotations", [])]
+    assert any(text.startswith("seasonal naive: 0.1") for text in annotations), annotations
+
+
 def test_impossible_combination_is_explained_beside_the_control():
     app = open_page("lab")
     before = pending(app)  # a bare /lab shows the default run: it may still be on its way
@@ -133,7 +149,9 @@ print("lab", "tensorflow" in sys.modules or "keras" in sys.modules)
 
 def test_the_server_process_never_imports_tensorflow():
     code = SERVER_SIDE.format(root=str(ROOT / "tests"), app=str(ROOT / "app.py"))
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "home False" in out.stdout and "lab False" in out.stdout
 

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from statelab.jobs import ResultCache, demo_job
 from statelab.lesson_plan import load_tracks
 from statelab.lessons import all_lessons
+from statelab.presets import PRESETS
 from ui.demos import SEEDS_KEY
 from ui.lessons import OVERRIDES_KEY, PROGRESS_KEY
 
@@ -164,7 +165,9 @@ def test_teacher_plan_follows_the_chosen_track():
                 assert check.options[check.answer] in plan  # the answer key
         lab_links = [link.proto for link in app.get("page_link") if link.proto.label.startswith("Lab:")]
         presets = [preset for item in track.lessons for preset in item.presets]
-        assert [link.query_string for link in lab_links] == [f"preset={preset}" for preset in presets]
+        seeds = {preset: PRESETS[preset].seeds for preset in presets}
+        expected = [f"preset={p}" + (f"&seeds={seeds[p]}" if seeds[p] > 1 else "") for p in presets]
+        assert [link.query_string for link in lab_links] == expected  # a seed-dependent preset: its seeds
     assert app.get("download_button")
 
 
@@ -184,7 +187,7 @@ def test_lesson_pages_never_import_tensorflow_on_the_server():
     code = SERVER_SIDE.format(root=str(ROOT / "tests"))
     env = {**os.environ, "STATELAB_WORKERS": "1"}
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE, env=env
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().endswith("False")

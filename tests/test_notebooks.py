@@ -17,7 +17,7 @@ import nbformat
 import numpy as np
 import pytest
 from nbclient import NotebookClient
-from project import ROOT
+from project import PATIENCE, ROOT
 from series_example import example_series_id
 from streamlit.testing.v1 import AppTest
 from test_codegen import SCRIPT_ENVIRONMENT, SMALL, data_file
@@ -33,7 +33,7 @@ from statelab.notebook import (
     lesson_code_notebook_filename,
     notebook_text,
 )
-from statelab.scoring import chance_level, persistence_level
+from statelab.scoring import chance_level, persistence_level, seasonal_level
 
 KERNEL = "statelab-test"  # a kernelspec written for the tests: ipykernel on the Python running them
 RUNS = {
@@ -90,7 +90,7 @@ def engine_runs() -> dict:
 async def _execute(path, environment):
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        notebook, timeout=240, kernel_name=KERNEL, resources={"metadata": {"path": str(path.parent)}}
+        notebook, timeout=PATIENCE, kernel_name=KERNEL, resources={"metadata": {"path": str(path.parent)}}
     )
     await client.async_execute(env=environment)
     return notebook
@@ -127,6 +127,8 @@ def test_a_run_notebook_prints_the_labs_numbers_and_baselines(executed, name):
     if data.spec.forecast:
         expected = persistence_level(data.spec, data.eval_x, data.eval_y)
         assert result["baselines"].pop("persistence") == pytest.approx(expected, rel=1e-6)
+        seasonal = result["baselines"].pop(f"seasonal naive, {data.period} steps back")
+        assert data.period > 0 and seasonal == seasonal_level(data.eval_seasonal, data.eval_y)
     assert result["baselines"] == {}
 
 

@@ -163,9 +163,11 @@ def test_both_models_train_on_an_uploaded_series_and_are_scored_on_its_end(tmp_p
         assert np.isfinite(model.by_window).all()
     assert result.held_out_values == 120  # the last fifth of 600 values
     assert 0 < result.persistence < result.chance  # a smooth cycle: "next = this" beats the mean
+    assert result.period == 25 and 0 < result.seasonal < result.chance  # the 25-step cycle, detected
     save_result(result, tmp_path / "run.npz")
     loaded = load_result(tmp_path / "run.npz")
-    assert (loaded.persistence, loaded.held_out_values) == (result.persistence, result.held_out_values)
+    kept = ("persistence", "held_out_values", "seasonal", "period")
+    assert [getattr(loaded, name) for name in kept] == [getattr(result, name) for name in kept]
 
 
 def white_noise_csv(seed: int = 0, n_values: int = 300) -> bytes:

@@ -5,6 +5,7 @@ import os
 import time
 
 import pytest
+from project import PATIENCE
 
 from statelab import storage
 from statelab.config import LabConfig
@@ -35,7 +36,7 @@ def test_two_processes_putting_and_pruning_at_once_never_fail(tmp_path):
     for process in processes:
         process.start()
     for process in processes:
-        process.join(timeout=300)
+        process.join(timeout=PATIENCE)
     assert [process.exitcode for process in processes] == [0, 0]
     found = []
     while not errors.empty():

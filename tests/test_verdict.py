@@ -1,5 +1,7 @@
 """The verdict's wording follows the numbers and the config (results made by hand from measured runs)."""
 
+from dataclasses import replace
+
 import numpy as np
 
 from statelab import LabConfig
@@ -40,7 +42,9 @@ def test_stateful_win_names_the_first_window():
 
 def test_a_collapse_is_named_first_with_the_broken_state_behind_it():
     text = verdict([result(LabConfig(reset="never"), **NEVER_RESET)])
-    assert "the stateful model's training collapsed: it scored at or below the constant guess (55 %)" in text
+    assert (
+        "the stateful model's training collapsed: it was not clearly above the constant guess (55 %)" in text
+    )
     assert "previous streams' state leaks" in text
     assert "gains nothing" not in text and "supplies the rest" not in text
 
@@ -52,7 +56,9 @@ def test_shuffled_stateful_at_the_guess_is_never_called_a_win():
     assert "supplies the rest" not in text
     assert "the stateless model's training collapsed" in text
     assert "fades to the constant guess (55 %) by the last (47 %), because shuffle=True sends" in text
-    assert text.endswith("The stateful model is at or below the constant guess (55 %) over all windows.")
+    assert text.endswith(
+        "Over all windows the stateful model (57 %) is not clearly above the constant guess (55 %)."
+    )
 
 
 def test_a_broken_state_without_collapse_gains_nothing():
@@ -99,7 +105,10 @@ def forecast(stateful: float, stateless: float, held_out_values: int = 457) -> s
 def test_a_forecast_is_judged_against_the_mean_and_persistence():
     assert "no better than always predicting the mean (1.140)" in forecast(2.0, 1.9)
     assert "does not carry over to the later part" in forecast(2.0, 1.9)
-    assert "neither beats persistence, next value = this value (0.062)" in forecast(0.1, 0.12)
+    assert (
+        "both beat always predicting the mean (1.140), but neither clearly beats persistence, next value = "
+        "this value (0.062)" in forecast(0.1, 0.12)
+    )
     beaten = forecast(0.041, 0.048)
     assert "better than always predicting the mean (1.140) and persistence (0.062)" in beaten
     assert "stateful is 1.2x more accurate here" in beaten
@@ -139,3 +148,102 @@ def test_state_that_still_helps_despite_stale_starts_shows_the_first_window():
     text = verdict([result(config, [0.61, 0.85, 0.9, 0.9], [0.9, 0.7, 0.6, 0.6], chance=0.55)])
     assert "the state still helps over all windows, though without a reset" in text
     assert "the first window scores 61 % against the stateless model's 90 %" in text
+
+
+# Issue 22, item 4: runs where each old wording contradicted its numbers.
+
+
+def test_shuffle_batch_at_100_percent_everywhere_does_not_claim_a_wrong_stream_or_a_first_window_gap():
+    # Old: "... so state lands in the wrong stream: the first window scores 100 % against 100 %."
+    text = verdict([result(LabConfig(shuffle="batch"), [1.0] * 8, [1.0] + [0.5] * 7, chance=0.55)])
+    assert "the first window scores" not in text
+    assert "still beats the stateless one after the first window (100 % against 50 %)" in text
+    assert "lands in the wrong stream" not in text and "can depend on the seed" in text
+
+
+# Measured: the Lab's defaults with shuffle="batch", seeds 0-4 (tests/test_claims.py repeats the run)
+SHUFFLE_BATCH = [
+    ([100, 100, 94, 98, 98, 95, 94, 98], [100, 45, 44, 45, 45, 44, 45, 47], 55),
+    ([100, 100, 100, 100, 98, 98, 98, 98], [100] + [42] * 7, 58),
+    ([100, 98, 48, 47, 47, 48, 48, 48], [100, 48, 53, 53, 50, 56, 48, 53], 52),
+    ([62, 62, 59, 64, 56, 59, 62, 59], [100] + [55] * 7, 55),
+    ([100, 67, 83, 84, 86, 77, 91, 89], [100] + [45] * 7, 55),
+]
+
+
+def test_shuffle_batch_over_five_seeds_shows_how_far_the_last_window_moves():
+    runs = [
+        result(
+            LabConfig(shuffle="batch", seed=seed), np.array(full) / 100, np.array(alone) / 100, guess / 100
+        )
+        for seed, (full, alone, guess) in enumerate(SHUFFLE_BATCH)
+    ]
+    text = verdict(runs)
+    assert "Its last window scored 48–98 % (mean 78 %, 5 seeds): what the broken state costs depends" in text
+    assert "supplies the rest" not in text
+
+
+def test_a_seed_where_the_state_failed_is_named_not_hidden_by_the_mean():
+    # Old: "... the carried state supplies the rest." over 3 seeds, one at 54 % with windows at 5 % and 23 %.
+    bad = [1.0, 0.05, 0.23, 0.6, 0.6, 0.6, 0.6, 0.6]
+    runs = [result(LabConfig(seed=0), bad, [1.0] + [0.5] * 7, chance=0.55)]
+    runs += [result(LabConfig(seed=s), [1.0] * 8, [1.0] + [0.5] * 7, chance=0.55) for s in (1, 2)]
+    text = verdict(runs)
+    assert (
+        "supplies the rest on the other seeds, not on every one (seed 0 scored 53 %, its lowest window 5 %)"
+        in text
+    )
+    alone = verdict([runs[1]])
+    assert "the carried state supplies the rest." in alone and "not on every one" not in alone
+
+
+def test_a_model_above_the_guess_by_less_than_the_margin_is_not_called_at_or_below_it():
+    # Old: "The stateless model is at or below the constant guess (55 %)" for a stateless model at 60 %.
+    text = verdict([result(LabConfig(), [1.0] * 4, [0.7] + [0.58] * 3, chance=0.55)])
+    assert "at or below" not in text and "collapsed" not in text
+    assert (
+        "Over all windows the stateless model (61 %) is not clearly above the constant guess (55 %)." in text
+    )
+
+
+def test_a_collapse_slightly_above_the_guess_is_not_called_at_or_below_it():
+    text = verdict([result(LabConfig(reset="never"), [0.6] * 8, [1.0] + [0.45] * 7, chance=0.55)])
+    assert "at or below" not in text and "not clearly above the constant guess (55 %) in any window" in text
+
+
+def seasonal_forecast(stateful: float, stateless: float, seasonal: float = 0.143) -> str:
+    run = result(FORECAST, [stateful] * 4, [stateless] * 4, 1.14, "error", persistence=0.5)
+    return verdict([replace(run, seasonal=seasonal, period=52)])
+
+
+def test_a_forecast_that_loses_to_the_seasonal_naive_forecast_says_so():
+    text = seasonal_forecast(0.2, 0.25)
+    assert (
+        "both beat always predicting the mean (1.140), but neither clearly beats the seasonal naive" in text
+    )
+    assert (
+        "the value one season (52 steps) earlier (0.143)" in text and "persistence" not in text.split(":")[2]
+    )
+    winner = seasonal_forecast(0.04, 0.05)
+    assert (
+        "better than always predicting the mean (1.140), persistence (0.500) and the seasonal naive "
+        "forecast (0.143)" in winner
+    )
+
+
+def test_only_the_model_that_beat_every_baseline_is_said_to():
+    text = seasonal_forecast(0.04, 0.3)  # stateless: better than the mean and persistence, not the season
+    assert "only the stateful model is better than always predicting the mean (1.140), persistence" in text
+    assert "the stateless one is not." in text
+
+
+def test_only_the_model_that_beat_the_mean_is_said_to():
+    text = seasonal_forecast(0.2, 1.2)
+    assert "only the stateful model beats always predicting the mean" in text and "both beat" not in text
+
+
+def test_the_seasonal_line_is_explained():
+    run = replace(
+        result(FORECAST, [0.1] * 4, [0.1] * 4, 1.14, "error", persistence=0.06), seasonal=0.1, period=52
+    )
+    assert "one season (52 steps) earlier" in guess_note([run])

@@ -30,7 +30,11 @@ def test_the_default_run_and_presets_come_first_then_the_lessons_in_order():
     works = warm_up_works()
     order = keys(works)
     assert len(set(order)) == len(order) and works[0] == LabConfig()
-    seen = {LabConfig().key()} | {preset.config().key() for preset in PRESETS.values()}
+    seen = {LabConfig().key()} | {
+        preset.config(LabConfig(seed=seed)).key()
+        for preset in PRESETS.values()
+        for seed in range(preset.seeds)
+    }  # every preset on the seeds its links ask for
     assert set(order[: len(seen)]) == seen
     firsts = []
     for item in all_lessons():

@@ -134,14 +134,14 @@ def render_gradient_boundary() -> None:
             key="gradient_go",
             on_click=_ask_for_gradients,
         )
-        st.caption("Gradients stop at every batch boundary (truncated backpropagation through time).")
+        st.caption(
+            "Does the loss of window k+1 send a gradient back into the inputs of window k, the batch "
+            "before? Lesson 7 asks you to predict it first."
+        )
         return
     values = await_results([job])  # progress until the worker is done, never a blocking wait
     if values is None:
         return
     result = values[0]
     render_figure(continuity_charts.plot_gradient_boundary(result))
-    st.caption(
-        f"The state's value crossed the boundary (‖h‖ = {result['carried_state_norm']:.2f}), but no "
-        "gradient did: a stateful model learns only from what fits inside one window."
-    )
+    st.caption(continuity_charts.gradient_boundary_note(result))

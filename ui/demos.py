@@ -16,7 +16,7 @@ from statelab.config import LabConfig
 from statelab.jobs import Job, JobStatus, as_job, demo_job
 from statelab.results import seed_stack
 from ui.figures import render_figure
-from ui.results import render_verdict
+from ui.results import render_guess_note, render_verdict
 from ui.runs import describe, job_pool, seed_configs, watch_jobs
 
 Work = LabConfig | Job
@@ -121,6 +121,7 @@ def render_comparison(results: list) -> None:
         result.stateful.by_window, result.stateless.by_window, result.metric, result.chance
     )
     render_figure(figure)
+    render_guess_note(results)
 
 
 def lesson_seeds() -> int:

@@ -19,14 +19,19 @@ from ui.predict import render_held, render_prediction
 LESSON_5 = "views/lesson_5.py"
 
 
+def _seeds(preset_id: str) -> int:
+    """The seeds a preset runs on: the learner's choice, or more where the preset's effect depends on it."""
+    return max(PRESETS[preset_id].seeds, settings.chosen_seeds())
+
+
 def _ask(preset_id: str) -> None:
-    lab_state().ask(preset_id, settings.chosen_seeds())
+    lab_state().ask(preset_id, _seeds(preset_id))
 
 
 def _run(preset_id: str) -> None:
     """Keep the prediction, then run the preset's settings (even if the learner edited them meanwhile)."""
     save_answer(ANSWER_PREFIX + preset_id, st.session_state[f"predict_{preset_id}"])
-    config, n_seeds = PRESETS[preset_id].config(), settings.chosen_seeds()
+    config, n_seeds = PRESETS[preset_id].config(), _seeds(preset_id)
     settings.load_config(config, n_seeds)
     lab_state().start(Run(config, n_seeds, preset_id))
 
@@ -77,7 +82,7 @@ def render_question(state: LabState):
         if record is None:
             return None
         if state.pending is None and (state.shown is None or state.shown.preset != preset.id):
-            state.start(Run(preset.config(), settings.chosen_seeds(), preset.id))  # e.g. after a reload
+            state.start(Run(preset.config(), _seeds(preset.id), preset.id))  # e.g. after a reload
     return box
 
 

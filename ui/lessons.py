@@ -149,6 +149,11 @@ def render_outcome(text: CheckText, picked: str, outcome: str) -> None:
         st.info(text.notes[picked], icon=":material/forum:")
 
 
+def seeds_param(seeds: int) -> dict[str, str]:
+    """The seeds a link asks the Lab for, when more than one."""
+    return {"seeds": str(seeds)} if seeds > 1 else {}
+
+
 def render_lab_links(preset_ids: tuple[str, ...] | list[str]) -> None:
     """One link per preset: the Lab opens with the preset loaded and asks for a prediction before it runs."""
     for preset_id in preset_ids:
@@ -156,7 +161,7 @@ def render_lab_links(preset_ids: tuple[str, ...] | list[str]) -> None:
             "views/lab.py",
             label=f"Lab: {PRESETS[preset_id].title}",
             icon=":material/science:",
-            query_params={"preset": preset_id},
+            query_params={"preset": preset_id} | seeds_param(PRESETS[preset_id].seeds),
             help="Opens the Lab with this preset's settings; you predict the result before it runs.",
         )
 

@@ -6,9 +6,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from statelab.config import LabConfig, to_query
+from statelab.config import BOUNDS, LabConfig, to_query
+from statelab.seasons import detect_period
 from statelab.storage import store_series, stored_series_length
-from statelab.tasks import fitting_windows
+from statelab.tasks import fitting_windows, series_split
 from statelab.upload import (
     MAX_UPLOAD_BYTES,
     MAX_VALUES,
@@ -56,9 +57,26 @@ def _on_column() -> None:
         return
     st.session_state[widget_key("series")] = store_series(values)
     st.session_state[widget_key("task")] = OWN_TASK
+    st.session_state[widget_key("period")] = 0  # detect the new series' season
     st.session_state[SERIES_NOTE_KEY] = f"{upload.name}, {description}"[:MAX_NOTE]
-    note = f"{upload.name}, {description}. The task is now your own series"
-    st.session_state[NOTE_KEY] = ("success", note + _fit_windows(values.size) + ": press Train both models.")
+    note = f"{upload.name}, {description}. The task is now your own series{_fit_windows(values.size)}."
+    st.session_state[NOTE_KEY] = ("success", f"{note} {_season_note(values)} Press Train both models.")
+
+
+def _season_note(values) -> str:
+    """The season found in the part of the series the models will train on, or that none was."""
+    timesteps, windows = st.session_state[widget_key("timesteps")], st.session_state[widget_key("n_windows")]
+    train_stop, _ = series_split(values.size, windows * timesteps, timesteps)
+    period = detect_period(values[:train_stop])
+    if not period:
+        return (
+            "No repeating cycle was found in its first part, so there is no seasonal naive baseline; if it "
+            "has a season, set its length below."
+        )
+    return (
+        f"It repeats about every {period} steps (found in its first {train_stop} values): the seasonal "
+        f"naive forecast, the value {period} steps earlier, is the baseline beside persistence."
+    )
 
 
 def restore_series(series: str, note: str) -> None:
@@ -109,6 +127,17 @@ def render_upload() -> None:
                 help="The file has several columns of numbers; the first that is not a counter (such as "
                 "row numbers or years) is used unless you pick another.",
             )
+        low, high = BOUNDS["period"]
+        st.number_input(
+            "Season length (steps; 0: detect it)",
+            min_value=int(low),
+            max_value=int(high),
+            step=1,
+            key=widget_key("period"),
+            help="The seasonal naive forecast predicts each value as the value one season earlier (for "
+            "weekly data with a yearly cycle: 52). With 0 the Lab looks for a repeating cycle in the part "
+            "the models train on, and shows the one it found beside the results.",
+        )
         kind, text = st.session_state.get(NOTE_KEY, ("", ""))
         if kind == "error":
             st.error(text, icon=":material/warning:")

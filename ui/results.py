@@ -34,6 +34,33 @@ def headline(results: list[LabResult]) -> dict[str, float]:
     }
 
 
+def seasonal_error(results: list[LabResult]) -> float:
+    """The seasonal naive forecast's error over the seeds (NaN without a season)."""
+    return float(np.mean([result.seasonal for result in results]))
+
+
+def baselines_caption(results: list[LabResult]) -> str:
+    """What the forecast baselines beside the models are: persistence, and the season, where it comes from."""
+    config, period = results[0].config, results[0].period
+    text = "**Persistence** forecasts each value as the one just before it."
+    if period:
+        source = {
+            "forecast": " (52 weeks: one year)",
+            "own_series": " (found in the part the models train on)",
+        }
+        found = " (as you set it)" if config.period else source.get(config.task, "")
+        return (
+            f"{text} **Seasonal naive** forecasts it as the value {period} steps earlier, one season{found}."
+        )
+    if config.task == "own_series":
+        text += (
+            " No season was found in the part of your series the models train on, so there is no seasonal "
+            "naive forecast to compare with. If your series has one, set its length under **Your own "
+            "series**."
+        )
+    return text
+
+
 def render_verdict(results: list[LabResult]) -> None:
     """The plain-language verdict and the headline figures."""
     metric = results[0].metric
@@ -45,11 +72,20 @@ def render_verdict(results: list[LabResult]) -> None:
     persistence = float(np.mean([r.persistence for r in results]))
     if np.isfinite(persistence):  # a forecast: "next value = this value" is the baseline to beat
         figures["persistence"] = persistence
-        names["persistence"] = "Persistence (next = this)"
+        names["persistence"] = "Persistence"
+    if np.isfinite(seasonal_error(results)):  # a seasonal series: "next value = the value a season earlier"
+        figures["seasonal"], names["seasonal"] = seasonal_error(results), "Seasonal naive"
     for column, (key, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
         column.metric(names[key], format_score(value, metric))
-    if TASK_SPECS[results[0].config.task].forecast:
-        st.caption(STANDARDISED_NOTE)
+    if np.isfinite(persistence):
+        st.caption(f"{baselines_caption(results)} {STANDARDISED_NOTE}")
+
+
+def render_guess_note(results: list[LabResult], where=st) -> None:
+    """What the chart's constant-guess (or mean) line is and why a model can fall below it, one click away."""
+    baseline = "constant guess" if results[0].metric == "accuracy" else "mean"
+    with where.expander(f"Where does the {baseline} line come from?", icon=":material/help:"):
+        st.markdown(guess_note(results))
 
 
 def render_charts(results: list[LabResult]) -> None:
@@ -59,17 +95,16 @@ def render_charts(results: list[LabResult]) -> None:
     persistence = float(np.mean([result.persistence for result in results]))
     left, right = st.columns(2)
     metric = results[0].metric
+    forecast = {"persistence": persistence, "seasonal naive": seasonal_error(results)}
     figure = charts.plot_by_window(
         by_window["stateful"],
         by_window["stateless"],
         metric,
         chance,
-        persistence if np.isfinite(persistence) else None,
+        {name: error for name, error in forecast.items() if np.isfinite(error)},
     )
     render_figure(figure, left, table=True)
-    baseline = "constant guess" if metric == "accuracy" else "mean"
-    with left.expander(f"Where does the {baseline} line come from?", icon=":material/help:"):
-        st.markdown(guess_note(results))
+    render_guess_note(results, left)
     render_figure(charts.plot_loss(loss["stateful"], loss["stateless"]), right, table=True)
     first = results[0]
     kind = TASK_SPECS[first.config.task].kind

@@ -30,7 +30,7 @@ NUMBER_LABELS = {
         "Batch size (streams side by side)",
         "One state per batch row: row i of every batch is one stream.",
     ),
-    "timesteps": ("Timesteps (window length)", "Steps per window: gradients flow only inside a window."),
+    "timesteps": ("Timesteps (window length)", "Steps per window: one window is one sample."),
     "n_windows": ("Windows per stream", "A stream is cut into this many consecutive windows."),
     "n_groups": ("Stream groups per epoch", "Groups of batch-size streams trained one after another."),
     "units": ("LSTM units", "Size of h and c."),
@@ -41,7 +41,7 @@ NUMBER_LABELS = {
 SHUFFLE_LABELS: dict[object, tuple[str, str]] = {  # choice -> (label, caption)
     False: ("off: shuffle=False", "correct for stateful"),
     True: ("on: fit(shuffle=True)", "fit's default: permutes the samples every epoch"),
-    "batch": ('shuffle="batch"', "keeps the batch order, shuffles the rows within each batch"),
+    "batch": ('shuffle="batch"', "fit's batch-wise option (lesson 3 records what it does)"),
 }
 CORRECT_STATE = {"shuffle": False, "reset": "sequence"}  # how the correct setup treats the state
 BREAK_NOTES = {  # shown beside a control that differs from the correct setup
@@ -61,6 +61,7 @@ SHORT_NAMES = {
     "reset": "reset",
     "seed": "seed",
     "eval_groups": "held-out groups",
+    "period": "season",
 }
 
 
@@ -129,8 +130,8 @@ def share_link(config: LabConfig, n_seeds: int, preset: str = "") -> str:
 def read_form() -> tuple[LabConfig | None, int, list[tuple[str, str]]]:
     """The config the controls describe, the number of seeds, and any problems with it."""
     values = {field.name: st.session_state[widget_key(field.name)] for field in fields(LabConfig)}
-    if values["task"] != "own_series":
-        values["series"] = ""  # an uploaded series stays ready for later, but only that task uses it
+    if values["task"] != "own_series":  # an uploaded series and its season stay ready for later, but
+        values["series"], values["period"] = "", 0  # only that task uses them
     try:
         config = LabConfig(**values)
     except ConfigError as error:

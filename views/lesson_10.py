@@ -4,7 +4,7 @@ stream from its state row, the CO2 forecast over seeds, and the same on the lear
 import streamlit as st
 
 from statelab.practice_charts import plot_forecast
-from statelab.practice_claims import forecast_against_baselines, judge_copy, judge_forecast
+from statelab.practice_claims import forecast_outcome, judge_copy, judge_forecast, mean_comparison
 from statelab.storage import SERIES_ID, stored_series_length
 from ui.demos import await_results, captured_caption, demo_job, render_figure
 from ui.lab_memory import learner_series
@@ -60,6 +60,7 @@ def show_forecast(values: list, title: str = "CO2: 26 weeks, each forecast fed b
         value["forecasts"][:, index],
         value["truth"][index],
         title,
+        None if value["seasonal"] is None else value["seasonal"][index],
     )
     render_figure(figure)
     errors = ", ".join(f"{error:.2f}" for error in value["model_error"])
@@ -67,10 +68,17 @@ def show_forecast(values: list, title: str = "CO2: 26 weeks, each forecast fed b
         f"Mean squared error over the {value['sizes']['horizon']} steps from all {len(origins)} starts, "
         f"seeds {', '.join(map(str, value['seeds']))}: **forecast {errors}**; persistence "
         f"**{value['persistence_error']:.2f}**; always the training part's mean "
-        f"**{value['mean_error']:.2f}**. "
+        f"**{value['mean_error']:.2f}**{seasonal_text(value)}. "
         f"Trained on steps 0–{value['train_stop'] - 1} only; the starts are in the held-out part from step "
         f"{value['held_out_start']}."
     )
+
+
+def seasonal_text(value: dict) -> str:
+    """ "; the same point one season (52 steps) earlier **0.14**", or nothing without a season."""
+    if not value["period"]:
+        return ""
+    return f"; the same point one season ({value['period']} steps) earlier **{value['seasonal_error']:.2f}**"
 
 
 def uploaded_series() -> str:
@@ -97,7 +105,7 @@ def own_series() -> None:
     values = await_results([work])
     if values is not None:
         show_forecast(values, f"Your series: {steps} steps, each forecast fed back")
-        st.markdown(f"On your series: **{forecast_against_baselines(values[0])}**")
+        st.markdown(f"On your series: {forecast_outcome(values[0])} {mean_comparison(values[0])}")
 
 
 render_lesson(

@@ -82,9 +82,10 @@ def show_default_batch(values: list) -> None:
     render_captured("model.predict(x).shape", value["predict_default"])
     render_captured("model.evaluate(x, y)", value["evaluate_default"])
     size = value["batch_size"]
-    render_captured(
-        f"model.fit(x, y, batch_size={size}, epochs=1, shuffle=False)", value["fit_with_batch_size"]
-    )
+    fit_call = f"model.fit(x, y, batch_size={size}, epochs=1, shuffle=False)"
+    render_captured(fit_call, value["fit_after_failed_fit"])
+    rebuilt = (f"model = ...  # built and compiled again: keras.Input(batch_shape=({size}, 5, 1))",)
+    render_captured(fit_call, value["fit_with_batch_size"], rebuilt)
     render_captured(f"model.predict(x, batch_size={size}).shape", value["predict_with_batch_size"])
     captured_caption()
 
