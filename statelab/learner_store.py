@@ -1,9 +1,9 @@
 """A learner's answers and Lab runs, kept across reloads without accounts: an embedded SQLite store.
 
-A learner is an anonymous id (carried in the page's URL). Every write is one transaction, so two
-tabs or two server threads never leave half a write behind. The SQL is plain enough for PostgreSQL
-(`ON CONFLICT ... DO UPDATE` included): a second backend needs only its own connection in
-`__init__` and `%s` placeholders.
+A learner is an anonymous id (kept in a cookie of their browser: ui/learner.py). Every write is one
+transaction, so two tabs or two server threads never leave half a write behind. The SQL is plain
+enough for PostgreSQL (`ON CONFLICT ... DO UPDATE` included): a second backend needs only its own
+connection in `__init__` and `%s` placeholders.
 """
 
 from __future__ import annotations
