@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui.preload  # noqa: F401  (first of all: see its docstring)
 from ui.learner import render_learner_cookie, render_where_progress_lives
-from ui.lessons import lesson_pages
+from ui.lesson_page import lesson_pages
 from ui.runs import job_pool
 from ui.theme import render_theme_css
 from ui.warm_up import start_warming

@@ -1,11 +1,11 @@
-"""What a learner-store write costs, measured side by side in one run: one kept connection (the store)
-against a connection opened for every write.
+"""What a learner-store write costs, measured side by side in one run: the store on the database layer
+(SQLite connections kept for reuse) against a connection opened for every write.
 
     .venv/bin/python bench/bench_learner_store.py [--writes 200]
 
 Every Lab run a learner finishes and every answer they give is one write on the server's script
-thread, so a class of 100 learners makes a few writes a second. The store keeps one SQLite
-connection (write-ahead log, one transaction at a time); opening a connection per write makes
+thread, so a class of 100 learners makes a few writes a second. The database layer keeps SQLite
+connections for reuse (write-ahead log, one writer at a time); opening a connection per write makes
 SQLite checkpoint the log whenever the last connection closes. Prints milliseconds per write and
 the ratio.
 """
@@ -23,14 +23,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from statelab.learner_store import LearnerStore, new_learner_id  # noqa: E402
+from statelab.database import open_database  # noqa: E402
+from statelab.learner_store import INSERT_ANSWER, INSERT_RUN, LearnerStore, new_learner_id  # noqa: E402
 
 RUN = {"config": {"batch_size": 16, "timesteps": 10}, "by_window": {"stateful": [[1.0] * 8]}}
 
 
 def store_writes(path: Path, writes: int) -> float:
     """Seconds per write through LearnerStore (answers and runs, alternating)."""
-    store, learner = LearnerStore(path), new_learner_id()
+    store, learner = LearnerStore(open_database(f"sqlite:///{path}")), new_learner_id()
     start = time.perf_counter()
     for index in range(writes):
         if index % 2:
@@ -42,22 +43,17 @@ def store_writes(path: Path, writes: int) -> float:
 
 def connection_per_write(path: Path, writes: int) -> float:
     """Seconds per write with the same SQL and journal, a new connection each time."""
-    LearnerStore(path).close()  # the same schema and write-ahead log
+    LearnerStore(open_database(f"sqlite:///{path}")).database.close()  # the same schema and write-ahead log
     learner = new_learner_id()
     start = time.perf_counter()
     for index in range(writes):
         with contextlib.closing(sqlite3.connect(path, timeout=10)) as connection, connection:
             connection.execute("PRAGMA synchronous=NORMAL")
             if index % 2:
-                connection.execute(
-                    "INSERT INTO runs (learner, run_key, created, run) VALUES (?, ?, ?, ?)",
-                    (learner, f"run.{index}", time.time(), json.dumps(RUN)),
-                )
+                connection.execute(INSERT_RUN, (learner, f"run.{index}", time.time(), json.dumps(RUN)))
             else:
                 connection.execute(
-                    "INSERT INTO answers (learner, answer_id, picked, outcome, updated) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (learner, f"check{index}", "picked", "outcome", time.time()),
+                    INSERT_ANSWER, (learner, f"check{index}", "picked", "outcome", time.time())
                 )
     return (time.perf_counter() - start) / writes
 
@@ -70,7 +66,7 @@ def main() -> None:
         kept = store_writes(Path(folder) / "kept.sqlite3", writes)
         opened = connection_per_write(Path(folder) / "opened.sqlite3", writes)
     print(f"{writes} writes each, on {tempfile.gettempdir()}'s disk:")
-    print(f"  one kept connection (LearnerStore): {kept * 1000:.3f} ms per write")
+    print(f"  LearnerStore on the database layer: {kept * 1000:.3f} ms per write")
     print(f"  a connection per write:             {opened * 1000:.3f} ms per write")
     print(f"  ratio (per-write / kept):           {opened / kept:.0f}x")
 

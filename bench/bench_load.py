@@ -5,7 +5,7 @@
 Starts the real app (`streamlit run`, two workers, a fresh cache) and, after one learner alone has
 timed one run of the default settings (already compiled by every worker), lets the class arrive
 within `--arrival` seconds. Every learner is a light client that speaks Streamlit's WebSocket
-protocol as the browser does (tests/load_client.py): it opens a Lab link, answers the page's
+protocol as the browser does (tests/streamlit_client.py): it opens a Lab link, answers the page's
 progress refreshes, and waits for the verdict. The mix: a third open one preset's link (the same run
 for all of them: trained once), a third the default settings with their own seed, a third their own
 settings (another task, reset policy or shuffle, and their seed).
@@ -23,12 +23,12 @@ server the same way: its CPU and memory every half second.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import statistics
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,11 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from browser import app_server, child_processes  # noqa: E402  (also sets a fresh STATELAB_CACHE)
-from load_client import Session  # noqa: E402
+from streamlit_client import StreamlitSession, open_page  # noqa: E402
 
 from statelab.config import LabConfig, to_query  # noqa: E402
-from statelab.jobs import ResultCache  # noqa: E402
 from statelab.presets import PRESETS  # noqa: E402
+from statelab.result_cache import ResultCache  # noqa: E402
 
 WORKERS = 2  # what tests/browser.py's app_server gives the server
 VERDICT = "tateful"  # the verdict names the stateful model
@@ -78,25 +78,26 @@ class Outcome:
 
     seconds: float | None
     problem: str = ""
-    opened: float = 0.0  # when the page was opened (time.monotonic)
+    opened: float = 0.0  # when the page was opened (time.time)
 
 
-def learn(url: str, config: LabConfig, delay: float, timeout: float) -> Outcome:
+def finished(tab: StreamlitSession) -> bool:
+    """Whether a learner's tab shows the verdict, a traceback or a failure message."""
+    verdict = tab.first_alert(VERDICT, ("info",))
+    return bool(tab.exceptions or verdict is not None or tab.first_alert("did not finish") is not None)
+
+
+async def learn(url: str, config: LabConfig, delay: float, timeout: float) -> Outcome:
     """One learner: arrive after `delay` seconds, open the link, wait for the verdict."""
-    time.sleep(delay)
+    await asyncio.sleep(delay)
     try:
-        session = Session(url, "/lab", link(config))
+        session = await open_page(url, "lab", link(config))
     except Exception as error:  # the server refused or dropped the connection
         return Outcome(None, f"could not connect: {error}")
-
-    def finished(tab: Session) -> bool:
-        verdict = tab.first_alert(VERDICT, ("info",))
-        return bool(tab.exceptions or verdict is not None or tab.first_alert("did not finish") is not None)
-
     try:
-        session.wait_for(finished, timeout)
+        await session.shows(finished, timeout)
     finally:
-        session.close()
+        await session.close()
     if session.exceptions:
         return Outcome(None, f"traceback: {session.exceptions[0][:200]}")
     if session.first_alert("did not finish") is not None:
@@ -113,7 +114,9 @@ class Sampler:
     def __init__(self, server_pid: int, configs: list[LabConfig]):
         self.server_pid = server_pid
         self.configs, self.cache = set(configs), ResultCache()  # the server's cache (STATELAB_CACHE)
-        self.stored: dict[LabConfig, float] = {}  # config -> when its result was first seen in the cache
+        self.stored: dict[
+            LabConfig, float
+        ] = {}  # config -> when its result was first seen in the cache (time.time)
         self.server_rss: list[float] = []
         self.worker_rss: dict[int, float] = {}  # pid -> peak MiB
         self.stop = threading.Event()
@@ -128,7 +131,7 @@ class Sampler:
             self.server_rss.append(rss_mib(self.server_pid) or 0.0)
             for config in self.configs - set(self.stored):
                 if self.cache.has(config):
-                    self.stored[config] = time.monotonic()
+                    self.stored[config] = time.time()
             for pid in child_processes(self.server_pid):
                 rss = rss_mib(pid)
                 if rss:
@@ -203,6 +206,19 @@ def report(
     print(f"the {len(outcomes)} light clients (this process): {clients:.2f} cores on average")
 
 
+async def warm_up(url: str, timeout: float) -> None:
+    """The workers start TensorFlow, then every worker compiles the default settings' shape."""
+    await learn(url, LabConfig(seed=99, epochs=1, n_groups=1), 0, timeout)
+    await asyncio.gather(*(learn(url, LabConfig(seed=seed), 0, timeout) for seed in range(95, 95 + WORKERS)))
+
+
+async def arrive(url: str, configs: list[LabConfig], delays: list[float], timeout: float) -> list[Outcome]:
+    """The class: each learner arrives after their delay and waits for their result."""
+    return await asyncio.gather(
+        *(learn(url, config, delay, timeout) for config, delay in zip(configs, delays, strict=True))
+    )
+
+
 def main() -> None:
     """Time one run alone, then the class, and print the figures."""
     parser = argparse.ArgumentParser(
@@ -218,17 +234,12 @@ def main() -> None:
     configs = learner_configs(args.learners, args.preset)
     with app_server() as url:
         (server_pid,) = child_processes(os.getpid())
-        learn(url, LabConfig(seed=99, epochs=1, n_groups=1), 0, args.timeout)  # workers start TensorFlow
-        with ThreadPoolExecutor(WORKERS) as executor:  # every worker compiles the default settings' shape
-            list(executor.map(lambda seed: learn(url, LabConfig(seed=seed), 0, args.timeout), (95, 96)))
-        single = learn(url, LabConfig(seed=97), 0, args.timeout).seconds or float("nan")
+        asyncio.run(warm_up(url, args.timeout))
+        single = asyncio.run(learn(url, LabConfig(seed=97), 0, args.timeout)).seconds or float("nan")
         sampler = Sampler(server_pid, configs)
         started = time.monotonic()
         delays = [args.arrival * index / max(1, args.learners - 1) for index in range(args.learners)]
-        with ThreadPoolExecutor(args.learners) as executor:
-            outcomes = list(
-                executor.map(lambda pair: learn(url, *pair, args.timeout), zip(configs, delays, strict=True))
-            )
+        outcomes = asyncio.run(arrive(url, configs, delays, args.timeout))
         wall = time.monotonic() - started
         report(outcomes, configs, single, sampler.finish(), sampler.stored, wall)
 

@@ -29,8 +29,8 @@ import tensorflow as tf  # noqa: E402
 from bench_engine import bench_arguments  # noqa: E402
 
 from statelab import LabConfig  # noqa: E402
+from statelab.compiled import Engine, Shape, as_batches  # noqa: E402
 from statelab.data import make_lab_data  # noqa: E402
-from statelab.engine import Engine, Shape, as_batches  # noqa: E402
 from statelab.layout import training_resets  # noqa: E402
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 from statelab.storage import SERIES_ID, stored_series_length
 from statelab.tasks import TASK_SPECS, co2_anomaly, fitting_windows, series_split
@@ -89,6 +89,11 @@ class LabConfig:
         """A stable hash of every setting and of RESULTS_VERSION, for caching results."""
         text = json.dumps({**asdict(self), "results_version": RESULTS_VERSION}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def seed_configs(config: LabConfig, n_seeds: int) -> list[LabConfig]:
+    """The config once per seed: seed, seed + 1, ..."""
+    return [replace(config, seed=config.seed + offset) for offset in range(n_seeds)]
 
 
 def config_problems(config: LabConfig) -> list[tuple[str, str]]:

@@ -1,9 +1,10 @@
 """A small SQL layer that runs the same statements on SQLite (the default) and PostgreSQL.
 
-One server keeps its data in an SQLite file in the shared cache folder; several replicas share a
-PostgreSQL server named by `DATABASE_URL` (`postgresql://user:password@host:5432/name`). Statements
-use `?` placeholders and the SQL that both understand (`INSERT ... ON CONFLICT`, plain types); every
-use goes through `transaction()`, which commits when the block ends and rolls back on an exception.
+Class mode and the learner records share it. One server keeps its data in an SQLite file in the shared
+cache folder; several replicas share a PostgreSQL server named by `DATABASE_URL`
+(`postgresql://user:password@host:5432/name`). Statements use `?` placeholders and the SQL that both
+understand (`INSERT ... ON CONFLICT`, plain types); every use goes through `transaction()`, which commits
+when the block ends and rolls back on an exception.
 
 PostgreSQL is reached with psycopg 3 and its connection pool: the driver the PostgreSQL community
 maintains (psycopg2's successor), with binary wheels that bundle libpq, so no system library is needed.
@@ -21,7 +22,7 @@ from typing import Any
 
 from statelab.storage import cache_directory
 
-SQLITE_FILE = "classes.sqlite3"
+SQLITE_FILE = "statelab.sqlite3"  # classes and learner records
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 BUSY_TIMEOUT_MS = 10_000  # SQLite: how long a writer waits for another writer before giving up
 POOL_SIZE = 10  # PostgreSQL: connections one server process keeps at most
@@ -136,7 +137,7 @@ class PostgresDatabase:
         from psycopg_pool import ConnectionPool
 
         self.url = url
-        self.pool = ConnectionPool(url, min_size=1, max_size=max_size, open=True, name="statelab-classes")
+        self.pool = ConnectionPool(url, min_size=1, max_size=max_size, open=True, name="statelab-database")
 
     @contextlib.contextmanager
     def transaction(self, write: bool = True) -> Iterator[Transaction]:

@@ -1,37 +1,28 @@
 """Work off the server process: a bounded pool of worker processes and a visible queue.
 
 TensorFlow keeps process-global state and grows with every model built, so the web server never
-imports it: workers do, and are recycled after `max_jobs_per_worker` jobs. Results go to the shared
-result cache (statelab.storage), so a class running one preset trains it once.
+imports it: workers do (statelab.worker), and are recycled after `max_jobs_per_worker` jobs. Results go
+to the shared result cache (statelab.result_cache), so a class running one preset trains it once.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
-import math
 import multiprocessing
-import os
 import queue
-import signal
 import sys
 import threading
 import time
 import types
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 
-from statelab.config import LabConfig
-from statelab.storage import Job, ResultCache, as_job, demo_job, lab_job
-
-__all__ = ["Job", "JobPool", "JobStatus", "ResultCache", "as_job", "available_cores", "demo_job", "lab_job"]
+from statelab.result_cache import ResultCache
+from statelab.work import Job, Work, as_job
+from statelab.worker import available_cores, run_worker
 
 ACTIVE = ("queued", "running")
-CGROUP = Path("/sys/fs/cgroup")
-# Added to the workers' nice value: the web server's pages go first. STATELAB_WORKER_NICENESS changes it
-# (the test suite sets 0: its own processes compete with the workers as much as pages do).
-WORKER_NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -44,91 +35,9 @@ class JobStatus:
     error: str = ""
 
 
-def cgroup_cpu_limit(root: Path = CGROUP, membership: Path = Path("/proc/self/cgroup")) -> float | None:
-    """The CPU quota of this process's cgroup in cores (cgroup v2 `cpu.max`, or v1), None if unlimited."""
-    relative = ""
-    with contextlib.suppress(OSError):
-        for line in membership.read_text().splitlines():
-            if line.startswith("0::"):  # cgroup v2: "0::/path/of/the/group"
-                relative = line[3:].lstrip("/")
-    candidates = [
-        (root / relative / "cpu.max", None),
-        (root / "cpu.max", None),
-        (root / "cpu" / "cpu.cfs_quota_us", root / "cpu" / "cpu.cfs_period_us"),
-    ]
-    for quota_file, period_file in candidates:
-        with contextlib.suppress(OSError, ValueError):
-            if period_file is None:
-                quota, period = quota_file.read_text().split()[:2]
-            else:
-                quota, period = quota_file.read_text().strip(), period_file.read_text().strip()
-            if quota in ("max", "-1"):
-                return None
-            return int(quota) / int(period)
-    return None
-
-
-def available_cores() -> int:
-    """Cores this process may use: its CPU affinity, capped by a container's CPU quota (at least one)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    limit = cgroup_cpu_limit()
-    return max(1, min(cores, math.floor(limit))) if limit else cores
-
-
 def _duration(seconds: float) -> str:
     """A duration in plain words: "45 s" or "5 minutes"."""
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} minutes"
-
-
-def _execute(job: Job, report):
-    """Worker side: run a job and return its value."""
-    if job.kind == "lab":
-        from statelab.training import run_lab
-
-        return run_lab(LabConfig(**job.args), progress=report)
-    from statelab.demos import run_demo
-
-    return run_demo(job.args["name"], **job.args["kwargs"])
-
-
-def _worker(inbox, events, cache_directory: str, salt: str, max_jobs: int, threads: int) -> None:
-    """Worker process: import TensorFlow once, run up to `max_jobs` jobs, then exit to be replaced.
-
-    Each worker gets its share of the cores (`threads`): workers that each spread over every core
-    slow each other down when a class keeps them all busy. Workers run at a lower priority
-    (`WORKER_NICENESS`) than the web server, so pages keep answering while every core trains.
-    """
-    if hasattr(os, "nice"):
-        os.nice(int(os.environ.get("STATELAB_WORKER_NICENESS", WORKER_NICENESS)))
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, and the server stops its workers
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import tensorflow as tf
-
-    import statelab.training  # noqa: F401  (TensorFlow loads here, before the first job)
-
-    tf.config.threading.set_intra_op_parallelism_threads(threads)
-    tf.config.threading.set_inter_op_parallelism_threads(threads)
-
-    cache = ResultCache(Path(cache_directory), salt=salt)
-    pid = os.getpid()
-    events.put(("ready", pid, None, None))
-    for _ in range(max_jobs):
-        job = inbox.get()
-        last = 0.0
-
-        def report(progress, key=job.key) -> None:
-            nonlocal last
-            if time.monotonic() - last > 0.2 or progress.batch == progress.batches:
-                events.put(("progress", pid, key, asdict(progress)))
-                last = time.monotonic()
-
-        events.put(("running", pid, job.key, None))
-        try:
-            cache.put(job, _execute(job, report))
-            events.put(("done", pid, job.key, None))
-        except Exception as error:  # reported to the learner in plain words, never as a trace
-            events.put(("failed", pid, job.key, f"{type(error).__name__}: {error}"))
-    events.put(("exit", pid, None, None))
 
 
 @contextlib.contextmanager
@@ -202,7 +111,7 @@ class JobPool:
     def _start_worker(self) -> None:
         inbox = self.context.Queue()  # this worker's own: a job goes to the very worker reserved for it
         process = self.context.Process(
-            target=_worker,
+            target=run_worker,
             args=(
                 inbox,
                 self.events,
@@ -219,7 +128,7 @@ class JobPool:
         self.inboxes[process.pid] = inbox
         self.handed[process.pid] = 0
 
-    def submit(self, work: LabConfig | Job, background: bool = False) -> str:
+    def submit(self, work: Work, background: bool = False) -> str:
         """Queue a config or job unless it is cached, queued or running; returns its key.
 
         Background jobs (warming the cache) run only when no learner's job waits, and are never
@@ -246,7 +155,7 @@ class JobPool:
             self._hand_out()
         return job.key
 
-    def status(self, work: LabConfig | Job) -> JobStatus:
+    def status(self, work: Work) -> JobStatus:
         """Where a job is; asking also marks it as still wanted by someone."""
         job = as_job(work)
         with self.lock:
@@ -257,7 +166,7 @@ class JobPool:
             return JobStatus("done") if stored else JobStatus("cancelled")
         return status
 
-    def result(self, work: LabConfig | Job, timeout: float = 600.0):
+    def result(self, work: Work, timeout: float = 600.0):
         """Wait for a job's result (at once when it is cached); raises RuntimeError if the job failed.
 
         This blocks: for scripts, benches and tests. Pages show progress with `status` instead.
@@ -386,7 +295,7 @@ class JobPool:
         self.waiting.pop(key)
         self._set(key, JobStatus("cancelled"))
 
-    def cancel(self, work: LabConfig | Job) -> bool:
+    def cancel(self, work: Work) -> bool:
         """Drop a queued job (a running one finishes and is cached); True if it was dropped."""
         key = as_job(work).key
         with self.lock:

@@ -13,7 +13,7 @@ from types import ModuleType
 import numpy as np
 
 from statelab.keras_facts import attempt, build_stateful_model, make_inputs, state_norm
-from statelab.lessons import CODE_DIR
+from statelab.lesson_text import CODE_DIR
 
 
 def lesson_code(name: str) -> ModuleType:

@@ -12,7 +12,7 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
-from statelab.lessons import LESSONS_DIR, CheckText, Lesson, all_lessons, parse_front_matter
+from statelab.lesson_text import LESSONS_DIR, CheckText, LessonText, lesson_texts, parse_front_matter
 from statelab.presets import PRESETS
 
 PLAN_FILE = LESSONS_DIR / "teacher.md"
@@ -26,7 +26,7 @@ class Track:
 
     id: str
     title: str
-    lessons: tuple[Lesson, ...]
+    lessons: tuple[LessonText, ...]
 
     @property
     def minutes(self) -> int:
@@ -57,9 +57,9 @@ def lesson_numbers(spec: str, available: list[int]) -> list[int]:
     return numbers
 
 
-def load_tracks(lessons: tuple[Lesson, ...] | None = None, path: Path = PLAN_FILE) -> list[Track]:
+def load_tracks(lessons: tuple[LessonText, ...] | None = None, path: Path = PLAN_FILE) -> list[Track]:
     """The plan's tracks as the front matter of teacher.md defines them (all lessons when it defines none)."""
-    lessons = lessons or all_lessons()
+    lessons = lessons or lesson_texts()
     by_number = {item.number: item for item in lessons}
     fields, _ = parse_front_matter(path.read_text(), path.name)
     tracks = []
@@ -102,7 +102,7 @@ def question_block(label: str, check: CheckText, inline: bool = False) -> list[s
     ]
 
 
-def numbered_checks(lessons: tuple[Lesson, ...]) -> list[tuple[str, CheckText]]:
+def numbered_checks(lessons: tuple[LessonText, ...]) -> list[tuple[str, CheckText]]:
     """Every check of the lessons with its label in the plan: 'Q2.1' is lesson 2's first question."""
     return [
         (f"Q{item.number}.{index}", check)
@@ -111,7 +111,7 @@ def numbered_checks(lessons: tuple[Lesson, ...]) -> list[tuple[str, CheckText]]:
     ]
 
 
-def answer_key(lessons: tuple[Lesson, ...]) -> list[str]:
+def answer_key(lessons: tuple[LessonText, ...]) -> list[str]:
     """One Markdown line per question: its label, the expected answer's letter and words."""
     return [
         f"- **{label}** {letters(check)[check.answer]}) {check.options[check.answer]}"
@@ -126,7 +126,7 @@ def lab_link(preset_id: str) -> str:
     return f"lab?preset={preset_id}"
 
 
-def lesson_section(item: Lesson, base_url: str) -> list[str]:
+def lesson_section(item: LessonText, base_url: str) -> list[str]:
     """One lesson in the plan: heading with minutes, goal, its links written out on one line, questions."""
     lines = [
         f"### {item.number}. {item.title} · {item.minutes} min",

@@ -23,7 +23,7 @@ from statelab.codegen import (
 )
 from statelab.codegen_steps import DATA_FILE_NOTES, NOTEBOOK_INTRO
 from statelab.config import LabConfig
-from statelab.lessons import CODE_DIR, all_lessons
+from statelab.lesson_text import CODE_DIR, lesson_texts
 from statelab.python_source import parse
 from statelab.tasks import task_spec
 
@@ -96,7 +96,7 @@ def _code_file(filename: str) -> Path:
 def _lessons_showing(path: Path) -> list[str]:
     """ "lesson N (title)" for every lesson that shows this code file."""
     shown = []
-    for item in all_lessons():
+    for item in lesson_texts():
         names = [part.partition("#")[0] for kind, part in item.parts if kind == "code"]
         if path.name in names:
             shown.append(f"lesson {item.number} ({item.title})")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from statelab.engine import Engine, Shape
+from statelab.compiled import Engine, Shape
 from statelab.tasks import TASK_SPECS, make_running_total
 
 LAYOUTS = {  # layout -> (stride between window starts, reset before every batch)

@@ -1,4 +1,4 @@
-"""The training engine: both models on the same batches, shuffle and reset policies, per-window scores."""
+"""Training: both models on the same batches, shuffle and reset policies, per-window scores."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from statelab.compiled import Engine, Shape, as_batches, engine_for
 from statelab.config import LabConfig
 from statelab.data import LabData, make_lab_data
-from statelab.engine import Engine, Shape, as_batches, engine_for
 from statelab.layout import epoch_orders, reset_mask, stateful_order, training_resets
 from statelab.results import LabResult, ModelResult, StateTrace
 from statelab.scoring import chance_level, persistence_level, score_by_window, seasonal_level

@@ -1,14 +1,14 @@
 """A plain-language verdict of a run (one or several seeds): what happened and why.
 
 The checks run in order: random labels, a collapsed training, a broken state, no model above the
-constant guess; only then which model did better. The judges and margins come from statelab.claims.
+constant guess; only then which model did better. The judges and margins come from statelab.judges.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from statelab.claims import (
+from statelab.judges import (
     beats,
     beats_guess,
     collapsed_seeds,
@@ -16,9 +16,9 @@ from statelab.claims import (
     guess_level,
     mean_by_window,
     models,
-    outside_limits,
     versus,
 )
+from statelab.limits import outside_limits
 from statelab.results import LabResult
 from statelab.tasks import TASK_SPECS
 from statelab.verdict_forecast import regression_verdict

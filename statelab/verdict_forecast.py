@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from statelab.claims import beats, compare, guess_level, models, persistence_level
+from statelab.judges import beats, compare, guess_level, models, persistence_level
 from statelab.results import LabResult
 from statelab.wording import listed, spread
 

@@ -1,4 +1,5 @@
-"""Class-mode test fixtures: a fresh database of each kind (SQLite, real PostgreSQL), a hand-moved clock.
+"""Database test fixtures: a fresh database of each kind (SQLite, real PostgreSQL) with class mode's and the
+learner records' tables, a hand-moved clock.
 
 Test modules import the fixtures by their function names (`database_fixture`, ...); pytest knows
 them as `database`, `clock` and `room`. Browser tests use conftest.py's `app_url` and `browser`.
@@ -12,6 +13,8 @@ from postgres import postgres_url
 from statelab.class_records import Question
 from statelab.classroom import TABLES, Classroom
 from statelab.database import open_database
+from statelab.learner_store import TABLES as LEARNER_TABLES
+from statelab.learner_store import LearnerStore
 
 QUESTION = Question(
     "lesson2.partial", "Partial batch", "What does fit do?", {"trains": "It trains", "error": "Error"}
@@ -33,12 +36,13 @@ class Clock:
 def database_fixture(request, tmp_path):
     """A fresh, empty database of each kind."""
     if request.param == "sqlite":
-        database = open_database(f"sqlite:///{tmp_path / 'classes.sqlite3'}")
+        database = open_database(f"sqlite:///{tmp_path / 'statelab.sqlite3'}")
     else:
         database = open_database(postgres_url())
         Classroom(database)  # the tables exist before they are emptied
+        LearnerStore(database)
         with database.transaction() as transaction:
-            for table in TABLES:
+            for table in (*TABLES, *LEARNER_TABLES):
                 transaction.execute(f"DELETE FROM {table}")
     yield database
     database.close()

@@ -1,12 +1,14 @@
-"""A minimal Streamlit client: one WebSocket session speaking the browser's protocol, without a browser.
+"""The Streamlit client of the tests: one WebSocket session speaking the browser's protocol, no browser.
 
-Load tests use it to put a hundred real sessions on a real `streamlit run` server: each one asks for
-a page, reads the widgets the server sends (with their ids), sets widget values and clicks buttons as
-the browser would, and honours the server's fragment auto-reruns as the browser does. As the browser,
-it sends every widget value it holds with every rerun (fragment reruns too), sends a form's fields
-only with a press of that form's submit button, and cannot press a disabled button (Streamlit 1.67
-ignores such a press: it would be a forged message). Only what the class-mode tests need is
-implemented: text inputs, radios, buttons and form submit buttons.
+Load tests use it to put a hundred real sessions on a real `streamlit run` server (class mode, the Lab,
+the nginx rehearsal, bench/bench_load.py): each one asks for a page, reads the widgets the server sends
+(with their ids), sets widget values and clicks buttons as the browser would, and honours the server's
+fragment auto-reruns as the browser does. As the browser, it sends every widget value it holds with
+every rerun (fragment reruns too), sends a form's fields only with a press of that form's submit
+button, and cannot press a disabled button (Streamlit 1.67 ignores such a press: it would be a forged
+message). It keeps what the server drew: texts and alerts (with when they came), the last progress
+bar, exceptions, and the runs and refresh intervals the server asked for. Widgets implemented: text
+inputs, radios, buttons and form submit buttons; the others keep their defaults.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 WIDGETS = ("text_input", "radio", "button")
+ALERTS = {1: "error", 2: "warning", 3: "info", 4: "success"}  # an alert's format -> its kind
 
 
 @dataclass
@@ -49,6 +52,13 @@ class StreamlitSession:
         self.widgets: dict[str, Widget] = {}  # label -> the latest widget with that label
         self.values: dict[str, WidgetState] = {}  # widget id -> the value this tab holds (not clicks)
         self.texts: list[tuple[float, str]] = []  # (when received, text) of every Markdown and alert
+        self.alerts: list[tuple[float, str, str]] = []  # (when received, kind, text) of every alert
+        self.progress, self.progress_seen = "", 0.0  # the text of the last progress bar, and when
+        self.exceptions: list[str] = []  # what the server reported as failing, in words
+        self.intervals: list[tuple[float, str, float]] = []  # (when, fragment, interval) of auto-reruns
+        self.full_runs = self.fragment_runs = 0  # script runs the server started for this session
+        self.opened = 0.0  # when the connection opened (time.time())
+        self.closed = ""  # why the server ended the connection, once it has
         self.socket = None
         self.reader: asyncio.Task | None = None
         self.timers: dict[str, tuple[float, asyncio.Task]] = {}  # fragment id -> (interval, its task)
@@ -65,7 +75,9 @@ class StreamlitSession:
             max_size=None,
             open_timeout=60,
             ping_interval=None,  # a browser answers the server's pings but sends none of its own
+            close_timeout=1,  # a closing tab does not wait for the server's goodbye (it can take 10 s)
         )
+        self.opened = time.time()
         self.reader = asyncio.create_task(self._read())
 
     async def close(self) -> None:
@@ -123,10 +135,11 @@ class StreamlitSession:
         return entry
 
     async def wait_for(self, shown, timeout: float = 60) -> None:
-        """Wait until `shown(self)` is true (polled every 20 ms); TimeoutError after `timeout` seconds."""
+        """Wait until `shown(self)` is true (polled every 20 ms); TimeoutError after `timeout` seconds, or
+        once the server has closed the connection."""
         deadline = time.monotonic() + timeout
         while not shown(self):
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or self.closed:
                 raise TimeoutError(
                     f"{self.page}?{self.query}: not shown within {timeout:.0f} s ({self.health()}); "
                     f"texts {self.texts[-3:]}"
@@ -141,31 +154,64 @@ class StreamlitSession:
         reading = f"stopped {why}" if stopped else "running"
         return f"socket {getattr(self.socket, 'state', '?')}, reader {reading}"
 
+    async def shows(self, shown, timeout: float) -> bool:
+        """Whether `shown(self)` came true within `timeout` seconds (not if the server closed first)."""
+        try:
+            await self.wait_for(shown, timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    def first_alert(self, text: str, kinds: tuple[str, ...] = tuple(ALERTS.values())) -> float | None:
+        """Seconds from opening to the first alert of these kinds that contains `text`, or None."""
+        return next(
+            (when - self.opened for when, kind, body in self.alerts if kind in kinds and text in body), None
+        )
+
     def text_matching(self, prefix: str) -> list[tuple[float, str]]:
         """Every (time, text) received that starts with `prefix`."""
         return [(when, text) for when, text in self.texts if text.startswith(prefix)]
 
     async def _read(self) -> None:
-        async for raw in self.socket:
-            message = ForwardMsg()
-            message.ParseFromString(raw)
-            kind = message.WhichOneof("type")
-            if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-                self._note(message.delta.new_element)
-            elif kind == "session_status_changed":
-                self.running = message.session_status_changed.script_is_running
-            elif kind == "script_finished":
-                self.running = False
-            elif kind == "navigation":
-                self.page_hash = message.navigation.page_script_hash
-            elif kind == "page_info_changed":
-                self.query = message.page_info_changed.query_string  # the page changed its URL
-            elif kind == "new_session" and not message.metadata.run.fragment_ids:
-                self._stop_timers(list(self.timers))  # a full run: the browser drops every refresh timer
-            elif kind == "auto_rerun":
-                self._auto_rerun(message.auto_rerun.fragment_id, message.auto_rerun.interval)
-            elif kind == "stop_auto_rerun":
-                self._stop_timers(message.stop_auto_rerun.fragment_ids)
+        try:
+            async for raw in self.socket:
+                message = ForwardMsg()
+                message.ParseFromString(raw)
+                self._handle(message)
+        except websockets.ConnectionClosed as error:
+            self.closed = f"connection closed: {error}"
+        else:
+            self.closed = "connection closed by the server"
+
+    def _handle(self, message: ForwardMsg) -> None:
+        kind = message.WhichOneof("type")
+        if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            self._note(message.delta.new_element)
+        elif kind == "session_status_changed":
+            self.running = message.session_status_changed.script_is_running
+        elif kind == "script_finished":
+            self.running = False
+        elif kind == "navigation":
+            self.page_hash = message.navigation.page_script_hash
+        elif kind == "page_info_changed":
+            self.query = message.page_info_changed.query_string  # the page changed its URL
+        elif kind == "new_session" and message.metadata.run.fragment_ids:
+            self.fragment_runs += 1
+        elif kind == "new_session":
+            self.full_runs += 1
+            self._stop_timers(list(self.timers))  # a full run: the browser drops every refresh timer
+        elif kind == "auto_rerun":
+            self.intervals.append((time.time(), message.auto_rerun.fragment_id, message.auto_rerun.interval))
+            self._auto_rerun(message.auto_rerun.fragment_id, message.auto_rerun.interval)
+        elif kind == "stop_auto_rerun":
+            self._stop_timers(message.stop_auto_rerun.fragment_ids)
+        elif (
+            kind == "session_event"
+            and message.session_event.WhichOneof("type") == "script_compilation_exception"
+        ):
+            self.exceptions.append(message.session_event.script_compilation_exception.message)
+        elif kind == "ref_hash":
+            self.exceptions.append("the server sent a cached-message reference this client never asked for")
 
     def _note(self, element) -> None:
         kind = element.WhichOneof("type")
@@ -180,6 +226,11 @@ class StreamlitSession:
             self.texts.append((time.time(), element.markdown.body))
         elif kind == "alert":
             self.texts.append((time.time(), element.alert.body))
+            self.alerts.append((time.time(), ALERTS.get(element.alert.format, "other"), element.alert.body))
+        elif kind == "progress":
+            self.progress, self.progress_seen = element.progress.text, time.time()
+        elif kind == "exception":
+            self.exceptions.append(f"{element.exception.type}: {element.exception.message}")
 
     def _auto_rerun(self, fragment_id: str, interval: float) -> None:
         """Rerun a fragment every `interval` seconds, as the browser does: one timer per fragment (a new
@@ -195,6 +246,15 @@ class StreamlitSession:
             self.timers[fragment_id] = (interval, asyncio.create_task(tick()))
 
     def _stop_timers(self, fragment_ids) -> None:
+        """Cancel these fragments' refresh timers."""
         for fragment_id in fragment_ids:
             if fragment_id in self.timers:
                 self.timers.pop(fragment_id)[1].cancel()
+
+
+async def open_page(base_url: str, page: str, query: str = "", cookies: dict[str, str] | None = None):
+    """A session that has opened a page, as a browser tab does when it loads the address."""
+    session = StreamlitSession(base_url, page, query, cookies)
+    await session.connect()
+    await session.run()
+    return session

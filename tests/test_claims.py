@@ -10,19 +10,11 @@ from functools import cache
 import pytest
 
 from statelab import LabConfig, LabResult, run_lab
-from statelab.claims import (
-    CHECK_CONFIGS,
-    CHECK_JUDGES,
-    ERROR_RATIO,
-    HIGH_ACCURACY,
-    beats,
-    collapsed_seeds,
-    preset_outcome,
-    training_warnings,
-)
+from statelab.judges import ERROR_RATIO, HIGH_ACCURACY, beats, collapsed_seeds, preset_outcome
+from statelab.lessons import Scale, all_lessons
+from statelab.limits import training_warnings
 from statelab.presets import PRESETS
 from statelab.verdict import verdict
-from ui.lessons import all_lessons
 
 SEEDS = [0, 1, 2]
 pytestmark = pytest.mark.slow
@@ -160,28 +152,29 @@ def test_co2_forecast_on_later_years_beats_persistence_and_state_helps():
         assert run.stateful.score < run.stateless.score
 
 
-# The lessons' lab-run checks: the outcome each lesson explains as what happens
-LESSON_OUTCOMES = {
-    "cue": "first",
-    "shuffle_cue": "chance",
-    "epoch_reset": "worse",
-    "random_labels": "chance",
-    "control": "equal",
+# The lessons' lab-run checks, each seed alone: the outcome each lesson explains as what happens is its
+# answer key (a check whose answer counts over seeds, lesson 12's, is run in test_practice)
+LAB_RUN_CHECKS = {
+    check.id: check
+    for lesson in all_lessons()
+    for check in lesson.checks
+    if check.lab_runs and check.per_seed
 }
 
 
 def test_every_lab_run_check_has_a_judge_and_an_outcome_the_lesson_offers():
-    checks = {check.id: check for lesson in all_lessons() for check in lesson.checks}
-    assert LESSON_OUTCOMES.keys() == CHECK_JUDGES.keys() == CHECK_CONFIGS.keys()
-    for check_id, outcome in LESSON_OUTCOMES.items():
-        assert outcome in checks[check_id].options, check_id
+    assert {"cue", "shuffle_cue", "epoch_reset", "random_labels", "control"} <= LAB_RUN_CHECKS.keys()
+    for check_id, check in LAB_RUN_CHECKS.items():
+        assert callable(check.judge) and check.answer in check.options, check_id
 
 
-@pytest.mark.parametrize("check_id", list(LESSON_OUTCOMES))
+@pytest.mark.parametrize("check_id", list(LAB_RUN_CHECKS))
 @pytest.mark.parametrize("seed", SEEDS)
 def test_each_lab_run_check_shows_the_outcome_its_lesson_explains(check_id, seed):
-    runs = [lab(replace(config, seed=seed)) for config in CHECK_CONFIGS[check_id]]
-    assert CHECK_JUDGES[check_id](runs) == LESSON_OUTCOMES[check_id]
+    check = LAB_RUN_CHECKS[check_id]
+    configs, _ = check.runs.at(Scale(seeds=1))  # full size, one seed
+    runs = [lab(replace(config, seed=seed)) for config in configs]
+    assert check.judge(runs) == check.answer
 
 
 # Issue 10, point 3: the cue task over the form's ranges, one setting at a time from the defaults.

@@ -34,7 +34,7 @@ def test_open_database_picks_the_kind(tmp_path, monkeypatch):
     monkeypatch.setenv("STATELAB_CACHE", str(tmp_path))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     default = open_database()
-    assert isinstance(default, SQLiteDatabase) and default.path == tmp_path / "classes.sqlite3"
+    assert isinstance(default, SQLiteDatabase) and default.path == tmp_path / "statelab.sqlite3"
     monkeypatch.setenv("DATABASE_URL", postgres_url())
     server = open_database()
     assert isinstance(server, PostgresDatabase)

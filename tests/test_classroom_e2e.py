@@ -21,7 +21,7 @@ from browser import LAPTOP, PROJECTOR, AppPage
 from playwright.sync_api import expect
 
 from statelab.class_records import format_code
-from ui.lessons import lesson
+from statelab.lessons import lesson
 
 pytestmark = pytest.mark.browser
 

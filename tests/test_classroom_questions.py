@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from statelab.class_charts import OUTCOME_MARK, plot_answers, qr_png
+from statelab.lessons import Scale, all_lessons
 from statelab.presets import PRESETS
-from ui.class_questions import all_questions, lesson_checks, picker_label, question_source, works
-from ui.lessons import all_lessons
+from ui.class_questions import all_questions, picker_label, question_source, works
+from ui.lesson_page import drawings
 
 
 def test_every_lesson_check_and_preset_can_be_asked():
@@ -23,12 +24,13 @@ def test_every_lesson_check_and_preset_can_be_asked():
 
 
 def test_the_live_side_of_every_lesson_check_is_found():
-    """Each lesson page's checks are read from its script without drawing it, and each has runs."""
+    """Each lesson object's checks are those of its text, and each has runs, a judge and a drawing."""
     for item in all_lessons():
-        checks = lesson_checks(item.number)
-        assert set(checks) == {check.id for check in item.checks}, item.page
+        parts = drawings(item)
+        assert [check.id for check in item.checks] == [check.id for check in item.text.checks], item.number
         assert all(
-            check.works and callable(check.judge) and callable(check.show) for check in checks.values()
+            check.runs.at(Scale())[0] and callable(check.judge) and callable(parts[check.view or check.id])
+            for check in item.checks
         )
     assert works(all_questions()["preset/correct"])[0].task == "cue"
 

@@ -11,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 from statelab.classroom import Classroom
 from statelab.database import open_database
 from ui.class_questions import all_questions
-from ui.demos import SEEDS_KEY
-from ui.lessons import OVERRIDES_KEY
+from ui.live_results import OVERRIDES_KEY, SEEDS_KEY
 
 pytestmark = pytest.mark.slow
 TINY = {"epochs": 2, "n_groups": 2, "eval_groups": 2}

@@ -3,9 +3,9 @@
 import pytest
 
 from statelab import TASKS, ConfigError, LabConfig
-from statelab.claims import training_warnings
 from statelab.config import series_problems
 from statelab.data import make_lab_data
+from statelab.limits import training_warnings
 
 
 def test_defaults_are_the_labs_first_run():

@@ -7,6 +7,7 @@ through one replica is a cache hit through the other.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -23,8 +24,8 @@ from pathlib import Path
 
 import pytest
 from browser import ARTIFACTS, app_server, free_port, require_debian_package
-from load_client import Session
 from project import ROOT
+from streamlit_client import StreamlitSession, open_page
 
 from statelab.config import LabConfig, to_query
 
@@ -158,14 +159,20 @@ def replicas_seen(access_log: Path, cookie: str, *requests: str) -> set[str]:
         time.sleep(0.05)
 
 
-def open_lab(base: str, cookie: str) -> Session:
-    """A learner's tab on the Lab link of RUN, through the proxy, waiting for its verdict."""
+async def learner_tab(base: str, cookie: str) -> tuple[StreamlitSession, bool]:
+    """A learner's tab on the Lab link of RUN, through the proxy; whether it showed its verdict in time."""
     query = "&".join(f"{name}={value}" for name, value in to_query(RUN).items())
-    session = Session(base, "/lab", query, headers={"Cookie": f"statelab_replica={cookie}"})
-    done = session.wait_for(
+    session = await open_page(base, "lab", query, cookies={"statelab_replica": cookie})
+    done = await session.shows(
         lambda tab: tab.exceptions or tab.first_alert(VERDICT, ("info",)) is not None, 900
     )
-    session.close()
+    await session.close()
+    return session, done
+
+
+def open_lab(base: str, cookie: str) -> StreamlitSession:
+    """A learner's tab on the Lab link of RUN, through the proxy, waiting for its verdict."""
+    session, done = asyncio.run(learner_tab(base, cookie))
     assert done and not session.exceptions, (session.exceptions, session.alerts, session.closed)
     return session
 

@@ -21,12 +21,12 @@ from project import PATIENCE, ROOT
 
 from statelab.charts import STATEFUL_COLOR, STATELESS_COLOR
 from statelab.config import LabConfig
+from statelab.database import open_database
 from statelab.learner_store import LearnerStore
 from statelab.presets import PRESETS
 from statelab.results import MODES
-from statelab.storage import cache_directory
+from ui.lab_results import compare_labels, history_table, plot_two_runs
 from ui.lab_state import Run
-from ui.results import compare_labels, history_table, plot_two_runs
 
 
 @pytest.fixture(scope="module")
@@ -319,7 +319,7 @@ def test_an_address_from_before_the_cookie_finds_its_learners_runs_and_answers()
     learner = first.session_state["learner_id"]
     assert "learner" not in first.query_params  # the id is never in the URL
     (row,) = history(({"reset": "never"}, "never_reset"))
-    store = LearnerStore(cache_directory() / "learners.sqlite3")
+    store = LearnerStore(open_database())
     store.add_run(learner, row["key"], row)
     store.save_answer(learner, "preset:never_reset", next(iter(PRESETS["never_reset"].options)))
     again = open_page("lab", {"learner": learner, "preset": "never_reset"})

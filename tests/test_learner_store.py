@@ -1,16 +1,26 @@
-"""The learner store keeps runs and answers per anonymous learner, bounded, with every write a transaction."""
+"""The learner store keeps runs and answers per anonymous learner, bounded, with every write a transaction,
+on the database class mode uses: SQLite and a real PostgreSQL server (tests/postgres.py)."""
 
+import contextlib
+import sqlite3
 import threading
 
 import pytest
+from class_fixtures import database_fixture  # noqa: F401  (fixture)
 
 from statelab import learner_store
+from statelab.database import open_database
 from statelab.learner_store import MAX_RUNS, LearnerStore, is_learner_id, new_learner_id
 
 
 @pytest.fixture
-def store(tmp_path):
-    return LearnerStore(tmp_path / "learners.sqlite3")
+def store(database):
+    return LearnerStore(database)
+
+
+def url_of(database) -> str:
+    """The URL that opens the same database again (a second replica, or the server after a restart)."""
+    return getattr(database, "url", None) or f"sqlite:///{database.path}"
 
 
 def test_learner_ids_are_fresh_and_checked():
@@ -69,10 +79,10 @@ def test_a_failed_write_changes_nothing(store):
     assert store.runs(learner) == [{"fine": 1}]
 
 
-def test_two_stores_on_one_file_share_everything_under_concurrent_writes(tmp_path):
-    """Two server threads (or two replicas on one disk) writing at once lose nothing."""
-    path = tmp_path / "shared.sqlite3"
-    stores = [LearnerStore(path), LearnerStore(path)]
+def test_two_stores_on_one_database_share_everything_under_concurrent_writes(database):
+    """Two server threads (or two replicas on one database) writing at once lose nothing."""
+    replica = open_database(url_of(database))
+    stores = [LearnerStore(database), LearnerStore(replica)]
     learners = [new_learner_id() for _ in range(4)]
 
     def write(index: int) -> None:
@@ -89,14 +99,43 @@ def test_two_stores_on_one_file_share_everything_under_concurrent_writes(tmp_pat
     for learner in learners:
         assert len(stores[0].answers(learner)) == 25
         assert [run["step"] for run in stores[1].runs(learner)] == list(range(25))
+    replica.close()
 
 
-def test_learners_not_seen_for_long_are_forgotten(tmp_path, monkeypatch):
-    path, learner = tmp_path / "old.sqlite3", new_learner_id()
-    store = LearnerStore(path)
+def test_learners_not_seen_for_long_are_forgotten(database, monkeypatch):
+    learner = new_learner_id()
+    store = LearnerStore(database)
     store.add_run(learner, "a.1", {"old": True})
     store.save_answer(learner, "partial", "error")
     now = learner_store.time.time()
     monkeypatch.setattr(learner_store.time, "time", lambda: now + (learner_store.KEEP_DAYS + 1) * 86400)
-    reopened = LearnerStore(path)
+    reopened = LearnerStore(database)
     assert reopened.runs(learner) == [] and reopened.answers(learner) == {}
+
+
+OLD_SCHEMA = (  # the learner store's own SQLite file, before the records joined the database
+    "CREATE TABLE runs (learner TEXT NOT NULL, run_key TEXT NOT NULL, created REAL NOT NULL, "
+    "run TEXT NOT NULL, PRIMARY KEY (learner, run_key))",
+    "CREATE TABLE answers (learner TEXT NOT NULL, answer_id TEXT NOT NULL, picked TEXT NOT NULL, "
+    "outcome TEXT, updated REAL NOT NULL, PRIMARY KEY (learner, answer_id))",
+)
+
+
+def test_an_older_learners_file_is_carried_over_once(store, tmp_path):
+    old, learner, kept = tmp_path / "learners.sqlite3", new_learner_id(), new_learner_id()
+    now = learner_store.time.time()
+    with contextlib.closing(sqlite3.connect(old)) as connection, connection:
+        for statement in OLD_SCHEMA:
+            connection.execute(statement)
+        connection.execute("INSERT INTO runs VALUES (?, 'a.1', ?, ?)", (learner, now - 60, '{"first": 1}'))
+        connection.execute("INSERT INTO runs VALUES (?, 'b.1', ?, ?)", (learner, now - 30, '{"second": 2}'))
+        connection.execute("INSERT INTO answers VALUES (?, 'partial', 'error', 'error', ?)", (learner, now))
+        connection.execute("INSERT INTO answers VALUES (?, 'partial', 'trains', NULL, ?)", (kept, now))
+    store.save_answer(kept, "partial", "error", "error")  # already on the database: it stays as it is
+    assert store.carry_over(old) == 4
+    assert store.runs(learner) == [{"first": 1}, {"second": 2}]
+    assert store.answers(learner) == {"partial": {"picked": "error", "outcome": "error"}}
+    assert store.answers(kept) == {"partial": {"picked": "error", "outcome": "error"}}
+    assert not old.exists() and old.with_name("learners.sqlite3.carried-over").exists()
+    assert store.carry_over(old) == 0  # once: the next start finds nothing to carry
+    assert len(store.runs(learner)) == 2

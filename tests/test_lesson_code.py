@@ -8,13 +8,13 @@ checks the callback inside fit with validation data, and in predict, through the
 import numpy as np
 
 from statelab.keras_facts_resets import lesson_code
-from statelab.lessons import CODE_DIR, code_block, lesson
+from statelab.lesson_text import CODE_DIR, code_block, lesson_text
 
 
 def test_lessons_show_the_tested_files():
     shown = {4: "stateful_resets.py", 6: "article_example_1.py"}
     for number, name in shown.items():
-        assert ("code", name) in lesson(number).parts, (number, name)  # ui/lessons.py shows code_block(name)
+        assert ("code", name) in lesson_text(number).parts, (number, name)  # shown with code_block(name)
         assert (
             code_block(name).removeprefix("```python\n").removesuffix("```\n").strip()
             in (CODE_DIR / name).read_text()

@@ -12,15 +12,15 @@ from statelab.lesson_plan import (
     plan_markdown,
     plan_table,
 )
-from statelab.lessons import all_lessons, code_block, parse_body, parse_front_matter
+from statelab.lesson_text import code_block, lesson_texts, parse_body, parse_front_matter
 from statelab.presets import PRESETS
 
 
 def test_tracks_add_up_their_lessons_minutes():
-    lessons = {item.number: item for item in all_lessons()}
+    lessons = {item.number: item for item in lesson_texts()}
     tracks = {track.id: track for track in load_tracks()}
     assert [item.number for item in tracks["essentials"].lessons] == [1, 2, 3, 4]
-    assert tracks["all"].lessons == all_lessons()
+    assert tracks["all"].lessons == lesson_texts()
     assert min(track.minutes for track in tracks.values()) <= 50  # issue 23: a first class of 50 minutes
     for track in tracks.values():
         assert track.minutes == sum(lessons[item.number].minutes for item in track.lessons)
@@ -48,11 +48,11 @@ def test_a_malformed_track_line_is_explained(tmp_path):
     plan = tmp_path / "teacher.md"
     plan.write_text("---\ntrack-x: 1-2 without a title\n---\nintro\n")
     with pytest.raises(ValueError, match="track-ID: LESSONS"):
-        load_tracks(all_lessons(), plan)
+        load_tracks(lesson_texts(), plan)
 
 
 def test_every_question_stands_on_its_own_with_options_and_an_answer():
-    for item in all_lessons():
+    for item in lesson_texts():
         for check in item.checks:
             words = check.question.split()
             assert len(words) >= 15, (check.id, check.question)  # context, not just "What happens?"
@@ -60,20 +60,19 @@ def test_every_question_stands_on_its_own_with_options_and_an_answer():
 
 
 def test_the_plan_writes_out_questions_options_links_and_answers():
-    track = Track("all", "All", all_lessons())
+    track = Track("all", "All", lesson_texts())
     text = plan_markdown(track, "https://lab.example/")
-    for item in all_lessons():
+    for item in lesson_texts():
         assert f"https://lab.example/{item.url}" in text
         for preset in item.presets:
             assert f"https://lab.example/lab?preset={preset}" in text
-    for label, check in numbered_checks(all_lessons()):
+    for label, check in numbered_checks(lesson_texts()):
         assert f"**{label}** {' '.join(check.question.split())}" in text
         for option in check.options.values():
             assert option in text
     key = text.split("Answer key")[1]
-    assert (
-        key.count("**Q") == sum(len(item.checks) for item in all_lessons()) == len(answer_key(all_lessons()))
-    )
+    checks = sum(len(item.checks) for item in lesson_texts())
+    assert key.count("**Q") == checks == len(answer_key(lesson_texts()))
     assert text.index("### 1.") < text.index("### 2.") < text.index("Answer key")  # reading order
 
 

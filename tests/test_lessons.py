@@ -13,12 +13,13 @@ import pytest
 from project import PATIENCE, ROOT
 from streamlit.testing.v1 import AppTest
 
-from statelab.jobs import ResultCache, demo_job
 from statelab.lesson_plan import load_tracks
 from statelab.lessons import all_lessons
 from statelab.presets import PRESETS
-from ui.demos import SEEDS_KEY
-from ui.lessons import OVERRIDES_KEY, PROGRESS_KEY
+from statelab.result_cache import ResultCache
+from statelab.work import demo_job
+from ui.lesson_page import PROGRESS_KEY, lesson_page
+from ui.live_results import OVERRIDES_KEY, SEEDS_KEY
 
 TINY = {
     "batch_size": 2,
@@ -95,14 +96,14 @@ def test_no_pages_folder_for_streamlit_to_find():
     # /lab?seed=1) by running pages/lab.py alone, without app.py's navigation (Streamlit's older
     # multipage mode). The page scripts live in views/ instead; test_e2e checks a deep link too.
     assert not (ROOT / "pages").exists()
-    assert {item.page for item in all_lessons()} <= {
+    assert {lesson_page(item) for item in all_lessons()} <= {
         f"views/{path.name}" for path in (ROOT / "views").glob("*.py")
     }
 
 
 @pytest.mark.parametrize("item", all_lessons(), ids=lambda item: f"lesson_{item.number}")
 def test_lesson_page_runs_its_demos_and_checks(item):
-    app = settle(open_app(item.page))
+    app = settle(open_app(lesson_page(item)))
     assert not app.exception
     assert app.title[0].value.startswith(f"Lesson {item.number}:")
     assert not app.get("progress")
@@ -176,7 +177,8 @@ import sys
 sys.path.insert(0, {root!r})
 from test_lessons import open_app
 from statelab.lessons import all_lessons
-for page in ["views/lesson_index.py", "views/teacher.py", *(item.page for item in all_lessons())]:
+from ui.lesson_page import lesson_page
+for page in ["views/lesson_index.py", "views/teacher.py", *(lesson_page(item) for item in all_lessons())]:
     app = open_app(page)
     assert not app.exception, (page, app.exception)
 print("tensorflow" in sys.modules or "keras" in sys.modules)

@@ -25,7 +25,7 @@ from test_codegen import SCRIPT_ENVIRONMENT, SMALL, data_file
 from statelab import LabConfig, run_model
 from statelab.codegen import data_file_name, export_steps, keras_script
 from statelab.data import make_lab_data
-from statelab.lessons import CODE_DIR, all_lessons
+from statelab.lesson_text import CODE_DIR, lesson_texts
 from statelab.notebook import (
     keras_notebook,
     keras_notebook_filename,
@@ -43,7 +43,7 @@ RUNS = {
 }
 # every lesson code file a lesson shows whole, so offers as a notebook
 LESSON_FILES = sorted(
-    {part for item in all_lessons() for kind, part in item.parts if kind == "code" and "#" not in part}
+    {part for item in lesson_texts() for kind, part in item.parts if kind == "code" and "#" not in part}
 )
 
 
@@ -193,7 +193,7 @@ def test_the_article_example_notebook_trains_and_scores_held_out_streams(execute
 
 def test_a_lesson_code_block_offers_its_notebook():
     def page():
-        from ui.lessons import render_code
+        from ui.lesson_page import render_code
 
         render_code("stateful_resets.py", key="whole")
         render_code("stateful_resets.py#stateful_layers", key="one_definition")

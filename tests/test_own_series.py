@@ -5,9 +5,9 @@ import pytest
 from series_example import example_csv, example_series_id
 
 from statelab import ConfigError, LabConfig, run_lab
-from statelab.claims import ERROR_RATIO
 from statelab.config import from_query, series_problems, to_query
 from statelab.data import make_lab_data
+from statelab.judges import ERROR_RATIO
 from statelab.results import load_result, save_result
 from statelab.storage import series_path, store_series, stored_series_length
 from statelab.tasks import make_task

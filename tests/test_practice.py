@@ -11,28 +11,18 @@ from streamlit.testing.v1 import AppTest
 from test_claims import SEEDS, lab  # the same cached runs as test_claims in one session
 from test_lessons import TINY, settle, texts
 
-from statelab.claims import ERROR_RATIO
 from statelab.demos import PRACTICE_DEMOS, run_demo
+from statelab.judges import ERROR_RATIO
 from statelab.keras_facts_resets import lesson_code
-from statelab.lessons import code_block, lesson
+from statelab.lesson_text import code_block, lesson_text
+from statelab.lessons import lesson
+from statelab.lessons.lesson_09 import late_accuracy
+from statelab.lessons.lesson_10 import forecast_outcome, judge_forecast
+from statelab.lessons.lesson_12 import FEW_EPOCHS, KEPT_CUE
 from statelab.practice_charts import steps_read
-from statelab.practice_claims import (
-    FEW_EPOCHS,
-    KEPT_CUE,
-    forecast_outcome,
-    judge_copy,
-    judge_default_batch,
-    judge_few_epochs,
-    judge_forecast,
-    judge_sliding,
-    judge_stack_shape,
-    judge_stacked_reset,
-    judge_window_carry,
-    late_accuracy,
-)
 from statelab.presets import PRESETS
 from statelab.sliding import as_stream_batches, window_starts
-from ui.lessons import OVERRIDES_KEY
+from ui.live_results import OVERRIDES_KEY
 
 FACTS = ["default_batch_size", "window_carry", "copy_into_single_stream", "stacked_resets"]
 
@@ -45,7 +35,12 @@ def facts() -> dict:
 
 def answer(number: int, check_id: str) -> str:
     """The outcome a lesson's check names as expected on the installed Keras."""
-    return next(check for check in lesson(number).checks if check.id == check_id).answer
+    return lesson(number).check(check_id).answer
+
+
+def judged(number: int, check_id: str, values: list) -> str:
+    """What a lesson's check makes of its runs' values: the judge the lesson pages and class mode use."""
+    return lesson(number).check(check_id).judge(values)
 
 
 def test_every_practice_demo_is_registered():
@@ -64,7 +59,7 @@ def test_fit_predict_and_evaluate_default_to_32_and_refuse_a_stateful_model(fact
     # issue 22, item 2: the model object whose fit failed refuses even a correct fit (lesson 9 says so)
     again = value["fit_after_failed_fit"]
     assert not again["ok"] and "Creating variables on a non-first call to a function" in again["message"]
-    assert judge_default_batch(value) == answer(9, "default_batch") == "error"
+    assert judged(9, "default_batch", [value]) == answer(9, "default_batch") == "error"
 
 
 def test_only_consecutive_windows_carry_the_single_calls_state(facts):
@@ -72,7 +67,7 @@ def test_only_consecutive_windows_carry_the_single_calls_state(facts):
     assert value["consecutive"] == {"windows": 4, "steps_read": 20, "vs_whole_stream": 0.0}
     assert value["sliding"]["windows"] == 16 and value["sliding"]["steps_read"] == 80
     assert value["sliding"]["vs_whole_stream"] > 1e-3
-    assert judge_window_carry(value) == answer(9, "window_carry") == "consecutive"
+    assert judged(9, "window_carry", [value]) == answer(9, "window_carry") == "consecutive"
     assert steps_read(20, 5, 5).tolist() == [1] * 20
     assert steps_read(20, 5, 1)[4:16].tolist() == [5] * 12  # as lesson 9 says: steps 4 to 15, 5 times
 
@@ -83,7 +78,7 @@ def test_weights_copy_into_a_batch_1_stateful_model_and_a_state_row_continues_it
     assert value["stateless_vs_stateful_one_call"] == 0.0
     assert value["stepwise_vs_one_call"] == value["stepwise_vs_stateless"] == 0.0
     assert value["row_continued"] == 0.0
-    assert judge_copy(value) == answer(10, "copy_weights") == "equal"
+    assert judged(10, "copy_weights", [value]) == answer(10, "copy_weights") == "equal"
 
 
 def test_stacking_needs_return_sequences_and_every_stateful_layer_needs_a_reset(facts):
@@ -96,12 +91,12 @@ def test_stacking_needs_return_sequences_and_every_stateful_layer_needs_a_reset(
     assert value["upper_only_vs_first"] > 1e-3 and value["both_vs_first"] == 0.0
     assert value["nested_flat_loop_finds"] == ["outer_lstm"] and "inner_lstm" not in value["nested_layers"]
     assert value["nested_inner_norm_after_flat_loop"] > 0.1 and value["nested_norms_after_helper"] == [0, 0]
-    assert judge_stack_shape(value) == answer(11, "stack_shape") == "error"
-    assert judge_stacked_reset(value) == answer(11, "stacked_reset") == "different"
+    assert judged(11, "stack_shape", [value]) == answer(11, "stack_shape") == "error"
+    assert judged(11, "stacked_reset", [value]) == answer(11, "stacked_reset") == "different"
 
 
 def test_the_layout_code_keeps_each_stream_in_its_row_and_y_one_step_ahead():
-    assert ("code", "prepare_series.py#stateful_windows") in lesson(9).parts  # shown with code_block
+    assert ("code", "prepare_series.py#stateful_windows") in lesson_text(9).parts  # shown with code_block
     assert "def stateful_windows(series, batch_size, timesteps):" in code_block(
         "prepare_series.py#stateful_windows"
     )
@@ -134,7 +129,7 @@ def test_sliding_windows_lose_late_accuracy_on_every_seed():
     assert value["seeds"] == [0, 1, 2]
     consecutive, sliding = late_accuracy(value, "consecutive"), late_accuracy(value, "sliding")
     assert np.all(sliding < consecutive - 0.08), (sliding, consecutive)
-    assert judge_sliding(value) == answer(9, "sliding_learning") == "worse"
+    assert judged(9, "sliding_learning", [value]) == answer(9, "sliding_learning") == "worse"
 
 
 @pytest.mark.slow
@@ -148,7 +143,7 @@ def test_the_co2_forecast_beats_persistence_but_not_the_seasonal_naive_forecast_
     assert np.all(errors < 0.5 * value["mean_error"]), (errors, value["mean_error"])
     assert value["period"] == 52
     assert np.all(value["seasonal_error"] < ERROR_RATIO * errors), (errors, value["seasonal_error"])
-    assert judge_forecast(value) == answer(10, "co2_forecast") == "persistence_only"
+    assert judged(10, "co2_forecast", [value]) == answer(10, "co2_forecast") == "persistence_only"
     assert "but clearly beat the seasonal naive forecast, 52 steps back (0.14) on 0 of 3 seeds" in (
         forecast_outcome(value)
     )
@@ -156,16 +151,16 @@ def test_the_co2_forecast_beats_persistence_but_not_the_seasonal_naive_forecast_
 
 def test_the_forecast_judge_and_its_words_follow_the_numbers():
     value = {"model_error": [0.2, 0.3], "persistence_error": 2.0, "seasonal_error": 0.1, "period": 12}
-    assert judge_forecast(value) == "persistence_only"
+    assert judge_forecast([value]) == "persistence_only"
     beaten = {**value, "seasonal_error": 1.0}
-    assert judge_forecast(beaten) == "both"
+    assert judge_forecast([beaten]) == "both"
     assert "beat persistence (2.00) and the seasonal naive forecast, 12 steps back (1.00)" in (
         forecast_outcome(beaten)
     )
-    assert judge_forecast({**value, "persistence_error": 0.25}) == "neither"
+    assert judge_forecast([{**value, "persistence_error": 0.25}]) == "neither"
     assert "did not clearly beat persistence (0.25)" in forecast_outcome({**value, "persistence_error": 0.25})
     no_season = {**value, "seasonal_error": float("nan"), "period": 0}
-    assert judge_forecast(no_season) == "both" and "No season was found" in forecast_outcome(no_season)
+    assert judge_forecast([no_season]) == "both" and "No season was found" in forecast_outcome(no_season)
 
 
 @pytest.mark.slow
@@ -173,7 +168,7 @@ def test_the_cue_task_with_few_epochs_keeps_the_cue_on_some_seeds_only():
     runs = [lab(replace(PRESETS["correct"].config(), epochs=FEW_EPOCHS, seed=seed)) for seed in SEEDS]
     kept = [bool(run.stateful.by_window.min() >= KEPT_CUE) for run in runs]
     assert sum(kept) == 2, kept  # lesson 12 quotes "2 of 3 seeds"
-    assert judge_few_epochs(runs) == answer(12, "few_epochs") == "some"
+    assert judged(12, "few_epochs", runs) == answer(12, "few_epochs") == "some"
 
 
 def test_lesson_10_forecasts_an_uploaded_series_linked_from_the_lab():

@@ -7,9 +7,10 @@ import time
 import pytest
 from project import PATIENCE
 
-from statelab import storage
+from statelab import result_cache
 from statelab.config import LabConfig
-from statelab.storage import ResultCache, demo_job, lab_job
+from statelab.result_cache import ResultCache
+from statelab.work import demo_job, lab_job
 
 ENTRY = b"x" * 3000  # a demo value of a known size
 ROUNDS = 300
@@ -80,19 +81,21 @@ def test_results_are_keyed_by_the_versions_of_code_keras_and_tensorflow(tmp_path
     cache = ResultCache(tmp_path)
     job = demo_job("versioned")
     cache.put(job, "from the old versions")
-    salt = storage.version_salt()
+    salt = result_cache.version_salt()
     assert salt in cache.path(job).name and cache.path(lab_job(LabConfig())).name.endswith(f"{salt}.npz")
     upgraded = {"keras": "99.0.0"}
-    monkeypatch.setattr(storage, "_distribution_version", lambda *names: upgraded.get(names[0], "2.21.0"))
-    storage.version_salt.cache_clear()
+    monkeypatch.setattr(
+        result_cache, "_distribution_version", lambda *names: upgraded.get(names[0], "2.21.0")
+    )
+    result_cache.version_salt.cache_clear()
     try:
-        assert storage.version_salt() != salt
+        assert result_cache.version_salt() != salt
         assert ResultCache(tmp_path).get(job) is None  # a server after an upgrade never serves it
         assert cache.get(job) == "from the old versions"  # a running server keeps its own versions
     finally:
         monkeypatch.undo()
-        storage.version_salt.cache_clear()
-    assert storage.version_salt() == salt and ResultCache(tmp_path).get(job) == "from the old versions"
+        result_cache.version_salt.cache_clear()
+    assert result_cache.version_salt() == salt and ResultCache(tmp_path).get(job) == "from the old versions"
 
 
 def test_stale_partial_files_of_dead_processes_are_removed(tmp_path):
@@ -100,7 +103,7 @@ def test_stale_partial_files_of_dead_processes_are_removed(tmp_path):
     stale, fresh = tmp_path / ".a.npz.1.partial", tmp_path / ".b.npz.2.partial"
     for path in (stale, fresh):
         path.write_bytes(b"half")
-    old = time.time() - storage.STALE_PARTIAL_AFTER - 10
+    old = time.time() - result_cache.STALE_PARTIAL_AFTER - 10
     os.utime(stale, (old, old))
     cache.prune()
     assert not stale.exists() and fresh.exists()
@@ -118,7 +121,7 @@ def test_stale_partial_files_of_dead_processes_are_removed(tmp_path):
     ],
 )
 def test_the_cpu_quota_of_a_container_is_read_from_its_cgroup(tmp_path, files, cores):
-    from statelab.jobs import cgroup_cpu_limit
+    from statelab.worker import cgroup_cpu_limit
 
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -127,7 +130,7 @@ def test_the_cpu_quota_of_a_container_is_read_from_its_cgroup(tmp_path, files, c
 
 
 def test_the_cpu_quota_of_a_nested_cgroup_v2_group_is_found(tmp_path):
-    from statelab.jobs import cgroup_cpu_limit
+    from statelab.worker import cgroup_cpu_limit
 
     group = tmp_path / "kubepods" / "pod1"
     group.mkdir(parents=True)
@@ -139,6 +142,6 @@ def test_the_cpu_quota_of_a_nested_cgroup_v2_group_is_found(tmp_path):
 
 
 def test_the_pool_uses_the_cores_this_process_may_use():
-    from statelab.jobs import available_cores
+    from statelab.worker import available_cores
 
     assert 1 <= available_cores() <= len(os.sched_getaffinity(0))

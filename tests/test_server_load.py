@@ -1,15 +1,15 @@
-"""A real server with many sessions at once (light WebSocket clients, see load_client.py)."""
+"""A real server with many sessions at once (light WebSocket clients, see streamlit_client.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
 from browser import app_server
-from load_client import Session
 from project import ARTIFACTS
+from streamlit_client import StreamlitSession, open_page
 
 from statelab.config import LabConfig, to_query
 from statelab.jobs import JobPool
@@ -26,7 +26,7 @@ def link(config: LabConfig) -> str:
     return "&".join(f"{name}={value}" for name, value in to_query(config).items())
 
 
-def shown_result(session: Session) -> bool:
+def shown_result(session: StreamlitSession) -> bool:
     """Whether a tab shows its verdict, an exception or a failure message."""
     return bool(
         session.first_alert(VERDICT, ("info",)) is not None
@@ -35,10 +35,24 @@ def shown_result(session: Session) -> bool:
     )
 
 
-def open_at_once(url: str, query: str, count: int) -> list[Session]:
-    """`count` tabs opening the Lab on one link at the same moment."""
-    with ThreadPoolExecutor(count) as executor:
-        return list(executor.map(lambda _: Session(url, "/lab", query), range(count)))
+async def open_at_once(url: str, query: str, count: int) -> list[StreamlitSession]:
+    """`count` tabs opening the Lab on one link at the same moment, each waiting for what it shows."""
+    sessions = await asyncio.gather(*(open_page(url, "lab", query) for _ in range(count)))
+    await asyncio.gather(*(session.shows(shown_result, RESULT_TIMEOUT) for session in sessions))
+    await asyncio.gather(*(session.close() for session in sessions))
+    return sessions
+
+
+async def rerun_until_shown(url: str, query: str) -> tuple[StreamlitSession, bool]:
+    """A tab that asks for full reruns until its result shows; whether no refresh was re-armed after it."""
+    tab = await open_page(url, "lab", query)
+    deadline = time.monotonic() + RESULT_TIMEOUT
+    while not shown_result(tab) and time.monotonic() < deadline:
+        await tab.run()
+        await tab.shows(shown_result, 0.7)  # between two of them, the page's own refreshes run
+    quiet = not await tab.shows(lambda session: bool(session.timers), 5)  # no timer is re-armed after it
+    await tab.close()
+    return tab, quiet
 
 
 def test_many_sessions_opening_a_result_at_once_on_a_fresh_server():
@@ -49,11 +63,7 @@ def test_many_sessions_opening_a_result_at_once_on_a_fresh_server():
         pool.result(config)
     log = ARTIFACTS / "server-many-sessions.log"
     with app_server(env={"STATELAB_WORKERS": "1"}, log_path=log) as url:  # the race is in the web process
-        sessions = open_at_once(url, link(config), 16)
-        with ThreadPoolExecutor(len(sessions)) as executor:
-            list(executor.map(lambda session: session.wait_for(shown_result, RESULT_TIMEOUT), sessions))
-        for session in sessions:
-            session.close()
+        sessions = asyncio.run(open_at_once(url, link(config), 16))
     assert not [session.exceptions for session in sessions if session.exceptions]
     assert all(session.first_alert(VERDICT, ("info",)) is not None for session in sessions)
     text = log.read_text()
@@ -66,13 +76,7 @@ def test_a_page_reaches_its_result_whatever_reruns_happen():
     run asks the server for a fragment it no longer has, and the page never hears of its result)."""
     config = replace(TINY, epochs=20, seed=503)
     with app_server(env={"STATELAB_WORKERS": "1"}) as url:  # one run
-        tab = Session(url, "/lab", link(config))
-        deadline = time.monotonic() + RESULT_TIMEOUT
-        while not shown_result(tab) and time.monotonic() < deadline:
-            tab.rerun()
-            tab.wait_for(shown_result, 0.7)  # between two of them, the page's own refreshes run
-        quiet = not tab.wait_for(lambda session: bool(session.timers), 5)  # no timer is re-armed after it
-        tab.close()
+        tab, quiet = asyncio.run(rerun_until_shown(url, link(config)))
     assert not tab.exceptions and tab.first_alert(VERDICT, ("info",)) is not None, tab.alerts
     assert tab.full_runs > 3 and tab.fragment_runs > 0
     assert quiet and not tab.timers

@@ -9,7 +9,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from statelab import LabConfig, engine, run_lab, run_model
+from statelab import LabConfig, run_lab, run_model
+from statelab import compiled as engine
 from statelab.results import LabResult, load_result, save_result
 from statelab.tasks import task_spec
 

@@ -5,11 +5,13 @@ from project import ROOT
 from streamlit.testing.v1 import AppTest
 
 from statelab.config import LabConfig
-from statelab.jobs import JobPool, as_job
+from statelab.jobs import JobPool
+from statelab.lessons import Scale, all_lessons
 from statelab.presets import PRESETS
-from ui.lessons import all_lessons
+from statelab.work import as_job
+from ui.lesson_page import lesson_page
 from ui.runs import job_pool
-from ui.warm_up import page_works, warm_up_works
+from ui.warm_up import warm_up_works
 
 
 def keys(works) -> list[str]:
@@ -38,7 +40,7 @@ def test_the_default_run_and_presets_come_first_then_the_lessons_in_order():
     assert set(order[: len(seen)]) == seen
     firsts = []
     for item in all_lessons():
-        new = [key for key in keys(page_works(item)) if key not in seen]
+        new = [key for key in keys(item.works(Scale())) if key not in seen]
         seen |= set(new)
         firsts += [order.index(new[0])] if new else []
     assert firsts == sorted(firsts) and len(firsts) >= 6, "the lessons' works follow, lesson by lesson"
@@ -61,10 +63,10 @@ def test_every_work_a_lesson_page_asks_for_on_opening_is_warmed(own_job_pool, mo
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     for item in all_lessons():
         current[0] = item.number
-        app.switch_page(item.page).run()
+        app.switch_page(lesson_page(item)).run()
         assert not app.exception, app.exception
     warmed = set(keys(warm_up_works()))
     missing = {number: [found[key] for key in found.keys() - warmed] for number, found in asked.items()}
     missing = {number: names for number, names in missing.items() if names}
-    assert not missing, f"lesson works not warmed (keep them module-level values of the page): {missing}"
+    assert not missing, f"lesson works not warmed (declare them in the lesson's module): {missing}"
     assert {item.number for item in all_lessons()} <= set(asked), "every lesson page asks for something"

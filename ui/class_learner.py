@@ -6,7 +6,7 @@ import streamlit as st
 
 from statelab.class_records import MAX_NAME, ClassState, format_code, normalize_code
 from statelab.classroom import Classroom
-from ui.classroom import (
+from ui.class_mode import (
     LEARNER,
     attempt,
     classroom,

@@ -1,31 +1,28 @@
 """What a class can be asked (every lesson check, every Lab preset) and how the answer is revealed.
 
-Lesson checks come from the lesson parser (their words) and from the lesson's page script (their live
-side: `Check(works, judge, show)`); presets from statelab.presets with statelab.claims' judges.
+Lesson checks come from the lesson objects (statelab.lessons: words, runs, judge) and are drawn as
+their lesson page draws them (ui.lesson_page); presets from statelab.presets, judged by statelab.judges.
 """
 
 from __future__ import annotations
 
-import builtins
 import re
-import types
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
-import ui.lessons
 from statelab import charts
-from statelab.claims import preset_outcome
 from statelab.class_records import Question
+from statelab.config import seed_configs
+from statelab.judges import preset_outcome
 from statelab.lesson_plan import numbered_checks
+from statelab.lessons import all_lessons, lesson
 from statelab.presets import PRESETS
-from ui.demos import Work, await_results, lesson_seeds, prefetch, render_figure
-from ui.lessons import Check, all_lessons, lesson, lesson_config  # the lesson parser's data: one import
-from ui.results import render_verdict
-from ui.runs import seed_configs
+from statelab.work import Work
+from ui.lab_results import render_verdict
+from ui.lesson_page import drawings
+from ui.live_results import await_results, prefetch, render_figure, session_scale
 
-ROOT = Path(__file__).resolve().parents[1]
 TITLE_LENGTH = 80
 
 
@@ -71,31 +68,6 @@ def picker_label(question: Question) -> str:
     return f"{question.title} · {short_title(question.text)}"
 
 
-def lesson_checks(number: int) -> dict[str, Check]:
-    """The live side of a lesson's checks, read from its page script without drawing the page.
-
-    The script runs with its `from ui.lessons import ... render_lesson` bound to a collector (for
-    this run only: other sessions drawing lessons at the same moment are untouched).
-    """
-    collected: dict[str, Check] = {}
-    collector = types.ModuleType("ui.lessons")
-    collector.__dict__.update(vars(ui.lessons))
-    collector.render_lesson = lambda number, demos, checks: collected.update(checks)
-
-    def importer(name, globals=None, locals=None, fromlist=(), level=0):
-        if name == "ui.lessons" and fromlist:
-            return collector
-        return builtins.__import__(name, globals, locals, fromlist, level)
-
-    path = ROOT / lesson(number).page
-    script = compile(path.read_text(), str(path), "exec")
-    exec(
-        script,
-        {"__name__": f"class_lesson_{number}", "__builtins__": {**vars(builtins), "__import__": importer}},
-    )
-    return collected
-
-
 def question_source(question_id: str) -> tuple[str, int, str]:
     """("lesson", number, check id) or ("preset", 0, preset id) of a question id."""
     kind, _, name = question_id.partition("/")
@@ -109,9 +81,10 @@ def question_source(question_id: str) -> tuple[str, int, str]:
 def works(question: Question) -> list[Work]:
     """The runs and demos that answer a question."""
     kind, number, name = question_source(question.id)
+    scale = session_scale()
     if kind == "preset":
-        return seed_configs(lesson_config(PRESETS[name].config()), lesson_seeds())
-    return lesson_checks(number)[name].works
+        return seed_configs(scale.config(PRESETS[name].config()), scale.seeds)
+    return lesson(number).check(name).runs.at(scale)[0]
 
 
 def prepare(question: Question) -> None:
@@ -129,14 +102,14 @@ def render_reveal(question: Question) -> str | None:
         render_preset_result(results)
         st.markdown(f"**What happens, over seeds:** {PRESETS[name].expectation}")
         return preset_outcome(name, results)
-    check = lesson_checks(number)[name]
-    values = await_results(check.works, check.labels)
+    item = lesson(number)
+    check = item.check(name)
+    values = await_results(*check.runs.at(session_scale()))
     if values is None:
         return None
-    check.show(values)
+    drawings(item)[check.view or check.id](values)
     outcome = check.judge(values)
-    explanation = next(text for text in lesson(number).checks if text.id == name).explanations[outcome]
-    st.markdown(explanation)
+    st.markdown(check.explanations[outcome])
     return outcome
 
 

@@ -12,8 +12,7 @@ from statelab.class_charts import plot_answers, qr_png
 from statelab.class_records import ClassState, format_code
 from statelab.class_report import build_record, people_csv, record_csv, record_summary, summary_rows
 from statelab.classroom import Classroom
-from ui.class_questions import all_questions, picker_label, prepare, render_reveal
-from ui.classroom import (
+from ui.class_mode import (
     TEACHER,
     attempt,
     classroom,
@@ -27,6 +26,7 @@ from ui.classroom import (
     saved_token,
     url_code,
 )
+from ui.class_questions import all_questions, picker_label, prepare, render_reveal
 
 TEACHER_REFRESH = 1.0  # seconds between refreshes of the answer chart (it must follow within about 2 s)
 CHART_CONFIG = {"displaylogo": False, "staticPlot": True}

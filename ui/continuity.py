@@ -7,11 +7,11 @@ import streamlit as st
 
 from statelab import charts, continuity_charts
 from statelab.data import make_lab_data
-from statelab.jobs import demo_job
 from statelab.layout import batch_layout, evaluation_layout
 from statelab.results import LabResult
-from ui.demos import await_results
+from statelab.work import demo_job
 from ui.figures import render_figure
+from ui.live_results import await_results
 from ui.runs import job_pool
 
 GRADIENT_ASKED = "gradient_asked"  # the learner asked for the gradient view in this session

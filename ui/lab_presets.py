@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from statelab.claims import preset_outcome
+from statelab.judges import preset_outcome
 from statelab.presets import PRESETS
 from statelab.results import LabResult
-from ui import settings
+from ui import lab_form
 from ui.lab_state import ANSWER_PREFIX, LabState, Run, lab_state, preset_answer
 from ui.learner import forget_answers, save_answer
 from ui.predict import render_held, render_prediction
@@ -21,7 +21,7 @@ LESSON_5 = "views/lesson_5.py"
 
 def _seeds(preset_id: str) -> int:
     """The seeds a preset runs on: the learner's choice, or more where the preset's effect depends on it."""
-    return max(PRESETS[preset_id].seeds, settings.chosen_seeds())
+    return max(PRESETS[preset_id].seeds, lab_form.chosen_seeds())
 
 
 def _ask(preset_id: str) -> None:
@@ -32,7 +32,7 @@ def _run(preset_id: str) -> None:
     """Keep the prediction, then run the preset's settings (even if the learner edited them meanwhile)."""
     save_answer(ANSWER_PREFIX + preset_id, st.session_state[f"predict_{preset_id}"])
     config, n_seeds = PRESETS[preset_id].config(), _seeds(preset_id)
-    settings.load_config(config, n_seeds)
+    lab_form.load_config(config, n_seeds)
     lab_state().start(Run(config, n_seeds, preset_id))
 
 
@@ -96,3 +96,20 @@ def render_answer(state: LabState, results: list[LabResult]) -> None:
     render_held(preset.options, record["picked"], outcome)
     st.markdown(f"**What to expect:** {preset.expectation}")
     st.button("Ask me again", key="ask_again", type="tertiary", on_click=_ask_again, args=(preset.id,))
+
+
+def seeds_param(seeds: int) -> dict[str, str]:
+    """The seeds a link asks the Lab for, when more than one."""
+    return {"seeds": str(seeds)} if seeds > 1 else {}
+
+
+def render_lab_links(preset_ids: tuple[str, ...] | list[str]) -> None:
+    """One link per preset: the Lab opens with the preset loaded and asks for a prediction before it runs."""
+    for preset_id in preset_ids:
+        st.page_link(
+            "views/lab.py",
+            label=f"Lab: {PRESETS[preset_id].title}",
+            icon=":material/science:",
+            query_params={"preset": preset_id} | seeds_param(PRESETS[preset_id].seeds),
+            help="Opens the Lab with this preset's settings; you predict the result before it runs.",
+        )

@@ -10,14 +10,14 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import streamlit as st
 
-from statelab.config import LabConfig, from_query, to_query
+from statelab.config import LabConfig, from_query, seed_configs, to_query
 from statelab.presets import PRESETS
 from statelab.results import LabResult
-from ui import settings
+from ui import lab_form
 from ui.lab_memory import LabMemory, learner_series, remember, remembered
 from ui.learner import answers, learner_id, learner_store
 from ui.own_series import SERIES_NOTE_KEY, restore_series
-from ui.runs import cached_results, render_progress, seed_configs
+from ui.runs import cached_results, render_progress
 
 STATE_KEY = "lab"
 ANSWER_PREFIX = "preset:"  # a preset's prediction is kept among the learner's answers under this prefix
@@ -66,7 +66,7 @@ class LabState:
     def start(self, run: Run) -> None:
         """Ask for a run (queued, or found in the cache, on the next draw); its link goes in the URL."""
         self.pending, self.run_error = run, ""
-        settings.write_url(run.config, run.n_seeds, run.preset)
+        lab_form.write_url(run.config, run.n_seeds, run.preset)
 
     def train(self, config: LabConfig, n_seeds: int) -> None:
         """The learner's own settings: leave any preset question and run them."""
@@ -76,9 +76,9 @@ class LabState:
     def ask(self, preset_id: str, n_seeds: int) -> None:
         """Load a preset's settings and ask for a prediction first; a preset answered before runs at once."""
         config = PRESETS[preset_id].config()
-        settings.load_config(config, n_seeds)
+        lab_form.load_config(config, n_seeds)
         self.question, self.pending, self.run_error = preset_id, None, ""
-        settings.write_url(config, n_seeds, preset_id)
+        lab_form.write_url(config, n_seeds, preset_id)
         if preset_answer(preset_id):
             self.start(Run(config, n_seeds, preset_id))
 
@@ -108,27 +108,27 @@ def open_lab() -> LabState:
     navigation shows the Lab as it was left; a bare /lab shows the default run (from the warm cache).
     """
     state = lab_state()
-    if settings.widget_key("task") in st.session_state:  # still on the Lab: its controls are there
+    if lab_form.widget_key("task") in st.session_state:  # still on the Lab: its controls are there
         return state
     memory, left = remembered(), state.pending or state.shown
-    config, n_seeds, preset, notes, named = settings.read_url()
+    config, n_seeds, preset, notes, named = lab_form.read_url()
     if not (named or left) and memory.run:  # a bare /lab in a new tab: the Lab as this browser left it
         st.query_params.from_dict(memory.run)
-        config, n_seeds, preset, notes, named = settings.read_url()
+        config, n_seeds, preset, notes, named = lab_form.read_url()
     state.url_notes = notes
     if preset:
         state.ask(preset, n_seeds)
     elif named:
-        settings.load_config(config, n_seeds)
+        lab_form.load_config(config, n_seeds)
         if not notes:
             state.train(config, n_seeds)
     elif state.question:
         state.ask(state.question, left.n_seeds if left else 1)
     elif left:
-        settings.load_config(left.config, left.n_seeds)
-        settings.write_url(left.config, left.n_seeds, left.preset)
+        lab_form.load_config(left.config, left.n_seeds)
+        lab_form.write_url(left.config, left.n_seeds, left.preset)
     else:
-        settings.load_config(config, n_seeds)
+        lab_form.load_config(config, n_seeds)
         state.train(config, n_seeds)
     restore_controls(memory)
     return state
@@ -141,18 +141,18 @@ def restore_controls(memory: LabMemory) -> None:
     if not memory.form or dict(st.query_params) != memory.run:
         return
     form = dict(memory.form)
-    seeds = form.pop(settings.SEEDS_PARAM, "1")
+    seeds = form.pop(lab_form.SEEDS_PARAM, "1")
     config, problems = from_query(form)
-    if not problems and seeds.isdigit() and 1 <= int(seeds) <= settings.MAX_SEEDS:
-        settings.load_config(config, int(seeds))
+    if not problems and seeds.isdigit() and 1 <= int(seeds) <= lab_form.MAX_SEEDS:
+        lab_form.load_config(config, int(seeds))
 
 
 def remember_controls(config: LabConfig | None, n_seeds: int) -> None:
     """Keep the controls (when they make a config), the run's link and the uploaded series in this browser."""
     if config is None:
         return
-    series = st.session_state.get(settings.widget_key("series"), "")
-    form = {**to_query(config), settings.SEEDS_PARAM: str(n_seeds)}
+    series = st.session_state.get(lab_form.widget_key("series"), "")
+    form = {**to_query(config), lab_form.SEEDS_PARAM: str(n_seeds)}
     remember(LabMemory(dict(st.query_params), form, series, st.session_state.get(SERIES_NOTE_KEY, "")))
 
 

@@ -1,4 +1,5 @@
-"""This browser's anonymous learner: an id kept in a cookie, their answers and Lab runs in the learner store.
+"""This browser's anonymous learner: an id kept in a cookie, their answers and Lab runs in the learner store
+(on the server's database, so replicas share them).
 
 No accounts: the id is the learner, and it never goes into the address. The same browser is the same
 learner on every page, in every tab and after a reload; another browser (or a private window) is
@@ -9,30 +10,28 @@ learner yet; the id then leaves the address.
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from statelab.learner_store import KEEP_DAYS, LearnerStore, is_learner_id, new_learner_id
 from statelab.storage import cache_directory
 from ui.cookies import browser_cookie, render_cookie
+from ui.database import database
 
 LEARNER_PARAM = "learner"  # the URL query parameter that held the id before the cookie
 COOKIE = "statelab_learner"
 WRITTEN_KEY = "learner_cookie_written"
 ID_KEY = "learner_id"
 ANSWERS_KEY = "lesson_checks"  # this session's copy of the learner's answers (lesson checks, Lab presets)
-STORE_FILE = "learners.sqlite3"
+OLD_STORE_FILE = "learners.sqlite3"  # where learner records were kept before they joined the database
 
 
 @st.cache_resource
 def learner_store() -> LearnerStore:
-    """The server's learner store: STATELAB_LEARNER_DB, or a file in the cache folder.
-
-    SQLite needs a local disk: replicas that share the cache folder over a network file system give
-    each replica its own file through STATELAB_LEARNER_DB (sticky sessions keep a learner on one).
-    """
-    return LearnerStore(os.environ.get("STATELAB_LEARNER_DB") or cache_directory() / STORE_FILE)
+    """The server's learner store, on its database; the records of an older learners.sqlite3 in the cache
+    folder are carried over on the first start."""
+    store = LearnerStore(database())
+    store.carry_over(cache_directory() / OLD_STORE_FILE)
+    return store
 
 
 def learner_id() -> str:

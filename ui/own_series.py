@@ -19,8 +19,9 @@ from statelab.upload import (
     numeric_columns,
     read_series_csv,
 )
+from ui.lab_form import widget_key
 from ui.lab_memory import MAX_TEXT as MAX_NOTE
-from ui.settings import widget_key
+from ui.lab_memory import learner_series
 
 UPLOAD_KEY = "series_upload"
 NOTE_KEY = "series_note"
@@ -28,6 +29,7 @@ COLUMNS_KEY = "series_columns"  # the uploaded file's numeric columns: index -> 
 COLUMN_KEY = "series_column"  # the chosen one
 SERIES_NOTE_KEY = "series_described"  # what the kept series is: "levels.csv, column 'level': 600 values"
 OWN_TASK = "own_series"
+FORECAST_PRESET = "forecast"  # a lesson that links it also links the learner's own series
 
 
 def _on_upload() -> None:
@@ -151,6 +153,19 @@ def own_series_query(series: str) -> dict[str, str]:
     most = fitting_windows(stored_series_length(series) or 0, default.timesteps)
     windows = min(default.n_windows, most) if most >= 1 else default.n_windows
     return to_query(replace(default, task=OWN_TASK, series=series, n_windows=windows))
+
+
+def render_own_series_link(preset_ids: tuple[str, ...] | list[str]) -> None:
+    """Beside the forecasting preset: the Lab on the series this learner uploaded, if there is one."""
+    series, note = learner_series()
+    if series and FORECAST_PRESET in preset_ids:
+        st.page_link(
+            "views/lab.py",
+            label=f"Lab: your own series ({note})" if note else "Lab: your own series",
+            icon=":material/upload_file:",
+            query_params=own_series_query(series),
+            help="Opens the Lab on the series you uploaded and trains both models on it.",
+        )
 
 
 def render_forecast_link(config: LabConfig) -> None:

@@ -7,13 +7,13 @@ import os
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
 
 import streamlit as st
 
 from statelab.config import LabConfig
-from statelab.jobs import ACTIVE, Job, JobPool, JobStatus
+from statelab.jobs import ACTIVE, JobPool, JobStatus
 from statelab.results import LabResult
+from statelab.work import Job
 
 
 @st.cache_resource
@@ -60,11 +60,6 @@ def watching() -> float:
         if now - last > STALE_AFTER:
             seen.pop(session, None)
     return poll_interval(len(seen))
-
-
-def seed_configs(config: LabConfig, n_seeds: int) -> list[LabConfig]:
-    """The config once per seed: seed, seed + 1, ..."""
-    return [replace(config, seed=config.seed + offset) for offset in range(n_seeds)]
 
 
 def cached_results(configs: list[LabConfig]) -> list[LabResult] | None:

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from ui import results as run_results
-from ui import settings
+from ui import lab_form, lab_results
 from ui.continuity import render_continuity
 from ui.export import render_code_export
 from ui.lab_presets import render_answer, render_preset_buttons, render_question
@@ -26,7 +25,7 @@ box = render_question(state) if state.question else None
 def settings_column() -> None:
     """Train and the number of seeds on top, then every setting; an edit reruns only this column."""
     state = lab_state()
-    config, n_seeds, problems = settings.read_form()
+    config, n_seeds, problems = lab_form.read_form()
     remember_controls(config, n_seeds)  # edits not yet trained and an uploaded series survive a reload
     pressed = st.button(
         "Train both models", key="train", type="primary", icon=":material/play_arrow:", width="stretch"
@@ -40,10 +39,10 @@ def settings_column() -> None:
             "These settings cannot work: see the notes beside the controls.", icon=":material/warning:"
         )
     st.slider(
-        "Seeds (show the spread over 1-5 seeds)", 1, settings.MAX_SEEDS, key=settings.widget_key("n_seeds")
+        "Seeds (show the spread over 1-5 seeds)", 1, lab_form.MAX_SEEDS, key=lab_form.widget_key("n_seeds")
     )
-    settings.render_untrained_changes(config, n_seeds, state)
-    settings.render_controls(settings.collect_notes(config, problems))
+    lab_form.render_untrained_changes(config, n_seeds, state)
+    lab_form.render_controls(lab_form.collect_notes(config, problems))
     render_upload()
 
 
@@ -57,8 +56,8 @@ def result_column() -> None:
             with box:
                 render_answer(state, results)
         with st.container(key=state.shown.element_key):  # tests find the results of one run by it
-            run_results.render_verdict(results)
-            run_results.render_charts(results)
+            lab_results.render_verdict(results)
+            lab_results.render_charts(results)
             render_forecast_link(results[0].config)
             st.subheader("State continuity: where each row's state comes from")
             render_continuity(results[0])
@@ -67,7 +66,7 @@ def result_column() -> None:
                 "with your browser"
             )
             st.code(
-                settings.share_link(state.shown.config, state.shown.n_seeds, state.shown.preset),
+                lab_form.share_link(state.shown.config, state.shown.n_seeds, state.shown.preset),
                 language=None,
             )
             st.subheader("Keras 3 code for these settings")
@@ -76,7 +75,7 @@ def result_column() -> None:
         st.info("Press **Train both models**, or pick a preset above.")
     st.subheader("Your runs")
     render_where_progress_lives()
-    run_results.render_history(state.history)
+    lab_results.render_history(state.history)
 
 
 form_column, results_column = st.columns([1, 2.3], gap="large")

@@ -1,61 +1,6 @@
 """Lesson 12: why is my stateful model worse? A checklist; each item links to a Lab run or a lesson demo
 that reproduces it. Live: the cue task trained too briefly, over seeds."""
 
-from dataclasses import replace
-from functools import partial
+from ui.lesson_page import render_lesson
 
-import numpy as np
-import streamlit as st
-
-from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, plot_runs_by_window
-from statelab.practice_claims import FEW_EPOCHS, judge_few_epochs
-from statelab.presets import PRESETS
-from ui.demos import render_figure, seed_runs, stacked
-from ui.lessons import Check, lesson_config, render_lab_links, render_lesson
-
-CUE = lesson_config(PRESETS["correct"].config())
-TRAINED = {f"{FEW_EPOCHS} epochs": replace(CUE, epochs=FEW_EPOCHS), f"{CUE.epochs} epochs": CUE}
-RUNS, RUN_LABELS = seed_runs(TRAINED)
-LESSON_LINKS = {
-    "link_lesson_9": ("views/lesson_9.py", "Lesson 9: sliding windows, live"),
-    "link_lesson_5": ("views/lesson_5.py", "Lesson 5: predicting with another batch size, live"),
-}
-
-
-def show_few_epochs(results: list) -> None:
-    """The stateful model's accuracy by window after few and after enough epochs, every seed's range."""
-    runs = stacked(results, TRAINED)
-    curves = {f"stateful, {label}": run["stateful"] for label, run in runs.items()}
-    title = "Cue recall: held-out accuracy by window, few epochs and enough"
-    chance = runs[next(iter(runs))]["chance"]
-    render_figure(plot_runs_by_window(curves, "accuracy", chance, title, [BROKEN_COLOR, STATEFUL_COLOR]))
-    lowest = np.asarray(runs[f"{FEW_EPOCHS} epochs"]["stateful"]).min(axis=1)
-    st.markdown(
-        f"Lowest window accuracy per seed after {FEW_EPOCHS} epochs: "
-        + ", ".join(f"**{score:.0%}**" for score in lowest)
-        + "."
-    )
-
-
-def link_few_epochs() -> None:
-    """The same run in the Lab, on three seeds, with the Lab's note beside Epochs."""
-    st.page_link(
-        "views/lab.py",
-        label=f"Lab: the cue task with {FEW_EPOCHS} epochs, three seeds",
-        icon=":material/science:",
-        query_params={"epochs": str(FEW_EPOCHS), "seeds": "3"},
-    )
-
-
-def link_page(page: str, label: str) -> None:
-    """A link to a lesson's live demo."""
-    st.page_link(page, label=label, icon=":material/school:")
-
-
-demos = {f"link_{preset}": partial(render_lab_links, [preset]) for preset in PRESETS}
-demos |= {name: partial(link_page, *target) for name, target in LESSON_LINKS.items()}
-render_lesson(
-    12,
-    demos={**demos, "link_few_epochs": link_few_epochs},
-    checks={"few_epochs": Check(RUNS, judge_few_epochs, show_few_epochs, labels=RUN_LABELS)},
-)
+render_lesson(12)

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from statelab.lessons import LESSONS_DIR, all_lessons
+from statelab.lesson_text import LESSONS_DIR
+from statelab.lessons import all_lessons
 from ui.learner import render_where_progress_lives
-from ui.lessons import check_summary, start_over
+from ui.lesson_page import check_summary, lesson_page, start_over
 
 st.title("Lessons: from the article to correct Keras 3")
 st.markdown((LESSONS_DIR / "index.md").read_text())
@@ -17,7 +18,9 @@ render_where_progress_lives()
 for item in all_lessons():
     checks, done, right = summaries[item.number]
     with st.container(border=True):
-        st.page_link(item.page, label=f"**Lesson {item.number}: {item.title}**", icon=":material/school:")
+        st.page_link(
+            lesson_page(item), label=f"**Lesson {item.number}: {item.title}**", icon=":material/school:"
+        )
         checks_text = f"{checks} check" + ("s" if checks > 1 else "")
         if done == checks:
             status = f":material/task_alt: {checks_text} answered, {right} held"
@@ -25,7 +28,7 @@ for item in all_lessons():
             status = f":material/pending: {done} of {checks_text} answered"
         else:
             status = f":material/radio_button_unchecked: {checks_text} to answer"
-        st.caption(f"{item.goal}  \n:material/schedule: about {item.minutes} minutes · {status}")
+        st.caption(f"{item.text.goal}  \n:material/schedule: about {item.text.minutes} minutes · {status}")
 
 if answered and st.button("Start over", icon=":material/restart_alt:", help="Forget your answers."):
     start_over()

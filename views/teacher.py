@@ -14,7 +14,8 @@ from statelab.lesson_plan import (
     question_block,
 )
 from ui.export import render_download
-from ui.lessons import SCREEN_KEY, render_lab_links, render_print_only
+from ui.lab_presets import render_lab_links
+from ui.lesson_page import SCREEN_KEY, lesson_page, render_print_only
 
 tracks = {track.id: track for track in load_tracks()}
 DENSE_LESSONS = 8  # a plan of more lessons prints in three columns of smaller type, to stay on one A4 page
@@ -53,7 +54,7 @@ with st.container(key=SCREEN_KEY):
     for start in range(0, len(track.lessons), 2):  # rows of two, so cards read left to right
         for column, item in zip(st.columns(2, gap="large"), track.lessons[start : start + 2], strict=False):
             with column, st.container(border=True):
-                st.page_link(item.page, label=f"**{item.number}. {item.title}** · {item.minutes} min")
+                st.page_link(lesson_page(item), label=f"**{item.number}. {item.title}** · {item.minutes} min")
                 st.caption(item.goal)
                 for label, check in numbered_checks((item,)):
                     st.markdown("\n".join(question_block(label, check)))

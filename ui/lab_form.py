@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from statelab.claims import training_warnings
 from statelab.config import (
     BOUNDS,
     RESET_POLICIES,
@@ -17,6 +16,7 @@ from statelab.config import (
     series_problems,
     to_query,
 )
+from statelab.limits import training_warnings
 from statelab.presets import PRESETS
 from statelab.tasks import TASK_SPECS
 from ui.learner import LEARNER_PARAM

@@ -16,7 +16,7 @@ from statelab.results import MODES, LabResult, seed_stack
 from statelab.tasks import TASK_SPECS
 from statelab.verdict import guess_note, verdict
 from ui.figures import render_figure
-from ui.settings import setting_changes
+from ui.lab_form import setting_changes
 
 DEFAULTS = asdict(LabConfig())
 STANDARDISED_NOTE = (

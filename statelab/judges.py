@@ -2,18 +2,16 @@
 
 A judge reads finished runs (one or several seeds, averaged window by window) and returns an outcome
 key. Every margin that decides "clearly better", "about equal" or "no better than a constant guess"
-is defined here once; tests/test_claims.py runs the real configs over seeds and checks each judge.
+is defined here once; tests/test_claims.py runs the real configs over seeds and checks each judge
+(a lesson's own judges sit in its module, statelab/lessons/lesson_NN.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
-from statelab.config import LabConfig
-from statelab.presets import PRESETS
 from statelab.results import LabResult
 
 ACCURACY_MARGIN = 0.08  # accuracy points that count as a real difference
@@ -173,127 +171,3 @@ def preset_outcome(preset_id: str, results: list[LabResult]) -> str:
     if not results:
         raise ValueError("preset_outcome() needs at least one LabResult.")
     return PRESET_JUDGES[preset_id](results)
-
-
-# ---- The lessons' lab-run checks: each judge gets the runs of all its configs, over the seeds ----
-
-
-def judge_cue(results: list[LabResult]) -> str:
-    """Lesson 1: where the stateless model was right on the cue task: "first", "every" or "none"."""
-    return judge_stateless_windows(results)
-
-
-def judge_shuffle(results: list[LabResult]) -> str:
-    """Lesson 3: the stateful model trained with shuffle=True, in the last window ("high", "chance"...)."""
-    return judge_stateful_last_window([result for result in results if result.config.shuffle is True])
-
-
-def judge_policies(results: list[LabResult]) -> str:
-    """Lesson 4: the first window with resets only at epoch end, against resets at every stream start."""
-    first = {
-        reset: float(np.mean([r.stateful.by_window[0] for r in results if r.config.reset == reset]))
-        for reset in ("sequence", "epoch")
-    }
-    return versus(first["epoch"], first["sequence"], "accuracy")
-
-
-def judge_random(results: list[LabResult]) -> str:
-    """Lesson 6: "chance" when none of the article's examples beat a constant guess, else "above"."""
-    return judge_random_labels(results)
-
-
-def judge_control(results: list[LabResult]) -> str:
-    """Lesson 8: which model did better on the control task: "stateful", "stateless" or "equal"."""
-    return judge_models(results)
-
-
-CHECK_CONFIGS: dict[str, list[LabConfig]] = {  # the full-size runs each lab-run check trains (one seed)
-    "cue": [PRESETS["correct"].config()],
-    "shuffle_cue": [PRESETS["correct"].config(), PRESETS["shuffle_on"].config()],
-    "epoch_reset": [LabConfig(task="running_total", reset=reset) for reset in ("sequence", "epoch")],
-    "random_labels": [PRESETS[preset].config() for preset in PRESETS if preset.startswith("article_")],
-    "control": [PRESETS["control"].config()],
-}
-CHECK_JUDGES: dict[str, Judge] = {
-    "cue": judge_cue,
-    "shuffle_cue": judge_shuffle,
-    "epoch_reset": judge_policies,
-    "random_labels": judge_random,
-    "control": judge_control,
-}
-
-
-# ---- Where the cue task learns: measured over the form's ranges (tests/test_claims.py repeats it) ----
-
-
-@dataclass(frozen=True)
-class Limit:
-    """A range of one setting where the cue task learned on every measured seed, and what was measured."""
-
-    setting: str  # the form field the warning sits beside
-    holds: Callable[[LabConfig], bool]
-    rule: str  # "at most 10"
-    measured: str
-
-
-DEFAULTS_NOTE = "with the other settings at their defaults, the stateful model kept the cue in every window"
-CUE_LIMITS = [
-    Limit(
-        "batch_size",
-        lambda config: config.batch_size >= 16 or config.n_streams >= 256,
-        "at least 16, or at least 256 training streams = batch size x stream groups",
-        f"Measured {DEFAULTS_NOTE} on 1 of 3 seeds with batch size 4 and on none with 8 (128 streams), "
-        "but on 3 of 3 with batch size 8 and 32 stream groups (256 streams), 5 of 5 with 16 and 3 of 3 "
-        "with 32.",
-    ),
-    Limit(
-        "timesteps",
-        lambda config: config.timesteps <= 10,
-        "at most 10",
-        "The cue sits at a stream's first step and the label at a window's last, so a longer window asks "
-        f"the gradient to reach further back through noise. Measured {DEFAULTS_NOTE} on 1 of 3 seeds with "
-        "15 steps and on none with 20 (with 30 epochs: 1 of 3), but on 3 of 3 with 5 and 5 of 5 with 10.",
-    ),
-    Limit(
-        "n_windows",
-        lambda config: config.n_windows <= 8,
-        "at most 8",
-        "Only a stream's first window shows the cue, so with more windows fewer batches carry it. "
-        f"Measured {DEFAULTS_NOTE} on none of 3 seeds with 16 windows, but on 3 of 3 with 4 and 5 of 5 "
-        "with 8.",
-    ),
-    Limit(
-        "units",
-        lambda config: config.units >= 32,
-        "at least 32",
-        f"Measured {DEFAULTS_NOTE} on 2 of 3 seeds with 8 units, 5 of 5 with 32 and 3 of 3 with 64.",
-    ),
-    Limit(
-        "epochs",
-        lambda config: config.epochs >= 10,
-        "at least 10",
-        f"Measured {DEFAULTS_NOTE} on 2 of 3 seeds after 5 epochs, 5 of 5 after 10 and 3 of 3 after 20.",
-    ),
-    Limit(
-        "learning_rate",
-        lambda config: 0.005 <= config.learning_rate <= 0.01,
-        "between 0.005 and 0.01",
-        f"Measured {DEFAULTS_NOTE} on 3 of 3 seeds with 0.005, 5 of 5 with 0.01 and 2 of 3 with 0.02.",
-    ),
-]
-
-
-def outside_limits(config: LabConfig) -> dict[str, str]:
-    """The settings outside the range where the task was measured to learn: name -> its rule."""
-    if config.task != "cue":
-        return {}
-    return {limit.setting: limit.rule for limit in CUE_LIMITS if not limit.holds(config)}
-
-
-def training_warnings(config: LabConfig) -> list[tuple[str, str]]:
-    """(setting, warning) for each setting outside the range where the task was measured to learn."""
-    measured = {limit.setting: limit.measured for limit in CUE_LIMITS}
-    return [
-        (name, f"The cue task learns reliably with {name} {rule}. {measured[name]}")
-        for name, rule in outside_limits(config).items()
-    ]

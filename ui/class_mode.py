@@ -19,8 +19,8 @@ import streamlit as st
 
 from statelab.class_records import ClassError, ClassNotFound, format_code, normalize_code
 from statelab.classroom import PURGE_EVERY, Classroom
-from statelab.database import open_database
 from ui.cookies import browser_cookie, render_cookie
+from ui.database import database
 from ui.figures import PROJECTOR_PARAM
 
 TEACHER, LEARNER = "teacher", "learner"
@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 @st.cache_resource
 def classroom() -> Classroom:
     """The server's one Classroom (DATABASE_URL, else the SQLite file), swept for expired classes."""
-    room = Classroom(open_database())
+    room = Classroom(database())
     threading.Thread(target=_sweep, args=(room,), daemon=True, name="statelab-class-sweep").start()
     return room
 

@@ -1,6 +1,7 @@
 """The lesson texts: Markdown files in lessons/ parsed into titles, Markdown parts, demos and checks.
 
-Pure text processing (no Streamlit, no TensorFlow), so pages, the lesson plan and tests share it.
+Pure text processing (no Streamlit, no TensorFlow): the lesson objects (statelab.lessons) add the live
+side of each text, and the lesson plan reads the texts.
 The format is documented in lessons/README.md; in short, a lesson file `NN_slug.md` starts with a
 front matter block (title, minutes, goal, presets, optional nav) and marks its live parts:
 `<!-- demo: NAME -->`, `<!-- code: FILE.py -->` or `<!-- code: FILE.py#NAME -->` (a file of
@@ -51,8 +52,8 @@ class CheckText:
 
 
 @dataclass(frozen=True)
-class Lesson:
-    """One lesson: its front matter and its body as Markdown, demo and check parts, in order."""
+class LessonText:
+    """One lesson's text: its front matter and its body as Markdown, demo and check parts, in order."""
 
     number: int
     slug: str
@@ -62,11 +63,6 @@ class Lesson:
     presets: tuple[str, ...]
     parts: tuple[tuple[str, object], ...]  # ("markdown", text), ("code", file), ("demo", name), ("check", …)
     nav: str  # the short title in the sidebar
-
-    @property
-    def page(self) -> str:
-        """The page file that shows this lesson."""
-        return f"views/lesson_{self.number}.py"
 
     @property
     def url(self) -> str:
@@ -175,8 +171,8 @@ def parse_body(body: str, source: str, code_dir: Path = CODE_DIR) -> tuple[tuple
     return tuple((kind, part) for kind, part in parts if kind != "markdown" or part.strip())
 
 
-def load_lesson(path: Path) -> Lesson:
-    """A lesson from its Markdown file, named NN_slug.md."""
+def load_lesson_text(path: Path) -> LessonText:
+    """A lesson's text from its Markdown file, named NN_slug.md."""
     fields, body = parse_front_matter(path.read_text(), path.name)
     missing = [name for name in REQUIRED_FIELDS if not fields.get(name)]
     if missing:
@@ -186,7 +182,7 @@ def load_lesson(path: Path) -> Lesson:
     unknown = [preset for preset in presets if preset not in PRESETS]
     if unknown:
         raise ValueError(f"{path.name}: unknown presets {unknown}; choose from {', '.join(PRESETS)}.")
-    return Lesson(
+    return LessonText(
         number=int(number),
         slug=slug,
         title=fields["title"],
@@ -199,18 +195,18 @@ def load_lesson(path: Path) -> Lesson:
 
 
 @cache
-def all_lessons(directory: Path = LESSONS_DIR) -> tuple[Lesson, ...]:
-    """Every lesson in lessons/ (the files named NN_slug.md), in order of their numbers."""
-    lessons = tuple(load_lesson(path) for path in sorted(directory.glob("[0-9][0-9]_*.md")))
-    numbers = [item.number for item in lessons]
+def lesson_texts(directory: Path = LESSONS_DIR) -> tuple[LessonText, ...]:
+    """Every lesson text in lessons/ (the files named NN_slug.md), in order of their numbers."""
+    texts = tuple(load_lesson_text(path) for path in sorted(directory.glob("[0-9][0-9]_*.md")))
+    numbers = [item.number for item in texts]
     if len(set(numbers)) != len(numbers):
         raise ValueError(f"Two lesson files share a number: {numbers}.")
-    return lessons
+    return texts
 
 
-def lesson(number: int) -> Lesson:
-    """The lesson with this number."""
-    found = [item for item in all_lessons() if item.number == number]
+def lesson_text(number: int) -> LessonText:
+    """The text of the lesson with this number."""
+    found = [item for item in lesson_texts() if item.number == number]
     if not found:
-        raise ValueError(f"There is no lesson {number}: lessons are {[i.number for i in all_lessons()]}.")
+        raise ValueError(f"There is no lesson {number}: lessons are {[i.number for i in lesson_texts()]}.")
     return found[0]

@@ -1,4 +1,5 @@
-"""Live demos on a page: queue them in the shared worker pool, show their progress, hand back plain values.
+"""Live results on a page: lab runs and Keras demos queued in the shared worker pool, their progress, their
+values; and how lessons show them (Keras transcripts, a comparison, runs over seeds, the session's scale).
 
 The server never imports TensorFlow: lab runs and Keras experiments run in worker processes, and their
 results are cached on disk, so the second learner to open a lesson gets them at once.
@@ -12,15 +13,16 @@ import numpy as np
 import streamlit as st
 
 from statelab import charts
-from statelab.config import LabConfig
-from statelab.jobs import Job, JobStatus, as_job, demo_job
+from statelab.jobs import JobStatus
+from statelab.lessons import Scale
+from statelab.lessons.lesson import SEEDS
 from statelab.results import seed_stack
+from statelab.work import Work, as_job
 from ui.figures import render_figure
-from ui.results import render_guess_note, render_verdict
-from ui.runs import describe, job_pool, seed_configs, watch_jobs
+from ui.lab_results import render_guess_note, render_verdict
+from ui.runs import describe, job_pool, watch_jobs
 
-Work = LabConfig | Job
-SEEDS = 3  # seed-dependent effects are shown over this many seeds, never one picked seed
+OVERRIDES_KEY = "lesson_run_overrides"  # LabConfig changes applied to every lesson run (tests shrink them)
 SEEDS_KEY = "lesson_run_seeds"  # session override of SEEDS (tests use fewer)
 
 
@@ -52,13 +54,6 @@ def prefetch(works: list[Work]) -> None:
     for work in works:
         if pool.status(work).state != "failed":
             pool.submit(work, background=True)
-
-
-def render_demo(demo: str | Job, **kwargs) -> object | None:
-    """Run a live demo (statelab.demos, by name and keyword arguments, or its `demo_job`) in a worker:
-    its value, or None while it runs."""
-    values = await_results([demo if isinstance(demo, Job) else demo_job(demo, **kwargs)])
-    return None if values is None else values[0]
 
 
 def _watch(works: list[Work], labels: list[str]) -> bool:
@@ -124,28 +119,16 @@ def render_comparison(results: list) -> None:
     render_guess_note(results)
 
 
-def lesson_seeds() -> int:
-    """How many seeds the lessons' multi-seed comparisons use in this session."""
-    return st.session_state.get(SEEDS_KEY, SEEDS)
+def session_scale() -> Scale:
+    """How big this session's lesson runs are: the lessons' own sizes, unless a test shrinks them."""
+    return Scale(st.session_state.get(OVERRIDES_KEY) or {}, st.session_state.get(SEEDS_KEY, SEEDS))
 
 
-def seed_runs(configs: dict[str, LabConfig], n_seeds: int | None = None) -> tuple[list[LabConfig], list[str]]:
-    """Each labelled config over `n_seeds` seeds, as one list of runs and their progress labels."""
-    n_seeds = n_seeds or lesson_seeds()
-    runs = [config for base in configs.values() for config in seed_configs(base, n_seeds)]
-    labels = [
-        f"{label}, seed {config.seed}"
-        for label in configs
-        for config in seed_configs(configs[label], n_seeds)
-    ]
-    return runs, labels
-
-
-def stacked(results: list, configs: dict[str, LabConfig], n_seeds: int | None = None) -> dict[str, dict]:
-    """Results of `seed_runs` by label: stateful and stateless by-window arrays (seeds, windows), chance."""
-    n_seeds = n_seeds or lesson_seeds()
+def stacked(results: list, labels: list[str] | tuple[str, ...]) -> dict[str, dict]:
+    """Results of labelled runs over seeds, by label: both models by window (seeds, windows), chance."""
+    n_seeds = len(results) // len(labels)
     groups = [results[index : index + n_seeds] for index in range(0, len(results), n_seeds)]
     return {
         label: {**seed_stack(group), "chance": float(np.mean([result.chance for result in group]))}
-        for label, group in zip(configs, groups, strict=True)
+        for label, group in zip(labels, groups, strict=True)
     }
