@@ -26,9 +26,9 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from statelab.config import LabConfig  # noqa: E402
-from statelab.jobs import JobPool  # noqa: E402
-from statelab.result_cache import ResultCache  # noqa: E402
+from statelab.engine.config import LabConfig  # noqa: E402
+from statelab.server.jobs import JobPool  # noqa: E402
+from statelab.server.result_cache import ResultCache  # noqa: E402
 
 
 def class_waits(pool: JobPool, configs: list[LabConfig]) -> list[float]:

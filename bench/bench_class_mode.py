@@ -32,8 +32,8 @@ from browser import app_server  # noqa: E402  (also sets a fresh STATELAB_CACHE)
 from class_load import run_class  # noqa: E402
 from postgres import postgres_url  # noqa: E402
 
-from statelab.classroom import Classroom  # noqa: E402
-from statelab.database import open_database  # noqa: E402
+from statelab.server.classroom import Classroom  # noqa: E402
+from statelab.server.database import open_database  # noqa: E402
 from ui.class_questions import lesson_questions  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")

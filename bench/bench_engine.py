@@ -32,12 +32,12 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from statelab import LabConfig, run_lab  # noqa: E402
-from statelab.compiled import Shape, engine_for  # noqa: E402
-from statelab.data import make_lab_data  # noqa: E402
-from statelab.layout import epoch_orders, reset_mask, stateful_order, training_resets  # noqa: E402
-from statelab.models import build_model, loss_for, reset_states  # noqa: E402
-from statelab.tasks import task_spec  # noqa: E402
-from statelab.training import train_model  # noqa: E402
+from statelab.engine.compiled import Shape, engine_for  # noqa: E402
+from statelab.engine.data import make_lab_data  # noqa: E402
+from statelab.engine.layout import epoch_orders, reset_mask, stateful_order, training_resets  # noqa: E402
+from statelab.engine.models import build_model, loss_for, reset_states  # noqa: E402
+from statelab.engine.tasks import task_spec  # noqa: E402
+from statelab.engine.training import train_model  # noqa: E402
 
 
 class ResetClock(keras.callbacks.Callback):

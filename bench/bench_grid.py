@@ -22,10 +22,10 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from statelab.config import LabConfig  # noqa: E402
-from statelab.jobs import JobPool  # noqa: E402
-from statelab.presets import PRESETS  # noqa: E402
-from statelab.result_cache import ResultCache  # noqa: E402
+from statelab.engine.config import LabConfig  # noqa: E402
+from statelab.server.jobs import JobPool  # noqa: E402
+from statelab.server.result_cache import ResultCache  # noqa: E402
+from statelab.teaching.presets import PRESETS  # noqa: E402
 
 BREAK_IT = ("correct", "shuffle_on", "never_reset", "epoch_reset", "batch_reset")
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from statelab.database import open_database  # noqa: E402
-from statelab.learner_store import INSERT_ANSWER, INSERT_RUN, LearnerStore, new_learner_id  # noqa: E402
+from statelab.server.database import open_database  # noqa: E402
+from statelab.server.learner_store import INSERT_ANSWER, INSERT_RUN, LearnerStore, new_learner_id  # noqa: E402
 
 RUN = {"config": {"batch_size": 16, "timesteps": 10}, "by_window": {"stateful": [[1.0] * 8]}}
 

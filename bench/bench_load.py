@@ -38,9 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from browser import app_server, child_processes  # noqa: E402  (also sets a fresh STATELAB_CACHE)
 from streamlit_client import StreamlitSession, open_page  # noqa: E402
 
-from statelab.config import LabConfig, to_query  # noqa: E402
-from statelab.presets import PRESETS  # noqa: E402
-from statelab.result_cache import ResultCache  # noqa: E402
+from statelab.engine.config import LabConfig, to_query  # noqa: E402
+from statelab.server.result_cache import ResultCache  # noqa: E402
+from statelab.teaching.presets import PRESETS  # noqa: E402
 
 WORKERS = 2  # what tests/browser.py's app_server gives the server
 VERDICT = "tateful"  # the verdict names the stateful model

@@ -29,9 +29,9 @@ import tensorflow as tf  # noqa: E402
 from bench_engine import bench_arguments  # noqa: E402
 
 from statelab import LabConfig  # noqa: E402
-from statelab.compiled import Engine, Shape, as_batches  # noqa: E402
-from statelab.data import make_lab_data  # noqa: E402
-from statelab.layout import training_resets  # noqa: E402
+from statelab.engine.compiled import Engine, Shape, as_batches  # noqa: E402
+from statelab.engine.data import make_lab_data  # noqa: E402
+from statelab.engine.layout import training_resets  # noqa: E402
 
 
 def engines(config: LabConfig, data, unroll: bool = False) -> list[Engine]:

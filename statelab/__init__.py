@@ -3,10 +3,10 @@
 Importing `statelab` is cheap: TensorFlow loads only when a training name is first used.
 """
 
-from statelab.config import RESET_POLICIES, ConfigError, LabConfig
-from statelab.layout import BatchLayout, batch_layout
-from statelab.results import LabResult, ModelResult, StateTrace
-from statelab.tasks import TASKS
+from statelab.engine.config import RESET_POLICIES, ConfigError, LabConfig
+from statelab.engine.layout import BatchLayout, batch_layout
+from statelab.engine.results import LabResult, ModelResult, StateTrace
+from statelab.engine.tasks import TASKS
 
 _TRAINING_NAMES = {"run_lab", "run_model", "trace_states", "Progress"}
 
@@ -27,7 +27,7 @@ __all__ = [
 def __getattr__(name: str):
     """Load the TensorFlow-backed names on first use."""
     if name in _TRAINING_NAMES:
-        from statelab import training
+        from statelab.engine import training
 
         return getattr(training, name)
     raise AttributeError(f"module 'statelab' has no attribute {name!r}")

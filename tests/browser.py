@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from project import ARTIFACTS, PATIENCE, ROOT
 
-from statelab.config import LabConfig
+from statelab.engine.config import LabConfig
 from ui.lab_state import results_key
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -116,6 +116,15 @@ def app_server(timeout: float = 120, log_path: Path | None = None, env: dict | N
     so stopping it also stops its worker processes. Its output goes to `log_path` (by default
     artifacts/server-PORT.log: servers of pytest's workers run side by side).
     """
+    with app_process(timeout, log_path, env) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def app_process(
+    timeout: float = 120, log_path: Path | None = None, env: dict | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`app_server`, yielding its base URL and its process (the leader of its process group)."""
     port = free_port()
     log_path = log_path or ARTIFACTS / f"server-{port}.log"
     url = f"http://127.0.0.1:{port}"
@@ -156,7 +165,7 @@ def app_server(timeout: float = 120, log_path: Path | None = None, env: dict | N
             if time.monotonic() > deadline:
                 pytest.fail(f"The app server was not healthy after {timeout:.0f} s; see {log_path}")
             time.sleep(0.2)
-        yield url
+        yield url, server
     finally:
         _stop(server)
 

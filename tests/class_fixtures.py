@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 from postgres import postgres_url
 
-from statelab.class_records import Question
-from statelab.classroom import TABLES, Classroom
-from statelab.database import open_database
-from statelab.learner_store import TABLES as LEARNER_TABLES
-from statelab.learner_store import LearnerStore
+from statelab.server.class_records import Question
+from statelab.server.classroom import TABLES, Classroom
+from statelab.server.database import open_database
+from statelab.server.learner_store import TABLES as LEARNER_TABLES
+from statelab.server.learner_store import LearnerStore
 
 QUESTION = Question(
     "lesson2.partial", "Partial batch", "What does fit do?", {"trains": "It trains", "error": "Error"}

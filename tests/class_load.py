@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from streamlit_client import StreamlitSession
 
-from statelab.class_records import Question
-from statelab.classroom import Classroom
+from statelab.server.class_records import Question
+from statelab.server.classroom import Classroom
 
 ANSWERED = re.compile(r"^\*\*(\d+)\*\* of \*\*(\d+)\*\* learners answered")
 CONNECT_BATCH = 20  # sessions opened at once: a class arrives over a minute, not in one millisecond
@@ -74,7 +74,7 @@ async def _open(sessions: list[StreamlitSession], ready) -> None:
         )
 
 
-async def _join(learner: StreamlitSession) -> None:
+async def join_class(learner: StreamlitSession) -> None:
     """Press "Join the class" once the page has loaded, as a person does; wait for the question."""
     await learner.wait_for(lambda page: "Join the class" in page.widgets and not page.running, PATIENCE)
     await learner.run({"Your name (optional)": "", "Join the class": True})
@@ -112,7 +112,7 @@ async def run_class(
         await _open([teacher], last_count)
         await _open(pupils, lambda page: "Join the class" in page.widgets)
         for start in range(0, learners, CONNECT_BATCH):
-            await asyncio.gather(*(_join(pupil) for pupil in pupils[start : start + CONNECT_BATCH]))
+            await asyncio.gather(*(join_class(pupil) for pupil in pupils[start : start + CONNECT_BATCH]))
         await teacher.wait_for(lambda page: last_count(page) == (0, learners), PATIENCE)
         phase("joined")
         await asyncio.sleep(watch)

@@ -30,6 +30,7 @@ KINDS = ("browser", "server", "build", "slow")
 FIRST = (
     "browser-lab",
     "browser-pages",
+    "test_faults.py",
     "test_claims.py",
     "test_jobs.py",
     "test_notebooks.py",

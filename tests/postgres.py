@@ -1,7 +1,8 @@
 """A real PostgreSQL server for the class-mode tests: Debian's binaries, a throwaway cluster on loopback.
 
 `postgres_url()` starts one server per test process (the first time it is asked) in a temporary
-folder, on a free 127.0.0.1 port, and stops and deletes it when the process exits. With
+folder, on a free 127.0.0.1 port, and stops and deletes it when the process exits;
+`throwaway_postgres()` gives a test a server of its own that it may stop and start. With
 STATELAB_TEST_DATABASE_URL set, that server is used instead. When the binaries are missing, root
 installs them with `make postgresql` (as `make test` does); anyone else gets a skip with the command.
 """
@@ -16,6 +17,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,7 @@ from project import ROOT
 # The same words as the Makefile's `postgresql` target.
 INSTALL_HINT = "The class-mode tests need PostgreSQL: run 'sudo apt-get install postgresql'"
 USER = "statelab"
+SPEED_OPTIONS = "-c fsync=off -c full_page_writes=off"  # a throwaway cluster: no flush to disk needed
 _server: dict[str, object] = {}
 
 
@@ -58,30 +61,58 @@ def postgres_url() -> str:
     if os.environ.get("STATELAB_TEST_DATABASE_URL"):
         return os.environ["STATELAB_TEST_DATABASE_URL"]
     if "url" not in _server:
-        _server["url"] = _start(require_postgres_bin())
+        cluster = Cluster(require_postgres_bin())
+        atexit.register(cluster.remove)
+        _server["url"] = cluster.url
     return str(_server["url"])
 
 
-def _start(folder: Path) -> str:
-    """initdb a throwaway cluster, start it on a free loopback port, register its stop at exit."""
-    home = Path(tempfile.mkdtemp(prefix="statelab-postgres-"))
-    if os.geteuid() == 0:
-        user = pwd.getpwnam("postgres")
-        os.chown(home, user.pw_uid, user.pw_gid)
-    data, port = home / "data", free_port()
+@contextlib.contextmanager
+def throwaway_postgres() -> Iterator[Cluster]:
+    """A PostgreSQL server of its own for one test (which may stop and start it), removed afterwards."""
+    cluster = Cluster(require_postgres_bin())
+    try:
+        yield cluster
+    finally:
+        cluster.remove()
 
-    def run(program: str, *arguments: str) -> None:
-        command = _as_server_user([str(folder / program), *arguments])
+
+class Cluster:
+    """A throwaway cluster: initdb in a temporary folder, served on a free loopback port until removed.
+
+    `stop` and `start` take the server down and bring it back on the same port with the same data, as
+    a restart of a database server does.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.home = Path(tempfile.mkdtemp(prefix="statelab-postgres-"))
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.home, user.pw_uid, user.pw_gid)
+        self.data, self.port = self.home / "data", free_port()
+        self.url = f"postgresql://{USER}@127.0.0.1:{self.port}/postgres"
+        self._run(
+            "initdb", "-D", str(self.data), "-U", USER, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"
+        )
+        self.start()
+
+    def _run(self, program: str, *arguments: str) -> None:
+        command = _as_server_user([str(self.folder / program), *arguments])
         subprocess.run(command, check=True, capture_output=True, text=True)
 
-    run("initdb", "-D", str(data), "-U", USER, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {home} -c fsync=off -c full_page_writes=off"
-    run("pg_ctl", "-D", str(data), "-o", options, "-l", str(home / "server.log"), "-w", "-t", "60", "start")
+    def start(self) -> None:
+        """Start the server (and wait until it accepts connections)."""
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.home} {SPEED_OPTIONS}"
+        log = str(self.home / "server.log")
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "-t", "60", "start")
 
-    def stop() -> None:
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server: "fast" ends every session at once (as a restart does), "immediate" kills it."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def remove(self) -> None:
+        """Stop the server if it runs, and delete its folder."""
         with contextlib.suppress(subprocess.CalledProcessError, FileNotFoundError):
-            run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(home, ignore_errors=True)
-
-    atexit.register(stop)
-    return f"postgresql://{USER}@127.0.0.1:{port}/postgres"
+            self.stop("immediate")
+        shutil.rmtree(self.home, ignore_errors=True)

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from statelab.storage import store_series
-from statelab.upload import read_series_csv
+from statelab.engine.storage import store_series
+from statelab.engine.upload import read_series_csv
 
 
 def example_csv(n_values: int = 600, seed: int = 0) -> bytes:

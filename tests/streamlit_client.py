@@ -7,25 +7,33 @@ fragment auto-reruns as the browser does. As the browser, it sends every widget 
 every rerun (fragment reruns too), sends a form's fields only with a press of that form's submit
 button, and cannot press a disabled button (Streamlit 1.67 ignores such a press: it would be a forged
 message). It keeps what the server drew: texts and alerts (with when they came), the last progress
-bar, exceptions, and the runs and refresh intervals the server asked for. Widgets implemented: text
-inputs, radios, buttons and form submit buttons; the others keep their defaults.
+bar, exceptions, the rows of each table, and the runs and refresh intervals the server asked for.
+Widgets implemented: text inputs, radios, buttons and form submit buttons; the others keep their
+defaults. As a browser, it keeps the cookies a page sets with a script (`document.cookie = ...`), and
+after the server closes the connection `reconnect` opens a new one as the browser does (a replica
+gone behind a proxy: the proxy sends the new one to another replica).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
+import re
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import pyarrow
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 WIDGETS = ("text_input", "radio", "button")
+RETRY = 1.0  # seconds between a reconnecting tab's attempts
 ALERTS = {1: "error", 2: "warning", 3: "info", 4: "success"}  # an alert's format -> its kind
+SET_COOKIE = re.compile(r"""document\.cookie\s*=\s*['"`]([^=;'"`\s]+)=([^;'"`]*)""")  # a page's cookie script
 
 
 @dataclass
@@ -39,6 +47,8 @@ class Widget:
     form_id: str = ""
     disabled: bool = False
     submits: bool = False  # a form's submit button
+    value: str | None = None  # a radio's option as drawn (its index, shown as its label), if any
+    drawn: float = 0.0  # when the server drew it (time.time())
 
 
 class StreamlitSession:
@@ -48,12 +58,13 @@ class StreamlitSession:
         parts = urlsplit(base_url)
         self.url = f"ws://{parts.netloc}/_stcore/stream"
         self.page, self.query = page, query
-        self.cookie = "; ".join(f"{name}={value}" for name, value in (cookies or {}).items())
+        self.cookies = dict(cookies or {})  # sent with the connection; pages' cookie scripts add to them
         self.widgets: dict[str, Widget] = {}  # label -> the latest widget with that label
         self.values: dict[str, WidgetState] = {}  # widget id -> the value this tab holds (not clicks)
         self.texts: list[tuple[float, str]] = []  # (when received, text) of every Markdown and alert
         self.alerts: list[tuple[float, str, str]] = []  # (when received, kind, text) of every alert
         self.progress, self.progress_seen = "", 0.0  # the text of the last progress bar, and when
+        self.tables: list[tuple[float, int]] = []  # (when received, rows) of every table (dataframe)
         self.exceptions: list[str] = []  # what the server reported as failing, in words
         self.intervals: list[tuple[float, str, float]] = []  # (when, fragment, interval) of auto-reruns
         self.full_runs = self.fragment_runs = 0  # script runs the server started for this session
@@ -67,7 +78,8 @@ class StreamlitSession:
 
     async def connect(self) -> None:
         """Open the WebSocket and start reading what the server sends."""
-        headers = {"Cookie": self.cookie} if self.cookie else None
+        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        headers = {"Cookie": cookie} if cookie else None
         self.socket = await websockets.connect(
             self.url,
             subprotocols=["streamlit"],
@@ -79,6 +91,26 @@ class StreamlitSession:
         )
         self.opened = time.time()
         self.reader = asyncio.create_task(self._read())
+
+    async def reconnect(self) -> bool:
+        """After the server closed the connection: a new one to the same address with this tab's cookies,
+        as the browser opens it (retrying every `RETRY` seconds until the server takes it); then, as
+        the browser does, a run of the page with the widget values this tab holds if a run was in
+        progress or the page refreshed itself (else the next action runs it). Whether it asked for a run.
+        """
+        asking = self.running or bool(self.timers)
+        self._stop_timers(list(self.timers))
+        self.closed, self.running = "", False
+        self.widgets = {}  # the new session draws its own (the values this tab holds are kept)
+        while True:
+            try:
+                await self.connect()
+                break
+            except (OSError, websockets.InvalidHandshake):
+                await asyncio.sleep(RETRY)
+        if asking:
+            await self.run()
+        return asking
 
     async def close(self) -> None:
         """Stop the auto-reruns and close the WebSocket."""
@@ -219,11 +251,25 @@ class StreamlitSession:
             widget = getattr(element, kind)
             options = list(widget.options) if kind == "radio" else []
             submits = kind == "button" and widget.is_form_submitter
+            value = options[widget.default] if kind == "radio" and widget.HasField("default") else None
             self.widgets[widget.label] = Widget(
-                kind, widget.id, widget.label, options, widget.form_id, widget.disabled, submits
+                kind,
+                widget.id,
+                widget.label,
+                options,
+                widget.form_id,
+                widget.disabled,
+                submits,
+                value,
+                time.time(),
             )
         elif kind == "markdown":
             self.texts.append((time.time(), element.markdown.body))
+        elif kind == "html":
+            self.cookies.update(SET_COOKIE.findall(element.html.body))
+        elif kind == "dataframe":
+            table = pyarrow.ipc.open_stream(io.BytesIO(element.dataframe.arrow_data.data)).read_all()
+            self.tables.append((time.time(), table.num_rows))
         elif kind == "alert":
             self.texts.append((time.time(), element.alert.body))
             self.alerts.append((time.time(), ALERTS.get(element.alert.format, "other"), element.alert.body))
@@ -237,9 +283,10 @@ class StreamlitSession:
         interval replaces it), and every tick sends its request, whether or not a run is in progress."""
 
         async def tick() -> None:
-            while True:
+            while not self.closed:
                 await asyncio.sleep(interval)
-                await self.run(fragment_id=fragment_id)
+                with contextlib.suppress(websockets.ConnectionClosed):  # the reader notes the close
+                    await self.run(fragment_id=fragment_id)
 
         if self.timers.get(fragment_id, (None,))[0] != interval:
             self._stop_timers([fragment_id])

@@ -2,14 +2,14 @@
 
 import numpy as np
 
-from statelab import charts
-from statelab.chart_text import figure_rows, figure_text
-from statelab.class_charts import plot_answers
-from statelab.config import LabConfig
-from statelab.continuity_charts import plot_layout
-from statelab.layout import batch_layout
-from statelab.lesson_charts import plot_lstm_words, plot_predict_twice
-from statelab.practice_charts import plot_forecast
+from statelab.charts import lab as charts
+from statelab.charts.class_answers import plot_answers
+from statelab.charts.continuity import plot_layout
+from statelab.charts.lesson_figures import plot_lstm_words, plot_predict_twice
+from statelab.charts.practice_figures import plot_forecast
+from statelab.charts.text import figure_rows, figure_text
+from statelab.engine.config import LabConfig
+from statelab.engine.layout import batch_layout
 
 
 def test_the_signature_plot_is_said_with_every_windows_score_and_its_baseline():

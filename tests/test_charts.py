@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from statelab import charts
-from statelab.class_charts import TEXT_COLOR, for_projector
+from statelab.charts import lab as charts
+from statelab.charts.class_answers import TEXT_COLOR, for_projector
 
 
 def named(figure, name):
@@ -123,7 +123,7 @@ def test_a_chart_on_the_projector_gets_large_dark_type():
 
 
 def test_the_forecast_chart_draws_the_seasonal_naive_forecast_when_there_is_a_season():
-    from statelab.practice_charts import plot_forecast
+    from statelab.charts.practice_figures import plot_forecast
 
     values = np.sin(np.arange(200) / 5.0)
     forecasts, truth, seasonal = np.zeros((3, 10)), values[150:160], values[125:135]

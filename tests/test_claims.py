@@ -10,11 +10,13 @@ from functools import cache
 import pytest
 
 from statelab import LabConfig, LabResult, run_lab
-from statelab.judges import ERROR_RATIO, HIGH_ACCURACY, beats, collapsed_seeds, preset_outcome
-from statelab.lessons import Scale, all_lessons
-from statelab.limits import training_warnings
-from statelab.presets import PRESETS
-from statelab.verdict import verdict
+from statelab.engine.work import lab_job
+from statelab.server.result_cache import ResultCache
+from statelab.teaching.judges import ERROR_RATIO, HIGH_ACCURACY, beats, collapsed_seeds, preset_outcome
+from statelab.teaching.lessons import Scale, all_lessons
+from statelab.teaching.limits import training_warnings
+from statelab.teaching.presets import PRESETS
+from statelab.teaching.verdict import verdict
 
 SEEDS = [0, 1, 2]
 pytestmark = pytest.mark.slow
@@ -22,8 +24,14 @@ pytestmark = pytest.mark.slow
 
 @cache
 def lab(config: LabConfig) -> LabResult:
-    """One run of a config, shared by every test that needs it."""
-    return run_lab(config)
+    """One run of a config, shared by every test that needs it: in this process, and through this test
+    run's result cache with pytest's other workers and the test servers (the key the pages look up)."""
+    stored = ResultCache()
+    result = stored.get(config)
+    if result is None:
+        result = run_lab(config)
+        stored.put(lab_job(config), result)
+    return result
 
 
 def preset_runs(preset_id: str) -> list[LabResult]:

@@ -8,8 +8,8 @@ import io
 import pytest
 from class_fixtures import OTHER, QUESTION, clock_fixture, database_fixture, room_fixture  # noqa: F401
 
-from statelab.class_records import NotTeacher
-from statelab.class_report import build_record, people_csv, record_csv, record_summary
+from statelab.server.class_records import NotTeacher
+from statelab.server.class_report import build_record, people_csv, record_csv, record_summary
 
 
 def run_a_class(room):

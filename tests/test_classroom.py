@@ -16,7 +16,7 @@ from class_fixtures import (  # noqa: F401  (fixtures)
 )
 from postgres import postgres_url
 
-from statelab.class_records import (
+from statelab.server.class_records import (
     CODE_ALPHABET,
     CODE_LENGTH,
     AnswersClosed,
@@ -26,8 +26,8 @@ from statelab.class_records import (
     format_code,
     normalize_code,
 )
-from statelab.classroom import TABLES, Classroom
-from statelab.database import PostgresDatabase, SQLiteDatabase, open_database
+from statelab.server.classroom import TABLES, Classroom
+from statelab.server.database import PostgresDatabase, SQLiteDatabase, open_database
 
 
 def test_open_database_picks_the_kind(tmp_path, monkeypatch):

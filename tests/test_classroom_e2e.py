@@ -20,8 +20,8 @@ from axe import Audit
 from browser import LAPTOP, PROJECTOR, AppPage
 from playwright.sync_api import expect
 
-from statelab.class_records import format_code
-from statelab.lessons import lesson
+from statelab.server.class_records import format_code
+from statelab.teaching.lessons import lesson
 
 pytestmark = pytest.mark.browser
 

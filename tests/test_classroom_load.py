@@ -20,8 +20,8 @@ from browser import app_server
 from class_load import run_class
 from postgres import postgres_url
 
-from statelab.classroom import Classroom
-from statelab.database import open_database
+from statelab.server.classroom import Classroom
+from statelab.server.database import open_database
 from ui.class_questions import lesson_questions
 
 pytestmark = pytest.mark.server

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from statelab.class_charts import OUTCOME_MARK, plot_answers, qr_png
-from statelab.lessons import Scale, all_lessons
-from statelab.presets import PRESETS
+from statelab.charts.class_answers import OUTCOME_MARK, plot_answers, qr_png
+from statelab.teaching.lessons import Scale, all_lessons
+from statelab.teaching.presets import PRESETS
 from ui.class_questions import all_questions, picker_label, question_source, works
 from ui.lesson_page import drawings
 

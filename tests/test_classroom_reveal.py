@@ -8,8 +8,8 @@ import pytest
 from project import PATIENCE, ROOT
 from streamlit.testing.v1 import AppTest
 
-from statelab.classroom import Classroom
-from statelab.database import open_database
+from statelab.server.classroom import Classroom
+from statelab.server.database import open_database
 from ui.class_questions import all_questions
 from ui.live_results import OVERRIDES_KEY, SEEDS_KEY
 

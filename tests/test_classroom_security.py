@@ -15,8 +15,8 @@ from class_fixtures import (  # noqa: F401  (fixtures)
     rows_of,
 )
 
-from statelab.class_records import CODE_ALPHABET, CODE_LENGTH, ClassNotFound, NotTeacher, new_code
-from statelab.classroom import PURGE_EVERY, TABLES, Classroom
+from statelab.server.class_records import CODE_ALPHABET, CODE_LENGTH, ClassNotFound, NotTeacher, new_code
+from statelab.server.classroom import PURGE_EVERY, TABLES, Classroom
 
 TEACHER_ACTIONS = {
     "ask": lambda room, code, token: room.ask(code, token, QUESTION),

@@ -15,11 +15,11 @@ from project import PATIENCE, ROOT
 from series_example import example_series_id
 
 from statelab import TASKS, LabConfig, run_model
-from statelab.codegen import keras_script, keras_script_filename
-from statelab.data import make_lab_data
-from statelab.scoring import chance_level, persistence_level, seasonal_level
-from statelab.storage import series_path
-from statelab.tasks import CO2_CSV, TASK_SPECS, TaskData
+from statelab.engine.data import make_lab_data
+from statelab.engine.scoring import chance_level, persistence_level, seasonal_level
+from statelab.engine.storage import series_path
+from statelab.engine.tasks import CO2_CSV, TASK_SPECS, TaskData
+from statelab.export.script import keras_script, keras_script_filename
 
 # several scripts run at once on few cores: one thread each avoids oversubscription
 SCRIPT_ENVIRONMENT = {

@@ -3,9 +3,9 @@
 import pytest
 
 from statelab import TASKS, ConfigError, LabConfig
-from statelab.config import series_problems
-from statelab.data import make_lab_data
-from statelab.limits import training_warnings
+from statelab.engine.config import series_problems
+from statelab.engine.data import make_lab_data
+from statelab.teaching.limits import training_warnings
 
 
 def test_defaults_are_the_labs_first_run():
@@ -35,7 +35,9 @@ def test_impossible_configs_are_explained(changes, field, words):
 
 def test_a_config_is_a_pure_value_and_the_series_is_checked_where_it_is_loaded(monkeypatch):
     too_long = {"task": "forecast", "n_windows": 22, "timesteps": 50, "epochs": 1, "n_groups": 1}
-    monkeypatch.setattr("statelab.tasks.load_co2_series", lambda: pytest.fail("the config read the disk"))
+    monkeypatch.setattr(
+        "statelab.engine.tasks.load_co2_series", lambda: pytest.fail("the config read the disk")
+    )
     config = LabConfig(**too_long)  # no disk read, no error: a plain value
     monkeypatch.undo()
     problems = series_problems(config)

@@ -6,15 +6,15 @@ import numpy as np
 import pytest
 
 from statelab import BatchLayout, LabConfig, StateTrace, batch_layout
-from statelab.charts import BROKEN_COLOR, SUBTITLE_WIDTH
-from statelab.continuity_charts import (
+from statelab.charts.continuity import (
     plot_gradient_boundary,
     plot_layout,
     plot_row_trace,
     plot_state_trace,
     plot_stateless_windows,
 )
-from statelab.layout import continuity
+from statelab.charts.lab import BROKEN_COLOR, SUBTITLE_WIDTH
+from statelab.engine.layout import continuity
 
 SUBTITLE_LINE = re.compile(r"<span[^>]*>(.*?)</span>")
 

@@ -19,11 +19,11 @@ from playwright.sync_api import Browser, Download, expect
 from project import ARTIFACTS
 from series_example import example_csv
 
-from statelab.codegen import export_steps
-from statelab.config import LabConfig
-from statelab.lessons import lesson
-from statelab.notebook import keras_notebook_filename
-from statelab.presets import PRESETS
+from statelab.engine.config import LabConfig
+from statelab.export.notebook import keras_notebook_filename
+from statelab.export.script import export_steps
+from statelab.teaching.lessons import lesson
+from statelab.teaching.presets import PRESETS
 
 pytestmark = pytest.mark.browser
 

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from statelab import LabConfig, run_model
-from statelab.config import RESET_POLICIES, SHUFFLE_CHOICES
-from statelab.data import make_lab_data
-from statelab.layout import epoch_orders, reset_mask, stateful_order, training_resets
-from statelab.models import build_model, loss_for, reset_states
-from statelab.tracing import by_stream
+from statelab.engine.config import RESET_POLICIES, SHUFFLE_CHOICES
+from statelab.engine.data import make_lab_data
+from statelab.engine.layout import epoch_orders, reset_mask, stateful_order, training_resets
+from statelab.engine.models import build_model, loss_for, reset_states
+from statelab.engine.tracing import by_stream
 
 TINY = LabConfig(batch_size=4, timesteps=5, n_windows=3, n_groups=2, units=8, epochs=2, eval_groups=2)
 # each policy and each shuffle at least once in the quick set; every pair in the slow one

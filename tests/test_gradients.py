@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from statelab.continuity_charts import plot_gradient_boundary
-from statelab.gradients import gradient_across_boundary
+from statelab.charts.continuity import plot_gradient_boundary
+from statelab.engine.gradients import gradient_across_boundary
 
 
 @pytest.fixture(scope="module", params=[0, 1, 2])

@@ -137,10 +137,10 @@ def test_the_installed_wheel_imports_outside_the_repository(wheel, tmp_path):
     install = [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet"]
     subprocess.run([*install, "--target", str(site), str(wheel)], check=True, capture_output=True)
     code = (
-        "import numpy, statelab, statelab.tasks\n"
+        "import numpy, statelab, statelab.engine.tasks\n"
         "print(statelab.__file__)\n"
         "print(statelab.batch_layout(statelab.LabConfig()).continuity_score)\n"
-        "co2 = statelab.tasks.make_task('forecast', n_streams=2, length=40, timesteps=5, seed=0)\n"
+        "co2 = statelab.engine.tasks.make_task('forecast', n_streams=2, length=40, timesteps=5, seed=0)\n"
         "print(bool(numpy.isfinite(co2.inputs).all()) and co2.inputs.shape[0] == 2)\n"
     )
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from statelab import LabConfig
-from statelab.jobs import JobPool, JobStatus
-from statelab.presets import PRESETS, warm_up_configs
-from statelab.result_cache import ResultCache
-from statelab.work import demo_job
+from statelab.engine.work import demo_job
+from statelab.server.jobs import JobPool, JobStatus
+from statelab.server.result_cache import ResultCache
+from statelab.teaching.presets import PRESETS, warm_up_configs
 
 TINY = dict(batch_size=4, timesteps=5, n_windows=3, n_groups=2, units=8, epochs=1, eval_groups=1)
 # A queued job nobody asks about for this long is dropped: several seconds, so that a test process the

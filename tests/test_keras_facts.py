@@ -9,10 +9,10 @@ import pickle
 import numpy as np
 import pytest
 
-from statelab import keras_facts
-from statelab.config import LabConfig
-from statelab.demos import DEMOS, PRACTICE_DEMOS, run_demo
-from statelab.layout import epoch_orders
+from statelab.engine.config import LabConfig
+from statelab.engine.layout import epoch_orders
+from statelab.teaching import keras_facts
+from statelab.teaching.demos import DEMOS, PRACTICE_DEMOS, run_demo
 
 # The gradient has tests/test_gradients.py; the demos of lessons 9-12 have tests/test_practice.py.
 FACTS = [name for name in DEMOS if name != "gradient_boundary" and name not in PRACTICE_DEMOS]

@@ -19,12 +19,12 @@ from apptest_helpers import (
 )
 from project import PATIENCE, ROOT
 
-from statelab.charts import STATEFUL_COLOR, STATELESS_COLOR
-from statelab.config import LabConfig
-from statelab.database import open_database
-from statelab.learner_store import LearnerStore
-from statelab.presets import PRESETS
-from statelab.results import MODES
+from statelab.charts.lab import STATEFUL_COLOR, STATELESS_COLOR
+from statelab.engine.config import LabConfig
+from statelab.engine.results import MODES
+from statelab.server.database import open_database
+from statelab.server.learner_store import LearnerStore
+from statelab.teaching.presets import PRESETS
 from ui.lab_results import compare_labels, history_table, plot_two_runs
 from ui.lab_state import Run
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from statelab import LabConfig, batch_layout
-from statelab.layout import continuity, make_windows, reset_mask, shuffle_order, stateful_order
+from statelab.engine.layout import continuity, make_windows, reset_mask, shuffle_order, stateful_order
 
 
 def test_windows_are_consecutive_slices_of_each_stream():

@@ -11,9 +11,9 @@ from browser import LAPTOP, PROJECTOR, RUN_TIMEOUT, AppPage
 from playwright.sync_api import expect
 from series_example import example_csv
 
-from statelab.config import LabConfig
-from statelab.lessons import lesson
-from statelab.presets import PRESETS
+from statelab.engine.config import LabConfig
+from statelab.teaching.lessons import lesson
+from statelab.teaching.presets import PRESETS
 from ui.learner import COOKIE
 
 pytestmark = pytest.mark.browser

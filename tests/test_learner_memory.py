@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from statelab.learner_store import is_learner_id, new_learner_id
-from statelab.lessons.lesson_10 import mean_comparison
+from statelab.server.learner_store import is_learner_id, new_learner_id
+from statelab.teaching.lessons.lesson_10 import mean_comparison
 from ui.cookies import cookie_script
 from ui.lab_memory import LabMemory
 from ui.learner import choose_learner_id

@@ -8,9 +8,9 @@ import threading
 import pytest
 from class_fixtures import database_fixture  # noqa: F401  (fixture)
 
-from statelab import learner_store
-from statelab.database import open_database
-from statelab.learner_store import MAX_RUNS, LearnerStore, is_learner_id, new_learner_id
+from statelab.server import learner_store
+from statelab.server.database import open_database
+from statelab.server.learner_store import MAX_RUNS, LearnerStore, is_learner_id, new_learner_id
 
 
 @pytest.fixture

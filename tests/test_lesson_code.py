@@ -7,8 +7,8 @@ checks the callback inside fit with validation data, and in predict, through the
 
 import numpy as np
 
-from statelab.keras_facts_resets import lesson_code
-from statelab.lesson_text import CODE_DIR, code_block, lesson_text
+from statelab.teaching.keras_facts_resets import lesson_code
+from statelab.teaching.lesson_text import CODE_DIR, code_block, lesson_text
 
 
 def test_lessons_show_the_tested_files():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from statelab.lesson_plan import (
+from statelab.teaching.lesson_plan import (
     Track,
     answer_key,
     lab_link,
@@ -12,8 +12,8 @@ from statelab.lesson_plan import (
     plan_markdown,
     plan_table,
 )
-from statelab.lesson_text import code_block, lesson_texts, parse_body, parse_front_matter
-from statelab.presets import PRESETS
+from statelab.teaching.lesson_text import code_block, lesson_texts, parse_body, parse_front_matter
+from statelab.teaching.presets import PRESETS
 
 
 def test_tracks_add_up_their_lessons_minutes():

@@ -13,11 +13,11 @@ import pytest
 from project import PATIENCE, ROOT
 from streamlit.testing.v1 import AppTest
 
-from statelab.lesson_plan import load_tracks
-from statelab.lessons import all_lessons
-from statelab.presets import PRESETS
-from statelab.result_cache import ResultCache
-from statelab.work import demo_job
+from statelab.engine.work import demo_job
+from statelab.server.result_cache import ResultCache
+from statelab.teaching.lesson_plan import load_tracks
+from statelab.teaching.lessons import all_lessons
+from statelab.teaching.presets import PRESETS
 from ui.lesson_page import PROGRESS_KEY, lesson_page
 from ui.live_results import OVERRIDES_KEY, SEEDS_KEY
 
@@ -176,7 +176,7 @@ SERVER_SIDE = """
 import sys
 sys.path.insert(0, {root!r})
 from test_lessons import open_app
-from statelab.lessons import all_lessons
+from statelab.teaching.lessons import all_lessons
 from ui.lesson_page import lesson_page
 for page in ["views/lesson_index.py", "views/teacher.py", *(lesson_page(item) for item in all_lessons())]:
     app = open_app(page)

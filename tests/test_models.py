@@ -4,9 +4,9 @@ import keras
 import numpy as np
 import pytest
 
-from statelab.keras_facts_resets import lesson_code
-from statelab.models import build_model, reinitialize, reset_states, stateful_layers
-from statelab.tasks import TASK_SPECS
+from statelab.engine.models import build_model, reinitialize, reset_states, stateful_layers
+from statelab.engine.tasks import TASK_SPECS
+from statelab.teaching.keras_facts_resets import lesson_code
 
 
 def test_stateful_windows_equal_stateless_whole_sequence():

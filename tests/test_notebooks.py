@@ -23,17 +23,17 @@ from streamlit.testing.v1 import AppTest
 from test_codegen import SCRIPT_ENVIRONMENT, SMALL, data_file
 
 from statelab import LabConfig, run_model
-from statelab.codegen import data_file_name, export_steps, keras_script
-from statelab.data import make_lab_data
-from statelab.lesson_text import CODE_DIR, lesson_texts
-from statelab.notebook import (
+from statelab.engine.data import make_lab_data
+from statelab.engine.scoring import chance_level, persistence_level, seasonal_level
+from statelab.export.notebook import (
     keras_notebook,
     keras_notebook_filename,
     lesson_code_notebook,
     lesson_code_notebook_filename,
     notebook_text,
 )
-from statelab.scoring import chance_level, persistence_level, seasonal_level
+from statelab.export.script import data_file_name, export_steps, keras_script
+from statelab.teaching.lesson_text import CODE_DIR, lesson_texts
 
 KERNEL = "statelab-test"  # a kernelspec written for the tests: ipykernel on the Python running them
 RUNS = {

@@ -5,14 +5,14 @@ import pytest
 from series_example import example_csv, example_series_id
 
 from statelab import ConfigError, LabConfig, run_lab
-from statelab.config import from_query, series_problems, to_query
-from statelab.data import make_lab_data
-from statelab.judges import ERROR_RATIO
-from statelab.results import load_result, save_result
-from statelab.storage import series_path, store_series, stored_series_length
-from statelab.tasks import make_task
-from statelab.upload import MAX_VALUES, UploadError, default_column, numeric_columns, read_series_csv
-from statelab.verdict import verdict
+from statelab.engine.config import from_query, series_problems, to_query
+from statelab.engine.data import make_lab_data
+from statelab.engine.results import load_result, save_result
+from statelab.engine.storage import series_path, store_series, stored_series_length
+from statelab.engine.tasks import make_task
+from statelab.engine.upload import MAX_VALUES, UploadError, default_column, numeric_columns, read_series_csv
+from statelab.teaching.judges import ERROR_RATIO
+from statelab.teaching.verdict import verdict
 
 
 def test_the_last_numeric_column_is_read_and_a_gap_is_filled():

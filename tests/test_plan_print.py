@@ -7,7 +7,7 @@ import pytest
 from browser import LAPTOP, SCREENSHOTS, AppPage
 from playwright.sync_api import expect
 
-from statelab.lesson_plan import load_tracks
+from statelab.teaching.lesson_plan import load_tracks
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}

@@ -11,17 +11,17 @@ from streamlit.testing.v1 import AppTest
 from test_claims import SEEDS, lab  # the same cached runs as test_claims in one session
 from test_lessons import TINY, settle, texts
 
-from statelab.demos import PRACTICE_DEMOS, run_demo
-from statelab.judges import ERROR_RATIO
-from statelab.keras_facts_resets import lesson_code
-from statelab.lesson_text import code_block, lesson_text
-from statelab.lessons import lesson
-from statelab.lessons.lesson_09 import late_accuracy
-from statelab.lessons.lesson_10 import forecast_outcome, judge_forecast
-from statelab.lessons.lesson_12 import FEW_EPOCHS, KEPT_CUE
-from statelab.practice_charts import steps_read
-from statelab.presets import PRESETS
-from statelab.sliding import as_stream_batches, window_starts
+from statelab.charts.practice_figures import steps_read
+from statelab.engine.sliding import as_stream_batches, window_starts
+from statelab.teaching.demos import PRACTICE_DEMOS, run_demo
+from statelab.teaching.judges import ERROR_RATIO
+from statelab.teaching.keras_facts_resets import lesson_code
+from statelab.teaching.lesson_text import code_block, lesson_text
+from statelab.teaching.lessons import lesson
+from statelab.teaching.lessons.lesson_09 import late_accuracy
+from statelab.teaching.lessons.lesson_10 import forecast_outcome, judge_forecast
+from statelab.teaching.lessons.lesson_12 import FEW_EPOCHS, KEPT_CUE
+from statelab.teaching.presets import PRESETS
 from ui.live_results import OVERRIDES_KEY
 
 FACTS = ["default_batch_size", "window_carry", "copy_into_single_stream", "stacked_resets"]

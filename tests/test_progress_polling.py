@@ -29,7 +29,7 @@ def failing_demo_page():
     """A page that watches a job that fails (an unknown demo) and notes what it is told."""
     import streamlit as st
 
-    from statelab.work import demo_job
+    from statelab.engine.work import demo_job
     from ui.runs import job_pool, watch_jobs
 
     job = demo_job("teleport")

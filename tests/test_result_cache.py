@@ -7,10 +7,10 @@ import time
 import pytest
 from project import PATIENCE
 
-from statelab import result_cache
-from statelab.config import LabConfig
-from statelab.result_cache import ResultCache
-from statelab.work import demo_job, lab_job
+from statelab.engine.config import LabConfig
+from statelab.engine.work import demo_job, lab_job
+from statelab.server import result_cache
+from statelab.server.result_cache import ResultCache
 
 ENTRY = b"x" * 3000  # a demo value of a known size
 ROUNDS = 300
@@ -121,7 +121,7 @@ def test_stale_partial_files_of_dead_processes_are_removed(tmp_path):
     ],
 )
 def test_the_cpu_quota_of_a_container_is_read_from_its_cgroup(tmp_path, files, cores):
-    from statelab.worker import cgroup_cpu_limit
+    from statelab.server.worker import cgroup_cpu_limit
 
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -130,7 +130,7 @@ def test_the_cpu_quota_of_a_container_is_read_from_its_cgroup(tmp_path, files, c
 
 
 def test_the_cpu_quota_of_a_nested_cgroup_v2_group_is_found(tmp_path):
-    from statelab.worker import cgroup_cpu_limit
+    from statelab.server.worker import cgroup_cpu_limit
 
     group = tmp_path / "kubepods" / "pod1"
     group.mkdir(parents=True)
@@ -142,6 +142,6 @@ def test_the_cpu_quota_of_a_nested_cgroup_v2_group_is_found(tmp_path):
 
 
 def test_the_pool_uses_the_cores_this_process_may_use():
-    from statelab.worker import available_cores
+    from statelab.server.worker import available_cores
 
     assert 1 <= available_cores() <= len(os.sched_getaffinity(0))

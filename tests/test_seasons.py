@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from series_example import example_series_id
 
-from statelab.config import ConfigError, LabConfig, from_query, series_problems, to_query
-from statelab.data import make_lab_data
-from statelab.seasons import CO2_PERIOD, config_period, detect_period, seasonal_naive
-from statelab.tasks import co2_anomaly, forecast_streams, series_split
+from statelab.engine.config import ConfigError, LabConfig, from_query, series_problems, to_query
+from statelab.engine.data import make_lab_data
+from statelab.engine.seasons import CO2_PERIOD, config_period, detect_period, seasonal_naive
+from statelab.engine.tasks import co2_anomaly, forecast_streams, series_split
 
 
 def noise(size: int, seed: int = 0) -> np.ndarray:

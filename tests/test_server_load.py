@@ -11,8 +11,8 @@ from browser import app_server
 from project import ARTIFACTS
 from streamlit_client import StreamlitSession, open_page
 
-from statelab.config import LabConfig, to_query
-from statelab.jobs import JobPool
+from statelab.engine.config import LabConfig, to_query
+from statelab.server.jobs import JobPool
 
 pytestmark = pytest.mark.server
 

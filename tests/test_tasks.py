@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from series_example import example_series_id
 
-from statelab.tasks import (
+from statelab.engine.tasks import (
     TASK_SPECS,
     co2_anomaly,
     fitting_windows,

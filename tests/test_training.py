@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from statelab import LabConfig, run_lab, run_model
-from statelab import compiled as engine
-from statelab.results import LabResult, load_result, save_result
-from statelab.tasks import task_spec
+from statelab.engine import compiled as engine
+from statelab.engine.results import LabResult, load_result, save_result
+from statelab.engine.tasks import task_spec
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

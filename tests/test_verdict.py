@@ -5,8 +5,8 @@ from dataclasses import replace
 import numpy as np
 
 from statelab import LabConfig
-from statelab.results import LabResult, ModelResult
-from statelab.verdict import guess_note, spread, verdict
+from statelab.engine.results import LabResult, ModelResult
+from statelab.teaching.verdict import guess_note, spread, verdict
 
 # Measured per-window accuracies (seed 0, the Lab's defaults with one change; issue 9, points 7 and 9)
 NEVER_RESET = {"stateful": [0.45] * 8, "stateless": [1.0] + [0.45] * 7, "chance": 0.55}

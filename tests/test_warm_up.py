@@ -4,11 +4,11 @@ import pytest
 from project import ROOT
 from streamlit.testing.v1 import AppTest
 
-from statelab.config import LabConfig
-from statelab.jobs import JobPool
-from statelab.lessons import Scale, all_lessons
-from statelab.presets import PRESETS
-from statelab.work import as_job
+from statelab.engine.config import LabConfig
+from statelab.engine.work import as_job
+from statelab.server.jobs import JobPool
+from statelab.teaching.lessons import Scale, all_lessons
+from statelab.teaching.presets import PRESETS
 from ui.lesson_page import lesson_page
 from ui.runs import job_pool
 from ui.warm_up import warm_up_works

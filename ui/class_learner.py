@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from statelab.class_records import MAX_NAME, ClassState, format_code, normalize_code
-from statelab.classroom import Classroom
+from statelab.server.class_records import MAX_NAME, ClassState, format_code, normalize_code
+from statelab.server.classroom import Classroom
 from ui.class_mode import (
     LEARNER,
+    UNREACHABLE,
     attempt,
     classroom,
     keep_token,
@@ -17,6 +18,7 @@ from ui.class_mode import (
     saved_token,
     url_code,
 )
+from ui.database import render_retry
 
 ENDED = (
     "Class {code} has ended: the teacher closed it, or its time ran out, and its answers and names are "
@@ -28,7 +30,10 @@ PICK_FIRST_KEY = "class_pick_first"  # set when Send was pressed with no option 
 
 def render_learner_page() -> None:
     """The whole learner page: the code form, the join form, or the class's open question."""
-    room = classroom()
+    opened, room = attempt(classroom)  # its first use creates the tables: the database must answer
+    if not opened:
+        render_retry()
+        return
     code = url_code()
     token = saved_token(LEARNER, code) if code else None
     ended = ENDED.format(code=format_code(code)) if token else ""  # this browser was in that class
@@ -37,10 +42,15 @@ def render_learner_page() -> None:
         if "code" in st.query_params
         else (False, None)
     )
+    if state is UNREACHABLE:
+        render_retry()
+        return
     if not read:
         render_code_form()
         return
     known, answers = attempt(lambda: room.my_answers(code, token)) if token else (True, None)
+    if answers is UNREACHABLE:
+        render_retry()
     if not known:
         return
     if answers is None:

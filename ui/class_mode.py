@@ -17,13 +17,14 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from statelab.class_records import ClassError, ClassNotFound, format_code, normalize_code
-from statelab.classroom import PURGE_EVERY, Classroom
+from statelab.server.class_records import ClassError, ClassNotFound, format_code, normalize_code
+from statelab.server.classroom import PURGE_EVERY, Classroom
 from ui.cookies import browser_cookie, render_cookie
 from ui.database import database
 from ui.figures import PROJECTOR_PARAM
 
 TEACHER, LEARNER = "teacher", "learner"
+UNREACHABLE = "the database did not answer"  # what `attempt` gives for a database failure
 LEARNERS_PER_SECOND = 10  # learner pages refresh every (learners on this server / this) whole seconds,
 LEARNER_REFRESH = (2, 5)  # but at least this often and at most this rarely
 PROJECTOR_CSS = """<style>
@@ -63,7 +64,8 @@ def _sweep(room: Classroom) -> None:
 
 
 def attempt(call: Callable[[], object], ended: str = "") -> tuple[bool, object]:
-    """(True, value) of a Classroom call, or (False, None) after saying in plain words why it failed.
+    """(True, value) of a Classroom call, or, after saying in plain words why it failed, (False, None)
+    for a refusal (no such class, not the teacher...) and (False, UNREACHABLE) when the database failed.
 
     `ended`: what to say instead when the class is not found (to a browser that was in it).
     """
@@ -76,14 +78,15 @@ def attempt(call: Callable[[], object], ended: str = "") -> tuple[bool, object]:
             st.error(str(error), icon=":material/error:")
     except (ClassError, ValueError) as error:
         st.error(str(error), icon=":material/error:")
+        return False, None
     except Exception as error:  # the database is unreachable or failed: no trace on the page
         log.exception("Class mode database error")
         st.error(
-            f"The class database did not answer ({type(error).__name__}). Try again in a moment; if it "
-            "persists, the server's database needs attention.",
+            f"The class database did not answer ({type(error).__name__}). Nothing you sent before is "
+            "lost; try again in a moment. If it persists, the server's database needs attention.",
             icon=":material/database:",
         )
-    return False, None
+        return False, UNREACHABLE
 
 
 def url_code() -> str | None:

@@ -1,7 +1,8 @@
 """What a class can be asked (every lesson check, every Lab preset) and how the answer is revealed.
 
-Lesson checks come from the lesson objects (statelab.lessons: words, runs, judge) and are drawn as
-their lesson page draws them (ui.lesson_page); presets from statelab.presets, judged by statelab.judges.
+Lesson checks come from the lesson objects (statelab.teaching.lessons: words, runs, judge) and are drawn
+as their lesson page draws them (ui.lesson_page); presets from statelab.teaching.presets, judged by
+statelab.teaching.judges.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ import re
 import numpy as np
 import streamlit as st
 
-from statelab import charts
-from statelab.class_records import Question
-from statelab.config import seed_configs
-from statelab.judges import preset_outcome
-from statelab.lesson_plan import numbered_checks
-from statelab.lessons import all_lessons, lesson
-from statelab.presets import PRESETS
-from statelab.work import Work
+from statelab.charts import lab as charts
+from statelab.engine.config import seed_configs
+from statelab.engine.work import Work
+from statelab.server.class_records import Question
+from statelab.teaching.judges import preset_outcome
+from statelab.teaching.lesson_plan import numbered_checks
+from statelab.teaching.lessons import all_lessons, lesson
+from statelab.teaching.presets import PRESETS
 from ui.lab_results import render_verdict
 from ui.lesson_page import drawings
 from ui.live_results import await_results, prefetch, render_figure, session_scale

@@ -7,13 +7,14 @@ import time
 
 import streamlit as st
 
-from statelab.chart_text import figure_text
-from statelab.class_charts import plot_answers, qr_png
-from statelab.class_records import ClassState, format_code
-from statelab.class_report import build_record, people_csv, record_csv, record_summary, summary_rows
-from statelab.classroom import Classroom
+from statelab.charts.class_answers import plot_answers, qr_png
+from statelab.charts.text import figure_text
+from statelab.server.class_records import ClassState, format_code
+from statelab.server.class_report import build_record, people_csv, record_csv, record_summary, summary_rows
+from statelab.server.classroom import Classroom
 from ui.class_mode import (
     TEACHER,
+    UNREACHABLE,
     attempt,
     classroom,
     forget_token,
@@ -27,6 +28,7 @@ from ui.class_mode import (
     url_code,
 )
 from ui.class_questions import all_questions, picker_label, prepare, render_reveal
+from ui.database import render_retry
 
 TEACHER_REFRESH = 1.0  # seconds between refreshes of the answer chart (it must follow within about 2 s)
 CHART_CONFIG = {"displaylogo": False, "staticPlot": True}
@@ -38,11 +40,17 @@ AFTER_HELP = "A second vote after the reveal (peer instruction takes it before: 
 
 def render_teacher_page() -> None:
     """The whole teacher page: a start button, or the running class this browser started."""
-    room = classroom()
+    opened, room = attempt(classroom)  # its first use creates the tables: the database must answer
+    if not opened:
+        render_retry()
+        return
     code = url_code()
     token = saved_token(TEACHER, code) if code else None
     projector = render_projector_toggle()
     ok, state = attempt(lambda: room.state(code)) if code and token else (False, None)
+    if state is UNREACHABLE:
+        render_retry()
+        return
     teacher = ok and attempt(lambda: room.is_teacher(code, token))[1]
     if not teacher:  # a forged or stale cookie shows no teacher control (every action would be refused)
         render_start(room, code if ok or not token else None)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from statelab import charts, continuity_charts
-from statelab.data import make_lab_data
-from statelab.layout import batch_layout, evaluation_layout
-from statelab.results import LabResult
-from statelab.work import demo_job
+from statelab.charts import continuity as continuity_charts
+from statelab.charts import lab as charts
+from statelab.engine.data import make_lab_data
+from statelab.engine.layout import batch_layout, evaluation_layout
+from statelab.engine.results import LabResult
+from statelab.engine.work import demo_job
 from ui.figures import render_figure
 from ui.live_results import await_results
 from ui.runs import job_pool

@@ -6,17 +6,17 @@ from functools import partial
 
 import streamlit as st
 
-from statelab.codegen import data_file_name, keras_script, keras_script_filename, reproduction_note
-from statelab.config import LabConfig
-from statelab.notebook import (
+from statelab.engine.config import LabConfig
+from statelab.engine.storage import series_path
+from statelab.engine.tasks import CO2_CSV
+from statelab.export.notebook import (
     keras_notebook,
     keras_notebook_filename,
     lesson_code_notebook,
     lesson_code_notebook_filename,
     notebook_text,
 )
-from statelab.storage import series_path
-from statelab.tasks import CO2_CSV
+from statelab.export.script import data_file_name, keras_script, keras_script_filename, reproduction_note
 
 NOTEBOOK_MIME = "application/x-ipynb+json"
 

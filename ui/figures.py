@@ -5,8 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from statelab.chart_text import figure_rows, figure_text
-from statelab.class_charts import for_projector
+from statelab.charts.class_answers import for_projector
+from statelab.charts.text import figure_rows, figure_text
 
 PROJECTOR_PARAM = "projector"  # the class page's projector mode, kept in its address
 CHART_CONFIG = {"displaylogo": False}

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from statelab.config import (
+from statelab.engine.config import (
     BOUNDS,
     RESET_POLICIES,
     ConfigError,
@@ -16,9 +16,9 @@ from statelab.config import (
     series_problems,
     to_query,
 )
-from statelab.limits import training_warnings
-from statelab.presets import PRESETS
-from statelab.tasks import TASK_SPECS
+from statelab.engine.tasks import TASK_SPECS
+from statelab.teaching.limits import training_warnings
+from statelab.teaching.presets import PRESETS
 from ui.learner import LEARNER_PARAM
 
 PREFIX = "setting_"

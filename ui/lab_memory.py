@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 
 import streamlit as st
 
-from statelab.learner_store import KEEP_DAYS
-from statelab.storage import SERIES_ID, stored_series_length
+from statelab.engine.storage import SERIES_ID, stored_series_length
+from statelab.server.learner_store import KEEP_DAYS
 from ui.cookies import browser_cookie, render_cookie
 
 COOKIE = "statelab_lab"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from statelab.judges import preset_outcome
-from statelab.presets import PRESETS
-from statelab.results import LabResult
+from statelab.engine.results import LabResult
+from statelab.teaching.judges import preset_outcome
+from statelab.teaching.presets import PRESETS
 from ui import lab_form
 from ui.lab_state import ANSWER_PREFIX, LabState, Run, lab_state, preset_answer
 from ui.learner import forget_answers, save_answer

@@ -8,13 +8,13 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from statelab import charts
-from statelab.charts import STATEFUL_COLOR, STATELESS_COLOR, format_score
-from statelab.config import LabConfig
-from statelab.presets import PRESETS
-from statelab.results import MODES, LabResult, seed_stack
-from statelab.tasks import TASK_SPECS
-from statelab.verdict import guess_note, verdict
+from statelab.charts import lab as charts
+from statelab.charts.lab import STATEFUL_COLOR, STATELESS_COLOR, format_score
+from statelab.engine.config import LabConfig
+from statelab.engine.results import MODES, LabResult, seed_stack
+from statelab.engine.tasks import TASK_SPECS
+from statelab.teaching.presets import PRESETS
+from statelab.teaching.verdict import guess_note, verdict
 from ui.figures import render_figure
 from ui.lab_form import setting_changes
 

@@ -10,10 +10,10 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import streamlit as st
 
-from statelab.config import LabConfig, from_query, seed_configs, to_query
-from statelab.presets import PRESETS
-from statelab.results import LabResult
-from ui import lab_form
+from statelab.engine.config import LabConfig, from_query, seed_configs, to_query
+from statelab.engine.results import LabResult
+from statelab.teaching.presets import PRESETS
+from ui import lab_form, unsaved
 from ui.lab_memory import LabMemory, learner_series, remember, remembered
 from ui.learner import answers, learner_id, learner_store
 from ui.own_series import SERIES_NOTE_KEY, restore_series
@@ -62,6 +62,7 @@ class LabState:
     run_error: str = ""  # why the last run did not finish
     url_notes: list[str] = field(default_factory=list)  # what the page's link got wrong
     question: str = ""  # the preset whose prediction the Lab asks for (predict first)
+    history_read: bool = False  # whether the stored history has been read (not while the database is away)
 
     def start(self, run: Run) -> None:
         """Ask for a run (queued, or found in the cache, on the next draw); its link goes in the URL."""
@@ -92,7 +93,8 @@ class LabState:
         self.shown = run
         row = history_row(run, results)
         self.history = [old for old in self.history if old["key"] != run.key] + [row]
-        learner_store().add_run(learner_id(), run.key, row)
+        learner = learner_id()
+        unsaved.write(lambda: learner_store().add_run(learner, run.key, row))
 
 
 def preset_answer(preset_id: str) -> dict | None:
@@ -175,11 +177,15 @@ def await_run(state: LabState) -> list[LabResult] | None:
 
 
 def lab_state() -> LabState:
-    """This tab's Lab state; on the first call of a session, with the learner's history from the store."""
-    state = st.session_state.get(STATE_KEY)
-    if state is None:
-        state = LabState(history=learner_store().runs(learner_id()))
-        st.session_state[STATE_KEY] = state
+    """This tab's Lab state, with the learner's history from the store (read once a session; while the
+    database is away, again at every call, keeping this tab's own runs)."""
+    state = st.session_state.setdefault(STATE_KEY, LabState())
+    if not state.history_read:
+        stored = unsaved.read(lambda: learner_store().runs(learner_id()))
+        if stored is not None:
+            mine = {row["key"] for row in state.history}
+            state.history = [row for row in stored if row["key"] not in mine] + state.history
+            state.history_read = True
     return state
 
 

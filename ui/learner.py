@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from statelab.learner_store import KEEP_DAYS, LearnerStore, is_learner_id, new_learner_id
-from statelab.storage import cache_directory
+from statelab.engine.storage import cache_directory
+from statelab.server.learner_store import KEEP_DAYS, LearnerStore, is_learner_id, new_learner_id
+from ui import unsaved
 from ui.cookies import browser_cookie, render_cookie
 from ui.database import database
 
@@ -22,6 +23,7 @@ COOKIE = "statelab_learner"
 WRITTEN_KEY = "learner_cookie_written"
 ID_KEY = "learner_id"
 ANSWERS_KEY = "lesson_checks"  # this session's copy of the learner's answers (lesson checks, Lab presets)
+READ_KEY = "lesson_checks_read"  # set once the stored answers have been read into ANSWERS_KEY
 OLD_STORE_FILE = "learners.sqlite3"  # where learner records were kept before they joined the database
 
 
@@ -75,17 +77,24 @@ def render_where_progress_lives(container=st) -> None:
 
 
 def answers() -> dict[str, dict]:
-    """The learner's answers (check or preset id -> {"picked", "outcome"}), read once a session."""
-    if ANSWERS_KEY not in st.session_state:
-        st.session_state[ANSWERS_KEY] = learner_store().answers(learner_id())
-    return st.session_state[ANSWERS_KEY]
+    """The learner's answers (check or preset id -> {"picked", "outcome"}), read once a session (while the
+    database is away, again at every call; this tab's own answers win over the stored ones)."""
+    kept = st.session_state.setdefault(ANSWERS_KEY, {})
+    if not st.session_state.get(READ_KEY):
+        stored = unsaved.read(lambda: learner_store().answers(learner_id()))
+        if stored is not None:
+            for answer_id, record in stored.items():
+                kept.setdefault(answer_id, record)
+            st.session_state[READ_KEY] = True
+    return kept
 
 
 def save_answer(answer_id: str, picked: str, outcome: str | None = None) -> dict:
     """Keep a prediction (and the outcome, once the run showed it) in this session and in the store."""
     record = {"picked": picked, "outcome": outcome}
     answers()[answer_id] = record
-    learner_store().save_answer(learner_id(), answer_id, picked, outcome)
+    learner = learner_id()
+    unsaved.write(lambda: learner_store().save_answer(learner, answer_id, picked, outcome))
     return record
 
 
@@ -93,4 +102,5 @@ def forget_answers(answer_ids: list[str]) -> None:
     """Forget these answers, in this session and in the store."""
     for answer_id in answer_ids:
         answers().pop(answer_id, None)
-    learner_store().forget_answers(learner_id(), answer_ids)
+    learner = learner_id()
+    unsaved.write(lambda: learner_store().forget_answers(learner, answer_ids))

@@ -1,4 +1,4 @@
-"""Lesson pages: draw a lesson object (statelab.lessons) with its live demos, checks and progress.
+"""Lesson pages: draw a lesson object (statelab.teaching.lessons) with its live demos, checks and progress.
 
 The lesson object says what a lesson contains: its text, the runs of its demos and checks, each check's
 judge. ui/lesson_parts/ draws what those runs show. The learner picks an outcome, runs it, and sees
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from statelab.lesson_text import CheckText, LessonText, code_block
-from statelab.lessons import Check, Lesson, Runs, Scale, all_lessons, lesson
+from statelab.teaching.lesson_text import LessonText, code_block
+from statelab.teaching.lessons import Check, Lesson, Runs, Scale, all_lessons, lesson
 from ui.export import render_lesson_code_notebook
 from ui.lab_presets import render_lab_links
 from ui.learner import ANSWERS_KEY, answers, forget_answers, save_answer
@@ -22,6 +22,7 @@ from ui.lesson_parts import lesson_parts
 from ui.live_results import await_results, prefetch, render_comparison, session_scale
 from ui.own_series import render_own_series_link
 from ui.predict import render_held, render_prediction
+from ui.unsaved import render_unsaved
 
 PRINT_CSS = Path(__file__).with_name("print_only.css")
 SCREEN_KEY, PRINT_KEY = "screen_only", "print_only"  # container keys print_only.css shows or hides
@@ -68,6 +69,7 @@ def render_lesson(number: int) -> None:
     parts = drawings(item)
     st.title(f"Lesson {number}: {item.title}")
     st.caption(f":material/schedule: about {item.text.minutes} minutes · {item.text.goal}")
+    unsaved_note = st.container()  # filled at the end: whether the learner's records could be saved
     prefetch([work for check in item.checks for work in check.runs.at(scale)[0]])
     for index, (kind, part) in enumerate(item.text.parts):
         if kind == "markdown":
@@ -80,6 +82,7 @@ def render_lesson(number: int) -> None:
             check = item.check(part.id)
             render_check(check, parts[check.view or check.id], scale)
     render_footer(item)
+    render_unsaved(unsaved_note)
 
 
 def render_demo_part(draw: Callable, runs: Runs | None, scale: Scale) -> None:
@@ -130,17 +133,17 @@ def render_check(check: Check, draw: Callable[[list], None], scale: Scale) -> No
         outcome = check.judge(values)
         if record["outcome"] != outcome:
             record = save_answer(check.id, record["picked"], outcome)
-        render_outcome(check.text, record["picked"], record["outcome"])
+        render_outcome(check, record["picked"], record["outcome"])
         again = f"again_{check.id}"
         st.button("Ask me again", key=again, type="tertiary", on_click=_forget, args=(check.id,))
 
 
-def render_outcome(text: CheckText, picked: str, outcome: str) -> None:
+def render_outcome(check: Check, picked: str, outcome: str) -> None:
     """Whether the prediction held, what the run showed, and a note on the pick when it did not hold."""
-    render_held(text.options, picked, outcome)
-    st.markdown(text.explanations[outcome])
-    if picked != outcome and picked in text.notes:
-        st.info(text.notes[picked], icon=":material/forum:")
+    render_held(check.options, picked, outcome)
+    st.markdown(check.explanations[outcome])
+    if picked != outcome and picked in check.notes:
+        st.info(check.notes[picked], icon=":material/forum:")
 
 
 def render_footer(item: Lesson) -> None:

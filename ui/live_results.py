@@ -12,12 +12,12 @@ from importlib.metadata import version
 import numpy as np
 import streamlit as st
 
-from statelab import charts
-from statelab.jobs import JobStatus
-from statelab.lessons import Scale
-from statelab.lessons.lesson import SEEDS
-from statelab.results import seed_stack
-from statelab.work import Work, as_job
+from statelab.charts import lab as charts
+from statelab.engine.results import seed_stack
+from statelab.engine.work import Work, as_job
+from statelab.server.jobs import JobStatus
+from statelab.teaching.lessons import Scale
+from statelab.teaching.lessons.lesson import SEEDS
 from ui.figures import render_figure
 from ui.lab_results import render_guess_note, render_verdict
 from ui.runs import describe, job_pool, watch_jobs

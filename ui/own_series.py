@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from statelab.config import BOUNDS, LabConfig, to_query
-from statelab.seasons import detect_period
-from statelab.storage import store_series, stored_series_length
-from statelab.tasks import fitting_windows, series_split
-from statelab.upload import (
+from statelab.engine.config import BOUNDS, LabConfig, to_query
+from statelab.engine.seasons import detect_period
+from statelab.engine.storage import store_series, stored_series_length
+from statelab.engine.tasks import fitting_windows, series_split
+from statelab.engine.upload import (
     MAX_UPLOAD_BYTES,
     MAX_VALUES,
     MIN_VALUES,

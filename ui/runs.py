@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from statelab.config import LabConfig
-from statelab.jobs import ACTIVE, JobPool, JobStatus
-from statelab.results import LabResult
-from statelab.work import Job
+from statelab.engine.config import LabConfig
+from statelab.engine.results import LabResult
+from statelab.engine.work import Job
+from statelab.server.jobs import ACTIVE, JobPool, JobStatus
 
 
 @st.cache_resource

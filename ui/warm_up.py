@@ -1,7 +1,7 @@
 """Cache warming: what a class asks for first, trained in the background as soon as the server starts.
 
 The Lab's default run and every preset come first, then every lesson's live works in lesson order
-(each lesson object declares them: statelab.lessons), so a class opening a lesson together finds its
+(each lesson object declares them: statelab.teaching.lessons), so a class opening a lesson together finds its
 demos done (one run for the whole class, not one each) and the first learner to press Train waits
 behind no one's demos. A test opens every lesson page and checks that all it asks for is warmed.
 """
@@ -13,10 +13,10 @@ import threading
 
 import streamlit as st
 
-from statelab.jobs import JobPool
-from statelab.lessons import Scale, all_lessons
-from statelab.presets import warm_up_configs
-from statelab.work import Work, as_job
+from statelab.engine.work import Work, as_job
+from statelab.server.jobs import JobPool
+from statelab.teaching.lessons import Scale, all_lessons
+from statelab.teaching.presets import warm_up_configs
 
 
 def lesson_works() -> list[Work]:

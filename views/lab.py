@@ -9,10 +9,12 @@ from ui.lab_presets import render_answer, render_preset_buttons, render_question
 from ui.lab_state import await_run, lab_state, open_lab, remember_controls
 from ui.learner import render_where_progress_lives
 from ui.own_series import render_forecast_link, render_upload
+from ui.unsaved import render_unsaved
 
 st.title("The Lab: stateful vs stateless")
 st.caption("Pick a preset or your own settings; both models train from the same initial weights.")
 state = open_lab()
+unsaved_note = st.container()  # filled at the end: whether the learner's records could be saved
 for note in state.url_notes:
     st.warning(note)
 state.url_notes = []
@@ -83,3 +85,4 @@ with form_column:
     settings_column()
 with results_column:
     result_column()
+render_unsaved(unsaved_note)

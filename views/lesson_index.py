@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from statelab.lesson_text import LESSONS_DIR
-from statelab.lessons import all_lessons
+from statelab.teaching.lesson_text import LESSONS_DIR
+from statelab.teaching.lessons import all_lessons
 from ui.learner import render_where_progress_lives
 from ui.lesson_page import check_summary, lesson_page, start_over
 

@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from statelab.lesson_plan import (
+from statelab.teaching.lesson_plan import (
     answer_key,
     load_tracks,
     numbered_checks,

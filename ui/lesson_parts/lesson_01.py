@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from statelab.lesson_charts import plot_lstm_words, plot_row_change
+from statelab.charts.lesson_figures import plot_lstm_words, plot_row_change
 from ui.live_results import captured_caption, render_figure
 
 

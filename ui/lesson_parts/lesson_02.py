@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from statelab.config import LabConfig
-from statelab.continuity_charts import plot_layout, plot_stateless_windows
-from statelab.layout import batch_layout
+from statelab.charts.continuity import plot_layout, plot_stateless_windows
+from statelab.engine.config import LabConfig
+from statelab.engine.layout import batch_layout
 from ui.live_results import captured_caption, render_captured, render_figure
 
 

@@ -3,11 +3,11 @@
 import numpy as np
 import streamlit as st
 
-from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, STATELESS_COLOR, plot_runs_by_window
-from statelab.config import LabConfig
-from statelab.layout import epoch_orders
-from statelab.lesson_charts import plot_fit_order
-from statelab.lessons.lesson_03 import TRAINED
+from statelab.charts.lab import BROKEN_COLOR, STATEFUL_COLOR, STATELESS_COLOR, plot_runs_by_window
+from statelab.charts.lesson_figures import plot_fit_order
+from statelab.engine.config import LabConfig
+from statelab.engine.layout import epoch_orders
+from statelab.teaching.lessons.lesson_03 import TRAINED
 from ui.live_results import captured_caption, render_figure, stacked
 
 LAB_SHUFFLE = LabConfig(batch_size=4, n_windows=3, n_groups=1, epochs=1, shuffle=True)

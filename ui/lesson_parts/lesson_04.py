@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, plot_runs_by_window
-from statelab.continuity_charts import plot_state_trace
-from statelab.lesson_charts import plot_epoch_boundary
-from statelab.lessons.lesson_04 import POLICIES
+from statelab.charts.continuity import plot_state_trace
+from statelab.charts.lab import BROKEN_COLOR, STATEFUL_COLOR, plot_runs_by_window
+from statelab.charts.lesson_figures import plot_epoch_boundary
+from statelab.teaching.lessons.lesson_04 import POLICIES
 from ui.live_results import captured_caption, render_captured, render_figure, stacked
 
 VARIANTS = {

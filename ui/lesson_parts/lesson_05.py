@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from statelab.lesson_charts import plot_predict_twice
+from statelab.charts.lesson_figures import plot_predict_twice
 from ui.live_results import captured_caption, render_captured, render_figure
 
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from statelab.lessons.lesson_06 import EXAMPLES, article_shape
-from statelab.presets import PRESETS
-from statelab.tasks import TASK_SPECS
+from statelab.engine.tasks import TASK_SPECS
+from statelab.teaching.lessons.lesson_06 import EXAMPLES, article_shape
+from statelab.teaching.presets import PRESETS
 from ui.export import render_code_export
 from ui.live_results import captured_caption, render_captured, render_comparison
 

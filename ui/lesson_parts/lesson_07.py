@@ -1,6 +1,6 @@
 """How lesson 7's check is drawn: the gradient across a stateful batch boundary."""
 
-from statelab.continuity_charts import plot_gradient_boundary
+from statelab.charts.continuity import plot_gradient_boundary
 from ui.live_results import captured_caption, render_figure
 
 

@@ -4,10 +4,10 @@ windows over seeds, the layout function on a series of your length, fit without 
 import numpy as np
 import streamlit as st
 
-from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, STATELESS_COLOR, plot_runs_by_window
-from statelab.keras_facts_resets import lesson_code
-from statelab.lessons.lesson_09 import LAST_WINDOWS
-from statelab.practice_charts import plot_steps_read
+from statelab.charts.lab import BROKEN_COLOR, STATEFUL_COLOR, STATELESS_COLOR, plot_runs_by_window
+from statelab.charts.practice_figures import plot_steps_read
+from statelab.teaching.keras_facts_resets import lesson_code
+from statelab.teaching.lessons.lesson_09 import LAST_WINDOWS
 from ui.live_results import captured_caption, render_captured, render_figure
 
 COLORS = [STATEFUL_COLOR, BROKEN_COLOR, STATELESS_COLOR]

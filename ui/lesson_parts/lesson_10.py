@@ -3,10 +3,10 @@ from its state row, the CO2 forecast over seeds, and the same recipe on the lear
 
 import streamlit as st
 
-from statelab.lessons.lesson_10 import SMALL_FORECAST, forecast_outcome, mean_comparison
-from statelab.practice_charts import plot_forecast
-from statelab.storage import SERIES_ID, stored_series_length
-from statelab.work import demo_job
+from statelab.charts.practice_figures import plot_forecast
+from statelab.engine.storage import SERIES_ID, stored_series_length
+from statelab.engine.work import demo_job
+from statelab.teaching.lessons.lesson_10 import SMALL_FORECAST, forecast_outcome, mean_comparison
 from ui.lab_memory import learner_series
 from ui.live_results import await_results, captured_caption, render_figure, session_scale
 

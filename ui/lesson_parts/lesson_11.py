@@ -3,7 +3,7 @@ of a stack, and a reset loop over model.layers that misses a nested model's LSTM
 
 import streamlit as st
 
-from statelab.practice_charts import plot_layer_states
+from statelab.charts.practice_figures import plot_layer_states
 from ui.live_results import captured_caption, render_captured, render_figure
 
 

@@ -6,9 +6,9 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from statelab.charts import BROKEN_COLOR, STATEFUL_COLOR, plot_runs_by_window
-from statelab.lessons.lesson_12 import FEW_EPOCHS, TRAINED
-from statelab.presets import PRESETS
+from statelab.charts.lab import BROKEN_COLOR, STATEFUL_COLOR, plot_runs_by_window
+from statelab.teaching.lessons.lesson_12 import FEW_EPOCHS, TRAINED
+from statelab.teaching.presets import PRESETS
 from ui.lab_presets import render_lab_links
 from ui.live_results import render_figure, stacked
 

@@ -1,0 +1,1 @@
+"""Plotly figures, pure: numbers in, figure out."""

@@ -1,0 +1,1 @@
+"""The engine: tasks, data, batch layout, models, the compiled training loop, scoring."""

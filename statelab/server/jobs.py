@@ -1,0 +1,323 @@
+"""Work off the server process: a bounded pool of worker processes and a visible queue.
+
+TensorFlow keeps process-global state and grows with every model built, so the web server never
+imports it: workers do (statelab.server.worker), and are recycled after `max_jobs_per_worker` jobs. Results go
+to the shared result cache (statelab.server.result_cache), so a class running one preset trains it once.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import multiprocessing
+import queue
+import sys
+import threading
+import time
+import types
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from statelab.engine.work import Job, Work, as_job
+from statelab.server.result_cache import ResultCache
+from statelab.server.worker import available_cores, run_worker
+
+ACTIVE = ("queued", "running")
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """What a job is doing: state, place in the queue, progress, error message."""
+
+    state: str  # "queued", "running", "done", "failed" or "cancelled"
+    position: int = 0  # jobs ahead of this one in the queue
+    progress: dict | None = None  # the last Progress of a running job, as a dict
+    error: str = ""
+
+
+def _duration(seconds: float) -> str:
+    """A duration in plain words: "45 s" or "5 minutes"."""
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} minutes"
+
+
+@contextlib.contextmanager
+def _without_main_script() -> Iterator[None]:
+    """Start processes without the parent's __main__: a spawned child re-runs its file first, and
+    under Streamlit that is the app script (app.py starts this pool: the child would start another)."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+class JobPool:
+    """Worker processes that train configs, a visible queue, and results in a shared disk cache.
+
+    The parent hands a job to a worker only when one is idle, so queued jobs can be cancelled and
+    their queue positions are exact. A job running longer than `job_timeout` seconds is stopped with
+    its worker. What the pool remembers about finished jobs is forgotten after `forget_after`
+    seconds (their results stay in the cache). Workers are daemons: they never keep the server from
+    exiting; `close()` stops them at once, and runs when the process exits (so a stopping server
+    does not replace the workers a Ctrl-C or a stop signal to its process group ended).
+    """
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        max_jobs_per_worker: int = 20,
+        cache: ResultCache | None = None,
+        abandon_after: float = 30.0,
+        job_timeout: float = 300.0,
+        forget_after: float = 600.0,
+    ):
+        self.cache = cache or ResultCache()
+        cores = available_cores()
+        self.workers = workers or cores
+        self.threads = max(1, cores // self.workers)  # TensorFlow threads per worker
+        self.max_jobs = max_jobs_per_worker
+        self.abandon_after = abandon_after  # seconds without a watcher before a queued job is dropped
+        self.job_timeout = job_timeout
+        self.forget_after = forget_after
+        self.context = multiprocessing.get_context("spawn")
+        self.events = self.context.Queue()
+        self.lock = threading.Lock()
+        self.closed = False
+        self.queue: list[str] = []  # keys waiting for a worker, in order
+        self.background: list[str] = []  # keys to run when the queue is empty (cache warming)
+        self.waiting: dict[str, Job] = {}
+        self.states: dict[str, JobStatus] = {}
+        self.finished: dict[str, float] = {}  # key -> when it reached done, failed or cancelled
+        self.watched: dict[str, float] = {}
+        self.processes: dict[int, multiprocessing.Process] = {}
+        self.inboxes: dict[int, multiprocessing.Queue] = {}
+        self.handed: dict[int, int] = {}  # pid -> jobs handed to it so far
+        self.busy: dict[int, str | None] = {}  # pid -> key it runs (None: idle)
+        self.started: dict[int, float] = {}  # pid -> when its current job started running
+        self.retired: list[multiprocessing.Process] = []  # exiting workers, reaped once they are gone
+        for _ in range(self.workers):
+            self._start_worker()
+        self.dispatcher = threading.Thread(target=self._dispatch_forever, daemon=True, name="statelab-jobs")
+        self.dispatcher.start()
+        atexit.register(self.close)
+
+    def __enter__(self) -> JobPool:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _start_worker(self) -> None:
+        inbox = self.context.Queue()  # this worker's own: a job goes to the very worker reserved for it
+        process = self.context.Process(
+            target=run_worker,
+            args=(
+                inbox,
+                self.events,
+                str(self.cache.directory),
+                self.cache.salt,
+                self.max_jobs,
+                self.threads,
+            ),
+            daemon=True,
+        )
+        with _without_main_script():
+            process.start()
+        self.processes[process.pid] = process
+        self.inboxes[process.pid] = inbox
+        self.handed[process.pid] = 0
+
+    def submit(self, work: Work, background: bool = False) -> str:
+        """Queue a config or job unless it is cached, queued or running; returns its key.
+
+        Background jobs (warming the cache) run only when no learner's job waits, and are never
+        dropped for want of a watcher; a learner asking for one moves it to the learners' queue.
+        """
+        job = as_job(work)
+        with self.lock:
+            if self.closed:
+                raise RuntimeError("The job pool is closed.")
+            if not background:
+                self.watched[job.key] = time.monotonic()
+            if job.key in self.background and not background:
+                self.background.remove(job.key)
+                self.queue.append(job.key)
+                self._hand_out()
+            if job.key in self.states and self.states[job.key].state in ACTIVE:
+                return job.key
+            if self.cache.has(job):
+                self._set(job.key, JobStatus("done"))
+                return job.key
+            self.waiting[job.key] = job
+            self.states[job.key] = JobStatus("queued")  # _hand_out sets its position
+            (self.background if background else self.queue).append(job.key)
+            self._hand_out()
+        return job.key
+
+    def status(self, work: Work) -> JobStatus:
+        """Where a job is; asking also marks it as still wanted by someone."""
+        job = as_job(work)
+        with self.lock:
+            self.watched[job.key] = time.monotonic()
+            status = self.states.get(job.key)
+        stored = self.cache.has(job)
+        if status is None or (status.state == "done" and not stored):
+            return JobStatus("done") if stored else JobStatus("cancelled")
+        return status
+
+    def result(self, work: Work, timeout: float = 600.0):
+        """Wait for a job's result (at once when it is cached); raises RuntimeError if the job failed.
+
+        This blocks: for scripts, benches and tests. Pages show progress with `status` instead.
+        """
+        self.submit(work)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.status(work)
+            if status.state == "done":
+                value = self.cache.get(work)
+                if value is not None:
+                    return value
+                self.submit(work)  # pruned or unreadable since: train it again
+            elif status.state in ("failed", "cancelled"):
+                raise RuntimeError(status.error or "The job was cancelled.")
+            time.sleep(0.05)
+        raise TimeoutError(f"No result within {timeout:.0f} s.")
+
+    def _set(self, key: str, status: JobStatus) -> None:
+        """Record a job's status (call with the lock held); finished ones are forgotten later."""
+        self.states[key] = status
+        if status.state in ACTIVE:
+            self.finished.pop(key, None)
+        else:
+            self.finished[key] = time.monotonic()
+
+    def _hand_out(self) -> None:
+        """Give queued jobs to idle workers (call with the lock held)."""
+        # A worker that has been handed its last job exits after it; it never gets another.
+        idle = [pid for pid, key in self.busy.items() if key is None and self.handed[pid] < self.max_jobs]
+        while idle and (self.queue or self.background):
+            key = (self.queue or self.background).pop(0)
+            pid = idle.pop()
+            self.busy[pid] = key  # reserved until the worker says which job it runs
+            self.handed[pid] += 1
+            self.inboxes[pid].put(self.waiting.pop(key))
+        for position, key in enumerate(self.queue + self.background):
+            self.states[key] = JobStatus("queued", position=position)
+
+    def _dispatch_forever(self) -> None:
+        looked = time.monotonic()
+        while not self.closed:
+            try:
+                kind, pid, key, payload = self.events.get(timeout=0.5)
+                with self.lock:
+                    if not self.closed:
+                        self._on_event(kind, pid, key, payload)
+            except queue.Empty:
+                pass
+            except (OSError, ValueError, EOFError):  # the queue was closed by close()
+                return
+            if time.monotonic() - looked > 0.5:
+                self._look_after()
+                looked = time.monotonic()
+
+    def _on_event(self, kind: str, pid: int, key: str | None, payload) -> None:
+        if pid not in self.processes:  # a worker stopped by the pool: what it said last no longer counts
+            return
+        if kind == "ready":
+            self.busy[pid] = None
+        elif kind == "running":
+            self.busy[pid] = key
+            self.started[pid] = time.monotonic()
+            self._set(key, JobStatus("running"))
+        elif kind == "progress":
+            self._set(key, JobStatus("running", progress=payload))
+        elif kind in ("done", "failed"):
+            self._set(key, JobStatus(kind, error=payload or ""))
+            self.busy[pid] = None
+            self.started.pop(pid, None)
+        elif kind == "exit":
+            self.busy.pop(pid, None)
+            self._replace_worker(pid)
+        self._hand_out()
+
+    def _look_after(self) -> None:
+        """Stop jobs past their time, replace workers that died (failing their job), drop queued jobs
+        nobody watches any more, and forget what is long finished."""
+        with self.lock:
+            if self.closed:
+                return
+            now = time.monotonic()
+            for pid, began in list(self.started.items()):
+                if now - began > self.job_timeout:
+                    self._stop_worker(
+                        pid, f"The run took longer than {_duration(self.job_timeout)} and was stopped."
+                    )
+            for pid, process in list(self.processes.items()):
+                if not process.is_alive() and process.exitcode not in (None, 0):
+                    self._stop_worker(pid, "The worker stopped unexpectedly.")
+            for key in [k for k in self.queue if now - self.watched.get(k, now) > self.abandon_after]:
+                self._drop(key)
+            self._forget(now)
+            self.retired = [process for process in self.retired if process.is_alive()]  # reaps the exited
+            self._hand_out()
+
+    def _stop_worker(self, pid: int, reason: str) -> None:
+        """Kill a worker (if it still runs), fail the job it had, and start another in its place."""
+        self.processes[pid].kill()
+        self.started.pop(pid, None)
+        key = self.busy.pop(pid, None)
+        if key:
+            self._set(key, JobStatus("failed", error=reason))
+        self._replace_worker(pid)
+
+    def _forget(self, now: float) -> None:
+        """Drop what the pool remembers about jobs finished, and watches made, over `forget_after` ago."""
+        for key, when in list(self.finished.items()):
+            if now - when > self.forget_after:
+                self.finished.pop(key)
+                self.states.pop(key, None)
+        for key, when in list(self.watched.items()):
+            if now - when > self.forget_after and self.states.get(key, JobStatus("done")).state not in ACTIVE:
+                self.watched.pop(key)
+
+    def _replace_worker(self, pid: int) -> None:
+        """Start a new worker in place of one that exits (never waiting for it: the lock is held)."""
+        self.retired.append(self.processes.pop(pid))
+        self.inboxes.pop(pid).close()
+        self.handed.pop(pid)
+        if not self.closed:
+            self._start_worker()
+
+    def _drop(self, key: str) -> None:
+        self.queue.remove(key)
+        self.waiting.pop(key)
+        self._set(key, JobStatus("cancelled"))
+
+    def cancel(self, work: Work) -> bool:
+        """Drop a queued job (a running one finishes and is cached); True if it was dropped."""
+        key = as_job(work).key
+        with self.lock:
+            if key not in self.queue:
+                return False
+            self._drop(key)
+            self._hand_out()
+        return True
+
+    def close(self) -> None:
+        """Stop the workers (a running job is lost, its partial file removed later) and the dispatcher."""
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
+            processes = [*self.processes.values(), *self.retired]
+        atexit.unregister(self.close)
+        for process in processes:
+            process.kill()
+        for process in processes:
+            process.join(timeout=10)
+        self.dispatcher.join(timeout=5)
+        for channel in [self.events, *self.inboxes.values()]:
+            channel.cancel_join_thread()
+            channel.close()

@@ -1,0 +1,107 @@
+"""A worker process of the job pool, and how many of them a machine takes.
+
+TensorFlow keeps process-global state and grows with every model built, so the web server never
+imports it: a worker does, once, runs up to `max_jobs` jobs (lab runs and live demos), stores each
+result in the shared result cache, and exits to be replaced (statelab.server.jobs keeps the pool).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import signal
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from statelab.engine.config import LabConfig
+from statelab.engine.work import Job
+from statelab.server.result_cache import ResultCache
+
+CGROUP = Path("/sys/fs/cgroup")
+# Added to the workers' nice value: the web server's pages go first. STATELAB_WORKER_NICENESS changes it
+# (the test suite sets 0: its own processes compete with the workers as much as pages do).
+WORKER_NICENESS = 10
+
+
+def cgroup_cpu_limit(root: Path = CGROUP, membership: Path = Path("/proc/self/cgroup")) -> float | None:
+    """The CPU quota of this process's cgroup in cores (cgroup v2 `cpu.max`, or v1), None if unlimited."""
+    relative = ""
+    with contextlib.suppress(OSError):
+        for line in membership.read_text().splitlines():
+            if line.startswith("0::"):  # cgroup v2: "0::/path/of/the/group"
+                relative = line[3:].lstrip("/")
+    candidates = [
+        (root / relative / "cpu.max", None),
+        (root / "cpu.max", None),
+        (root / "cpu" / "cpu.cfs_quota_us", root / "cpu" / "cpu.cfs_period_us"),
+    ]
+    for quota_file, period_file in candidates:
+        with contextlib.suppress(OSError, ValueError):
+            if period_file is None:
+                quota, period = quota_file.read_text().split()[:2]
+            else:
+                quota, period = quota_file.read_text().strip(), period_file.read_text().strip()
+            if quota in ("max", "-1"):
+                return None
+            return int(quota) / int(period)
+    return None
+
+
+def available_cores() -> int:
+    """Cores this process may use: its CPU affinity, capped by a container's CPU quota (at least one)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    limit = cgroup_cpu_limit()
+    return max(1, min(cores, math.floor(limit))) if limit else cores
+
+
+def _execute(job: Job, report):
+    """Worker side: run a job and return its value."""
+    if job.kind == "lab":
+        from statelab.engine.training import run_lab
+
+        return run_lab(LabConfig(**job.args), progress=report)
+    from statelab.teaching.demos import run_demo
+
+    return run_demo(job.args["name"], **job.args["kwargs"])
+
+
+def run_worker(inbox, events, cache_directory: str, salt: str, max_jobs: int, threads: int) -> None:
+    """Worker process: import TensorFlow once, run up to `max_jobs` jobs, then exit to be replaced.
+
+    Each worker gets its share of the cores (`threads`): workers that each spread over every core
+    slow each other down when a class keeps them all busy. Workers run at a lower priority
+    (`WORKER_NICENESS`) than the web server, so pages keep answering while every core trains.
+    """
+    if hasattr(os, "nice"):
+        os.nice(int(os.environ.get("STATELAB_WORKER_NICENESS", WORKER_NICENESS)))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, and the server stops its workers
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
+
+    import statelab.engine.training  # noqa: F401  (TensorFlow loads here, before the first job)
+
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(threads)
+
+    cache = ResultCache(Path(cache_directory), salt=salt)
+    pid = os.getpid()
+    events.put(("ready", pid, None, None))
+    for _ in range(max_jobs):
+        job = inbox.get()
+        last = 0.0
+
+        def report(progress, key=job.key) -> None:
+            nonlocal last
+            if time.monotonic() - last > 0.2 or progress.batch == progress.batches:
+                events.put(("progress", pid, key, asdict(progress)))
+                last = time.monotonic()
+
+        events.put(("running", pid, job.key, None))
+        try:
+            cache.put(job, _execute(job, report))
+            events.put(("done", pid, job.key, None))
+        except Exception as error:  # reported to the learner in plain words, never as a trace
+            events.put(("failed", pid, job.key, f"{type(error).__name__}: {error}"))
+    events.put(("exit", pid, None, None))
