@@ -96,12 +96,14 @@ def test_the_uploaded_series_and_untrained_settings_follow_the_learner(context, 
     upload.set_input_files(files=[{"name": "levels.csv", "mimeType": "text/csv", "buffer": example_csv()}])
     expect(app.page.get_by_text(SERIES_NOTE)).to_be_visible()
     app.type_number("Batch size", 32)  # not trained
+    untrained = app.page.get_by_text(re.compile("Not trained yet: .*batch 32"))
+    expect(untrained).to_be_visible()  # the column has rerun: it has kept the edit in this browser
     app.page.reload()
     app.wait_for_app()
     expect(app.page.get_by_role("combobox", name="Task")).to_have_value("Forecast: your own series (CSV)")
     expect(app.number_input("Batch size")).to_have_value("32")
     expect(app.page.get_by_text(f"Your series from before: {SERIES_NOTE}")).to_be_visible()
-    expect(app.page.get_by_text(re.compile("Not trained yet: .*batch 32"))).to_be_visible()
+    expect(untrained).to_be_visible()
     app.page.get_by_test_id("stSidebarNav").get_by_text(f"10. {lesson(10).nav}").click()
     app.wait_for_app()
     own = app.page.get_by_text("Upload a CSV in the Lab")

@@ -76,6 +76,7 @@ def attempt(call: Callable[[], object], ended: str = "") -> tuple[bool, object]:
             st.info(ended, icon=":material/door_open:")
         else:
             st.error(str(error), icon=":material/error:")
+        return False, None
     except (ClassError, ValueError) as error:
         st.error(str(error), icon=":material/error:")
         return False, None
