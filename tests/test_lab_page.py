@@ -136,7 +136,8 @@ SERVER_SIDE = """
 import sys
 sys.path.insert(0, {root!r})
 from apptest_helpers import open_page, fill, train, wait_for_run, SMALL
-home = open_page("home")
+from streamlit.testing.v1 import AppTest
+home = AppTest.from_file({app!r}, default_timeout=60).run()  # the whole app, on Home (it links pages)
 assert not home.exception
 print("home", "tensorflow" in sys.modules)
 lab = open_page("lab")
@@ -148,7 +149,7 @@ print("lab", "tensorflow" in sys.modules or "keras" in sys.modules)
 
 
 def test_the_server_process_never_imports_tensorflow():
-    code = SERVER_SIDE.format(root=str(ROOT / "tests"))
+    code = SERVER_SIDE.format(root=str(ROOT / "tests"), app=str(ROOT / "app.py"))
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE
     )
@@ -276,6 +277,9 @@ def test_the_history_names_each_run_and_what_changed_first():
         "batch 8, shuffle on",
     ]
     assert table[0]["stateful"] == "95 %" and table[0]["stateless"] == "75 %"
+    rows[1]["n_seeds"], rows[1]["config"]["seed"] = 3, 11
+    # Issue 23: the column read "0" or "11" (the seed) where a count was expected.
+    assert [row["seeds"] for row in history_table(rows)[:2]] == ["1 (seed 0)", "3 (seeds 11–13)"]
 
 
 def test_two_runs_are_compared_by_what_differs_in_the_models_colours():
@@ -309,11 +313,12 @@ def test_settings_where_the_task_stops_learning_are_warned_before_training():
     assert pending(app).config == LabConfig(batch_size=8, timesteps=20)
 
 
-def test_a_new_session_with_the_learners_id_finds_their_runs_and_answers():
-    """Issue 10.7 without a browser: what one session stored, the next one (same ?learner=) reads."""
+def test_an_address_from_before_the_cookie_finds_its_learners_runs_and_answers():
+    """Issue 10.7 and 23.1 without a browser (AppTest sends no cookie): an address that still carries
+    ?learner= finds what that learner stored, and the id leaves the address."""
     first = open_page("lab")
     learner = first.session_state["learner_id"]
-    assert first.query_params["learner"] == learner  # the id is in the URL
+    assert "learner" not in first.query_params  # the id is never in the URL
     (row,) = history(({"reset": "never"}, "never_reset"))
     store = LearnerStore(open_database())
     store.add_run(learner, row["key"], row)
@@ -321,6 +326,7 @@ def test_a_new_session_with_the_learners_id_finds_their_runs_and_answers():
     again = open_page("lab", {"learner": learner, "preset": "never_reset"})
     assert not again.exception
     assert again.session_state["learner_id"] == learner
+    assert "learner" not in again.query_params
     assert row in again.session_state["lab"].history
     assert again.radio(key="predict_never_reset").disabled  # the prediction is kept: the run starts at once
     run = Run(PRESETS["never_reset"].config(), 1, "never_reset")

@@ -21,6 +21,7 @@ from ui.lab_presets import render_lab_links
 from ui.learner import ANSWERS_KEY, answers, forget_answers, save_answer
 from ui.lesson_parts import lesson_parts
 from ui.live_results import await_results, prefetch, render_comparison, session_scale
+from ui.own_series import render_own_series_link
 from ui.predict import render_held, render_prediction
 from ui.unsaved import render_unsaved
 
@@ -154,6 +155,7 @@ def render_footer(item: Lesson) -> None:
     if item.text.presets:
         st.markdown("**Try it in the Lab**")
         render_lab_links(item.text.presets)
+        render_own_series_link(item.text.presets)
     lessons = all_lessons()
     index = [other.number for other in lessons].index(item.number)
     back, middle, ahead = st.columns(3)
