@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui.preload  # noqa: F401  (first of all: see its docstring)
-from ui.learner import learner_id
+from ui.learner import render_learner_cookie, render_where_progress_lives
 from ui.lesson_page import lesson_pages
 from ui.runs import job_pool
 from ui.theme import render_theme_css
@@ -12,7 +12,7 @@ from ui.warm_up import start_warming
 st.set_page_config(page_title="Stateful LSTM Lab", page_icon=":material/sync:", layout="wide")
 start_warming(job_pool())  # workers start TensorFlow as soon as anyone opens a page, then warm the cache
 render_theme_css()
-learner_id()  # every page's URL carries the learner's id, so a reload keeps their answers and runs
+render_learner_cookie()  # this browser's learner id: any page, any tab, a reload finds their answers and runs
 
 pages = {
     "": [
@@ -33,4 +33,6 @@ pages = {
         st.Page("views/class_join.py", title="Join a class", icon=":material/login:", url_path="join"),
     ],
 }
-st.navigation(pages, expanded=True).run()  # every lesson in view: no "View more" past ten pages
+page = st.navigation(pages, expanded=True)  # every lesson in view: no "View more" past ten pages
+render_where_progress_lives(st.sidebar)
+page.run()

@@ -43,6 +43,11 @@ def pending(app: AppTest):
     return app.session_state["lab"].pending if "lab" in app.session_state else None
 
 
+def asked(app: AppTest):
+    """The Lab's last run asked for: on its way, or shown at once (a run already in the cache)."""
+    return pending(app) or app.session_state["lab"].shown
+
+
 def wait_for_run(app: AppTest, timeout: float = PATIENCE) -> AppTest:
     """Rerun the page until its pending run has finished."""
     deadline = time.monotonic() + timeout

@@ -24,6 +24,9 @@ os.environ["STATELAB_WORKERS"] = "1"
 # Training workers at the test processes' own priority: pytest's workers keep every core busy, and a
 # worker at the server's usual +10 got a tenth of a core beside them (a run then outlasted its limit).
 os.environ["STATELAB_WORKER_NICENESS"] = "0"
+# Servers' workers do not compile the form's common shapes between the tests' jobs: that would take the
+# suite's cores and hold up jobs (bench/bench_lab_answer.py measures the warmed server).
+os.environ["STATELAB_WARM_SHAPES"] = "0"
 # The kinds of test, by marker, in the order the time summary names them; the rest are "unit".
 KINDS = ("browser", "server", "build", "slow")
 # Handed out first (longest first): the groups and files that take longest, from `make test`'s summary.

@@ -7,18 +7,33 @@ test_jobs tests background jobs directly). conftest.py imports it for pytest (an
 suite needs); the benchmarks that reuse the browser helpers get it through browser.py.
 """
 
+import asyncio
 import os
 import tempfile
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"  # screenshots and server logs of this run, for a person to look at
 # Seconds a test waits for something (a run, a page, a demo) before it fails: tests wait for the event
 # itself; this limit only ends a wait that would never end, so it allows for a loaded machine.
 PATIENCE = 600.0
+T = TypeVar("T")
 RUN_CACHE = "STATELAB_TEST_RUN_CACHE"  # this run's cache folder, from pytest's controller to its workers
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault(RUN_CACHE, tempfile.mkdtemp(prefix="statelab-test-cache-"))
 os.environ["STATELAB_CACHE"] = os.environ[RUN_CACHE]
 os.environ["STATELAB_WARM"] = "0"
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end in a thread of its own, and return its result.
+
+    A pytest worker that ran a browser test holds Playwright's event loop for the rest of the
+    session (the browser is session-wide), so `asyncio.run` on that thread would refuse to start.
+    """
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()

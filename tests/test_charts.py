@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from statelab.charts import lab as charts
+from statelab.charts.class_answers import TEXT_COLOR, for_projector
 
 
 def named(figure, name):
@@ -69,11 +70,56 @@ def test_error_metric_and_bad_metric():
         charts.plot_by_window(np.array([0.1]), np.array([0.2]), "f1", 0.5)
 
 
+def test_a_forecasts_error_axis_fits_the_models_and_persistence_not_a_far_higher_mean():
+    """Issue 23: the own-series chart stretched to the mean's line (1.03), squashing the models near 0,
+    and drew no persistence line."""
+    stateful, stateless = np.array([[0.04, 0.05], [0.05, 0.06]]), np.array([0.05, 0.07])
+    figure = charts.plot_by_window(stateful, stateless, "error", 1.03, {"persistence": 0.065})
+    top = figure.layout.yaxis.range[1]
+    assert top == pytest.approx(1.15 * 0.07) and figure.layout.yaxis.title.text == charts.STANDARDISED_ERROR
+    (line,) = figure.layout.shapes  # persistence, drawn; the mean is only named, at the top edge
+    assert line.y0 == pytest.approx(0.065)
+    texts = [annotation.text for annotation in figure.layout.annotations]
+    assert texts == ["↑ predicting the mean: 1.030 (above the chart)", "persistence: 0.065"]
+    assert all(annotation.bgcolor for annotation in figure.layout.annotations)  # curves pass under labels
+    worse = charts.plot_by_window(
+        np.array([1.2, 1.4]), np.array([1.1, 1.3]), "error", 1.03, {"persistence": 2.0}
+    )
+    assert [shape.y0 for shape in worse.layout.shapes] == [pytest.approx(1.03)]  # the mean: in range
+    assert worse.layout.yaxis.range[1] == pytest.approx(1.15 * 1.4)
+
+
 def test_predictions_and_window_step():
     figure = charts.plot_predictions(np.zeros((5, 4)), np.ones((5, 4)), np.ones((5, 4)), "binary", streams=2)
     assert len(figure.data) == 6 and list(figure.layout.xaxis.ticktext) == ["stream 1", "stream 2"]
     step = charts.plot_window_step(np.ones((3, 1)), np.ones((3, 4)), np.zeros(4), "batch 0")
     np.testing.assert_allclose(step.data[1].y, [0, 2, 2, 2])  # ‖h‖ going in, then after each step
+
+
+def test_a_chart_keeps_room_for_a_phones_title_and_legend_rows():
+    """Issue 23: at 390 px lesson 3's title was clipped and its three-entry legend lay over the subtitle."""
+    runs = {name: np.ones(3) for name in ("stateful, shuffle=False", "stateful, shuffle=True", "stateless")}
+    title = "Cue recall: held-out accuracy by window, with and without shuffling"
+    figure = charts.plot_runs_by_window(runs, "accuracy", 0.5, title)
+    lines = figure.layout.title.text.split("<br>")
+    assert len(lines[0]) <= charts.TITLE_WIDTH and len(lines[1]) <= charts.TITLE_WIDTH
+    assert charts.legend_rows(figure) == 3  # each long entry on its own row at a phone's width
+    pair = {"stateful": np.ones(3), "stateless": np.ones(3)}
+    two = charts.plot_runs_by_window(pair, "accuracy", 0.5, title)
+    assert charts.legend_rows(two) == 1
+    extra = figure.layout.margin.t - two.layout.margin.t
+    assert extra == 2 * charts.SUBTITLE_LINE and figure.layout.height - two.layout.height == extra
+
+
+def test_a_chart_on_the_projector_gets_large_dark_type():
+    """Issue 23: the experiment's chart kept laptop sizes on a projector (ticks ~10 px, grey axis titles)."""
+    laptop = charts.plot_by_window(np.array([1.0, 1.0]), np.array([1.0, 0.5]), "accuracy", 0.5)
+    height = laptop.layout.height
+    projected = for_projector(laptop)
+    assert projected.layout.xaxis.tickfont.size >= 22 and projected.layout.yaxis.title.font.size >= 22
+    assert projected.layout.yaxis.title.font.color == TEXT_COLOR
+    assert projected.layout.title.font.size >= 30 and projected.layout.height > height
+    assert "font-size:26px" in projected.layout.title.text  # the subtitle too (15 px on a laptop)
 
 
 def test_the_forecast_chart_draws_the_seasonal_naive_forecast_when_there_is_a_season():

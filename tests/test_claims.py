@@ -81,10 +81,11 @@ def test_each_preset_shows_what_its_expectation_says(preset_id):
 
 
 def test_resets_that_skip_stream_starts_collapse_training_on_most_seeds():
-    # Issue 9, point 7: at seed 0 the stateful model scored 45 % in every window, even the first.
+    # Which seeds collapse depends on the machine (seeds 0-4, never resetting: 0, 1 and 4 where first
+    # measured, 1, 2 and 4 on an AMD EPYC with AVX2); the presets' words say "on three of the five seeds" and
+    # "two to four", never which ones.
     for preset_id in ("never_reset", "epoch_reset"):
         assert len(collapsed_seeds(preset_runs(preset_id), "stateful")) >= 2, preset_id
-        assert 0 in collapsed_seeds(preset_runs(preset_id), "stateful"), preset_id
 
 
 def test_cue_stateful_is_near_perfect_on_every_window():

@@ -9,11 +9,15 @@ state of the class pages as the test reaches it (tests/axe.py).
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import secrets
+from pathlib import Path
 
 import pytest
 from axe import Audit
-from browser import PROJECTOR, AppPage
+from browser import LAPTOP, PROJECTOR, AppPage
 from playwright.sync_api import expect
 
 from statelab.server.class_records import format_code
@@ -69,9 +73,24 @@ def answer(learner: AppPage, label: str) -> None:
     expect(learner.page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Your answer: {label}")
 
 
+def download_record(teacher: AppPage) -> tuple[str, str, str]:
+    """Open the class's record on the teacher page and download its files: (CSV, summary, by learner)."""
+    teacher.page.get_by_text("The class's record").click()
+    record = teacher.page.locator(".st-key-class_record")
+    record.get_by_text("Also the answers of each learner").click()
+    teacher.wait_for_app()
+    texts = []
+    for name in ("Download the record (CSV)", "Download the summary", "Download the answers by learner"):
+        with teacher.page.expect_download() as info:
+            record.get_by_role("button", name=name).click()
+        texts.append(Path(info.value.path()).read_text(encoding="utf-8"))
+    return texts[0], texts[1], texts[2]
+
+
 def test_a_class_predicts_then_the_experiment_reveals(browser, app_url):
     audit = Audit()
     check = lesson(2).checks[0]  # a lesson check whose live side is one quick Keras demo
+    check_title = f"Q2.1 · Lesson 2, {lesson(2).nav}"  # numbered as in the lesson plan
     labels = list(check.options.values())
     teacher = person(browser, app_url, PROJECTOR)
     code = start_class(teacher)
@@ -123,32 +142,53 @@ def test_a_class_predicts_then_the_experiment_reveals(browser, app_url):
         text = learner.page.get_by_test_id("stMain").inner_text()
         assert "Ada" not in text and "Grace" not in text and "learners answered" not in text, text
 
-    teacher.page.get_by_role("button", name="Reveal").click()
-    teacher.wait_for_app()
-    shows = teacher.page.get_by_test_id("stAlertContentSuccess").filter(has_text="The run shows:")
-    expect(shows).to_be_visible(timeout=150_000)
-    outcome = next(label for label in labels if label in shows.inner_text())
-    expect(teacher.page.locator(".js-plotly-plot .ytick").filter(has_text="✓")).to_contain_text(
-        " ".join(outcome.split()[:2])
-    )
-    audit.check(teacher, "teacher: revealed")
-    for learner, label in zip(learners, picks, strict=True):
-        verdict = "Your prediction held" if label == outcome else f"Your answer: {label}"
-        expect(learner.page.get_by_test_id("stMain")).to_contain_text(verdict, timeout=QUESTION_TIMEOUT)
-    audit.check(learners[0], "learner: revealed")
-
+    # Peer instruction's order (issue 23): discussion, a second vote, then the reveal.
+    expect(teacher.page.get_by_role("button", name="Reveal", exact=True)).to_have_count(0)
     teacher.page.get_by_role("button", name="Ask again").click()
     teacher.wait_for_app()
-    for learner in learners[:2]:
+    second = [labels[1], labels[0]]
+    for learner, label in zip(learners[:2], second, strict=True):
         expect(learner.page.get_by_text("Second vote, after discussion.")).to_be_visible(
             timeout=CHART_TIMEOUT
         )
-        answer(learner, outcome)
+        answer(learner, label)
     expect(teacher.page.get_by_text("2 of 5 learners answered the second vote")).to_be_visible(
         timeout=CHART_TIMEOUT
     )
     for title in ("First vote", "After discussion"):
         expect(teacher.page.locator(".js-plotly-plot .annotation-text", has_text=title).first).to_be_visible()
+
+    expect(teacher.page.get_by_role("button", name="Ask again")).to_have_count(0)
+    teacher.page.get_by_role("button", name="Reveal", exact=True).click()
+    teacher.wait_for_app()
+    shows = teacher.page.get_by_test_id("stAlertContentSuccess").filter(has_text="The run shows:")
+    expect(shows).to_be_visible(timeout=150_000)
+    outcome = next(label for label in labels if label in shows.inner_text())
+    expect(teacher.page.locator(".js-plotly-plot .ytick").filter(has_text="✓").first).to_contain_text(
+        " ".join(outcome.split()[:2])
+    )
+    audit.check(teacher, "teacher: revealed")
+    for learner, label in zip(learners, [*second, *picks[2:]], strict=True):  # the rest kept their first
+        verdict = "Your prediction held" if label == outcome else f"Your answer: {label}"
+        expect(learner.page.get_by_test_id("stMain")).to_contain_text(verdict, timeout=QUESTION_TIMEOUT)
+    audit.check(learners[0], "learner: revealed")
+
+    record, summary, by_learner = download_record(teacher)  # issue 23: the class's own record
+    rows = list(csv.DictReader(io.StringIO(record)))
+    assert [(row["option"], row["first_vote"], row["second_vote"]) for row in rows] == [
+        (label, str(picks.count(label)), str(second.count(label))) for label in labels
+    ]
+    assert {row["run_showed_this"] for row in rows if row["option"] == outcome} == {"yes"}
+    assert f"| 1 | {check_title} |" in summary and "points" in summary
+    for text in (record, summary):
+        assert "Ada" not in text and "Grace" not in text  # names only in the file asked for by name
+    assert {row["learner"] for row in csv.DictReader(io.StringIO(by_learner))} >= {"Ada", "Grace"}
+    for viewport in (PHONE, LAPTOP, PROJECTOR):
+        teacher.page.set_viewport_size(viewport)
+        teacher.wait_for_app()
+        teacher.page.locator(".st-key-class_record").scroll_into_view_if_needed()
+        teacher.screenshot("class-record")
+    teacher.page.set_viewport_size(PROJECTOR)
 
     teacher.page.get_by_text("Projector mode", exact=True).click()
     teacher.wait_for_app()
@@ -199,3 +239,41 @@ def test_a_wrong_code_gets_a_plain_message(browser, app_url, path, message):
     audit = Audit()
     audit.check(learner, path)
     audit.finish()
+
+
+def test_a_forged_teacher_cookie_shows_no_controls_and_an_ended_class_says_so(browser, app_url):
+    """Issue 23: a browser whose teacher cookie does not verify sees no Reveal, Ask again or End; after
+    End, a learner who was in the class reads that it ended, not that the code may be wrong."""
+    teacher = person(browser, app_url, PROJECTOR)
+    code = start_class(teacher)
+    ask(teacher, f"Lesson 2, {lesson(2).nav} · ")
+    expect(teacher.page.get_by_role("button", name="Ask again")).to_be_visible()  # the real teacher's
+    learner = person(browser, app_url, PHONE)
+    learner.open(f"/join?code={code}")
+    learner.page.get_by_role("button", name="Join the class").click()
+    learner.wait_for_app()
+    expect(learner.page.get_by_text("Your answer", exact=True)).to_be_visible(timeout=QUESTION_TIMEOUT)
+    forger = browser.new_context(viewport=PROJECTOR)
+    forged = {"name": f"statelab_teacher_{code}", "value": secrets.token_urlsafe(32), "url": app_url}
+    forger.add_cookies([forged])
+    intruder = AppPage(forger, app_url)
+    intruder.open(f"/class?code={code}")
+    expect(intruder.page.get_by_text(f"This browser did not start class {format_code(code)}")).to_be_visible()
+    for name in ("Reveal", "Reveal now", "Ask again", "Vote again", "Ask this question", "Start a class"):
+        expect(intruder.page.get_by_role("button", name=name, exact=True)).to_have_count(
+            1 if name == "Start a class" else 0
+        )
+    expect(intruder.page.get_by_text("End the class")).to_have_count(0)
+    expect(intruder.page.get_by_text("The class's record")).to_have_count(0)
+    intruder.assert_clean("a forged teacher cookie")
+    forger.close()
+
+    teacher.page.get_by_text("End the class", exact=True).click()
+    teacher.page.get_by_role("button", name="End the class and delete its answers").click()
+    teacher.wait_for_app()
+    ended = learner.page.get_by_text(f"Class {format_code(code)} has ended")
+    expect(ended).to_be_visible(timeout=QUESTION_TIMEOUT)
+    expect(learner.page.get_by_text("Check the code")).to_have_count(0)
+    learner.screenshot("class-ended-learner")
+    for someone in (teacher, learner):
+        someone.assert_clean(someone.page.url)

@@ -12,13 +12,12 @@ README, "What one server holds"), not here.
 
 from __future__ import annotations
 
-import asyncio
-
 import numpy as np
 import pytest
 from browser import app_server
 from class_load import run_class
 from postgres import postgres_url
+from project import run_async
 
 from statelab.server.classroom import Classroom
 from statelab.server.database import open_database
@@ -37,7 +36,7 @@ def test_a_class_answering_at_once_loses_nothing(kind, monkeypatch):
     room = Classroom(open_database(url))
     question = lesson_questions()[0]
     with app_server(env={"STATELAB_WORKERS": "1"}) as base_url:  # a reveal is not part of it
-        run = asyncio.run(run_class(base_url, room, question, LEARNERS, WINDOW))
+        run = run_async(run_class(base_url, room, question, LEARNERS, WINDOW))
     room.database.close()
     delays = np.array(run.delays_after_stored)
     print(

@@ -60,6 +60,17 @@ def test_only_the_teacher_token_controls_a_class(room, open_class, action):
     TEACHER_ACTIONS[action](room, started.code, started.teacher_token)  # the teacher can
 
 
+def test_only_the_teacher_token_is_recognised_as_the_teacher(room, open_class):
+    """Issue 23: the page asks this before it shows any teacher control (a forged cookie sees none)."""
+    started, learners = open_class
+    assert room.is_teacher(started.code, started.teacher_token)
+    for token in (learners[0], secrets.token_urlsafe(32), "", room.start().teacher_token):
+        assert not room.is_teacher(started.code, token)
+    room.close(started.code, started.teacher_token)
+    with pytest.raises(ClassNotFound):
+        room.is_teacher(started.code, started.teacher_token)
+
+
 def test_learners_see_no_names_and_no_counts(room, open_class):
     started, learners = open_class
     state = room.state(started.code)
@@ -71,7 +82,7 @@ def test_learners_see_no_names_and_no_counts(room, open_class):
 
 def test_an_expired_class_answers_nothing_and_holds_no_data(room, open_class, clock, database):
     started, learners = open_class
-    assert sum(rows_of(database, started.code).values()) == 5
+    assert sum(rows_of(database, started.code).values()) == 6  # with the question asked, for the record
     clock.now += room.hours * 3600 + 1
     calls = {
         "state": lambda: room.state(started.code),

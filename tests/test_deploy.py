@@ -7,7 +7,6 @@ through one replica is a cache hit through the other.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 from browser import ARTIFACTS, app_server, free_port
 from nginx_proxy import DEPLOY, STREAM, get, nginx, replicas_seen
+from project import run_async
 from streamlit_client import StreamlitSession, open_page
 
 from statelab.engine.config import LabConfig, to_query
@@ -68,7 +68,7 @@ async def learner_tab(base: str, cookie: str) -> tuple[StreamlitSession, bool]:
 
 def open_lab(base: str, cookie: str) -> StreamlitSession:
     """A learner's tab on the Lab link of RUN, through the proxy, waiting for its verdict."""
-    session, done = asyncio.run(learner_tab(base, cookie))
+    session, done = run_async(learner_tab(base, cookie))
     assert done and not session.exceptions, (session.exceptions, session.alerts, session.closed)
     return session
 

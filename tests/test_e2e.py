@@ -128,10 +128,8 @@ def test_lab_trains_both_models_from_settings_typed_in(app):
     verdict = app.wait_for_results(config=SMALL_CONFIG)
     expect(verdict).to_contain_text("Stateful")
     assert_both_models_drawn(app)
-    # The settings went into the address bar, so this page can be shared; so did the learner's id.
-    query = app.query()
-    assert query.pop("learner"), app.page.url
-    assert query == {"shuffle": "true", "epochs": "3", "n_groups": "4"}, app.page.url
+    # The settings went into the address bar, so this page can be shared; the learner's id did not.
+    assert app.query() == {"shuffle": "true", "epochs": "3", "n_groups": "4"}, app.page.url
     app.assert_clean("the Lab after a run")
     app.screenshot("lab-after-a-run")
     app.page.set_viewport_size(PROJECTOR)
@@ -172,8 +170,8 @@ def test_a_shared_link_restores_its_settings_in_a_new_browser(app):
     expect(checked).to_contain_text(SHUFFLE_ON)
     app.wait_for_results(config=SMALL_CONFIG)  # a link runs its settings at once
     assert_both_models_drawn(app)
-    # The link the Lab offers to share is this run's, without the learner's id (the address bar has it).
-    assert app.query().get("learner"), app.page.url
+    # The link the Lab offers to share is this run's; the learner's id is in neither (a cookie holds it).
+    assert "learner" not in app.query(), app.page.url
     shared = app.page.get_by_test_id("stCode").filter(has_text="/lab?")
     link = urlsplit(shared.text_content().strip())
     assert (link.path, dict(parse_qsl(link.query))) == (
@@ -290,7 +288,7 @@ def test_a_bare_lab_opens_with_the_default_run(app):
     app.open("/lab")
     expect(app.wait_for_results(config=LabConfig())).to_contain_text("Stateful")
     assert_both_models_drawn(app)
-    assert set(app.query()) == {"learner"}, app.page.url
+    assert app.query() == {}, app.page.url
     app.assert_clean("the Lab opened bare")
 
 
@@ -355,8 +353,7 @@ def test_a_broken_setting_is_marked_until_put_back(app):
     expect(app.number_input("Batch size")).to_have_value("8")  # the other settings stay
     app.page.get_by_role("button", name="Train both models").click()
     app.wait_for_results(config=LabConfig(batch_size=8, timesteps=20, epochs=3, n_groups=4))
-    query = app.query()
-    assert query.pop("learner") and query == {
+    assert app.query() == {
         "batch_size": "8",
         "timesteps": "20",
         "epochs": "3",
@@ -371,7 +368,7 @@ def history_rows(app: AppPage):
 
 
 def test_a_reload_keeps_the_learners_runs_and_answers(app, browser, app_url):
-    """Issue 10.7: runs and answers survive a reload (the learner's id is in the URL); no one else's."""
+    """Issue 10.7: runs and answers survive a reload (the learner's id is in a cookie); no one else's."""
     app.open(SMALL_LINK)
     app.wait_for_results(config=SMALL_CONFIG)
     app.page.locator(".st-key-preset_shuffle_on").get_by_role("button").click()
@@ -388,7 +385,7 @@ def test_a_reload_keeps_the_learners_runs_and_answers(app, browser, app_url):
     # A lesson check answered, then the page reloaded: the answer is still there, and counted.
     app.page.get_by_test_id("stSidebarNav").get_by_text(f"7. {lesson(7).nav}").click()
     app.wait_for_app()
-    assert app.query().get("learner"), app.page.url
+    assert "learner" not in app.query(), app.page.url
     app.page.get_by_text("No: exactly zero").click()
     app.wait_for_app()
     app.page.get_by_role("button", name="Run it").click()
@@ -401,14 +398,13 @@ def test_a_reload_keeps_the_learners_runs_and_answers(app, browser, app_url):
     app.wait_for_app()
     expect(app.page.get_by_test_id("stProgress")).to_contain_text(re.compile(r"^1 of \d+ checks answered"))
     app.assert_clean("pages reloaded with the learner's id")
-    # Another browser (no id in its URL) is another learner: none of these runs or answers.
+    # Another browser (no cookie) is another learner: none of these runs or answers.
     context = browser.new_context(viewport=LAPTOP)
     try:
         other = AppPage(context, app_url)
         other.open("/lab")
         other.wait_for_results(config=LabConfig())
         expect(history_rows(other)).to_have_count(1)
-        assert other.query()["learner"] != app.query()["learner"]
     finally:
         context.close()
 
@@ -421,10 +417,11 @@ def test_a_csv_with_several_numeric_columns_lets_the_learner_pick_one(app):
     upload.set_input_files(
         files=[{"name": "flows.csv", "mimeType": "text/csv", "buffer": f"year,flow,gauge\n{rows}\n".encode()}]
     )
-    expect(app.page.get_by_text("flows.csv, column 'gauge': 150 values")).to_be_visible()
+    # The first column that is not a counter (the years count up by one) is read unless another is picked.
+    expect(app.page.get_by_text("flows.csv, column 'flow': 150 values")).to_be_visible()
     expect(
         app.page.get_by_text("with 6 windows per stream (not 8) so that a stream fits twice")
     ).to_be_visible()
-    app.select("Column to forecast", "column 'flow'")
-    expect(app.page.get_by_text("flows.csv, column 'flow': 150 values")).to_be_visible()
+    app.select("Column to forecast", "column 'gauge'")
+    expect(app.page.get_by_text("flows.csv, column 'gauge': 150 values")).to_be_visible()
     app.assert_clean("the Lab after picking a column of an uploaded CSV")

@@ -55,6 +55,7 @@ from fault_rehearsal import (
 )
 from nginx_proxy import nginx
 from postgres import throwaway_postgres
+from project import run_async
 from streamlit_client import open_page
 
 from statelab.server.classroom import Classroom
@@ -87,7 +88,7 @@ def test_nothing_is_lost_when_a_replica_or_the_database_goes_down(tmp_path):
             replicas = {f"127.0.0.1:{url.rsplit(':', 1)[1]}": process for url, process in (first, second)}
             listen = free_port()
             with nginx(listen, [int(address.rsplit(":", 1)[1]) for address in replicas]) as access_log:
-                note = asyncio.run(rehearse(f"http://127.0.0.1:{listen}", access_log, replicas, postgres))
+                note = run_async(rehearse(f"http://127.0.0.1:{listen}", access_log, replicas, postgres))
     print(f"\n{note}\nThe rehearsal took {time.monotonic() - began:.0f} s (budget {BUDGET:.0f} s).")
 
 

@@ -8,6 +8,7 @@ from dataclasses import asdict, replace
 import pytest
 from apptest_helpers import (
     SMALL,
+    asked,
     chart_specs,
     chart_titled,
     fill,
@@ -135,7 +136,8 @@ SERVER_SIDE = """
 import sys
 sys.path.insert(0, {root!r})
 from apptest_helpers import open_page, fill, train, wait_for_run, SMALL
-home = open_page("home")
+from streamlit.testing.v1 import AppTest
+home = AppTest.from_file({app!r}, default_timeout=60).run()  # the whole app, on Home (it links pages)
 assert not home.exception
 print("home", "tensorflow" in sys.modules)
 lab = open_page("lab")
@@ -147,7 +149,7 @@ print("lab", "tensorflow" in sys.modules or "keras" in sys.modules)
 
 
 def test_the_server_process_never_imports_tensorflow():
-    code = SERVER_SIDE.format(root=str(ROOT / "tests"))
+    code = SERVER_SIDE.format(root=str(ROOT / "tests"), app=str(ROOT / "app.py"))
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE
     )
@@ -230,7 +232,7 @@ def test_a_preset_asks_before_it_runs_and_uses_the_chosen_seeds():
     assert app.slider(key="setting_n_seeds").value == 3
     radio.set_value(next(iter(preset.options))).run()
     app.button(key="run_preset").click().run()
-    assert pending(app) == Run(preset.config(), 3, "never_reset")
+    assert asked(app) == Run(preset.config(), 3, "never_reset")
 
 
 def test_a_preset_link_opens_its_question_and_a_bad_one_is_explained():
@@ -245,7 +247,7 @@ def test_a_preset_link_opens_its_question_and_a_bad_one_is_explained():
 
 def test_a_bare_lab_queues_the_default_run():
     app = open_page("lab")
-    assert pending(app) == Run(LabConfig(), 1) or app.session_state["lab"].shown == Run(LabConfig(), 1)
+    assert asked(app) == Run(LabConfig(), 1)
 
 
 def history(*rows):
@@ -275,6 +277,9 @@ def test_the_history_names_each_run_and_what_changed_first():
         "batch 8, shuffle on",
     ]
     assert table[0]["stateful"] == "95 %" and table[0]["stateless"] == "75 %"
+    rows[1]["n_seeds"], rows[1]["config"]["seed"] = 3, 11
+    # Issue 23: the column read "0" or "11" (the seed) where a count was expected.
+    assert [row["seeds"] for row in history_table(rows)[:2]] == ["1 (seed 0)", "3 (seeds 11–13)"]
 
 
 def test_a_run_kept_from_before_the_layer_setting_reads_as_an_lstm():
@@ -331,11 +336,12 @@ def test_settings_where_the_task_stops_learning_are_warned_before_training():
     assert pending(app).config == LabConfig(batch_size=8, timesteps=20)
 
 
-def test_a_new_session_with_the_learners_id_finds_their_runs_and_answers():
-    """Issue 10.7 without a browser: what one session stored, the next one (same ?learner=) reads."""
+def test_an_address_from_before_the_cookie_finds_its_learners_runs_and_answers():
+    """Issue 10.7 and 23.1 without a browser (AppTest sends no cookie): an address that still carries
+    ?learner= finds what that learner stored, and the id leaves the address."""
     first = open_page("lab")
     learner = first.session_state["learner_id"]
-    assert first.query_params["learner"] == learner  # the id is in the URL
+    assert "learner" not in first.query_params  # the id is never in the URL
     (row,) = history(({"reset": "never"}, "never_reset"))
     store = LearnerStore(open_database())
     store.add_run(learner, row["key"], row)
@@ -343,6 +349,7 @@ def test_a_new_session_with_the_learners_id_finds_their_runs_and_answers():
     again = open_page("lab", {"learner": learner, "preset": "never_reset"})
     assert not again.exception
     assert again.session_state["learner_id"] == learner
+    assert "learner" not in again.query_params
     assert row in again.session_state["lab"].history
     assert again.radio(key="predict_never_reset").disabled  # the prediction is kept: the run starts at once
     run = Run(PRESETS["never_reset"].config(), 1, "never_reset")

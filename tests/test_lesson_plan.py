@@ -21,6 +21,7 @@ def test_tracks_add_up_their_lessons_minutes():
     tracks = {track.id: track for track in load_tracks()}
     assert [item.number for item in tracks["essentials"].lessons] == [1, 2, 3, 4]
     assert tracks["all"].lessons == lesson_texts()
+    assert min(track.minutes for track in tracks.values()) <= 50  # issue 23: a first class of 50 minutes
     for track in tracks.values():
         assert track.minutes == sum(lessons[item.number].minutes for item in track.lessons)
         assert f"{track.minutes} minutes" in track.label

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from statelab.engine.models import build_model, recurrent_layer, reinitialize, reset_states, stateful_layers
+from statelab.engine.models import build_model, recurrent_of, reinitialize, reset_states, stateful_layers
 from statelab.engine.tasks import TASK_SPECS
 from statelab.teaching.keras_facts_resets import lesson_code
 
@@ -107,7 +107,7 @@ def test_reinitialize_gives_exactly_the_weights_a_fresh_build_draws(task, layer)
 )
 def test_every_layer_is_the_real_keras_layer_with_its_own_state_tensors(layer, keras_class, n_states):
     model = build_model(TASK_SPECS["cue"], 5, units=4, seed=0, batch_size=2, layer=layer)
-    recurrent = recurrent_layer(model)
+    recurrent = recurrent_of(model)
     assert type(recurrent) is getattr(keras.layers, keras_class) and recurrent.name == layer
     assert len(recurrent.states) == n_states and recurrent.states[0].shape == (2, 4)
     model.predict_on_batch(np.ones((2, 5, 1), "float32"))

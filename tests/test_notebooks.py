@@ -17,7 +17,7 @@ import nbformat
 import numpy as np
 import pytest
 from nbclient import NotebookClient
-from project import PATIENCE, ROOT
+from project import PATIENCE, ROOT, run_async
 from series_example import example_series_id
 from streamlit.testing.v1 import AppTest
 from test_codegen import SCRIPT_ENVIRONMENT, SMALL, data_file
@@ -70,7 +70,7 @@ def executed(tmp_path_factory):
         notebooks[filename].write_text(notebook_text(lesson_code_notebook(filename)))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("JUPYTER_PATH", str(folder))  # where nbclient finds the test kernelspec
-        outcomes = asyncio.run(_execute_all(list(notebooks.values())))
+        outcomes = run_async(_execute_all(list(notebooks.values())))
     return {name: (notebooks[name], outcome) for name, outcome in zip(notebooks, outcomes, strict=True)}
 
 
@@ -194,10 +194,14 @@ def test_the_article_example_notebook_trains_and_scores_held_out_streams(execute
 
 def test_a_lesson_code_block_offers_its_notebook():
     def page():
+        from statelab.teaching.lesson_text import code_block
         from ui.lesson_page import render_code
 
-        render_code("stateful_resets.py", key="whole")
-        render_code("stateful_resets.py#stateful_layers", key="one_definition")
+        for name, key in [
+            ("stateful_resets.py", "whole"),
+            ("stateful_resets.py#stateful_layers", "one_definition"),
+        ]:
+            render_code(name, code_block(name), key=key)
 
     app = AppTest.from_function(page).run()
     assert not app.exception

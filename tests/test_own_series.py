@@ -10,7 +10,7 @@ from statelab.engine.data import make_lab_data
 from statelab.engine.results import load_result, save_result
 from statelab.engine.storage import series_path, store_series, stored_series_length
 from statelab.engine.tasks import make_task
-from statelab.engine.upload import MAX_VALUES, UploadError, numeric_columns, read_series_csv
+from statelab.engine.upload import MAX_VALUES, UploadError, default_column, numeric_columns, read_series_csv
 from statelab.teaching.judges import ERROR_RATIO
 from statelab.teaching.verdict import verdict
 
@@ -36,15 +36,33 @@ def test_common_csv_shapes_are_read(text, expected):
     assert values.size == expected
 
 
-def test_with_several_numeric_columns_the_learner_picks_one_and_the_last_is_the_default():
+def test_with_several_numeric_columns_the_first_that_is_not_a_counter_is_the_default():
     rows = [f"{1871 + index},{1000 + 100 * np.sin(index)},{index % 7},note {index}" for index in range(120)]
     data = ("year,flow,weekday,comment\n" + "\n".join(rows)).encode()
     assert numeric_columns(data) == {0: "column 'year'", 1: "column 'flow'", 2: "column 'weekday'"}
-    assert read_series_csv(data)[1] == "column 'weekday': 120 values"
-    flow, description = read_series_csv(data, column=1)
+    assert default_column(data) == 1  # the years count up by one: an index, not the series
+    flow, description = read_series_csv(data)
     assert description == "column 'flow': 120 values" and flow[0] == 1000
+    assert read_series_csv(data, column=2)[1] == "column 'weekday': 120 values"
     with pytest.raises(UploadError, match="Column 4 of f.csv is not a column of numbers"):
         read_series_csv(data, "f.csv", column=3)
+
+
+def test_a_semicolon_file_with_decimal_commas_reads_its_first_series():
+    """Issue 23: `date;sales;returns` with decimal commas, as a spreadsheet in many languages saves it."""
+    rows = [
+        f"2024-01-{index % 28 + 1:02d};{100 + index % 9},{index % 10};{index % 3},5" for index in range(150)
+    ]
+    data = ("date;sales;returns\n" + "\n".join(rows)).encode()
+    assert numeric_columns(data) == {1: "column 'sales'", 2: "column 'returns'"}
+    sales, description = read_series_csv(data)
+    assert description == "column 'sales': 150 values" and sales[:2].tolist() == [100.0, 101.1]
+
+
+def test_decimal_commas_in_a_comma_file_are_refused_with_a_hint():
+    data = ("level\n" + "\n".join(f'"{index},5"' for index in range(150))).encode()
+    with pytest.raises(UploadError, match=r"a decimal comma \(12,5\) works only in a file whose columns"):
+        read_series_csv(data, "f.csv")
 
 
 def test_a_long_series_is_cut_and_says_so():

@@ -14,7 +14,7 @@ from test_lessons import TINY, settle, texts
 from statelab.charts.practice_figures import steps_read
 from statelab.engine.sliding import as_stream_batches, window_starts
 from statelab.teaching.demos import PRACTICE_DEMOS, run_demo
-from statelab.teaching.judges import ERROR_RATIO
+from statelab.teaching.judges import ACCURACY_MARGIN, ERROR_RATIO
 from statelab.teaching.keras_facts_resets import lesson_code
 from statelab.teaching.lesson_text import code_block, lesson_text
 from statelab.teaching.lessons import lesson
@@ -128,7 +128,11 @@ def test_sliding_windows_lose_late_accuracy_on_every_seed():
     value = run_demo("sliding_windows")
     assert value["seeds"] == [0, 1, 2]
     consecutive, sliding = late_accuracy(value, "consecutive"), late_accuracy(value, "sliding")
-    assert np.all(sliding < consecutive - 0.08), (sliding, consecutive)
+    # What lesson 9 says: clearly worse over the seeds (the judge's margin on the mean), worse on every
+    # seed, by how much depends on the seed. Measured (seeds 0-2, Keras 3.15.1, 2 cores): sliding
+    # 0.66/0.78/0.74 against consecutive 0.82/0.84/0.88, gaps 0.16/0.06/0.14.
+    assert sliding.mean() < consecutive.mean() - ACCURACY_MARGIN, (sliding, consecutive)
+    assert np.all(sliding < consecutive), (sliding, consecutive)
     assert judged(9, "sliding_learning", [value]) == answer(9, "sliding_learning") == "worse"
 
 

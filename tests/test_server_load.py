@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 from browser import app_server
-from project import ARTIFACTS
+from project import ARTIFACTS, run_async
 from streamlit_client import StreamlitSession, open_page
 
 from statelab.engine.config import LabConfig, to_query
@@ -63,7 +63,7 @@ def test_many_sessions_opening_a_result_at_once_on_a_fresh_server():
         pool.result(config)
     log = ARTIFACTS / "server-many-sessions.log"
     with app_server(env={"STATELAB_WORKERS": "1"}, log_path=log) as url:  # the race is in the web process
-        sessions = asyncio.run(open_at_once(url, link(config), 16))
+        sessions = run_async(open_at_once(url, link(config), 16))
     assert not [session.exceptions for session in sessions if session.exceptions]
     assert all(session.first_alert(VERDICT, ("info",)) is not None for session in sessions)
     text = log.read_text()
@@ -76,7 +76,7 @@ def test_a_page_reaches_its_result_whatever_reruns_happen():
     run asks the server for a fragment it no longer has, and the page never hears of its result)."""
     config = replace(TINY, epochs=20, seed=503)
     with app_server(env={"STATELAB_WORKERS": "1"}) as url:  # one run
-        tab, quiet = asyncio.run(rerun_until_shown(url, link(config)))
+        tab, quiet = run_async(rerun_until_shown(url, link(config)))
     assert not tab.exceptions and tab.first_alert(VERDICT, ("info",)) is not None, tab.alerts
     assert tab.full_runs > 3 and tab.fragment_runs > 0
     assert quiet and not tab.timers

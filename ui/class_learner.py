@@ -20,6 +20,10 @@ from ui.class_mode import (
 )
 from ui.database import render_retry
 
+ENDED = (
+    "Class {code} has ended: the teacher closed it, or its time ran out, and its answers and names are "
+    "deleted. Thank you for taking part. To join another class, type its code below."
+)
 NAME_KEY = "class_join_name"
 PICK_FIRST_KEY = "class_pick_first"  # set when Send was pressed with no option picked
 
@@ -31,8 +35,12 @@ def render_learner_page() -> None:
         render_retry()
         return
     code = url_code()
+    token = saved_token(LEARNER, code) if code else None
+    ended = ENDED.format(code=format_code(code)) if token else ""  # this browser was in that class
     read, state = (
-        attempt(lambda: room.state(st.query_params["code"])) if "code" in st.query_params else (False, None)
+        attempt(lambda: room.state(st.query_params["code"]), ended=ended)
+        if "code" in st.query_params
+        else (False, None)
     )
     if state is UNREACHABLE:
         render_retry()
@@ -40,7 +48,6 @@ def render_learner_page() -> None:
     if not read:
         render_code_form()
         return
-    token = saved_token(LEARNER, code)
     known, answers = attempt(lambda: room.my_answers(code, token)) if token else (True, None)
     if answers is UNREACHABLE:
         render_retry()
@@ -114,8 +121,11 @@ def watch_class(room: Classroom, code: str, shown: tuple) -> None:
 
     @st.fragment(run_every=every)
     def look() -> None:
-        read, state = attempt(lambda: room.state(code))
-        if (read and moment(state) != shown) or learner_refresh() != every:
+        try:
+            changed = moment(room.state(code)) != shown
+        except Exception:  # ended, or the database is away: the whole page says which
+            changed = True
+        if changed or learner_refresh() != every:
             st.rerun()
 
     look()
@@ -132,8 +142,8 @@ def render_open_question(room: Classroom, state: ClassState, token: str, answers
         first = options.get(answers.get(1), "no answer")
         st.markdown(f"**Second vote, after discussion.** Your first answer: {first}.")
     current = answers.get(state.poll)
-    if state.revealed:
-        render_revealed(state, current)
+    if state.revealed:  # a learner who kept their first answer in the second vote is judged on it
+        render_revealed(state, current or answers.get(1))
         return
     render_answer_form(room, state, token, current)
     if current is not None:

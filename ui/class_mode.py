@@ -17,13 +17,14 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from statelab.server.class_records import ClassError, format_code, normalize_code
+from statelab.server.class_records import ClassError, ClassNotFound, format_code, normalize_code
 from statelab.server.classroom import PURGE_EVERY, Classroom
+from ui.cookies import browser_cookie, render_cookie
 from ui.database import database
+from ui.figures import PROJECTOR_PARAM
 
 TEACHER, LEARNER = "teacher", "learner"
 UNREACHABLE = "the database did not answer"  # what `attempt` gives for a database failure
-PROJECTOR_PARAM = "projector"
 LEARNERS_PER_SECOND = 10  # learner pages refresh every (learners on this server / this) whole seconds,
 LEARNER_REFRESH = (2, 5)  # but at least this often and at most this rarely
 PROJECTOR_CSS = """<style>
@@ -33,6 +34,10 @@ PROJECTOR_CSS = """<style>
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li {font-size: 1.75rem; line-height: 1.45;}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] code {font-size: 1.5rem;}
+[data-testid="stMain"] .stCode pre, [data-testid="stMain"] .stCode code {font-size: 1.3rem;}
+[data-testid="stMain"] [data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {font-size: 3rem;}
+[data-testid="stMain"] [data-testid="stMetricLabel"] p {font-size: 1.5rem;}
 [data-testid="stMain"] h1 {font-size: 3.25rem;}
 [data-testid="stMain"] h3 {font-size: 2.25rem;}
 [data-testid="stMain"] button p {font-size: 1.5rem;}
@@ -58,11 +63,20 @@ def _sweep(room: Classroom) -> None:
             log.exception("Could not delete expired classes")
 
 
-def attempt(call: Callable[[], object]) -> tuple[bool, object]:
+def attempt(call: Callable[[], object], ended: str = "") -> tuple[bool, object]:
     """(True, value) of a Classroom call, or, after saying in plain words why it failed, (False, None)
-    for a refusal (no such class, not the teacher...) and (False, UNREACHABLE) when the database failed."""
+    for a refusal (no such class, not the teacher...) and (False, UNREACHABLE) when the database failed.
+
+    `ended`: what to say instead when the class is not found (to a browser that was in it).
+    """
     try:
         return True, call()
+    except ClassNotFound as error:
+        if ended:
+            st.info(ended, icon=":material/door_open:")
+        else:
+            st.error(str(error), icon=":material/error:")
+        return False, None
     except (ClassError, ValueError) as error:
         st.error(str(error), icon=":material/error:")
         return False, None
@@ -94,7 +108,7 @@ def _cookie_name(role: str, code: str) -> str:
 def saved_token(role: str, code: str) -> str | None:
     """This browser's token for a class in a role: from the session, or from the cookie after a reload."""
     name = _cookie_name(role, code)
-    return st.session_state.get(name) or st.context.cookies.get(name)
+    return st.session_state.get(name) or browser_cookie(name)
 
 
 def keep_token(role: str, code: str, token: str, expires_at: float) -> None:
@@ -108,14 +122,10 @@ def render_token_cookie(role: str, code: str) -> None:
     """Write the session's token into this browser's cookie (a tiny script) when the cookie lacks it."""
     name = _cookie_name(role, code)
     token = st.session_state.get(name)
-    if not token or st.context.cookies.get(name) == token:
+    if not token or browser_cookie(name) == token:
         return
     max_age = max(60, int(st.session_state.get(f"{name}_expires", time.time() + 3600) - time.time()))
-    st.html(
-        f"<script>document.cookie = '{name}={token}; path=/; max-age={max_age}; samesite=strict'"
-        " + (location.protocol === 'https:' ? '; secure' : '');</script>",
-        unsafe_allow_javascript=True,
-    )
+    render_cookie(name, token, max_age, same_site="strict")
 
 
 def forget_token(role: str, code: str) -> None:

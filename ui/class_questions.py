@@ -17,6 +17,7 @@ from statelab.engine.config import seed_configs
 from statelab.engine.work import Work
 from statelab.server.class_records import Question
 from statelab.teaching.judges import preset_outcome
+from statelab.teaching.lesson_plan import numbered_checks
 from statelab.teaching.lessons import all_lessons, lesson
 from statelab.teaching.presets import PRESETS
 from ui.lab_results import render_verdict
@@ -27,22 +28,26 @@ TITLE_LENGTH = 80
 
 
 def short_title(markdown: str) -> str:
-    """The first line of a question without Markdown marks, cut to TITLE_LENGTH characters."""
-    text = re.sub(r"[*_`]", "", " ".join(markdown.split()))
+    """The first line of a question without Markdown marks, cut to TITLE_LENGTH characters.
+
+    An underscore inside a word stays (`batch_size=4`); one that opens or closes emphasis goes.
+    """
+    text = re.sub(r"[*`]|(?<!\w)_|_(?!\w)", "", " ".join(markdown.split()))
     return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1].rstrip() + "…"
 
 
 def lesson_questions() -> list[Question]:
-    """Every lesson check as a class question (id `lesson-N/check`), in reading order."""
+    """Every lesson check as a class question (id `lesson-N/check`), in reading order, titled with its
+    number in the lesson plan ("Q4.1 · Lesson 4, Resets"), so the plan's numbers find it in the picker."""
     return [
         Question(
             f"lesson-{item.number}/{check.id}",
-            f"Lesson {item.number}, {item.nav}",
+            f"{label} · Lesson {item.number}, {item.nav}",
             check.question,
             check.options,
         )
         for item in all_lessons()
-        for check in item.checks
+        for label, check in numbered_checks((item,))
     ]
 
 

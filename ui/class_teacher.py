@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import time
 
 import streamlit as st
 
 from statelab.charts.class_answers import plot_answers, qr_png
+from statelab.charts.text import figure_text
 from statelab.server.class_records import ClassState, format_code
+from statelab.server.class_report import build_record, people_csv, record_csv, record_summary, summary_rows
 from statelab.server.classroom import Classroom
 from ui.class_mode import (
     TEACHER,
@@ -30,6 +33,9 @@ from ui.database import render_retry
 TEACHER_REFRESH = 1.0  # seconds between refreshes of the answer chart (it must follow within about 2 s)
 CHART_CONFIG = {"displaylogo": False, "staticPlot": True}
 ENDED_KEY = "class_ended"
+AGAIN_HELP = "After the class has discussed: a second vote; both votes stay on the chart. Reveal comes after."
+REVEAL_NOW_HELP = "Show the experiment without a second vote."
+AFTER_HELP = "A second vote after the reveal (peer instruction takes it before: use it only if you mean to)."
 
 
 def render_teacher_page() -> None:
@@ -45,13 +51,15 @@ def render_teacher_page() -> None:
     if state is UNREACHABLE:
         render_retry()
         return
-    if not ok:
-        render_start(room, code if not token else None)
+    teacher = ok and attempt(lambda: room.is_teacher(code, token))[1]
+    if not teacher:  # a forged or stale cookie shows no teacher control (every action would be refused)
+        render_start(room, code if ok or not token else None)
         return
-    render_join(code, projector)
+    render_join(code, projector, asking=state.question is not None)
     render_question(room, code, token, state, projector)
     if not projector:
         render_people(room, code, token)
+        render_record(room, code, token)
         render_end(room, code, token)
     render_token_cookie(TEACHER, code)
 
@@ -71,8 +79,8 @@ def render_start(room: Classroom, foreign_code: str | None) -> None:
         "The whole class predicts, then the experiment reveals. Start a class, project this page, and "
         "learners join from the link or QR code on their own devices, with no account and no name needed. "
         "Pick a question (any lesson check or Lab preset): the answers gather on the chart without "
-        "revealing the result; **Reveal** runs the experiment beside them, and **Ask again** takes a "
-        "second vote after discussion."
+        "revealing the result. Let the class discuss, **Ask again** for a second vote, then **Reveal**: "
+        "the experiment runs beside both votes."
     )
     if st.button("Start a class", type="primary", icon=":material/groups:"):
         started, new = attempt(room.start)
@@ -86,8 +94,9 @@ def render_start(room: Classroom, foreign_code: str | None) -> None:
     )
 
 
-def render_join(code: str, projector: bool) -> None:
-    """The class code, the join link and its QR code."""
+def render_join(code: str, projector: bool, asking: bool) -> None:
+    """The class code, the join link and its QR code: large while the class joins, smaller once a question
+    is open, so the question and its answers fit on the screen below it."""
     url = join_url(code)
     text, picture = st.columns([3, 1], vertical_alignment="center")
     render_class_title(code, text)
@@ -98,7 +107,8 @@ def render_join(code: str, projector: bool) -> None:
             "computer's network address (or set STATELAB_PUBLIC_URL) so the link and QR code work for them.",
             icon=":material/wifi_off:",
         )
-    size, image = 260 if projector else 180, base64.b64encode(qr_png(url)).decode()
+    size = (150 if projector else 110) if asking else (260 if projector else 180)
+    image = base64.b64encode(qr_png(url)).decode()
     picture.html(
         f'<img src="data:image/png;base64,{image}" width="{size}" height="{size}" '
         f'alt="QR code of the join link for class {format_code(code)}">'
@@ -137,7 +147,9 @@ def render_answers(room: Classroom, code: str, token: str, projector: bool) -> N
     vote = " the second vote" if state.poll == 2 else ""
     st.markdown(f"**{answered}** of **{tally.joined}** learners answered{vote}")
     figure = plot_answers(state.question.options, tally.counts, state.outcome, large=projector)
-    st.plotly_chart(figure, width="stretch", config=CHART_CONFIG, key="class_answers_chart")
+    st.plotly_chart(
+        figure, width="stretch", config=CHART_CONFIG, key="class_answers_chart", alt=figure_text(figure)
+    )
 
 
 def render_result(room: Classroom, code: str, token: str, state: ClassState) -> None:
@@ -152,22 +164,22 @@ def render_result(room: Classroom, code: str, token: str, state: ClassState) -> 
 
 
 def render_controls(room: Classroom, code: str, token: str, state: ClassState) -> None:
-    """Reveal and Ask again."""
+    """Peer instruction's order: a first vote, Ask again after discussion, then Reveal. Reveal can come
+    before a second vote, and a vote after the reveal stays possible, as the teacher's choice."""
     if state.question is None:
         return
-    reveal, again, _ = st.columns([1, 1, 2])
-    if not state.revealed and reveal.button("Reveal", type="primary", icon=":material/visibility:"):
-        done, _ = attempt(lambda: room.reveal(code, token))
-        if done:
-            st.rerun()
-    if state.poll == 1 and again.button(
-        "Ask again",
-        icon=":material/replay:",
-        help="A second vote after discussion; both votes stay on the chart.",
-    ):
-        done, _ = attempt(lambda: room.ask_again(code, token))
-        if done:
-            st.rerun()
+    first, second, _ = st.columns([1, 1, 2])
+    if state.poll == 1 and not state.revealed:
+        again = first.button("Ask again", type="primary", icon=":material/replay:", help=AGAIN_HELP)
+        reveal = second.button("Reveal now", icon=":material/visibility:", help=REVEAL_NOW_HELP)
+    elif not state.revealed:
+        again, reveal = False, first.button("Reveal", type="primary", icon=":material/visibility:")
+    else:
+        again = state.poll == 1 and first.button("Vote again", icon=":material/replay:", help=AFTER_HELP)
+        reveal = False
+    action = room.ask_again if again else room.reveal if reveal else None
+    if action and attempt(lambda: action(code, token))[0]:
+        st.rerun()
 
 
 def render_picker(room: Classroom, code: str, token: str, state: ClassState) -> None:
@@ -194,10 +206,60 @@ def render_people(room: Classroom, code: str, token: str) -> None:
             st.text(", ".join(names) if names else "Nobody has given a name: everyone is anonymous.")
 
 
+def render_record(room: Classroom, code: str, token: str) -> None:
+    """The class's record to download before it is deleted: a CSV, a one-page summary, names if asked."""
+    with (
+        st.container(key="class_record"),
+        st.expander("The class's record (download it before you end the class)"),
+    ):
+        read, rows = attempt(lambda: room.record(code, token))
+        if not read:
+            return
+        records, people = build_record(*rows)
+        if not records:
+            st.caption("Nothing to record yet: ask a question first.")
+            return
+        st.caption(
+            "Each question, the first and second vote, what the run showed, the share right before and "
+            "after discussion, and the gain. No learner is named in these two files."
+        )
+        stem = f"class-{format_code(code)}-{time.strftime('%Y-%m-%d')}"
+        today = time.localtime()
+        summary = record_summary(
+            code, records, len(people), f"{today.tm_mday} {time.strftime('%B %Y', today)}"
+        )
+        csv_column, summary_column = st.columns(2)
+        csv_column.download_button(
+            "Download the record (CSV)",
+            record_csv(records),
+            f"{stem}.csv",
+            "text/csv",
+            icon=":material/table:",
+        )
+        summary_column.download_button(
+            "Download the summary (one page)",
+            summary,
+            f"{stem}.md",
+            "text/markdown",
+            icon=":material/description:",
+        )
+        if st.checkbox("Also the answers of each learner, with the names they gave"):
+            st.download_button(
+                "Download the answers by learner (CSV, with names)",
+                people_csv(records, people),
+                f"{stem}-by-learner.csv",
+                "text/csv",
+                icon=":material/badge:",
+            )
+        st.table(summary_rows(records), hide_index=True)  # the summary's table, as the file has it
+
+
 def render_end(room: Classroom, code: str, token: str) -> None:
     """End the class now: everything it holds is deleted."""
     with st.expander("End the class"):
-        st.caption("Ending deletes the class, every answer and every name at once.")
+        st.caption(
+            "Ending deletes the class, every answer and every name at once: download its record first."
+        )
         if st.button("End the class and delete its answers", icon=":material/delete:"):
             ended, _ = attempt(lambda: room.close(code, token))
             if ended:

@@ -20,7 +20,7 @@ from statelab.engine.config import (
 from statelab.engine.tasks import TASK_SPECS
 from statelab.teaching.limits import training_warnings
 from statelab.teaching.presets import PRESETS
-from ui.learner import LEARNER_PARAM, learner_id
+from ui.learner import LEARNER_PARAM
 
 PREFIX = "setting_"
 SEEDS_PARAM, PRESET_PARAM = "seeds", "preset"
@@ -90,7 +90,12 @@ def chosen_seeds() -> int:
 
 def read_url() -> tuple[LabConfig, int, str, list[str], bool]:
     """(config, seeds, preset id, notes, whether the link names a preset or a setting) from the URL."""
-    params = {name: st.query_params[name] for name in st.query_params if name != LEARNER_PARAM}
+    return read_query({name: st.query_params[name] for name in st.query_params if name != LEARNER_PARAM})
+
+
+def read_query(query: dict[str, str]) -> tuple[LabConfig, int, str, list[str], bool]:
+    """(config, seeds, preset id, notes, whether it names a preset or a setting) from a link's query."""
+    params = dict(query)
     text = params.pop(SEEDS_PARAM, "1")
     valid = text.isdigit() and 1 <= int(text) <= MAX_SEEDS
     n_seeds = int(text) if valid else 1
@@ -113,12 +118,12 @@ def run_query(config: LabConfig, n_seeds: int, preset: str = "") -> dict[str, st
 
 
 def write_url(config: LabConfig, n_seeds: int, preset: str = "") -> None:
-    """The run's link in the address bar: its query and the learner's id (a reload keeps their runs)."""
-    st.query_params.from_dict({**run_query(config, n_seeds, preset), LEARNER_PARAM: learner_id()})
+    """The run's link in the address bar (a reload shows the run again; the learner's id is in a cookie)."""
+    st.query_params.from_dict(run_query(config, n_seeds, preset))
 
 
 def share_link(config: LabConfig, n_seeds: int, preset: str = "") -> str:
-    """The run's link without the learner's id: whoever opens it sees this run and starts their own record."""
+    """The run's link: whoever opens it sees this run, in a record of their own (the id is in a cookie)."""
     address = (st.context.url or "/lab").split("?")[0]  # None where no browser asked (AppTest)
     query = urlencode(run_query(config, n_seeds, preset))
     return f"{address}?{query}" if query else address

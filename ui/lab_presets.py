@@ -46,8 +46,13 @@ def render_preset_buttons() -> None:
     expander = st.expander("Presets: predict, then run", expanded=True, icon=":material/quiz:")
     with expander, st.grid(4, min_column_width=150, gap="small"):
         for preset in PRESETS.values():
-            st.button(
-                preset.title, key=f"preset_{preset.id}", on_click=_ask, args=(preset.id,), width="stretch"
+            st.button(  # a long title wraps onto a second line on a phone, never cut off
+                preset.title,
+                key=f"preset_{preset.id}",
+                on_click=_ask,
+                args=(preset.id,),
+                width="stretch",
+                wrap=True,
             )
         if st.button(
             "Break it: predict with another batch size",

@@ -19,6 +19,10 @@ from ui.figures import render_figure
 from ui.lab_form import setting_changes
 
 DEFAULTS = asdict(LabConfig())
+STANDARDISED_NOTE = (
+    "The errors are mean squared errors on the series standardised by its training part (that part has mean "
+    "0 and standard deviation 1), so they are in squared standard deviations of it."
+)
 
 
 def headline(results: list[LabResult]) -> dict[str, float]:
@@ -75,7 +79,7 @@ def render_verdict(results: list[LabResult]) -> None:
     for column, (key, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
         column.metric(names[key], format_score(value, metric))
     if np.isfinite(persistence):
-        st.caption(baselines_caption(results))
+        st.caption(f"{baselines_caption(results)} {STANDARDISED_NOTE}")
 
 
 def render_guess_note(results: list[LabResult], where=st) -> None:
@@ -89,14 +93,20 @@ def render_charts(results: list[LabResult]) -> None:
     """Signature plot and loss side by side, predictions below."""
     by_window, loss = seed_stack(results, "by_window"), seed_stack(results, "loss")
     chance = float(np.mean([result.chance for result in results]))
+    persistence = float(np.mean([result.persistence for result in results]))
     left, right = st.columns(2)
     metric = results[0].metric
-    figure = charts.plot_by_window(by_window["stateful"], by_window["stateless"], metric, chance)
-    if np.isfinite(seasonal_error(results)):
-        charts.add_error_baseline(figure, seasonal_error(results), "seasonal naive")
-    render_figure(figure, left)
+    forecast = {"persistence": persistence, "seasonal naive": seasonal_error(results)}
+    figure = charts.plot_by_window(
+        by_window["stateful"],
+        by_window["stateless"],
+        metric,
+        chance,
+        {name: error for name, error in forecast.items() if np.isfinite(error)},
+    )
+    render_figure(figure, left, table=True)
     render_guess_note(results, left)
-    render_figure(charts.plot_loss(loss["stateful"], loss["stateless"]), right)
+    render_figure(charts.plot_loss(loss["stateful"], loss["stateless"]), right, table=True)
     first = results[0]
     kind = TASK_SPECS[first.config.task].kind
     figure = charts.plot_predictions(
@@ -115,6 +125,11 @@ def _seeds(row: dict) -> str:
     return f"{first}–{first + row['n_seeds'] - 1}" if row["n_seeds"] > 1 else str(first)
 
 
+def _seed_count(row: dict) -> str:
+    """How many seeds a run trained, and which: "1 (seed 0)", "3 (seeds 0–2)"."""
+    return f"{row['n_seeds']} ({'seeds' if row['n_seeds'] > 1 else 'seed'} {_seeds(row)})"
+
+
 def history_table(history: list[dict]) -> list[dict]:
     """The runs as table rows: what the run was and what changed first, so they stay in view."""
     return [
@@ -122,7 +137,7 @@ def history_table(history: list[dict]) -> list[dict]:
             "run": PRESETS[row["preset"]].title if row["preset"] in PRESETS else "your settings",
             "what changed": ", ".join(setting_changes(row["config"], DEFAULTS)) or "nothing: the defaults",
             **_scores(row),
-            "seeds": _seeds(row),
+            "seeds": _seed_count(row),
         }
         for row in history
     ]

@@ -10,11 +10,13 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import streamlit as st
 
-from statelab.engine.config import LabConfig, seed_configs
+from statelab.engine.config import LabConfig, from_query, seed_configs, to_query
 from statelab.engine.results import LabResult
 from statelab.teaching.presets import PRESETS
 from ui import lab_form, unsaved
+from ui.lab_memory import LabMemory, learner_series, remember, remembered
 from ui.learner import answers, learner_id, learner_store
+from ui.own_series import SERIES_NOTE_KEY, restore_series
 from ui.runs import cached_results, render_progress
 
 STATE_KEY = "lab"
@@ -110,9 +112,12 @@ def open_lab() -> LabState:
     state = lab_state()
     if lab_form.widget_key("task") in st.session_state:  # still on the Lab: its controls are there
         return state
+    memory, left = remembered(), state.pending or state.shown
     config, n_seeds, preset, notes, named = lab_form.read_url()
+    if not (named or left) and memory.run:  # a bare /lab in a new tab: the Lab as this browser left it
+        st.query_params.from_dict(memory.run)
+        config, n_seeds, preset, notes, named = lab_form.read_url()
     state.url_notes = notes
-    left = state.pending or state.shown
     if preset:
         state.ask(preset, n_seeds)
     elif named:
@@ -127,7 +132,30 @@ def open_lab() -> LabState:
     else:
         lab_form.load_config(config, n_seeds)
         state.train(config, n_seeds)
+    restore_controls(memory)
     return state
+
+
+def restore_controls(memory: LabMemory) -> None:
+    """Back on the run this browser left (a reload, another page, a new tab): its edits not yet trained
+    and its uploaded series come back into the controls. A link to another run opens as it is."""
+    restore_series(*learner_series())
+    if not memory.form or dict(st.query_params) != memory.run:
+        return
+    form = dict(memory.form)
+    seeds = form.pop(lab_form.SEEDS_PARAM, "1")
+    config, problems = from_query(form)
+    if not problems and seeds.isdigit() and 1 <= int(seeds) <= lab_form.MAX_SEEDS:
+        lab_form.load_config(config, int(seeds))
+
+
+def remember_controls(config: LabConfig | None, n_seeds: int) -> None:
+    """Keep the controls (when they make a config), the run's link and the uploaded series in this browser."""
+    if config is None:
+        return
+    series = st.session_state.get(lab_form.widget_key("series"), "")
+    form = {**to_query(config), lab_form.SEEDS_PARAM: str(n_seeds)}
+    remember(LabMemory(dict(st.query_params), form, series, st.session_state.get(SERIES_NOTE_KEY, "")))
 
 
 def await_run(state: LabState) -> list[LabResult] | None:

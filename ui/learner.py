@@ -1,8 +1,11 @@
-"""This tab's anonymous learner: an id carried in the URL, their answers and Lab runs in the learner store
+"""This browser's anonymous learner: an id kept in a cookie, their answers and Lab runs in the learner store
 (on the server's database, so replicas share them).
 
-No accounts: the id is the learner. A reload (or a bookmark) of a page whose address holds
-`?learner=...` finds the same answers and runs again.
+No accounts: the id is the learner, and it never goes into the address. The same browser is the same
+learner on every page, in every tab and after a reload; another browser (or a private window) is
+another learner. So a copied address bar, or a link the Lab offers, hands nobody's record over.
+An address from before the cookie (`?learner=...`) still finds its record in a browser that has no
+learner yet; the id then leaves the address.
 """
 
 from __future__ import annotations
@@ -10,11 +13,14 @@ from __future__ import annotations
 import streamlit as st
 
 from statelab.engine.storage import cache_directory
-from statelab.server.learner_store import LearnerStore, is_learner_id, new_learner_id
+from statelab.server.learner_store import KEEP_DAYS, LearnerStore, is_learner_id, new_learner_id
 from ui import unsaved
+from ui.cookies import browser_cookie, render_cookie
 from ui.database import database
 
-LEARNER_PARAM = "learner"  # the URL query parameter
+LEARNER_PARAM = "learner"  # the URL query parameter that held the id before the cookie
+COOKIE = "statelab_learner"
+WRITTEN_KEY = "learner_cookie_written"
 ID_KEY = "learner_id"
 ANSWERS_KEY = "lesson_checks"  # this session's copy of the learner's answers (lesson checks, Lab presets)
 READ_KEY = "lesson_checks_read"  # set once the stored answers have been read into ANSWERS_KEY
@@ -31,15 +37,43 @@ def learner_store() -> LearnerStore:
 
 
 def learner_id() -> str:
-    """This tab's learner id: from the session, else from the URL, else a new one; always kept in the URL."""
+    """This browser's learner id: from the session, else its cookie, else an old address's, else a new one."""
     known = st.session_state.get(ID_KEY)
     if known is None:
-        given = st.query_params.get(LEARNER_PARAM, "")
-        known = given if is_learner_id(given) else new_learner_id()
+        known = choose_learner_id(browser_cookie(COOKIE), st.query_params.get(LEARNER_PARAM))
         st.session_state[ID_KEY] = known
-    if st.query_params.get(LEARNER_PARAM) != known:
-        st.query_params[LEARNER_PARAM] = known
+    if LEARNER_PARAM in st.query_params:
+        del st.query_params[LEARNER_PARAM]
     return known
+
+
+def choose_learner_id(cookie: str | None, address: str | None) -> str:
+    """The learner a new session is: the browser's cookie; without one, an old address's id; else a new id.
+
+    An id in the address never replaces the cookie's: a link cannot make a browser someone else.
+    """
+    for candidate in (cookie, address):
+        if is_learner_id(candidate):
+            return candidate
+    return new_learner_id()
+
+
+def render_learner_cookie() -> None:
+    """Keep the learner id in this browser for KEEP_DAYS more days: written once a session, and whenever
+    the browser did not send it (its first visit, or cookies cleared)."""
+    with st.container(key="cookie_writer_learner"):  # hidden (ui.theme), and always there: see ui.lab_memory
+        if browser_cookie(COOKIE) != learner_id() or not st.session_state.get(WRITTEN_KEY):
+            st.session_state[WRITTEN_KEY] = True
+            render_cookie(COOKIE, learner_id(), KEEP_DAYS * 86400)
+
+
+def render_where_progress_lives(container=st) -> None:
+    """Say where the learner's answers and runs are kept, and what finds them again."""
+    container.caption(
+        ":material/cookie: Your answers and Lab runs are kept on this server for this browser: a cookie "
+        "holds an anonymous id, no name. Come back in this browser, on any page, to find them; another "
+        "browser or a private window starts afresh."
+    )
 
 
 def answers() -> dict[str, dict]:

@@ -13,13 +13,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from statelab.teaching.lesson_text import LessonText, code_block
-from statelab.teaching.lessons import Check, Lesson, Runs, Scale, all_lessons, lesson
+from statelab.engine.work import Work
+from statelab.teaching.lesson_text import LessonText
+from statelab.teaching.lessons import Check, Lesson, all_lessons, lesson
 from ui.export import render_lesson_code_notebook
 from ui.lab_presets import render_lab_links
 from ui.learner import ANSWERS_KEY, answers, forget_answers, save_answer
 from ui.lesson_parts import lesson_parts
 from ui.live_results import await_results, prefetch, render_comparison, session_scale
+from ui.own_series import render_own_series_link
 from ui.predict import render_held, render_prediction
 from ui.unsaved import render_unsaved
 
@@ -28,6 +30,7 @@ SCREEN_KEY, PRINT_KEY = "screen_only", "print_only"  # container keys print_only
 DENSE_KEY = "print_dense"  # around PRINT_KEY: print_only.css sets a long plan in smaller type
 PROGRESS_KEY = ANSWERS_KEY  # check id -> {"picked": option, "outcome": option or None}
 SHARED_PARTS = {"comparison": render_comparison}  # drawings any lesson's check may name as its view
+LiveWorks = tuple[list[Work], list[str] | None]  # a demo's or check's works and labels, as run here
 
 
 def lesson_page(item: Lesson | LessonText) -> str:
@@ -64,39 +67,40 @@ def drawings(item: Lesson) -> dict[str, Callable]:
 
 def render_lesson(number: int) -> None:
     """A lesson page: its text, with its live demos and checks where the Markdown marks them."""
-    item, scale = lesson(number), session_scale()
-    parts = drawings(item)
+    item = lesson(number)
+    live = item.runs_at(session_scale())  # each demo's and check's works, as this session runs them
+    parts, checks = drawings(item), {check.id: check for check in item.checks}
     st.title(f"Lesson {number}: {item.title}")
     st.caption(f":material/schedule: about {item.text.minutes} minutes · {item.text.goal}")
     unsaved_note = st.container()  # filled at the end: whether the learner's records could be saved
-    prefetch([work for check in item.checks for work in check.runs.at(scale)[0]])
+    prefetch([work for check in item.checks for work in live[check.id][0]])
     for index, (kind, part) in enumerate(item.text.parts):
         if kind == "markdown":
             st.markdown(part)
         elif kind == "code":
-            render_code(part, key=f"notebook_{index}")
+            render_code(part, item.code_blocks[part], key=f"notebook_{index}")
         elif kind == "demo":
-            render_demo_part(parts[part], item.demo_runs.get(part), scale)
+            render_demo_part(parts[part], live.get(part))
         else:
-            check = item.check(part.id)
-            render_check(check, parts[check.view or check.id], scale)
+            check = checks[part.id]
+            render_check(check, parts[check.view or check.id], live[check.id])
     render_footer(item)
     render_unsaved(unsaved_note)
 
 
-def render_demo_part(draw: Callable, runs: Runs | None, scale: Scale) -> None:
-    """A `<!-- demo: -->` marker: drawn at once, or from its runs' values once they are done."""
-    if runs is None:
+def render_demo_part(draw: Callable, works: LiveWorks | None) -> None:
+    """A `<!-- demo: -->` marker: drawn at once, or from its works' values (with their labels) once done."""
+    if works is None:
         draw()
         return
-    values = await_results(*runs.at(scale))
+    values = await_results(*works)
     if values is not None:
         draw(values)
 
 
-def render_code(name: str, key: str) -> None:
-    """A `<!-- code: -->` marker: the code block; for a whole file, also its notebook to download."""
-    st.markdown(code_block(name))
+def render_code(name: str, block: str, key: str) -> None:
+    """A `<!-- code: -->` marker: its code block; for a whole file, also its notebook to download."""
+    st.markdown(block)
     if "#" not in name:  # one definition of a file: the lesson shows the whole file too
         render_lesson_code_notebook(name, key)
 
@@ -110,7 +114,7 @@ def _forget(check_id: str) -> None:
     st.session_state.pop(f"check_{check_id}", None)
 
 
-def render_check(check: Check, draw: Callable[[list], None], scale: Scale) -> None:
+def render_check(check: Check, draw: Callable[[list], None], works: LiveWorks) -> None:
     """Predict, then run: pick an outcome, run the check's runs, see whether the prediction held and why."""
     record = progress().get(check.id)
     if record and record["picked"] not in check.options:  # kept from an older version of the question
@@ -125,7 +129,7 @@ def render_check(check: Check, draw: Callable[[list], None], scale: Scale) -> No
         )
         if record is None:
             return
-        values = await_results(*check.runs.at(scale))
+        values = await_results(*works)
         if values is None:
             return
         draw(values)
@@ -151,6 +155,7 @@ def render_footer(item: Lesson) -> None:
     if item.text.presets:
         st.markdown("**Try it in the Lab**")
         render_lab_links(item.text.presets)
+        render_own_series_link(item.text.presets)
     lessons = all_lessons()
     index = [other.number for other in lessons].index(item.number)
     back, middle, ahead = st.columns(3)

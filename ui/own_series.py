@@ -2,31 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-from statelab.engine.config import BOUNDS, LabConfig
+from statelab.engine.config import BOUNDS, LabConfig, to_query
 from statelab.engine.seasons import detect_period
-from statelab.engine.storage import store_series
+from statelab.engine.storage import store_series, stored_series_length
 from statelab.engine.tasks import fitting_windows, series_split
 from statelab.engine.upload import (
     MAX_UPLOAD_BYTES,
     MAX_VALUES,
     MIN_VALUES,
     UploadError,
+    default_column,
     numeric_columns,
     read_series_csv,
 )
 from ui.lab_form import widget_key
+from ui.lab_memory import MAX_TEXT as MAX_NOTE
+from ui.lab_memory import learner_series
 
 UPLOAD_KEY = "series_upload"
 NOTE_KEY = "series_note"
 COLUMNS_KEY = "series_columns"  # the uploaded file's numeric columns: index -> label
 COLUMN_KEY = "series_column"  # the chosen one
+SERIES_NOTE_KEY = "series_described"  # what the kept series is: "levels.csv, column 'level': 600 values"
 OWN_TASK = "own_series"
+FORECAST_PRESET = "forecast"  # a lesson that links it also links the learner's own series
 
 
 def _on_upload() -> None:
-    """Find the uploaded file's numeric columns and read the last one (or say why the file cannot be used)."""
+    """Find the uploaded file's numeric columns and read the first series among them (or say why not)."""
     upload = st.session_state.get(UPLOAD_KEY)
     st.session_state.pop(COLUMNS_KEY, None)
     if upload is None:
@@ -38,7 +45,7 @@ def _on_upload() -> None:
         st.session_state[NOTE_KEY] = ("error", str(error))
         return
     st.session_state[COLUMNS_KEY] = columns
-    st.session_state[COLUMN_KEY] = max(columns)
+    st.session_state[COLUMN_KEY] = default_column(upload.getvalue(), upload.name)
     _on_column()
 
 
@@ -53,6 +60,7 @@ def _on_column() -> None:
     st.session_state[widget_key("series")] = store_series(values)
     st.session_state[widget_key("task")] = OWN_TASK
     st.session_state[widget_key("period")] = 0  # detect the new series' season
+    st.session_state[SERIES_NOTE_KEY] = f"{upload.name}, {description}"[:MAX_NOTE]
     note = f"{upload.name}, {description}. The task is now your own series{_fit_windows(values.size)}."
     st.session_state[NOTE_KEY] = ("success", f"{note} {_season_note(values)} Press Train both models.")
 
@@ -71,6 +79,18 @@ def _season_note(values) -> str:
         f"It repeats about every {period} steps (found in its first {train_stop} values): the seasonal "
         f"naive forecast, the value {period} steps earlier, is the baseline beside persistence."
     )
+
+
+def restore_series(series: str, note: str) -> None:
+    """A series this browser uploaded earlier (on another page, before a reload): back in the controls,
+    described in the upload box."""
+    if not series or st.session_state.get(widget_key("series")):
+        return
+    st.session_state[widget_key("series")] = series
+    st.session_state[SERIES_NOTE_KEY] = note
+    if NOTE_KEY not in st.session_state:
+        kept = f"Your series from before: {note}. Upload a file to replace it."
+        st.session_state[NOTE_KEY] = ("success", kept)
 
 
 def _fit_windows(size: int) -> str:
@@ -106,7 +126,8 @@ def render_upload() -> None:
                 format_func=columns.get,
                 key=COLUMN_KEY,
                 on_change=_on_column,
-                help="The file has several columns of numbers; the last one is used unless you pick another.",
+                help="The file has several columns of numbers; the first that is not a counter (such as "
+                "row numbers or years) is used unless you pick another.",
             )
         low, high = BOUNDS["period"]
         st.number_input(
@@ -124,6 +145,27 @@ def render_upload() -> None:
             st.error(text, icon=":material/warning:")
         elif kind == "success":
             st.success(text, icon=":material/check_circle:")
+
+
+def own_series_query(series: str) -> dict[str, str]:
+    """The Lab link's query for a stored series: the default settings, with streams short enough to fit."""
+    default = LabConfig()
+    most = fitting_windows(stored_series_length(series) or 0, default.timesteps)
+    windows = min(default.n_windows, most) if most >= 1 else default.n_windows
+    return to_query(replace(default, task=OWN_TASK, series=series, n_windows=windows))
+
+
+def render_own_series_link(preset_ids: tuple[str, ...] | list[str]) -> None:
+    """Beside the forecasting preset: the Lab on the series this learner uploaded, if there is one."""
+    series, note = learner_series()
+    if series and FORECAST_PRESET in preset_ids:
+        st.page_link(
+            "views/lab.py",
+            label=f"Lab: your own series ({note})" if note else "Lab: your own series",
+            icon=":material/upload_file:",
+            query_params=own_series_query(series),
+            help="Opens the Lab on the series you uploaded and trains both models on it.",
+        )
 
 
 def render_forecast_link(config: LabConfig) -> None:

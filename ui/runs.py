@@ -21,9 +21,11 @@ def job_pool() -> JobPool:
     """The server's one worker pool, shared by every session, started with the first page anyone opens.
 
     STATELAB_WORKERS sets its size (default: the cores this process may use). app.py warms its cache
-    (ui.warm_up).
+    (ui.warm_up), and its workers compile the form's common shapes between jobs (statelab.server.warm_shapes);
+    STATELAB_WARM=0 turns both off, STATELAB_WARM_SHAPES=0 the shapes only.
     """
-    return JobPool(workers=int(os.environ.get("STATELAB_WORKERS", "0")) or None)
+    warm = "0" not in (os.environ.get("STATELAB_WARM", "1"), os.environ.get("STATELAB_WARM_SHAPES", "1"))
+    return JobPool(workers=int(os.environ.get("STATELAB_WORKERS", "0")) or None, warm_shapes=warm)
 
 
 WATCHER_KEY = "watcher_id"

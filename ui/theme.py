@@ -20,6 +20,7 @@ ACCESSIBLE_CSS = """<style>
 .stCode .token.selector {color: #1565c0;}
 .stCode .token.attr-name, .stCode .token.property, .stCode .token.variable {color: #00739a;}
 .stCode .token.important {color: #c62828;}
+[class*="st-key-cookie_writer"] {display: none;}
 </style>"""
 
 # A code block whose lines are wider than the block scrolls sideways (wrapped Python loses its

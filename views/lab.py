@@ -6,7 +6,8 @@ from ui import lab_form, lab_results
 from ui.continuity import render_continuity
 from ui.export import render_code_export
 from ui.lab_presets import render_answer, render_preset_buttons, render_question
-from ui.lab_state import await_run, lab_state, open_lab
+from ui.lab_state import await_run, lab_state, open_lab, remember_controls
+from ui.learner import render_where_progress_lives
 from ui.own_series import render_forecast_link, render_upload
 from ui.unsaved import render_unsaved
 
@@ -27,6 +28,7 @@ def settings_column() -> None:
     """Train and the number of seeds on top, then every setting; an edit reruns only this column."""
     state = lab_state()
     config, n_seeds, problems = lab_form.read_form()
+    remember_controls(config, n_seeds)  # edits not yet trained and an uploaded series survive a reload
     pressed = st.button(
         "Train both models", key="train", type="primary", icon=":material/play_arrow:", width="stretch"
     )
@@ -62,8 +64,8 @@ def result_column() -> None:
             st.subheader("State continuity: where each row's state comes from")
             render_continuity(results[0])
             st.caption(
-                "Link to this run, to share: it leaves out your learner id, "
-                "so whoever opens it starts a record of their own"
+                "Link to this run, to share: whoever opens it sees this run; your answers and runs stay "
+                "with your browser"
             )
             st.code(
                 lab_form.share_link(state.shown.config, state.shown.n_seeds, state.shown.preset),
@@ -74,6 +76,7 @@ def result_column() -> None:
     elif not (state.pending or state.question):
         st.info("Press **Train both models**, or pick a preset above.")
     st.subheader("Your runs")
+    render_where_progress_lives()
     lab_results.render_history(state.history)
 
 

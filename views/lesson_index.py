@@ -4,6 +4,7 @@ import streamlit as st
 
 from statelab.teaching.lesson_text import LESSONS_DIR
 from statelab.teaching.lessons import all_lessons
+from ui.learner import render_where_progress_lives
 from ui.lesson_page import check_summary, lesson_page, start_over
 
 st.title("Lessons: from the article to correct Keras 3")
@@ -12,6 +13,7 @@ st.markdown((LESSONS_DIR / "index.md").read_text())
 summaries = {item.number: check_summary(item) for item in all_lessons()}
 total, answered, held = (sum(summary[index] for summary in summaries.values()) for index in range(3))
 st.progress(answered / total, text=f"{answered} of {total} checks answered; {held} predictions held")
+render_where_progress_lives()
 
 for item in all_lessons():
     checks, done, right = summaries[item.number]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 
 import plotly.graph_objects as go
@@ -45,7 +46,7 @@ def plot_answers(
         cols=len(polls),
         shared_yaxes=True,
         subplot_titles=[POLL_TITLES.get(poll, f"Vote {poll}") for poll in polls],
-        horizontal_spacing=0.04,
+        horizontal_spacing=0.06,
     )
     keys = list(options)[::-1]  # the first option at the top
     labels = [option_label(options[key], key == outcome) for key in keys]
@@ -77,7 +78,8 @@ def plot_answers(
         )
     most = max([1, *(count for poll in counts.values() for count in poll.values())])
     size = 26 if large else 15
-    figure.update_xaxes(range=[0, most * 1.35], showticklabels=False, showgrid=False, zeroline=True)
+    room = 1.7 if large else 1.35  # beside the longest bar, its "12 (40%)" in the chart's font
+    figure.update_xaxes(range=[0, most * room], showticklabels=False, showgrid=False, zeroline=True)
     figure.update_yaxes(tickfont={"size": size, "color": TEXT_COLOR})
     figure.update_annotations(font={"size": size + 2, "color": TEXT_COLOR})
     figure.update_layout(
@@ -88,6 +90,33 @@ def plot_answers(
         bargap=0.3,
     )
     return figure
+
+
+def for_projector(figure: go.Figure, factor: float = 1.7) -> go.Figure:
+    """A chart made for a laptop, readable on a projector: every font `factor` times larger (at least 22 px
+    for tick labels), axis titles in the text colour instead of light grey, and room for the larger title."""
+    base = figure.layout.font.size or 12
+    size = max(22, round(base * factor))
+    figure.update_layout(font={"size": size, "color": TEXT_COLOR})
+    figure.update_layout(title_font_size=round((figure.layout.title.font.size or base + 3) * factor))
+    figure.update_layout(title_text=_scaled_spans(figure.layout.title.text or "", factor))
+    axis = {
+        "tickfont": {"size": size, "color": TEXT_COLOR},
+        "title_font": {"size": size, "color": TEXT_COLOR},
+    }
+    figure.update_xaxes(**axis)
+    figure.update_yaxes(**axis)
+    figure.update_annotations(font_size=size)
+    figure.update_layout(legend_font_size=size)
+    margin = figure.layout.margin
+    top, height = margin.t or 80, figure.layout.height or 450
+    figure.update_layout(margin={"t": round(top * factor), "l": round((margin.l or 80) * 1.4)})
+    return figure.update_layout(height=round(1.3 * height + top * (factor - 1)))  # the plot grows too
+
+
+def _scaled_spans(text: str, factor: float) -> str:
+    """Title text whose subtitle spans (which set their own font size) are `factor` times larger."""
+    return re.sub(r"font-size:(\d+)px", lambda match: f"font-size:{round(int(match[1]) * factor)}px", text)
 
 
 def qr_png(text: str, scale: int = 10) -> bytes:

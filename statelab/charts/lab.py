@@ -7,20 +7,23 @@ import textwrap
 import numpy as np
 import plotly.graph_objects as go
 
+from statelab.charts.lines import NEUTRAL_COLOR, add_baseline, error_axis_top
+
 # Okabe-Ito colours (colour-blind safe); stateful and stateless keep these everywhere in the app.
 STATEFUL_COLOR = "#0072B2"
 STATELESS_COLOR = "#E69F00"
 BROKEN_COLOR = "#D55E00"
-NEUTRAL_COLOR = "#7F7F7F"
 LINE_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
 FONT = {"size": 15}
 SUBTITLE_WIDTH = 62  # characters per subtitle line: fits a chart in the Lab's results column at 1366 px
 HALF_WIDTH = 40  # characters per subtitle line of a chart that shares its row with another
-TITLE_WIDTH = 44  # characters per title line: a title fits a phone's width (390 px) or half a laptop's
+TITLE_WIDTH = 36  # characters per title line: a title fits a chart on a phone (390 px, ~330 px of plot)
 SUBTITLE_LINE = 20  # pixels each subtitle line adds above the plot
+PHONE_LEGEND = 280  # pixels a legend row has on a phone (about 260 held "truth stateful stateless")
 METRICS = ("accuracy", "error")
 WINDOW_AXIS = "window of the stream (1 = first)"
 HELD_OUT = "held-out streams, never trained on"
+STANDARDISED_ERROR = "mean squared error (standardised)"
 
 
 def format_score(value: float, metric: str) -> str:
@@ -55,7 +58,7 @@ def style(
     lines fits in the room kept for it, and every further line makes the figure taller.
     """
     text = "<br>".join(textwrap.wrap(title, TITLE_WIDTH)) + subtitle(note, note_width)
-    lines = text.count("<br>")
+    lines = text.count("<br>") + legend_rows(figure) - 1  # legend rows grow upwards, into the title's room
     height += SUBTITLE_LINE * max(0, lines - 1)
     figure.update_traces(cliponaxis=False, selector={"type": "scatter", "mode": "markers"})
     figure.update_layout(
@@ -69,6 +72,19 @@ def style(
     figure.update_xaxes(title_text=x_title)
     figure.update_yaxes(title_text=y_title)
     return figure
+
+
+def legend_rows(figure: go.Figure) -> int:
+    """How many rows the legend takes on a phone (at least 1): entries wrap, and each costs its text and
+    its line sample (about 7 px a character and 40 px)."""
+    names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
+    rows, used = 1, 0
+    for name in dict.fromkeys(names):
+        width = 40 + 7 * len(name)
+        if used and used + width > PHONE_LEGEND:
+            rows, used = rows + 1, 0
+        used += width
+    return rows
 
 
 def rgba(color: str, alpha: float) -> str:
@@ -127,16 +143,29 @@ def plot_loss(stateful: np.ndarray, stateless: np.ndarray) -> go.Figure:
     return figure
 
 
-def plot_by_window(stateful: np.ndarray, stateless: np.ndarray, metric: str, chance: float) -> go.Figure:
+def plot_by_window(
+    stateful: np.ndarray,
+    stateless: np.ndarray,
+    metric: str,
+    chance: float,
+    forecast_baselines: dict[str, float] | None = None,
+) -> go.Figure:
     """Held-out accuracy (or error) at each window position of a stream: the signature plot.
 
-    Arrays are (windows,) or (seeds, windows); several seeds draw the mean and the seed range.
+    Arrays are (windows,) or (seeds, windows); several seeds draw the mean and the seed range. A forecast
+    also draws its baselines (name -> error: persistence, the seasonal naive forecast), and its errors are
+    on the series standardised by its training part.
     """
     _check_metric(metric)
     title = f"{metric.capitalize()} by window position"
     runs = {"stateful": stateful, "stateless": stateless}
     colors = [STATEFUL_COLOR, STATELESS_COLOR]
-    return plot_runs_by_window(runs, metric, chance, title, colors, note=HELD_OUT, note_width=HALF_WIDTH)
+    figure = plot_runs_by_window(
+        runs, metric, chance, title, colors, None, HELD_OUT, HALF_WIDTH, forecast_baselines
+    )
+    if forecast_baselines:
+        figure.update_yaxes(title_text=STANDARDISED_ERROR)
+    return figure
 
 
 def plot_runs_by_window(
@@ -148,10 +177,12 @@ def plot_runs_by_window(
     dashes: list[str] | None = None,
     note: str = "",
     note_width: int = SUBTITLE_WIDTH,
+    forecast_baselines: dict[str, float] | None = None,
 ) -> go.Figure:
     """By-window curves of several runs (label -> (windows,) or (seeds, windows)), seed ranges as bands.
 
-    `chance` draws the constant-guess line (None: no line); `note` adds subtitle lines.
+    `chance` draws the constant-guess line (None: no line), `forecast_baselines` a forecast's baseline
+    errors by name (persistence, seasonal naive); `note` adds subtitle lines.
     """
     _check_metric(metric)
     colors = colors or [LINE_PALETTE[index % len(LINE_PALETTE)] for index in range(len(runs))]
@@ -166,35 +197,22 @@ def plot_runs_by_window(
     for (label, values), color, dash in zip(runs.items(), colors, dashes, strict=True):
         values = np.atleast_2d(values) * scale
         add_band(figure, np.arange(1, values.shape[1] + 1), values, label, color, dash)
-    if chance is not None:
-        label = "constant guess" if metric == "accuracy" else "predicting the mean"
-        figure.add_hline(
-            y=chance * scale,
-            line={"dash": "dot", "color": NEUTRAL_COLOR},
-            annotation_text=f"{label}: {format_score(chance, metric)}",
-            annotation_position="bottom right",
-        )
+    baselines = {"constant guess" if metric == "accuracy" else "predicting the mean": chance}
+    baselines = {
+        label: value
+        for label, value in {**baselines, **(forecast_baselines or {})}.items()
+        if value is not None
+    }
+    top = 105.0 if metric == "accuracy" else error_axis_top(runs, baselines)
+    for index, (label, value) in enumerate(baselines.items()):
+        add_baseline(figure, f"{label}: {format_score(value, metric)}", value * scale, top, index)
     seeds = max(np.atleast_2d(values).shape[0] for values in runs.values())
     note = "; ".join(part for part in (note, seed_note(seeds)) if part)
     y_title = "accuracy (%)" if metric == "accuracy" else "mean squared error"
     style(figure, title, WINDOW_AXIS, y_title, note, note_width=note_width)
-    if metric == "accuracy":
-        figure.update_yaxes(range=[0, 105])
-    else:
-        figure.update_yaxes(rangemode="tozero")
+    figure.update_yaxes(range=[0, top])
     windows = max(np.atleast_2d(values).shape[1] for values in runs.values())
     return figure.update_xaxes(dtick=1 if windows <= 20 else None)
-
-
-def add_error_baseline(figure: go.Figure, error: float, label: str) -> go.Figure:
-    """A forecast baseline's error as a dashed line across an error-by-window chart, named on the left."""
-    figure.add_hline(
-        y=error,
-        line={"dash": "dash", "color": NEUTRAL_COLOR},
-        annotation_text=f"{label}: {format_score(error, 'error')}",
-        annotation_position="top left",
-    )
-    return figure
 
 
 def plot_predictions(

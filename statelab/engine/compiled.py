@@ -1,30 +1,43 @@
-"""The compiled engine: per shape, a model, its optimizer and one XLA-compiled call per epoch, reused.
+"""The compiled engine: one XLA-compiled call per epoch, on models and programs reused across runs.
 
-Building a Keras model and compiling its training loop costs about a second; training an epoch of
-the Lab's default run costs a few tens of milliseconds. So the engine keeps, per shape and mode, a
-built model with its Adam optimizer and compiled functions (a bounded, least recently used set),
-and every run re-initialises the weights and the optimizer state from its seed. A run gives the
-same numbers bit for bit whether its engine was just built or reused.
+Building a Keras model and compiling its training loop costs seconds; training an epoch of the
+Lab's default run costs a few tens of milliseconds. So the engine keeps, per task kind, recurrent layer
+and number of units, one model with its Adam optimizer (a `Core`) that carries the state (every state
+tensor of its layer: an LSTM's h and c, a GRU's or a SimpleRNN's h) in its compiled loop
+instead of in the layer: it serves the stateful and the stateless model of every batch size,
+window length and number of batches. Its calls are traced once per window length; XLA compiles
+them once per batch size and window length (batches are padded, the loop bound is not baked
+in), and the compiled programs persist on disk for other processes (statelab.engine.compile_cache).
+Every run re-initialises the weights and the optimizer state from its seed: a run gives the same
+numbers bit for bit whether its programs were just compiled, loaded or reused.
 
-Dropping an engine frees its model, but TensorFlow keeps the XLA programs it compiled until the
-process ends (measured: about 40 MiB per new shape, both models): recycling workers bounds that.
+An `Engine` is a shape's view of its core (kept in a bounded, least recently used set). Dropping
+a core frees its model, but TensorFlow keeps the XLA programs it compiled until the process ends:
+recycling workers bounds that.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import partial
 
-import keras
-import numpy as np
-import tensorflow as tf
+from statelab.engine import compile_cache
 
-from statelab.engine.config import LabConfig
-from statelab.engine.models import build_model, loss_for, recurrent_layer, reinitialize
-from statelab.engine.tasks import TaskSpec
-from statelab.engine.tracing import step_through
+compile_cache.enable()  # before TensorFlow's first operation: it reads TF_XLA_FLAGS then
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from statelab.engine.config import LabConfig  # noqa: E402
+from statelab.engine.models import build_state_model, loss_for, recurrent_of, reinitialize, state_names  # noqa: E402
+from statelab.engine.tasks import TaskSpec  # noqa: E402
+from statelab.engine.tracing import step_through  # noqa: E402
 
 MAX_ENGINES = 12  # engines kept per process: a shape has two (both models); the presets use 5 shapes
+MIN_BATCHES = 128  # batches a program is compiled for, at least: the default run's training epoch
+MAX_CORES = 8  # models with their compiled calls: one per task kind, layer and number of units
 
 
 @dataclass(frozen=True)
@@ -32,7 +45,6 @@ class Shape:
     """What fixes a compiled engine: the model's shapes and the number of batches per pass."""
 
     mode: str  # "stateful" or "stateless"
-    layer: str  # the recurrent layer: "lstm", "gru" or "simple_rnn"
     kind: str  # the task's kind: its head and loss
     features: int
     classes: int
@@ -42,6 +54,7 @@ class Shape:
     batch_size: int
     batches: int  # training batches per epoch
     eval_batches: int  # held-out batches (stateful) or windows (stateless)
+    layer: str = "lstm"  # the recurrent layer: "lstm", "gru" or "simple_rnn"
 
     @classmethod
     def of(cls, spec: TaskSpec, config: LabConfig, mode: str) -> Shape:
@@ -49,7 +62,6 @@ class Shape:
         eval_windows = config.eval_groups * config.n_windows
         return cls(
             mode,
-            config.layer,
             spec.kind,
             spec.features,
             spec.classes,
@@ -59,75 +71,223 @@ class Shape:
             config.batch_size,
             config.batches_per_epoch,
             eval_windows if mode == "stateful" else eval_windows * config.batch_size,
+            config.layer,
         )
 
 
 class Engine:
-    """One built model of a shape with its optimizer and XLA-compiled epoch and evaluation."""
+    """The engine of one shape: its compiled calls come from the shared `Core` of its task, layer, units."""
 
     def __init__(self, spec: TaskSpec, shape: Shape):
         self.shape = shape
-        batch_size = shape.batch_size if shape.mode == "stateful" else None
-        self.model = build_model(spec, shape.timesteps, shape.units, 0, batch_size, shape.layer)
-        self.recurrent = recurrent_layer(self.model)
-        self.loss = loss_for(spec)
-        self.optimizer = keras.optimizers.Adam()
-        self.optimizer.build(self.model.trainable_variables)
-        self.mean_loss = keras.metrics.Mean()  # the epoch's loss, averaged as `fit` averages it
-        self.train_epoch = tf.function(self._train_epoch, jit_compile=True)
-        self.evaluate = tf.function(
-            self._evaluate_stateful if shape.mode == "stateful" else self._predict, jit_compile=True
-        )
+        self.core = core_for(spec, shape.units, shape.layer)
+        self.model, self.recurrent = self.core.model, self.core.recurrent
+        calls = self.core.compiled(shape.timesteps)
+        self.train_epoch = calls.train_epoch
+        self.evaluate = calls.evaluate_stateful if shape.mode == "stateful" else calls.predict
 
     def start(self, seed: int, learning_rate: float) -> None:
         """Start a run: the weights `build_model` draws for `seed`, a fresh Adam, a zero state."""
+        self.core.start(seed, learning_rate)
+        self.state = self.core.zero_state(self.shape.batch_size)
+
+    def run_epoch(self, x: np.ndarray, y: np.ndarray, resets: np.ndarray) -> tuple[tf.Tensor, np.ndarray]:
+        """One epoch on (batches, rows, ...) arrays: the mean loss, ‖h‖ of every row entering each batch.
+
+        A stateless model starts every batch from a zero state: a reset before every batch.
+        """
+        if self.shape.mode == "stateless":
+            resets = np.ones_like(resets)
+        count = len(x)
+        loss, entering, self.state = self.train_epoch(*padded_batches(x, y, resets), count, self.state)
+        return loss, entering.numpy()[:count]
+
+    def compile(self) -> None:
+        """Compile this shape's programs (or load them from disk) by running each once on zeros.
+
+        The weights and optimizer it changes are set again by `start` before every run.
+        """
+        shape, spec = self.shape, self.core.spec
+        window = (shape.timesteps, spec.features)
+        x = np.zeros((shape.batches, shape.batch_size, *window), np.float32)
+        y = np.zeros(x.shape[:2] + ((shape.timesteps,) if spec.per_step else ()), np.float32)
+        self.start(seed=0, learning_rate=0.01)
+        self.run_epoch(x, y, np.ones(shape.batches, bool))
+        if shape.mode == "stateful":
+            held_out = np.zeros((shape.eval_batches, shape.batch_size, *window), np.float32)
+            self.run_evaluation(held_out, np.ones(shape.eval_batches, bool))
+        else:
+            self.run_evaluation(np.zeros((shape.eval_batches, *window), np.float32))
+
+    def run_evaluation(self, x: np.ndarray, resets: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+        """Stateful: (outputs, entering state, per-step state) of held-out batches in order, the state
+        stacked over the layer's state tensors ((h, c) or (h,)); stateless: the outputs of every window
+        on its own."""
+        if self.shape.mode == "stateless":
+            return self.evaluate(x).numpy()
+        count = len(x)
+        *parts, _ = self.evaluate(*padded_batches(x, resets), count, self.state)
+        return tuple(part.numpy()[:count] for part in parts)
+
+
+@dataclass(frozen=True)
+class Calls:
+    """A core's XLA-compiled calls for one window length."""
+
+    train_epoch: tf.types.experimental.PolymorphicFunction
+    evaluate_stateful: tf.types.experimental.PolymorphicFunction
+    predict: tf.types.experimental.PolymorphicFunction
+
+
+class Core:
+    """One model of a task, layer and size, its Adam optimizer and XLA-compiled calls, for every batch size,
+    window length and number of batches, stateful or not.
+
+    The state is carried by the compiled loop (reset where a mask says) instead of the layer's
+    variables, so nothing here fixes the batch size: a stateless model is the same loop with a
+    reset before every batch. The calls are traced once per window length (their signatures leave
+    the other sizes open; XLA needs the window length to size the gradient's loop); XLA compiles
+    them once per concrete shape, and batches are padded to a power of two so that other numbers of
+    windows or stream groups reuse a program.
+    """
+
+    def __init__(self, spec: TaskSpec, units: int, layer: str):
+        self.spec, self.units, self.layer = spec, units, layer
+        self.key = core_key(spec, units, layer)
+        self.model = build_state_model(spec, units, layer)
+        self.recurrent = recurrent_of(self.model)
+        self.loss = loss_for(spec)
+        self.optimizer = keras.optimizers.Adam(name="adam")  # not "adam_1": names are in the programs
+        self.optimizer.build(self.model.trainable_variables)
+        self.mean_loss = keras.metrics.Mean(name="mean")  # the epoch's loss, averaged as `fit` averages it
+        self.calls: dict[int, Calls] = {}
+
+    def compiled(self, timesteps: int) -> Calls:
+        """The compiled calls for windows of `timesteps` steps (traced at their first use)."""
+        if timesteps not in self.calls:
+            features, per_step = self.spec.features, self.spec.per_step
+            windows = tf.TensorSpec([None, None, timesteps, features], tf.float32)
+            targets = tf.TensorSpec([None, None, timesteps] if per_step else [None, None], tf.float32)
+            resets, count = tf.TensorSpec([None], tf.bool), tf.TensorSpec([], tf.int32)
+            state = [tf.TensorSpec([None, self.units], tf.float32)] * len(state_names(self.layer))
+            compile_ = partial(tf.function, jit_compile=True)
+            calls = Calls(
+                compile_(self._train_epoch, input_signature=[windows, targets, resets, count, state]),
+                compile_(self._evaluate_stateful, input_signature=[windows, resets, count, state]),
+                compile_(self._predict, input_signature=[tf.TensorSpec([None, timesteps, features])]),
+            )
+            for name, function in vars(calls).items():  # traced now, under names every process gives them
+                with compile_cache.stable_names(f"{self.key}/{timesteps}/{name}"):
+                    function.get_concrete_function()
+            self.calls[timesteps] = calls
+        return self.calls[timesteps]
+
+    def start(self, seed: int, learning_rate: float) -> None:
+        """Start a run: the weights `build_model` draws for `seed`, a fresh Adam."""
         reinitialize(self.model, seed)
         for variable in self.optimizer.variables:
             variable.assign(tf.zeros(variable.shape, variable.dtype))
         self.optimizer.learning_rate = learning_rate
-        self._zero_state(True)
 
-    def _zero_state(self, reset) -> None:
-        """Set every state tensor of the stateful layer to zero where `reset` is true (a scalar: all rows)."""
-        for state in self.recurrent.states or ():
-            state.assign(tf.where(reset, tf.zeros_like(state), state))
+    def zero_state(self, rows: tf.Tensor | int) -> list[tf.Tensor]:
+        """A zero state for `rows` rows: one (rows, units) tensor per state tensor of the layer."""
+        return [tf.zeros([rows, self.units]) for _ in state_names(self.layer)]
 
-    def _train_epoch(self, x, y, resets):
-        """One epoch, batch after batch: (mean loss, ‖h‖ of every row entering each batch)."""
+    def _train_epoch(self, x, y, resets, count, state):
+        """One epoch, batch after batch, from `state` (the layer's state tensors): the mean loss, ‖h‖ of
+        every row entering each batch, the state it ends in."""
         self.mean_loss.reset_state()
-        entering = tf.TensorArray(tf.float32, size=self.shape.batches)
-        for batch in tf.range(self.shape.batches):
-            entering = entering.write(batch, self.train_step(x[batch], y[batch], resets[batch]))
-        return self.mean_loss.result(), entering.stack()
 
-    def train_step(self, x, y, reset):
-        """One batch inside a compiled loop: reset if flagged, one Adam step; ‖h‖ of the rows entering it."""
-        self._zero_state(reset)
-        stateful = self.recurrent.stateful
-        entering = tf.norm(self.recurrent.states[0], axis=1) if stateful else tf.zeros(x.shape[0])
+        def train_batch(batch, entering, state):
+            state = reset_where(resets[batch], state)
+            entering = entering.write(batch, tf.norm(state[0], axis=1))  # state[0]: h, for every layer
+            return entering, self._train_step(x[batch], y[batch], state)
+
+        entering = tf.TensorArray(tf.float32, size=tf.shape(x)[0])
+        entering, state = batch_loop(count, tf.shape(x)[0], train_batch, (entering, state))
+        return self.mean_loss.result(), entering.stack(), state
+
+    def _train_step(self, x, y, state):
+        """One batch inside a compiled loop: one Adam step from `state`; the state it ends in."""
         variables = self.model.trainable_variables
         with tf.GradientTape() as tape:
-            value = self.loss(y, self.model(x, training=True))
+            outputs, *state = self.model([x, *state], training=True)
+            value = self.loss(y, outputs)
         gradients = tape.gradient(value, variables)
         self.optimizer.apply_gradients(zip(gradients, variables, strict=True))
         self.mean_loss.update_state(value, sample_weight=tf.shape(x)[0])
-        return entering
+        return state
 
     def _predict(self, x):
         """Outputs for every window on its own, from a zero state."""
-        return self.model(x, training=False)
+        return self.model([x, *self.zero_state(tf.shape(x)[0])], training=False)[0]
 
-    def _evaluate_stateful(self, x, resets):
-        """Held-out batches in order, reset where `resets` says: outputs, and every state at every step."""
-        batches = self.shape.eval_batches
-        outputs, incoming, steps = (tf.TensorArray(tf.float32, size=batches) for _ in range(3))
-        for batch in tf.range(batches):
-            self._zero_state(resets[batch])
-            states = [tf.convert_to_tensor(state) for state in self.recurrent.states]
-            incoming = incoming.write(batch, tf.stack(states))
-            steps = steps.write(batch, step_through(self.recurrent.cell, x[batch], states))
-            outputs = outputs.write(batch, self.model(x[batch], training=False))
-        return outputs.stack(), incoming.stack(), steps.stack()
+    def _evaluate_stateful(self, x, resets, count, state):
+        """Held-out batches in order from `state`, resetting where `resets` says: outputs, the state
+        entering each batch and at every step (stacked over the layer's state tensors), the state it
+        ends in."""
+
+        def evaluate_batch(batch, outputs, incoming, steps, state):
+            state = reset_where(resets[batch], state)
+            incoming = incoming.write(batch, tf.stack(state))
+            steps = steps.write(batch, step_through(self.recurrent.cell, x[batch], state))
+            output, *state = self.model([x[batch], *state], training=False)
+            return outputs.write(batch, output), incoming, steps, state
+
+        size = tf.shape(x)[0]
+        arrays = [tf.TensorArray(tf.float32, size=size) for _ in range(3)]
+        *arrays, state = batch_loop(count, size, evaluate_batch, (*arrays, state))
+        return *(array.stack() for array in arrays), state
+
+
+def reset_where(reset: tf.Tensor, state: list[tf.Tensor]) -> list[tf.Tensor]:
+    """Every state tensor set to zero if `reset` (a scalar: the whole batch), kept if not."""
+    return [tf.where(reset, tf.zeros_like(part), part) for part in state]
+
+
+def batch_loop(count: tf.Tensor, size: tf.Tensor, body, loop_vars: tuple) -> tuple:
+    """`loop_vars = body(batch, *loop_vars)` for the first `count` of `size` batches, in a compiled call.
+
+    The bound is the padded size, not `count`: XLA then compiles one program for any `count`.
+    """
+    return tf.while_loop(
+        lambda batch, *_: batch < count,
+        lambda batch, *loop_vars: (batch + 1, *body(batch, *loop_vars)),
+        (tf.constant(0), *loop_vars),
+        maximum_iterations=size,
+    )[1:]
+
+
+def padded_batches(*arrays: np.ndarray) -> list[np.ndarray]:
+    """Arrays of (batches, ...) padded with zeros to a power of two batches, at least MIN_BATCHES."""
+    size = max(MIN_BATCHES, 1 << (len(arrays[0]) - 1).bit_length())
+    return [
+        np.concatenate([array, np.zeros((size - len(array), *array.shape[1:]), array.dtype)])
+        for array in arrays
+    ]
+
+
+_CORES: OrderedDict[str, Core] = OrderedDict()
+
+
+def core_key(spec: TaskSpec, units: int, layer: str) -> str:
+    """What fixes a core: the task's inputs, head and loss, the recurrent layer and the number of units.
+
+    It also names the core's traced calls (`compile_cache.stable_names`), so a program compiled on
+    disk for one layer is never taken for another's.
+    """
+    return f"{spec.kind}-{spec.features}-{spec.classes}-{spec.per_step}-{layer}-{units}"
+
+
+def core_for(spec: TaskSpec, units: int, layer: str = "lstm") -> Core:
+    """The core of a task's kind, a layer and a number of units: reused, or built (the oldest dropped)."""
+    key = core_key(spec, units, layer)
+    if key not in _CORES:
+        while len(_CORES) >= MAX_CORES:
+            _CORES.popitem(last=False)
+        _CORES[key] = Core(spec, units, layer)
+    _CORES.move_to_end(key)
+    return _CORES[key]
 
 
 _ENGINES: OrderedDict[Shape, Engine] = OrderedDict()

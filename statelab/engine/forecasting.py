@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from statelab.engine.models import build_model, recurrent_layer, reinitialize
+from statelab.engine.models import build_model, recurrent_of, reinitialize
 from statelab.engine.seasons import CO2_PERIOD, detect_period, seasonal_naive
 from statelab.engine.storage import series_path
 from statelab.engine.tasks import TASK_SPECS, co2_anomaly, series_split, standardize
@@ -88,7 +88,7 @@ def run_seed(models, values: np.ndarray, train_stop: int, origins: np.ndarray, s
     x, y = training_windows(values[:train_stop], sizes["timesteps"], sizes["stride"])
     trained.fit(x, y, batch_size=64, epochs=sizes["epochs"], shuffle=True, verbose=0)
     single.set_weights(trained.get_weights())  # stateless weights, stateful model: same shapes
-    recurrent, warm_up = recurrent_layer(single), sizes["warm_up"]
+    recurrent, warm_up = recurrent_of(single), sizes["warm_up"]
     return np.stack(
         [
             forecast_from(single, recurrent, values[origin - warm_up : origin], sizes["horizon"])

@@ -21,24 +21,57 @@ def build_model(
     layer: str = "lstm",
 ) -> keras.Model:
     """A Functional recurrent model; stateful when `batch_size` is given (`keras.Input(batch_shape=...)`)."""
-    if layer not in LAYERS:
-        raise ValueError(f"Unknown layer {layer!r}: choose one of {', '.join(LAYERS)}.")
     if batch_size is None:
         inputs = keras.Input(shape=(timesteps, spec.features), name="windows")
     else:
         inputs = keras.Input(batch_shape=(batch_size, timesteps, spec.features), name="windows")
-    kernel, recurrent_kernel, head_kernel = kernel_initializers(seed)
-    hidden = getattr(keras.layers, LAYERS[layer])(
+    hidden = recurrent_layer(spec, units, seed, layer, stateful=batch_size is not None)(inputs)
+    outputs = output_head(spec, seed)(hidden)
+    return keras.Model(inputs, outputs, name="stateful" if batch_size else "stateless")
+
+
+def state_names(layer: str) -> tuple[str, ...]:
+    """The state tensors a layer carries from one batch to the next: an LSTM h and c, a GRU or SimpleRNN h."""
+    check_layer(layer)
+    return ("h", "c") if layer == "lstm" else ("h",)
+
+
+def build_state_model(spec: TaskSpec, units: int, layer: str = "lstm") -> keras.Model:
+    """The same layers with the state as explicit inputs and outputs: (windows, *state) -> (outputs, *state),
+    the state being the layer's tensors (`state_names`): (h, c) for an LSTM, h for a GRU or SimpleRNN.
+
+    Any batch size and window length: the compiled engine carries the state itself, so one such
+    model serves the stateful and the stateless model of every batch size and window length.
+    """
+    inputs = keras.Input(shape=(None, spec.features), name="windows")
+    state = [keras.Input(shape=(units,), name=name) for name in state_names(layer)]
+    hidden, *final = recurrent_layer(spec, units, 0, layer, stateful=False, return_state=True)(
+        inputs, initial_state=state
+    )
+    return keras.Model([inputs, *state], [output_head(spec, seed=0)(hidden), *final], name="state_passing")
+
+
+def recurrent_layer(
+    spec: TaskSpec, units: int, seed: int, layer: str, stateful: bool, return_state: bool = False
+) -> keras.layers.RNN:
+    """The seeded recurrent layer of the models: keras.layers.LSTM, GRU or SimpleRNN, named by its id."""
+    check_layer(layer)
+    kernel, recurrent_kernel, _ = kernel_initializers(seed)
+    return getattr(keras.layers, LAYERS[layer])(
         units,
-        stateful=batch_size is not None,
+        stateful=stateful,
         return_sequences=spec.per_step,
+        return_state=return_state,
         kernel_initializer=kernel,
         recurrent_initializer=recurrent_kernel,
         name=layer,
-    )(inputs)
-    head = output_layer(spec, head_kernel)
-    outputs = keras.layers.TimeDistributed(head, name="per_step")(hidden) if spec.per_step else head(hidden)
-    return keras.Model(inputs, outputs, name="stateful" if batch_size else "stateless")
+    )
+
+
+def output_head(spec: TaskSpec, seed: int) -> keras.layers.Layer:
+    """The seeded head: the Dense output layer, applied at every step ("per_step") for per-step tasks."""
+    head = output_layer(spec, kernel_initializers(seed)[2])
+    return keras.layers.TimeDistributed(head, name="per_step") if spec.per_step else head
 
 
 def kernel_initializers(seed: int) -> tuple[keras.initializers.Initializer, ...]:
@@ -61,14 +94,20 @@ def output_layer(spec: TaskSpec, initializer: keras.initializers.Initializer) ->
     return keras.layers.Dense(1, kernel_initializer=initializer, name="head")
 
 
-def recurrent_layer(model: keras.Model) -> keras.layers.RNN:
+def check_layer(layer: str) -> None:
+    """A ValueError naming the choices unless `layer` is a key of LAYERS."""
+    if layer not in LAYERS:
+        raise ValueError(f"Unknown layer {layer!r}: choose one of {', '.join(LAYERS)}.")
+
+
+def recurrent_of(model: keras.Model) -> keras.layers.RNN:
     """The recurrent layer of a model made by `build_model`: the one named by a key of LAYERS."""
     return next(layer for layer in model.layers if layer.name in LAYERS)
 
 
 def reinitialize(model: keras.Model, seed: int) -> None:
     """Give a model made by `build_model` the weights it starts from with `seed`, without rebuilding it."""
-    recurrent = recurrent_layer(model)
+    recurrent = recurrent_of(model)
     cell = recurrent.cell
     per_step = any(layer.name == "per_step" for layer in model.layers)
     head = model.get_layer("per_step").layer if per_step else model.get_layer("head")

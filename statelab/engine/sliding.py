@@ -54,19 +54,19 @@ def run_layout(layout: str, seed: int, sizes: dict) -> np.ndarray:
     shape = Shape("stateful", "binary", 1, 2, False, timesteps, sizes["units"], batch_size, len(train_x), 1)
     engine = _engine(spec, shape)
     engine.start(seed, sizes["learning_rate"])
-    resets = np.zeros(len(train_x), dtype=bool)
-    resets[:: len(starts)] = True
-    resets |= reset_every_batch
     for _ in range(sizes["epochs"]):
-        engine.train_epoch(train_x, train_y, resets)
-    outputs = []
-    for index, batch in enumerate(eval_x):
-        if index % len(starts) == 0 or reset_every_batch:
-            engine.recurrent.reset_state()
-        outputs.append(engine.model.predict_on_batch(batch)[:, 0])
-    correct = (np.array(outputs) > 0.5) == (eval_y > 0.5)  # (groups x windows, rows)
+        engine.run_epoch(train_x, train_y, stream_resets(len(train_x), len(starts), reset_every_batch))
+    outputs = engine.run_evaluation(eval_x, stream_resets(len(eval_x), len(starts), reset_every_batch))[0]
+    correct = (outputs[..., 0] > 0.5) == (eval_y > 0.5)  # (groups x windows, rows)
     ends = (starts + timesteps) % timesteps == 0  # the windows that end where a consecutive one ends
     return correct.reshape(-1, len(starts), batch_size)[:, ends].mean(axis=(0, 2))
+
+
+def stream_resets(batches: int, windows: int, every_batch: bool) -> np.ndarray:
+    """Reset before the first window of every stream group (or before every batch)."""
+    resets = np.zeros(batches, dtype=bool)
+    resets[::windows] = True
+    return resets | every_batch
 
 
 _ENGINES: dict[Shape, Engine] = {}

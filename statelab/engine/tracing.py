@@ -15,9 +15,9 @@ def step_through(cell: keras.layers.Layer, x: tf.Tensor, states: list[tf.Tensor]
 
     Returns (state tensors, rows, timesteps, units): [h, c] for an LSTMCell, [h] for a GRUCell or a
     SimpleRNNCell. Keras returns only the last step's state; stepping the layer's own cell gives every
-    step's. Runs inside a compiled function (the window's length must be static).
+    step's. Runs inside a compiled function.
     """
-    timesteps = x.shape[1]
+    timesteps = tf.shape(x)[1]
     trace = tf.TensorArray(x.dtype, size=timesteps)
     for step in tf.range(timesteps):
         _, states = cell(x[:, step], states, training=False)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from statelab.engine import compile_cache
 from statelab.engine.compiled import Engine, Shape, as_batches, engine_for
 from statelab.engine.config import LabConfig
 from statelab.engine.data import LabData, make_lab_data
@@ -45,12 +46,12 @@ def train_model(
     losses = []
     for epoch, order in enumerate(epoch_orders(config)):
         x, y = (as_batches(samples[order], config.batch_size) for samples in (data.train_x, data.train_y))
-        loss, entering = engine.train_epoch(x, y, resets[epoch])
+        loss, entering = engine.run_epoch(x, y, resets[epoch])
         losses.append(loss.numpy())
         if progress:
             batches = config.batches_per_epoch
             progress(Progress(engine.shape.mode, epoch + 1, config.epochs, batches, batches))
-    return np.array(losses, dtype=np.float32), entering.numpy()
+    return np.array(losses, dtype=np.float32), entering
 
 
 def evaluate_stateful(engine: Engine, data: LabData, config: LabConfig) -> tuple[np.ndarray, StateTrace]:
@@ -63,7 +64,7 @@ def evaluate_stateful(engine: Engine, data: LabData, config: LabConfig) -> tuple
     resets = reset_mask(config.eval_groups * config.n_windows, config.n_windows, config.reset)
     streams, windows = stateful_order(len(data.eval_x), config.n_windows, config.batch_size)
     batches = as_batches(data.eval_x[streams, windows], config.batch_size)
-    outputs, incoming, steps = (part.numpy() for part in engine.evaluate(batches, resets))
+    outputs, incoming, steps = engine.run_evaluation(batches, resets)
     trace = as_state_trace(incoming, steps, config.n_windows, resets)
     return by_stream(outputs, config.n_windows), trace
 
@@ -71,7 +72,7 @@ def evaluate_stateful(engine: Engine, data: LabData, config: LabConfig) -> tuple
 def evaluate_stateless(engine: Engine, data: LabData) -> np.ndarray:
     """Predict every held-out window on its own (zero initial state)."""
     n_streams, n_windows = data.eval_x.shape[:2]
-    outputs = engine.evaluate(data.eval_x.reshape(n_streams * n_windows, *data.eval_x.shape[2:])).numpy()
+    outputs = engine.run_evaluation(data.eval_x.reshape(n_streams * n_windows, *data.eval_x.shape[2:]))
     return outputs.reshape(n_streams, n_windows, *outputs.shape[1:])
 
 
@@ -85,6 +86,7 @@ def run_model(
     if mode not in MODES:
         raise ValueError(f"Unknown mode {mode!r}: use 'stateful' or 'stateless'.")
     started = time.perf_counter()
+    compile_cache.sync()  # programs other processes compiled since
     data = data or make_lab_data(config)
     engine = engine_for(data.spec, Shape.of(data.spec, config, mode))
     engine.start(config.seed, config.learning_rate)
@@ -95,6 +97,7 @@ def run_model(
         trace = replace(trace, train_entering_h=entering)
     else:
         outputs = evaluate_stateless(engine, data)
+    compile_cache.sync()  # programs this run compiled, for other processes
     predictions, by_window = score_by_window(data.spec, outputs, data.eval_y)
     return ModelResult(
         mode=mode,

@@ -69,8 +69,14 @@ SCHEMA = (
         answered_at DOUBLE PRECISION NOT NULL,
         PRIMARY KEY (code, ask, poll, learner_hash),
         FOREIGN KEY (code, learner_hash) REFERENCES class_learners (code, learner_hash) ON DELETE CASCADE)""",
+    """CREATE TABLE IF NOT EXISTS class_asks (
+        code TEXT NOT NULL REFERENCES class_sessions (code) ON DELETE CASCADE,
+        ask INTEGER NOT NULL,
+        question TEXT NOT NULL,
+        outcome TEXT,
+        PRIMARY KEY (code, ask))""",
 )
-TABLES = ("class_answers", "class_learners", "class_sessions")  # children first
+TABLES = ("class_answers", "class_asks", "class_learners", "class_sessions")  # children first
 CLASS_COLUMNS = "code, teacher_hash, expires_at, ask, poll, question, revealed, outcome"
 
 
@@ -122,6 +128,18 @@ class Classroom:
                 "Only the teacher who started this class can change its question, reveal or close it."
             )
         return row
+
+    def is_teacher(self, code: str, teacher_token: str) -> bool:
+        """Whether `teacher_token` is this open class's teacher token; ClassNotFound if no class is open."""
+
+        def check(transaction: Transaction) -> bool:
+            try:
+                self._teacher(transaction, code, teacher_token)
+            except NotTeacher:
+                return False
+            return True
+
+        return self._run(check, write=False)
 
     def start(self) -> NewClass:
         """Start a class: a new code and the teacher's token."""
@@ -209,21 +227,35 @@ class Classroom:
         return self._run(read, write=False)
 
     def _update(
-        self, code: str, teacher_token: str, change: Callable[[ClassState], tuple[str, tuple]]
+        self,
+        code: str,
+        teacher_token: str,
+        change: Callable[[ClassState], tuple[str, tuple]],
+        then: tuple[str, Callable[[ClassState], tuple]] | None = None,
     ) -> None:
-        """Check the teacher token, then apply one UPDATE of the class row that `change` returns."""
+        """Check the teacher token, then apply one UPDATE of the class row that `change` returns, and
+        `then`'s statement with its values from the class as it was (the record of each question)."""
 
         def update(transaction: Transaction) -> None:
             row = self._teacher(transaction, code, teacher_token, self.database.update_lock)
-            assignments, values = change(class_state(row))
+            state = class_state(row)
+            assignments, values = change(state)
             transaction.execute(f"UPDATE class_sessions SET {assignments} WHERE code = ?", (*values, row[0]))
+            if then:
+                transaction.execute(then[0], then[1](state))
 
         self._run(update)
 
     def ask(self, code: str, teacher_token: str, question: Question) -> None:
-        """Put a question to the class: a fresh first poll, nothing revealed."""
+        """Put a question to the class: a fresh first poll, nothing revealed; kept for the class's record."""
         assignments = "ask = ask + 1, poll = 1, question = ?, revealed = 0, outcome = NULL"
-        self._update(code, teacher_token, lambda state: (assignments, (question.to_json(),)))
+        remember = "INSERT INTO class_asks (code, ask, question) VALUES (?, ?, ?)"
+        self._update(
+            code,
+            teacher_token,
+            lambda state: (assignments, (question.to_json(),)),
+            (remember, lambda state: (state.code, state.ask + 1, question.to_json())),
+        )
 
     def ask_again(self, code: str, teacher_token: str) -> None:
         """Open the second poll of the open question (after discussion); the first poll's answers stay."""
@@ -245,7 +277,29 @@ class Classroom:
                 return "revealed = 1", ()
             return "revealed = 1, outcome = ?", (state.question.check_option(outcome),)
 
-        self._update(code, teacher_token, change)
+        remember = "UPDATE class_asks SET outcome = ? WHERE code = ? AND ask = ?"
+        then = (remember, lambda state: (outcome, state.code, state.ask)) if outcome else None
+        self._update(code, teacher_token, change, then)
+
+    def record(self, code: str, teacher_token: str) -> tuple[list[tuple], list[tuple], list[tuple]]:
+        """The class so far, for its record (teacher only): every question asked (ask, question JSON,
+        outcome), every answer (learner hash, ask, poll, choice), every learner (hash, name), by arrival."""
+
+        def read(transaction: Transaction) -> tuple[list[tuple], list[tuple], list[tuple]]:
+            key = (self._teacher(transaction, code, teacher_token)[0],)
+            return (
+                transaction.all(
+                    "SELECT ask, question, outcome FROM class_asks WHERE code = ? ORDER BY ask", key
+                ),
+                transaction.all(
+                    "SELECT learner_hash, ask, poll, choice FROM class_answers WHERE code = ?", key
+                ),
+                transaction.all(
+                    "SELECT learner_hash, name FROM class_learners WHERE code = ? ORDER BY joined_at", key
+                ),
+            )
+
+        return self._run(read, write=False)
 
     def tally(self, code: str, teacher_token: str) -> Tally:
         """How many joined, and every option's count in each poll of the open question (teacher only)."""

@@ -71,6 +71,7 @@ class JobPool:
         abandon_after: float = 30.0,
         job_timeout: float = 300.0,
         forget_after: float = 600.0,
+        warm_shapes: bool = False,
     ):
         self.cache = cache or ResultCache()
         cores = available_cores()
@@ -80,6 +81,7 @@ class JobPool:
         self.abandon_after = abandon_after  # seconds without a watcher before a queued job is dropped
         self.job_timeout = job_timeout
         self.forget_after = forget_after
+        self.warm_shapes = warm_shapes  # workers compile the form's common shapes while they have no job
         self.context = multiprocessing.get_context("spawn")
         self.events = self.context.Queue()
         self.lock = threading.Lock()
@@ -119,6 +121,7 @@ class JobPool:
                 self.cache.salt,
                 self.max_jobs,
                 self.threads,
+                self.warm_shapes,
             ),
             daemon=True,
         )

@@ -1,9 +1,9 @@
 """A learner's answers and Lab runs, kept across reloads without accounts, on the app's database.
 
-A learner is an anonymous id (carried in the page's URL). The records live on the same database layer
-as class mode (statelab.server.database: an SQLite file in the cache folder, or PostgreSQL named by
-DATABASE_URL), so replicas behind a load balancer share a learner's progress. Every write is one
-transaction, so two tabs or two server threads never leave half a write behind.
+A learner is an anonymous id (kept in a cookie of their browser: ui/learner.py). The records live on
+the same database layer as class mode (statelab.server.database: an SQLite file in the cache folder, or
+PostgreSQL named by DATABASE_URL), so replicas behind a load balancer share a learner's progress.
+Every write is one transaction, so two tabs or two server threads never leave half a write behind.
 """
 
 from __future__ import annotations

@@ -15,9 +15,11 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from statelab.engine import compile_cache
 from statelab.engine.config import LabConfig
 from statelab.engine.work import Job
 from statelab.server.result_cache import ResultCache
+from statelab.server.warm_shapes import next_job, warm_up_steps
 
 CGROUP = Path("/sys/fs/cgroup")
 # Added to the workers' nice value: the web server's pages go first. STATELAB_WORKER_NICENESS changes it
@@ -67,7 +69,9 @@ def _execute(job: Job, report):
     return run_demo(job.args["name"], **job.args["kwargs"])
 
 
-def run_worker(inbox, events, cache_directory: str, salt: str, max_jobs: int, threads: int) -> None:
+def run_worker(
+    inbox, events, cache_directory: str, salt: str, max_jobs: int, threads: int, warm_shapes: bool = False
+) -> None:
     """Worker process: import TensorFlow once, run up to `max_jobs` jobs, then exit to be replaced.
 
     Each worker gets its share of the cores (`threads`): workers that each spread over every core
@@ -77,7 +81,9 @@ def run_worker(inbox, events, cache_directory: str, salt: str, max_jobs: int, th
     if hasattr(os, "nice"):
         os.nice(int(os.environ.get("STATELAB_WORKER_NICENESS", WORKER_NICENESS)))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, and the server stops its workers
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # 3, not 2: TensorFlow logs an error line for every program it loads from the persistent cache
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    compile_cache.enable(Path(cache_directory), salt)  # before TensorFlow reads XLA's flags
     import tensorflow as tf
 
     import statelab.engine.training  # noqa: F401  (TensorFlow loads here, before the first job)
@@ -87,9 +93,12 @@ def run_worker(inbox, events, cache_directory: str, salt: str, max_jobs: int, th
 
     cache = ResultCache(Path(cache_directory), salt=salt)
     pid = os.getpid()
+    warming = warm_up_steps(start=pid) if warm_shapes else []  # between jobs: the form's common shapes
+    if warming:
+        warming.pop(0)()  # the default run's shapes before the first job: a new worker never starts cold
     events.put(("ready", pid, None, None))
     for _ in range(max_jobs):
-        job = inbox.get()
+        job = next_job(inbox, warming)
         last = 0.0
 
         def report(progress, key=job.key) -> None:
@@ -101,6 +110,7 @@ def run_worker(inbox, events, cache_directory: str, salt: str, max_jobs: int, th
         events.put(("running", pid, job.key, None))
         try:
             cache.put(job, _execute(job, report))
+            compile_cache.sync()  # the programs it compiled, for the other workers and replicas
             events.put(("done", pid, job.key, None))
         except Exception as error:  # reported to the learner in plain words, never as a trace
             events.put(("failed", pid, job.key, f"{type(error).__name__}: {error}"))

@@ -138,12 +138,14 @@ PRESETS: dict[str, Preset] = {
             question=STALE_STATE_QUESTION.format(policy="the state is never reset"),
             options=STALE_STATE_OPTIONS,
             expectation=(
-                "Measured on seeds 0-4: the stateful model never beat the stateless one. On seeds 0, 1 "
-                "and 4 its training collapsed: 42-45 % in every window, below the constant guess (55-58 %), "
-                "even in window 1 where the stateless model was right (100 %). On seed 2 it beat the guess "
-                "in two windows only (mean 52 %); on seed 3 neither model learned. The last state of one "
-                "stream group flows into the next group's first window, so the state at a stream start "
-                "belongs to another stream and cannot be trusted."
+                "Measured on seeds 0-4, on two machines (the same code; the order of floating-point sums "
+                "differs): the stateful model never beat the stateless one. On three of the five seeds its "
+                "training collapsed: it was never clearly above the constant guess (52-58 %), in any window, "
+                "even in window 1 where the stateless model was right (100 %). Which three seeds collapsed "
+                "differed between the machines. On another seed it beat the guess in one or two windows "
+                "only; on seed 3 neither model learned. The last state of one stream group flows into the "
+                "next group's first window, so the state at a stream start belongs to another stream and "
+                "cannot be trusted."
             ),
             changes={"reset": "never"},
         ),
@@ -155,11 +157,14 @@ PRESETS: dict[str, Preset] = {
             ),
             options=STALE_STATE_OPTIONS,
             expectation=(
-                "Measured on seeds 0-4: almost the same as never resetting. An epoch has 16 stream groups, "
-                "so 15 group starts in every epoch get the previous group's state. The stateful model's "
-                "training collapsed on seeds 0, 1, 2 and 4 (at most 61 % in any window, with the constant "
-                "guess at 52-58 %), while the stateless model was right in window 1; on seed 3 neither "
-                "model learned."
+                "Measured on seeds 0-4, on two machines: mostly the same as never resetting. An epoch has 16 "
+                "stream groups, so 15 group starts in every epoch get the previous group's state. The "
+                "stateful model's training collapsed on two to four of the five seeds (at most 61 % in any "
+                "window, with the constant guess at 52-58 %), while the stateless model was right in window "
+                "1; on seed 3 neither model learned. On one machine seed 4 learned the cue anyway (86-100 % "
+                "in every window): a model that learns to overwrite its state with the cue at a stream start "
+                "can survive a stale state. A setup that works on one seed or machine and fails on the next "
+                "is not one to trust: reset at every stream start."
             ),
             changes={"reset": "epoch"},
         ),

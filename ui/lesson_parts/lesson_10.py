@@ -6,7 +6,8 @@ import streamlit as st
 from statelab.charts.practice_figures import plot_forecast
 from statelab.engine.storage import SERIES_ID, stored_series_length
 from statelab.engine.work import demo_job
-from statelab.teaching.lessons.lesson_10 import SMALL_FORECAST, forecast_outcome
+from statelab.teaching.lessons.lesson_10 import SMALL_FORECAST, forecast_outcome, mean_comparison
+from ui.lab_memory import learner_series
 from ui.live_results import await_results, captured_caption, render_figure, session_scale
 
 SERIES_PARAM = "series"  # the Lab's own-series result links here with its series id
@@ -75,9 +76,9 @@ def seasonal_text(value: dict) -> str:
 
 
 def uploaded_series() -> str:
-    """The uploaded series id from the link, if it names a series stored on this server."""
+    """The series the link names, if stored on this server; else the one this learner uploaded in the Lab."""
     series = st.query_params.get(SERIES_PARAM, "")
-    return series if SERIES_ID.match(series) and stored_series_length(series) else ""
+    return series if SERIES_ID.match(series) and stored_series_length(series) else learner_series()[0]
 
 
 def own_series() -> None:
@@ -86,8 +87,8 @@ def own_series() -> None:
     st.markdown("### Your own series")
     if not series:
         st.info(
-            "Upload a CSV in the Lab (**Your own series**) and train: its result links back here, and this "
-            "demo runs the same recipe on your series.",
+            "Upload a CSV in the Lab (**Your own series**): this demo then runs the same recipe on your "
+            "series.",
             icon=":material/upload_file:",
         )
         st.page_link("views/lab.py", label="Open the Lab", icon=":material/science:")
@@ -99,7 +100,7 @@ def own_series() -> None:
     values = await_results([work])
     if values is not None:
         show_forecast(values, f"Your series: {steps} steps, each forecast fed back")
-        st.markdown(f"On your series: {forecast_outcome(values[0])}")
+        st.markdown(f"On your series: {forecast_outcome(values[0])} {mean_comparison(values[0])}")
 
 
 PARTS = {

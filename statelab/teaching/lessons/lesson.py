@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 
 from statelab.engine.config import LabConfig, seed_configs
 from statelab.engine.work import Job, Work, as_job, demo_job
-from statelab.teaching.lesson_text import CheckText, LessonText, lesson_text
+from statelab.teaching.lesson_text import CheckText, LessonText, code_block, lesson_text
 
 Judge = Callable[[list], str]  # the values of a check's runs, in order -> one of its option keys
 SEEDS = 3  # seed-dependent effects are shown over this many seeds, never one picked seed
@@ -119,6 +119,7 @@ class Lesson:
     text: LessonText
     checks: tuple[Check, ...]
     demo_runs: Mapping[str, Runs]  # the runs of each demo that needs some (the others draw without runs)
+    code_blocks: Mapping[str, str]  # each `<!-- code: -->` marker's code block, as Markdown
 
     def check(self, check_id: str) -> Check:
         """One of its checks, by id."""
@@ -128,6 +129,11 @@ class Lesson:
                 f"Lesson {self.number} has no check {check_id!r}: {[c.id for c in self.checks]}."
             )
         return found[0]
+
+    def runs_at(self, scale: Scale) -> dict[str, tuple[list[Work], list[str] | None]]:
+        """The works (and labels) of each demo that has runs and of each check, by name, at `scale`."""
+        declared = {**self.demo_runs, **{check.id: check.runs for check in self.checks}}
+        return {name: runs.at(scale) for name, runs in declared.items()}
 
     def works(self, scale: Scale) -> list[Work]:
         """Every run of its demos and checks at `scale`, in reading order (each once)."""
@@ -162,4 +168,5 @@ def declare(number: int, checks: list[Check], demos: dict[str, Runs] | None = No
             f"Lesson {number}: runs for demos {sorted(demos.keys() - set(text.demos))} it lacks."
         )
     ordered = tuple(replace(declared[check_id], **_words(words[check_id])) for check_id in words)
-    return Lesson(text.number, text.title, text.nav, text.url, text.demos, text, ordered, demos)
+    blocks = {part: code_block(part) for kind, part in text.parts if kind == "code"}
+    return Lesson(text.number, text.title, text.nav, text.url, text.demos, text, ordered, demos, blocks)

@@ -57,6 +57,22 @@ def forecast_outcome(value: dict) -> str:
     )
 
 
+def mean_comparison(value: dict) -> str:
+    """The seeds on which the forecast did not beat always predicting the training part's mean ("" if none):
+    a forecast that beats persistence can still lose to the mean on a series that swings around it."""
+    lost = [
+        str(seed)
+        for seed, error in zip(value["seeds"], value["model_error"], strict=True)
+        if error >= value["mean_error"]
+    ]
+    if not lost:
+        return ""
+    seeds = f"seed{'s' if len(lost) > 1 else ''} {', '.join(lost)}"
+    return (
+        f"On {seeds} it did not beat always predicting the training part's mean ({value['mean_error']:.2f})."
+    )
+
+
 LESSON = declare(
     10,
     checks=[

@@ -1,0 +1,112 @@
+"""Compiled programs on disk: shared between processes whatever they traced before, bounded, versioned."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from project import ROOT
+
+from statelab.engine import compile_cache
+
+# a process that runs (or only compiles) configs and prints, after each, the shared programs and a digest
+RUNS = """
+import json, sys
+sys.path.insert(0, "tests")
+from dataclasses import replace
+from test_training import TINY, digest
+from statelab import run_lab
+from statelab.engine import compile_cache
+from statelab.server.warm_shapes import compile_config
+for changes in json.loads(sys.argv[1]):
+    config = replace(TINY, **{name: value for name, value in changes.items() if name != "compile_only"})
+    result = compile_config(config) if changes.get("compile_only") else digest(run_lab(config))
+    shared = sorted(path.name for path in compile_cache._own.parent.glob("*.pb"))
+    print("RUN", json.dumps({"programs": shared, "digest": result}))
+"""
+
+
+def run_in_a_process(cache, *configs: dict) -> list[dict]:
+    """Run configs (changes to TINY; "compile_only": compile them) one after another in a new process
+    with this cache folder."""
+    environment = {**os.environ, "STATELAB_CACHE": str(cache), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    environment.pop("TF_XLA_FLAGS", None)
+    done = subprocess.run(
+        [sys.executable, "-c", RUNS, json.dumps(configs)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    return [json.loads(line.removeprefix("RUN ")) for line in lines if line.startswith("RUN ")]
+
+
+def test_a_program_compiled_by_one_process_is_loaded_by_another_whatever_it_ran_before(tmp_path):
+    (first,) = run_in_a_process(tmp_path, {"timesteps": 4})
+    assert first["programs"], "the first process published the programs it compiled"
+    other, again = run_in_a_process(tmp_path, {"units": 5}, {"timesteps": 4})
+    assert set(first["programs"]) < set(other["programs"])  # units 5 is a new shape: compiled
+    assert again["programs"] == other["programs"]  # traced after other work, found on disk all the same
+    assert again["digest"] == first["digest"]  # and the loaded programs give the same numbers
+
+
+def test_a_compiled_shape_needs_no_other_program_for_any_seed_policy_or_number_of_batches(tmp_path):
+    compiled, run = run_in_a_process(
+        tmp_path,
+        {"timesteps": 6, "compile_only": True},
+        {"timesteps": 6, "seed": 4, "shuffle": True, "reset": "never", "n_groups": 3, "epochs": 1},
+    )
+    assert compiled["programs"] and run["programs"] == compiled["programs"]
+
+
+def test_the_shared_programs_stay_under_their_bound_oldest_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(compile_cache, "MAX_BYTES", 2500)
+    for age, name in enumerate(["newest", "middle", "oldest"]):
+        path = tmp_path / f"{name}.pb"
+        path.write_bytes(b"x" * 1000)
+        os.utime(path, (time.time() - 100 * age,) * 2)
+    compile_cache._prune(tmp_path)
+    assert sorted(path.stem for path in tmp_path.glob("*.pb")) == ["middle", "newest"]
+
+
+def test_folders_of_processes_that_ended_are_removed(tmp_path):
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    pids = (os.getpid(), int(ended.stdout))
+    mine, theirs = (tmp_path / f"{compile_cache.PROCESS_FOLDER}{pid}" for pid in pids)
+    for folder in (mine, theirs):
+        folder.mkdir()
+    compile_cache._prune(tmp_path)
+    assert mine.exists() and not theirs.exists()
+
+
+def test_sync_publishes_a_processs_programs_and_takes_the_others(tmp_path, monkeypatch):
+    shared, own = tmp_path, tmp_path / f"{compile_cache.PROCESS_FOLDER}{os.getpid()}"
+    own.mkdir()
+    (own / "compiled_here.pb").write_bytes(b"mine")
+    (shared / "compiled_elsewhere.pb").write_bytes(b"theirs")
+    monkeypatch.setattr(compile_cache, "_own", own)
+    compile_cache.sync()
+    assert {path.name for path in own.glob("*.pb")} == {path.name for path in shared.glob("*.pb")}
+    assert (shared / "compiled_here.pb").stat().st_ino == (own / "compiled_here.pb").stat().st_ino
+
+
+@pytest.mark.parametrize("flags", ["--tf_xla_persistent_cache_directory=/elsewhere", ""])
+def test_enable_leaves_a_chosen_cache_or_a_process_without_a_cache_folder_alone(monkeypatch, flags):
+    monkeypatch.setattr(compile_cache, "_own", None)
+    monkeypatch.setenv("TF_XLA_FLAGS", flags)
+    if not flags:
+        monkeypatch.delenv("STATELAB_CACHE")
+    assert compile_cache.enable() is None
+    assert os.environ["TF_XLA_FLAGS"] == flags
+
+
+def test_programs_are_kept_per_version(tmp_path):
+    assert compile_cache.programs_folder(tmp_path, salt="abc") == tmp_path / "programs" / "abc"
+    assert compile_cache.programs_folder(tmp_path).name.startswith("keras-")
