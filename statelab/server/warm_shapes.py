@@ -7,7 +7,8 @@ checking for a job between two (a waiting job is never held up by more than one 
 program some other process compiled is loaded from disk instead (statelab.engine.compile_cache), and
 each worker starts at its own place in the list, so two fresh workers share the compiling.
 Settings that change no shape (seed, epochs, learning rate, shuffle, reset, up to 128 batches)
-need nothing: they reuse the default run's programs.
+need nothing: they reuse the default run's programs. Another recurrent layer is another model: its
+programs are compiled like another shape's.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ COMMON_CHANGES: tuple[dict, ...] = (  # one setting changed from the default, th
     {"timesteps": 9},
     {"units": 33},
     {"units": 31},
+    {"layer": "gru"},  # lesson 13 asks for the other layers
+    {"layer": "simple_rnn"},
     {"batch_size": 8},
     {"batch_size": 32},
     {"timesteps": 5},
