@@ -2,7 +2,10 @@
 
 import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -238,3 +241,35 @@ def test_a_closed_pool_stops_its_workers_and_refuses_work(tmp_path):
     with pytest.raises(RuntimeError, match="closed"):
         pool.submit(LabConfig(seed=76, **TINY))
     pool.close()  # closing twice is harmless
+
+
+ORPHAN_SCRIPT = """
+import sys, time
+from pathlib import Path
+from statelab.server.jobs import JobPool
+from statelab.server.result_cache import ResultCache
+pool = JobPool(workers=1, cache=ResultCache(Path(sys.argv[1])))
+while list(pool.busy.values()) != [None]:
+    time.sleep(0.05)
+print(*pool.processes, flush=True)
+time.sleep(3600)
+"""
+
+
+def test_workers_of_a_server_killed_outright_exit_by_themselves(tmp_path):
+    server = subprocess.Popen(
+        [sys.executable, "-c", ORPHAN_SCRIPT, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    (worker,) = map(int, server.stdout.readline().split())
+    assert process_lives(worker)
+    server.send_signal(signal.SIGKILL)  # no atexit, no close(): the pool cannot stop its workers
+    server.wait()
+    wait_until(lambda: not process_lives(worker))
+
+
+def process_lives(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting to be reaped counts as gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -60,7 +60,8 @@ class JobPool:
     its worker. What the pool remembers about finished jobs is forgotten after `forget_after`
     seconds (their results stay in the cache). Workers are daemons: they never keep the server from
     exiting; `close()` stops them at once, and runs when the process exits (so a stopping server
-    does not replace the workers a Ctrl-C or a stop signal to its process group ended).
+    does not replace the workers a Ctrl-C or a stop signal to its process group ended). A server killed
+    outright cannot stop them: a worker whose server is gone exits when it has no job left to run.
     """
 
     def __init__(

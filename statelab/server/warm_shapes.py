@@ -19,6 +19,8 @@ from dataclasses import replace
 
 from statelab.engine.config import LabConfig
 
+PARENT_CHECK_SECONDS = 2.0  # how often an idle worker checks that its server still lives
+
 COMMON_CHANGES: tuple[dict, ...] = (  # one setting changed from the default, the most likely first
     {"batch_size": 17},
     {"batch_size": 15},
@@ -65,11 +67,16 @@ def warm_up_steps(start: int = 0) -> list[Callable[[], None]]:
     ]
 
 
-def next_job(inbox, pending: list[Callable[[], None]]):
-    """The next job from a worker's inbox; while none waits, the next warm-up step runs."""
+def next_job(inbox, pending: list[Callable[[], None]], orphaned: Callable[[], bool] = lambda: False):
+    """The next job from a worker's inbox (None once `orphaned()`); while none waits, a warm-up step runs."""
     while pending:
         try:
             return inbox.get_nowait()
         except queue.Empty:
             pending.pop(0)()
-    return inbox.get()
+    while not orphaned():
+        try:
+            return inbox.get(timeout=PARENT_CHECK_SECONDS)
+        except queue.Empty:
+            continue
+    return None

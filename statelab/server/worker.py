@@ -92,13 +92,16 @@ def run_worker(
     tf.config.threading.set_inter_op_parallelism_threads(threads)
 
     cache = ResultCache(Path(cache_directory), salt=salt)
-    pid = os.getpid()
+    pid, parent = os.getpid(), os.getppid()
     warming = warm_up_steps(start=pid) if warm_shapes else []  # between jobs: the form's common shapes
     if warming:
         warming.pop(0)()  # the default run's shapes before the first job: a new worker never starts cold
     events.put(("ready", pid, None, None))
     for _ in range(max_jobs):
-        job = next_job(inbox, warming)
+        # a server killed outright (SIGKILL, out of memory) cannot stop its workers: they leave by themselves
+        job = next_job(inbox, warming, orphaned=lambda: os.getppid() != parent)
+        if job is None:
+            return
         last = 0.0
 
         def report(progress, key=job.key) -> None:
