@@ -4,7 +4,15 @@ import keras
 import numpy as np
 import pytest
 
-from statelab.engine.models import build_model, recurrent_of, reinitialize, reset_states, stateful_layers
+from statelab.engine.models import (
+    build_model,
+    build_state_model,
+    recurrent_of,
+    reinitialize,
+    reset_states,
+    state_names,
+    stateful_layers,
+)
 from statelab.engine.tasks import TASK_SPECS
 from statelab.teaching.keras_facts_resets import lesson_code
 
@@ -119,3 +127,16 @@ def test_every_layer_is_the_real_keras_layer_with_its_own_state_tensors(layer, k
 def test_an_unknown_layer_is_explained():
     with pytest.raises(ValueError, match="Unknown layer 'transformer'"):
         build_model(TASK_SPECS["cue"], 5, units=4, seed=0, layer="transformer")
+
+
+@pytest.mark.parametrize(("layer", "names"), [("lstm", ("h", "c")), ("gru", ("h",)), ("simple_rnn", ("h",))])
+def test_the_state_passing_model_takes_and_gives_each_state_tensor_of_its_layer(layer, names):
+    assert state_names(layer) == names
+    model = build_state_model(TASK_SPECS["cue"], units=4, layer=layer)
+    assert [tensor.name for tensor in model.inputs] == ["windows", *names]
+    state = [np.full((2, 4), 0.5, "float32") for _ in names]
+    outputs, *final = model([np.ones((2, 5, 1), "float32"), *state])
+    assert outputs.shape == (2, 1) and [tuple(part.shape) for part in final] == [(2, 4)] * len(names)
+    assert all(np.abs(np.array(part) - 0.5).sum() > 0 for part in final)  # every state tensor moved
+    with pytest.raises(ValueError, match="Unknown layer 'transformer'"):
+        state_names("transformer")

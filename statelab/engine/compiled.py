@@ -279,7 +279,7 @@ def core_key(spec: TaskSpec, units: int, layer: str) -> str:
     return f"{spec.kind}-{spec.features}-{spec.classes}-{spec.per_step}-{layer}-{units}"
 
 
-def core_for(spec: TaskSpec, units: int, layer: str = "lstm") -> Core:
+def core_for(spec: TaskSpec, units: int, layer: str) -> Core:
     """The core of a task's kind, a layer and a number of units: reused, or built (the oldest dropped)."""
     key = core_key(spec, units, layer)
     if key not in _CORES:

@@ -36,7 +36,7 @@ def state_names(layer: str) -> tuple[str, ...]:
     return ("h", "c") if layer == "lstm" else ("h",)
 
 
-def build_state_model(spec: TaskSpec, units: int, layer: str = "lstm") -> keras.Model:
+def build_state_model(spec: TaskSpec, units: int, layer: str) -> keras.Model:
     """The same layers with the state as explicit inputs and outputs: (windows, *state) -> (outputs, *state),
     the state being the layer's tensors (`state_names`): (h, c) for an LSTM, h for a GRU or SimpleRNN.
 
