@@ -13,7 +13,7 @@ SMALL = {"epochs": 3, "n_groups": 4, "eval_groups": 2}
 
 def open_page(name: str, query: dict | None = None) -> AppTest:
     """Run one page script (views/NAME.py) in AppTest, optionally with URL query parameters."""
-    app = AppTest.from_file(str(ROOT / "views" / f"{name}.py"), default_timeout=60)
+    app = AppTest.from_file(str(ROOT / "views" / f"{name}.py"), default_timeout=PATIENCE)
     for key, value in (query or {}).items():
         app.query_params[key] = value
     return app.run()

@@ -191,6 +191,7 @@ def chromium() -> Iterator[Browser]:
     """Debian's Chromium under Playwright, headless."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        expect.set_options(timeout=APP_TIMEOUT)  # Playwright's 5 s is less than one script run under load
         try:
             yield browser
         finally:
@@ -225,6 +226,7 @@ class AppPage:
         self.context = context
         self.base_url = base_url
         self.page: Page = context.new_page()
+        self.page.set_default_timeout(APP_TIMEOUT)  # a click or a fill waits as long as a script run may take
         self.errors: list[str] = []
         self.stored_files: list[str] = []  # requests for files the server stores (/media/...), in order
         self.page.on("console", self._on_console)

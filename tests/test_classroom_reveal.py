@@ -24,7 +24,7 @@ def test_reveal_runs_a_preset_and_records_what_it_showed():
     room.ask(started.code, started.teacher_token, question)
     room.join(started.code)
     room.reveal(started.code, started.teacher_token)
-    app = AppTest.from_file(str(ROOT / "views" / "class_teacher.py"), default_timeout=60)
+    app = AppTest.from_file(str(ROOT / "views" / "class_teacher.py"), default_timeout=PATIENCE)
     app.query_params["code"] = started.code
     app.session_state[f"statelab_teacher_{started.code}"] = started.teacher_token
     app.session_state[OVERRIDES_KEY] = TINY

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 import nbformat
 import pytest
 from axe import Audit
-from browser import LAPTOP, PROJECTOR, RUN_TIMEOUT, SIZES, AppPage, app_server
+from browser import APP_TIMEOUT, LAPTOP, PROJECTOR, RUN_TIMEOUT, SIZES, AppPage, app_server
 from playwright.sync_api import Browser, Download, expect
 from project import ARTIFACTS
 from series_example import example_csv
@@ -141,7 +141,7 @@ def test_lab_trains_both_models_from_settings_typed_in(app):
 def test_a_break_it_preset_runs(app):
     app.open("/lab")
     app.page.locator(".st-key-preset_shuffle_on").get_by_role("button").click()
-    expect(app.page.get_by_text("Predict first", exact=False)).to_be_visible(timeout=30_000)
+    expect(app.page.get_by_text("Predict first", exact=False)).to_be_visible(timeout=APP_TIMEOUT)
     app.predict()
     verdict = app.wait_for_results(config=PRESETS["shuffle_on"].config())
     expect(verdict).to_contain_text("Stateful")
@@ -155,7 +155,7 @@ def test_the_predict_preset_leads_to_its_live_demo(app):
     app.open("/lab")
     app.page.get_by_role("button", name=re.compile("predict with another batch size")).click()
     expect(app.page.get_by_role("heading", name="Lesson 5: Predict and evaluate")).to_be_visible(
-        timeout=30_000
+        timeout=APP_TIMEOUT
     )
     assert app.page.url.split("?")[0].endswith("/lesson-5"), app.page.url
     app.assert_clean("lesson 5, reached from the Lab")
@@ -249,7 +249,7 @@ def test_the_main_flow_works_with_the_keyboard_alone(app):
     app.open("/lab")
     tab_to(app, ".st-key-preset_correct", "the 'Correct stateful setup' preset button")
     app.page.keyboard.press("Enter")
-    expect(app.page.get_by_text("Predict first", exact=False)).to_be_visible(timeout=30_000)
+    expect(app.page.get_by_text("Predict first", exact=False)).to_be_visible(timeout=APP_TIMEOUT)
     tab_to(app, ".st-key-preset_question [data-testid='stRadio']", "the prediction's options")
     app.page.keyboard.press("Space")  # picks the focused option
     app.wait_for_app()

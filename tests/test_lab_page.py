@@ -137,7 +137,7 @@ import sys
 sys.path.insert(0, {root!r})
 from apptest_helpers import open_page, fill, train, wait_for_run, SMALL
 from streamlit.testing.v1 import AppTest
-home = AppTest.from_file({app!r}, default_timeout=60).run()  # the whole app, on Home (it links pages)
+home = AppTest.from_file({app!r}, default_timeout={PATIENCE}).run()  # the whole app, on Home (it links pages)
 assert not home.exception
 print("home", "tensorflow" in sys.modules)
 lab = open_page("lab")

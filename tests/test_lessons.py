@@ -47,7 +47,7 @@ KERAS_CHECKS = {
 
 def open_app(page: str) -> AppTest:
     """The whole app in AppTest, on one page, with tiny lesson runs."""
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=PATIENCE)
     app.session_state[OVERRIDES_KEY] = TINY
     app.session_state[SEEDS_KEY] = 2  # multi-seed comparisons still see several seeds
     app.run()

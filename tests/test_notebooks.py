@@ -203,7 +203,7 @@ def test_a_lesson_code_block_offers_its_notebook():
         ]:
             render_code(name, code_block(name), key=key)
 
-    app = AppTest.from_function(page).run()
+    app = AppTest.from_function(page, default_timeout=PATIENCE).run()
     assert not app.exception
     assert "class ResetAtStreamStart" in app.markdown[0].value
     assert app.markdown[1].value.startswith("```python\ndef stateful_layers")

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from project import ROOT
+from project import PATIENCE, ROOT
 from series_example import example_series_id
 from streamlit.testing.v1 import AppTest
 from test_claims import SEEDS, lab  # the same cached runs as test_claims in one session
@@ -177,7 +177,7 @@ def test_the_cue_task_with_few_epochs_keeps_the_cue_on_some_seeds_only():
 
 def test_lesson_10_forecasts_an_uploaded_series_linked_from_the_lab():
     series = example_series_id()
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=PATIENCE)
     app.session_state[OVERRIDES_KEY] = TINY
     app.query_params["series"] = series
     app.run()

@@ -39,7 +39,7 @@ def failing_demo_page():
 
 
 def test_a_failed_job_is_handed_to_the_page_then_the_page_reruns():
-    app = AppTest.from_function(failing_demo_page, default_timeout=60).run()
+    app = AppTest.from_function(failing_demo_page, default_timeout=PATIENCE).run()
     deadline = time.monotonic() + PATIENCE
     while not app.session_state["seen"]:
         assert time.monotonic() < deadline, "the failure never reached the page"

@@ -72,7 +72,7 @@ def test_a_lesson_answer_given_while_the_database_is_away_is_saved_once_it_answe
     (check,) = lesson(7).checks
     learner = new_learner_id()
     flaky.down = True
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=PATIENCE)
     app.query_params["learner"] = learner
     app.run()
     app.switch_page("views/lesson_7.py").run()

@@ -1,7 +1,7 @@
 """Cache warming covers what a class opens first: the default run, every preset, then every lesson's works."""
 
 import pytest
-from project import ROOT
+from project import PATIENCE, ROOT
 from streamlit.testing.v1 import AppTest
 
 from statelab.engine.config import LabConfig
@@ -60,7 +60,7 @@ def test_every_work_a_lesson_page_asks_for_on_opening_is_warmed(own_job_pool, mo
         return submit(self, work, background)
 
     monkeypatch.setattr(JobPool, "submit", recording_submit)
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=PATIENCE).run()
     for item in all_lessons():
         current[0] = item.number
         app.switch_page(lesson_page(item)).run()
