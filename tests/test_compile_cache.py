@@ -118,3 +118,15 @@ def test_enable_leaves_a_chosen_cache_or_a_process_without_a_cache_folder_alone(
 def test_programs_are_kept_per_version(tmp_path):
     assert compile_cache.programs_folder(tmp_path, salt="abc") == tmp_path / "programs" / "abc"
     assert compile_cache.programs_folder(tmp_path).name.startswith("keras-")
+
+
+def test_a_key_traced_again_in_one_process_gets_names_of_its_own():
+    from tensorflow.python.framework import ops
+
+    def names(key: str) -> list[int]:
+        with compile_cache.stable_names(key):
+            return [ops.uid(), ops.uid()]
+
+    first, again, other = names("core/5/train"), names("core/5/train"), names("core/6/train")
+    assert len({*first, *again, *other}) == 6  # TensorFlow registers a custom gradient under such a name
+    assert ops.uid() < 2**40  # the process's own counter is back

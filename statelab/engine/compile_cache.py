@@ -22,6 +22,7 @@ import shutil
 import socket
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -34,6 +35,7 @@ PROCESS_FOLDER = f".process-{socket.gethostname()}-"  # replicas on other hosts 
 OTHER_VERSIONS_AFTER = 3600.0  # seconds unused before another version's programs are removed
 
 _own: Path | None = None  # this process's folder, once enabled
+_traced: Counter[str] = Counter()  # how often each stable_names key was traced in this process
 
 
 def programs_folder(cache: Path | None = None, salt: str = "") -> Path:
@@ -171,6 +173,10 @@ def stable_names(key: str) -> Iterator[None]:
     """
     from tensorflow.python.framework import ops
 
+    # A key traced again in this process (another core of the same kind) takes the next range: the
+    # names of a process must differ (TensorFlow registers a traced custom gradient under its name).
+    _traced[key] += 1
+    key = f"{key}#{_traced[key]}"
     start = (int(hashlib.sha256(key.encode()).hexdigest()[:10], 16) + 1) << 20
     counter = itertools.count(start)
     process_counter = ops.uid
