@@ -149,7 +149,7 @@ print("lab", "tensorflow" in sys.modules or "keras" in sys.modules)
 
 
 def test_the_server_process_never_imports_tensorflow():
-    code = SERVER_SIDE.format(root=str(ROOT / "tests"), app=str(ROOT / "app.py"))
+    code = SERVER_SIDE.format(root=str(ROOT / "tests"), app=str(ROOT / "app.py"), PATIENCE=PATIENCE)
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=PATIENCE
     )
