@@ -19,8 +19,11 @@ def keys(works) -> list[str]:
 
 
 @pytest.fixture
-def own_job_pool():
-    """A fresh shared pool for the pages run here, closed afterwards (its queued runs are not needed)."""
+def own_job_pool(tmp_path, monkeypatch):
+    """A fresh shared pool for the pages run here, on an empty cache, closed afterwards (its queued runs
+    are not needed). Empty: a page shows works already in the cache (the suite's run cache may hold a
+    lesson's minutes-long runs another test trained), and reading them is not what opening costs."""
+    monkeypatch.setenv("STATELAB_CACHE", str(tmp_path))
     job_pool().close()
     job_pool.clear()
     yield
