@@ -28,10 +28,18 @@ def render_download(
 
     A file handed to the button itself is stored by the server at every run of the page and let go
     after runs that did not draw the button; the browser checks a button's file as soon as it shows
-    it, so a button left on screen by such a run answered 404. A deferred file is made on the press.
+    it, so a button left on screen by such a run answered 404. A deferred file is made on the press,
+    and the press does not rerun the page: a rerun re-registers the button's file generator while the
+    browser asks for the file (in the suite, one download in ~60 never came).
     """
     where.download_button(
-        label, make_file, file_name=file_name, mime=mime, icon=":material/download:", **options
+        label,
+        make_file,
+        file_name=file_name,
+        mime=mime,
+        icon=":material/download:",
+        on_click="ignore",
+        **options,
     )
 
 
