@@ -327,6 +327,9 @@ class AppPage:
     def type_number(self, label: str, value: int) -> None:
         """Type a value into a number input the way a person does: select all, type, leave with Tab."""
         box = self.number_input(label)
+        # while a rerun redraws the form, the old input and its replacement are both on the page for a
+        # moment (seen once in a fresh-clone run): type into the one input that stays
+        expect(box).to_have_count(1)
         box.click()
         box.press("ControlOrMeta+a")
         box.press_sequentially(str(value))
