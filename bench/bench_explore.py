@@ -51,7 +51,7 @@ def seconds(work) -> tuple[float, float]:
 
 def first_and_warm(repeats: int) -> dict:
     """In this process: TensorFlow's import, the first default run, then warm runs (other seeds)."""
-    imported = seconds(lambda: __import__("statelab.training"))
+    imported = seconds(lambda: __import__("statelab.engine.training"))
     from statelab import LabConfig, run_lab
 
     config = LabConfig()

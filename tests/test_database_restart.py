@@ -2,7 +2,7 @@
 
 psycopg_pool keeps its connections; a restart of the server breaks every one of them. Unchecked, each
 kept connection failed the next transaction that took it (measured on psycopg_pool 3.3: three kept
-connections, three failed transactions, AdminShutdown). statelab.database has the pool check a
+connections, three failed transactions, AdminShutdown). statelab.server.database has the pool check a
 connection before handing it out.
 """
 
