@@ -39,6 +39,7 @@ from browser import app_server, child_processes  # noqa: E402  (also sets a fres
 from streamlit_client import StreamlitSession, open_page  # noqa: E402
 
 from statelab.engine.config import LabConfig, to_query  # noqa: E402
+from statelab.engine.work import lab_job  # noqa: E402
 from statelab.server.result_cache import ResultCache  # noqa: E402
 from statelab.teaching.presets import PRESETS  # noqa: E402
 
@@ -130,7 +131,7 @@ class Sampler:
         while not self.stop.wait(0.5):
             self.server_rss.append(rss_mib(self.server_pid) or 0.0)
             for config in self.configs - set(self.stored):
-                if self.cache.has(config):
+                if self.cache.has(lab_job(config)):
                     self.stored[config] = time.time()
             for pid in child_processes(self.server_pid):
                 rss = rss_mib(pid)

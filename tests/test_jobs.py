@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from statelab import LabConfig
-from statelab.engine.work import demo_job
+from statelab.engine.work import demo_job, lab_job
 from statelab.server.jobs import JobPool, JobStatus
 from statelab.server.result_cache import ResultCache
 from statelab.teaching.presets import PRESETS, warm_up_configs
@@ -59,7 +59,7 @@ def worker_of(pool: JobPool, config: LabConfig) -> int:
 def test_second_request_comes_from_the_cache_without_training(pool):
     config = LabConfig(seed=11, **TINY)
     first = pool.result(config)
-    stored = pool.cache.path(config)
+    stored = pool.cache.path(lab_job(config))
     written = stored.stat().st_ino  # training again would write a new file (a new inode)
     handed = sum(pool.handed.values())
     assert pool.submit(config) == config.key()
@@ -68,7 +68,7 @@ def test_second_request_comes_from_the_cache_without_training(pool):
     np.testing.assert_array_equal(again.stateful.loss, first.stateful.loss)
     assert stored.stat().st_ino == written and sum(pool.handed.values()) == handed and not pool.queue
     # a server restart (a new pool on the same folder) finds it too
-    assert ResultCache(pool.cache.directory).get(config) is not None
+    assert ResultCache(pool.cache.directory).get(lab_job(config)) is not None
 
 
 @pytest.mark.parametrize("layer", ["gru", "simple_rnn"])
@@ -76,8 +76,8 @@ def test_every_layer_trains_in_a_worker_and_is_cached_under_its_own_key(pool, la
     config = LabConfig(seed=11, layer=layer, **TINY)
     result = pool.result(config)
     assert result.config.layer == layer and result.stateful.trace.c is None
-    assert pool.cache.path(config) != pool.cache.path(LabConfig(seed=11, **TINY))
-    np.testing.assert_array_equal(pool.cache.get(config).stateful.trace.h, result.stateful.trace.h)
+    assert pool.cache.path(lab_job(config)) != pool.cache.path(lab_job(LabConfig(seed=11, **TINY)))
+    np.testing.assert_array_equal(pool.cache.get(lab_job(config)).stateful.trace.h, result.stateful.trace.h)
 
 
 def test_queue_positions_cancel_and_abandon(fresh_pool):
@@ -105,7 +105,7 @@ def test_queue_positions_cancel_and_abandon(fresh_pool):
         os.kill(pid, signal.SIGCONT)
     # both asked about on every poll (a list, not a short-circuit), as a page's progress display does
     wait_until(lambda: [pool.status(config).state for config in (first, configs[0])] == ["done", "done"])
-    assert not pool.cache.has(configs[1]) and not pool.cache.has(configs[2])
+    assert not pool.cache.has(lab_job(configs[1])) and not pool.cache.has(lab_job(configs[2]))
 
 
 def test_workers_are_recycled_after_their_job_budget(pool):

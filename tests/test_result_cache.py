@@ -61,7 +61,7 @@ def test_the_cache_is_bounded_and_keeps_the_most_recently_used(tmp_path):
 
 def test_an_unreadable_entry_is_a_miss_and_is_removed(tmp_path):
     cache = ResultCache(tmp_path)
-    lab, demo = LabConfig(seed=5), demo_job("broken")
+    lab, demo = lab_job(LabConfig(seed=5)), demo_job("broken")
     for work in (lab, demo):
         cache.path(work).write_bytes(b"not a result")
         assert cache.has(work)

@@ -54,15 +54,15 @@ def test_every_work_a_lesson_page_asks_for_on_opening_is_warmed(own_job_pool, mo
     """A lesson page runs its demos and prefetches its checks when it opens: all of it must be in the
     warm-up, or a class opening the lesson would queue it once per learner."""
     asked: dict[int, dict[str, str]] = {}  # lesson -> key -> what it is
-    submit = JobPool.submit
+    want = JobPool.want  # every request to the pool goes through it (submit too)
     current = [0]
 
-    def recording_submit(self, work, background=False):
-        job = as_job(work)
-        asked.setdefault(current[0], {})[job.key] = str(job.args.get("name") or job.args)
-        return submit(self, work, background)
+    def recording_want(self, jobs, background=False):
+        for job in jobs:
+            asked.setdefault(current[0], {})[job.key] = str(job.args.get("name") or job.args)
+        return want(self, jobs, background)
 
-    monkeypatch.setattr(JobPool, "submit", recording_submit)
+    monkeypatch.setattr(JobPool, "want", recording_want)
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=PATIENCE).run()
     for item in all_lessons():
         current[0] = item.number

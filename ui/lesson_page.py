@@ -13,14 +13,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from statelab.engine.work import Work
+from statelab.engine.work import Job
 from statelab.teaching.lesson_text import LessonText
 from statelab.teaching.lessons import Check, Lesson, all_lessons, lesson
 from ui.export import render_lesson_code_notebook
 from ui.lab_presets import render_lab_links
 from ui.learner import ANSWERS_KEY, answers, forget_answers, save_answer
 from ui.lesson_parts import lesson_parts
-from ui.live_results import await_results, prefetch, render_comparison, session_scale
+from ui.live_results import Live, look, render_comparison, session_scale, shown
 from ui.own_series import render_own_series_link
 from ui.predict import render_held, render_prediction
 from ui.unsaved import render_unsaved
@@ -30,7 +30,7 @@ SCREEN_KEY, PRINT_KEY = "screen_only", "print_only"  # container keys print_only
 DENSE_KEY = "print_dense"  # around PRINT_KEY: print_only.css sets a long plan in smaller type
 PROGRESS_KEY = ANSWERS_KEY  # check id -> {"picked": option, "outcome": option or None}
 SHARED_PARTS = {"comparison": render_comparison}  # drawings any lesson's check may name as its view
-LiveWorks = tuple[list[Work], list[str] | None]  # a demo's or check's works and labels, as run here
+LiveWorks = tuple[list[Job], list[str] | None]  # a demo's or check's jobs and labels, as run here
 
 
 def lesson_page(item: Lesson | LessonText) -> str:
@@ -66,14 +66,20 @@ def drawings(item: Lesson) -> dict[str, Callable]:
 
 
 def render_lesson(number: int) -> None:
-    """A lesson page: its text, with its live demos and checks where the Markdown marks them."""
+    """A lesson page: its text, with its live demos and checks where the Markdown marks them.
+
+    One look at the shared pool, as the page opens, finds every run the page shows (see `asked_parts`);
+    the page draws from what it found, and records the outcomes of the checks it judged at the end.
+    """
     item = lesson(number)
-    live = item.runs_at(session_scale())  # each demo's and check's works, as this session runs them
+    runs = item.runs_at(session_scale())  # each demo's and check's jobs, as this session runs them
     parts, checks = drawings(item), {check.id: check for check in item.checks}
+    asked = asked_parts(item, runs)
+    live = {name: part for name, part in zip(runs, look(asked), strict=True)}
     st.title(f"Lesson {number}: {item.title}")
     st.caption(f":material/schedule: about {item.text.minutes} minutes · {item.text.goal}")
     unsaved_note = st.container()  # filled at the end: whether the learner's records could be saved
-    prefetch([work for check in item.checks for work in live[check.id][0]])
+    outcomes = {}  # check id -> (picked, outcome) of the checks judged on this run
     for index, (kind, part) in enumerate(item.text.parts):
         if kind == "markdown":
             st.markdown(part)
@@ -83,17 +89,29 @@ def render_lesson(number: int) -> None:
             render_demo_part(parts[part], live.get(part))
         else:
             check = checks[part.id]
-            render_check(check, parts[check.view or check.id], live[check.id])
+            outcomes[check.id] = render_check(check, parts[check.view or check.id], live[check.id])
     render_footer(item)
+    record_outcomes(outcomes)
     render_unsaved(unsaved_note)
 
 
-def render_demo_part(draw: Callable, works: LiveWorks | None) -> None:
-    """A `<!-- demo: -->` marker: drawn at once, or from its works' values (with their labels) once done."""
-    if works is None:
+def asked_parts(item: Lesson, runs: dict[str, LiveWorks]) -> list[Live]:
+    """Each demo's and check's runs, in the order of `runs`: asked for the learner when the page shows
+    their values (its demos, and the checks the learner predicted), else queued in the background."""
+    predicted = {check.id for check in item.checks if kept_prediction(check)}
+    demos = set(item.demo_runs)
+    return [
+        Live(tuple(jobs), tuple(labels) if labels else None, asked=name in demos | predicted)
+        for name, (jobs, labels) in runs.items()
+    ]
+
+
+def render_demo_part(draw: Callable, part: Live | None) -> None:
+    """A `<!-- demo: -->` marker: drawn at once, or from its runs' values (with their labels) once done."""
+    if part is None:
         draw()
         return
-    values = await_results(*works)
+    values = shown(part)
     if values is not None:
         draw(values)
 
@@ -114,11 +132,16 @@ def _forget(check_id: str) -> None:
     st.session_state.pop(f"check_{check_id}", None)
 
 
-def render_check(check: Check, draw: Callable[[list], None], works: LiveWorks) -> None:
-    """Predict, then run: pick an outcome, run the check's runs, see whether the prediction held and why."""
+def kept_prediction(check: Check) -> dict | None:
+    """The learner's record of a check ({"picked", "outcome"}), unless none or of an older question."""
     record = progress().get(check.id)
-    if record and record["picked"] not in check.options:  # kept from an older version of the question
-        record = None
+    return record if record and record["picked"] in check.options else None
+
+
+def render_check(check: Check, draw: Callable[[list], None], part: Live) -> tuple[str, str] | None:
+    """Predict, then run: pick an outcome, run the check's runs, see whether the prediction held and why.
+    (picked, outcome) once the runs showed the outcome."""
+    record = kept_prediction(check)
     with st.container(border=True):
         st.markdown("##### :material/psychology_alt: Predict, then run")
         st.markdown(check.question)
@@ -128,17 +151,23 @@ def render_check(check: Check, draw: Callable[[list], None], works: LiveWorks) -
             check.options, picked, f"check_{check.id}", f"run_{check.id}", _record_pick, (check.id,), run_help
         )
         if record is None:
-            return
-        values = await_results(*works)
+            return None
+        values = shown(part)
         if values is None:
-            return
+            return None
         draw(values)
         outcome = check.judge(values)
-        if record["outcome"] != outcome:
-            record = save_answer(check.id, record["picked"], outcome)
-        render_outcome(check, record["picked"], record["outcome"])
+        render_outcome(check, record["picked"], outcome)
         again = f"again_{check.id}"
         st.button("Ask me again", key=again, type="tertiary", on_click=_forget, args=(check.id,))
+    return record["picked"], outcome
+
+
+def record_outcomes(outcomes: dict[str, tuple[str, str] | None]) -> None:
+    """Keep the outcomes the checks showed on this run, where the learner's record lacks them."""
+    for check_id, judged in outcomes.items():
+        if judged and progress().get(check_id) != {"picked": judged[0], "outcome": judged[1]}:
+            save_answer(check_id, *judged)
 
 
 def render_outcome(check: Check, picked: str, outcome: str) -> None:

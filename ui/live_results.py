@@ -7,6 +7,8 @@ results are cached on disk, so the second learner to open a lesson gets them at 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 
 import numpy as np
@@ -14,85 +16,133 @@ import streamlit as st
 
 from statelab.charts import lab as charts
 from statelab.engine.results import seed_stack
-from statelab.engine.work import Work, as_job
-from statelab.server.jobs import JobStatus
+from statelab.engine.work import Job, Work, as_job
+from statelab.server.jobs import ACTIVE, JobStatus
 from statelab.teaching.lessons import Scale
 from statelab.teaching.lessons.lesson import SEEDS
 from ui.figures import render_figure
 from ui.lab_results import render_guess_note, render_verdict
-from ui.runs import describe, job_pool, watch_jobs
+from ui.runs import describe, job_pool, refreshing
 
 OVERRIDES_KEY = "lesson_run_overrides"  # LabConfig changes applied to every lesson run (tests shrink them)
 SEEDS_KEY = "lesson_run_seeds"  # session override of SEEDS (tests use fewer)
 
 
-def await_results(works: list[Work], labels: list[str] | None = None) -> list | None:
-    """Every work's result once all are done (at once when cached); until then their progress and None.
+@dataclass(frozen=True)
+class Live:
+    """A demo's or a check's runs as one look at the shared pool found them: their jobs and labels; where
+    each job is, and their values once all are in. `asked`: the learner waits for them (else they are
+    queued in the background, to be ready when asked)."""
 
-    Works that finish between a look at the cache and a look at their progress are read again at
-    once, not by rerunning the page (see `watch_jobs`).
-    """
+    jobs: tuple[Job, ...]
+    labels: tuple[str, ...] | None = None
+    asked: bool = True
+    statuses: tuple[JobStatus, ...] = ()
+    values: list | None = None
+
+    @property
+    def failure(self) -> JobStatus | None:
+        """The first job that failed, if one did."""
+        return next((status for status in self.statuses if status.state == "failed"), None)
+
+
+def look(parts: Sequence[Live]) -> list[Live]:
+    """One look at these parts' jobs in the shared pool, in order: each asked part's jobs queued for the
+    learner unless one failed, then its values once all are in; the others queued in the background
+    (failed ones not again: a learner asks for them). Cached jobs cost nothing."""
     pool = job_pool()
-    while True:
-        failed = [status for status in (pool.status(work) for work in works) if status.state == "failed"]
-        if failed:
-            _render_failure(works, failed[0])
+    looked = []
+    for part in parts:
+        statuses = pool.statuses(part.jobs)
+        failed = [status.state == "failed" for status in statuses]
+        if not part.asked:
+            pool.want([job for job, fail in zip(part.jobs, failed, strict=True) if not fail], background=True)
+        elif not any(failed):
+            pool.want(part.jobs)  # also re-queues a job dropped from the queue while nobody watched it
+        values = None
+        if part.asked and all(status.state == "done" for status in statuses):
+            values = [pool.cache.get(job) for job in part.jobs]  # None where pruned since
+        stored = values is not None and all(value is not None for value in values)
+        looked.append(replace(part, statuses=tuple(statuses), values=values if stored else None))
+    return looked
+
+
+def shown(part: Live) -> list | None:
+    """An asked part's values once all are in; until then its progress, or what failed, and None.
+
+    Jobs that finish between a look and the progress display are looked at again at once, not by
+    rerunning the page (see `_watch`).
+    """
+    while part.values is None:
+        if part.failure:
+            _render_failure(part)
             return None
-        for work in works:
-            pool.submit(work)  # also re-queues a job dropped from the queue while nobody watched it
-        values = [pool.cache.get(work) for work in works]
-        if all(value is not None for value in values):
-            return values
-        if not _watch(works, labels or [""] * len(works)):
+        settled = _watch(part)
+        if settled is None:
             return None
+        part = settled
+    return part.values
+
+
+def await_results(works: list[Work], labels: list[str] | None = None) -> list | None:
+    """Every work's result once all are done (at once when cached); until then their progress and None."""
+    jobs = tuple(as_job(work) for work in works)
+    return shown(look([Live(jobs, tuple(labels) if labels else None)])[0])
 
 
 def prefetch(works: list[Work]) -> None:
     """Queue works in the background now (cached ones cost nothing), so results are ready when a learner
     asks for them; until then they wait behind every learner's own run (asking moves them ahead)."""
-    pool = job_pool()
-    for work in works:
-        if pool.status(work).state != "failed":
-            pool.submit(work, background=True)
+    look([Live(tuple(as_job(work) for work in works), asked=False)])
 
 
 def cached_or_asked(works: list[Work], key: str, label: str, note: str) -> bool:
     """Whether to show works that take minutes: all are cached, or the learner asked in this session;
     until then a button to ask (the server's warm-up queues them in the background meanwhile)."""
-    if st.session_state.get(key) or all(job_pool().cache.has(work) for work in works):
+    if st.session_state.get(key) or all(job_pool().cache.has(as_job(work)) for work in works):
         return True
     st.button(label, key=f"{key}_button", on_click=st.session_state.__setitem__, args=(key, True))
     st.caption(note)
     return False
 
 
-def _watch(works: list[Work], labels: list[str]) -> bool:
-    """Progress of the unfinished works, each under its label; the page reruns when all are done.
-    Whether all had finished already (then nothing is drawn)."""
+def _watch(part: Live) -> Live | None:
+    """Progress of the part's unfinished jobs, each under its label, looked at again at every refresh;
+    the page reruns once all are in or one failed. The part as looked at now if that is so already
+    (then nothing is drawn), else None."""
+    now = look([part])[0]
+    if now.values is not None or now.failure:
+        return now
+    labels = part.labels or ("",) * len(part.jobs)
 
-    def describe_work(index: int, status: JobStatus) -> tuple[float, str]:
-        fraction, text = _describe(works[index], status)
-        return fraction, f"{labels[index]}: {text}" if labels[index] else text
+    def refresh() -> None:
+        again = look([part])[0]
+        if again.values is not None or again.failure:
+            st.rerun()
+        for job, label, status in zip(part.jobs, labels, again.statuses, strict=True):
+            if status.state in ACTIVE:
+                fraction, text = _describe(job, status)
+                st.progress(fraction, text=f"{label}: {text}" if label else text)
 
-    return watch_jobs(works, describe_work)
+    refreshing(refresh)
+    return None
 
 
-def _describe(work: Work, status: JobStatus) -> tuple[float, str]:
+def _describe(job: Job, status: JobStatus) -> tuple[float, str]:
     """(fraction done, text) for one job: training progress for lab runs, a plain note for demos."""
-    if as_job(work).kind == "demo" and status.state == "running":
+    if job.kind == "demo" and status.state == "running":
         return 0.5, "Running the experiment on real Keras in a worker process"
     return describe(status, 0, 1)
 
 
-def _render_failure(works: list[Work], status: JobStatus) -> None:
+def _render_failure(part: Live) -> None:
     """Say what went wrong in plain words, with a button to try again."""
-    st.error(f"The live demo did not finish: {status.error}", icon=":material/error:")
+    st.error(f"The live demo did not finish: {part.failure.error}", icon=":material/error:")
 
     def retry() -> None:
-        for work in works:
-            job_pool().submit(work)
+        job_pool().want(part.jobs)
 
-    st.button("Try again", key=f"retry_{as_job(works[0]).key}", on_click=retry, icon=":material/refresh:")
+    st.button("Try again", key=f"retry_{part.jobs[0].key}", on_click=retry, icon=":material/refresh:")
 
 
 def keras_version() -> str:

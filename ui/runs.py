@@ -12,7 +12,7 @@ import streamlit as st
 
 from statelab.engine.config import LabConfig
 from statelab.engine.results import LabResult
-from statelab.engine.work import Job
+from statelab.engine.work import Job, lab_job
 from statelab.server.jobs import ACTIVE, JobPool, JobStatus
 
 
@@ -66,7 +66,7 @@ def watching() -> float:
 
 def cached_results(configs: list[LabConfig]) -> list[LabResult] | None:
     """Every config's result from the shared cache, or None if one is missing."""
-    results = [job_pool().cache.get(config) for config in configs]
+    results = [job_pool().cache.get(lab_job(config)) for config in configs]
     return None if any(result is None for result in results) else results
 
 
@@ -98,33 +98,40 @@ def watch_jobs(
     they had all finished already (then nothing is drawn, and the caller shows their results now).
 
     The page reruns once none is queued or running; a failed or cancelled work first goes to
-    `on_failed` when there is one (without, the page's rerun finds it). The refresh is a fragment
-    inside a slower one that re-arms it, so its interval follows the number of watchers as it
-    changes (a fragment's own `run_every` is fixed when it is defined). Only those fragments rerun
-    the page: a rerun from the page's body would stop it before its later elements, and a download
-    button drawn by an earlier run then points to a file the server has let go (a 404 when the
-    browser checks it or the learner presses it).
+    `on_failed` when there is one (without, the page's rerun finds it).
     """
     pool = job_pool()
     if _settled([pool.status(work) for work in works], on_failed):
         return True
 
+    def refresh() -> None:
+        statuses = [pool.status(work) for work in works]
+        if _settled(statuses, on_failed):
+            st.rerun()
+        for index, status in enumerate(statuses):
+            if status.state in ACTIVE:
+                fraction, text = describe_job(index, status)
+                st.progress(fraction, text=text)
+
+    refreshing(refresh)
+    return False
+
+
+def refreshing(refresh: Callable[[], None]) -> None:
+    """Run `refresh` now and then again as often as `watching` says, in a fragment that may rerun the page.
+
+    The refresh is a fragment inside a slower one that re-arms it, so its interval follows the number
+    of watchers as it changes (a fragment's own `run_every` is fixed when it is defined). Only those
+    fragments rerun the page: a rerun from the page's body would stop it before its later elements,
+    and a download button drawn by an earlier run then points to a file the server has let go (a 404
+    when the browser checks it or the learner presses it).
+    """
+
     @st.fragment(run_every=REARM_EVERY)
     def keep_pace() -> None:
-        @st.fragment(run_every=watching())
-        def refresh() -> None:
-            statuses = [pool.status(work) for work in works]
-            if _settled(statuses, on_failed):
-                st.rerun()
-            for index, status in enumerate(statuses):
-                if status.state in ACTIVE:
-                    fraction, text = describe_job(index, status)
-                    st.progress(fraction, text=text)
-
-        refresh()
+        st.fragment(run_every=watching())(refresh)()
 
     keep_pace()
-    return False
 
 
 def _settled(statuses: list[JobStatus], on_failed: Callable[[JobStatus], None] | None) -> bool:

@@ -8,19 +8,16 @@ to the shared result cache (statelab.server.result_cache), so a class running on
 from __future__ import annotations
 
 import atexit
-import contextlib
 import multiprocessing
 import queue
-import sys
 import threading
 import time
-import types
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from statelab.engine.work import Job, Work, as_job
 from statelab.server.result_cache import ResultCache
-from statelab.server.worker import available_cores, run_worker
+from statelab.server.worker import available_cores, run_worker, without_main_script
 
 ACTIVE = ("queued", "running")
 
@@ -38,18 +35,6 @@ class JobStatus:
 def _duration(seconds: float) -> str:
     """A duration in plain words: "45 s" or "5 minutes"."""
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} minutes"
-
-
-@contextlib.contextmanager
-def _without_main_script() -> Iterator[None]:
-    """Start processes without the parent's __main__: a spawned child re-runs its file first, and
-    under Streamlit that is the app script (app.py starts this pool: the child would start another)."""
-    main = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
 
 
 class JobPool:
@@ -126,45 +111,63 @@ class JobPool:
             ),
             daemon=True,
         )
-        with _without_main_script():
+        with without_main_script():
             process.start()
         self.processes[process.pid] = process
         self.inboxes[process.pid] = inbox
         self.handed[process.pid] = 0
 
     def submit(self, work: Work, background: bool = False) -> str:
-        """Queue a config or job unless it is cached, queued or running; returns its key.
+        """Queue a config or job unless it is cached, queued or running (`want`); returns its key."""
+        job = as_job(work)
+        self.want([job], background)
+        return job.key
+
+    def want(self, jobs: Sequence[Job], background: bool = False) -> None:
+        """Queue each job unless it is cached, queued or running (a failed one is queued again).
 
         Background jobs (warming the cache) run only when no learner's job waits, and are never
         dropped for want of a watcher; a learner asking for one moves it to the learners' queue.
         """
-        job = as_job(work)
         with self.lock:
             if self.closed:
                 raise RuntimeError("The job pool is closed.")
-            if not background:
-                self.watched[job.key] = time.monotonic()
-            if job.key in self.background and not background:
-                self.background.remove(job.key)
-                self.queue.append(job.key)
-                self._hand_out()
-            if job.key in self.states and self.states[job.key].state in ACTIVE:
-                return job.key
-            if self.cache.has(job):
-                self._set(job.key, JobStatus("done"))
-                return job.key
-            self.waiting[job.key] = job
-            self.states[job.key] = JobStatus("queued")  # _hand_out sets its position
-            (self.background if background else self.queue).append(job.key)
+            for job in jobs:
+                self._want(job, background)
+
+    def _want(self, job: Job, background: bool) -> None:
+        """Queue one job as `want` says (call with the lock held)."""
+        if not background:
+            self.watched[job.key] = time.monotonic()
+        if job.key in self.background and not background:
+            self.background.remove(job.key)
+            self.queue.append(job.key)
             self._hand_out()
-        return job.key
+        if job.key in self.states and self.states[job.key].state in ACTIVE:
+            return
+        if self.cache.has(job):
+            self._set(job.key, JobStatus("done"))
+            return
+        self.waiting[job.key] = job
+        self.states[job.key] = JobStatus("queued")  # _hand_out sets its position
+        (self.background if background else self.queue).append(job.key)
+        self._hand_out()
 
     def status(self, work: Work) -> JobStatus:
-        """Where a job is; asking also marks it as still wanted by someone."""
-        job = as_job(work)
+        """Where a config or job is (`statuses`)."""
+        return self.statuses([as_job(work)])[0]
+
+    def statuses(self, jobs: Sequence[Job]) -> list[JobStatus]:
+        """Where each job is; asking also marks them as still wanted by someone."""
         with self.lock:
-            self.watched[job.key] = time.monotonic()
-            status = self.states.get(job.key)
+            now = time.monotonic()
+            for job in jobs:
+                self.watched[job.key] = now
+            known = [self.states.get(job.key) for job in jobs]
+        return [self._stored_or(job, status) for job, status in zip(jobs, known, strict=True)]
+
+    def _stored_or(self, job: Job, status: JobStatus | None) -> JobStatus:
+        """A job's status as the pool knows it, or as the cache says when the pool knows nothing (more)."""
         stored = self.cache.has(job)
         if status is None or (status.state == "done" and not stored):
             return JobStatus("done") if stored else JobStatus("cancelled")
@@ -173,17 +176,18 @@ class JobPool:
     def result(self, work: Work, timeout: float = 600.0):
         """Wait for a job's result (at once when it is cached); raises RuntimeError if the job failed.
 
-        This blocks: for scripts, benches and tests. Pages show progress with `status` instead.
+        This blocks: for scripts, benches and tests. Pages show progress with `statuses` instead.
         """
-        self.submit(work)
+        job = as_job(work)
+        self.want([job])
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            status = self.status(work)
+            [status] = self.statuses([job])
             if status.state == "done":
-                value = self.cache.get(work)
+                value = self.cache.get(job)
                 if value is not None:
                     return value
-                self.submit(work)  # pruned or unreadable since: train it again
+                self.want([job])  # pruned or unreadable since: train it again
             elif status.state in ("failed", "cancelled"):
                 raise RuntimeError(status.error or "The job was cancelled.")
             time.sleep(0.05)

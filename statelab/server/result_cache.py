@@ -19,7 +19,7 @@ from pathlib import Path
 
 from statelab.engine.results import load_result, save_result
 from statelab.engine.storage import cache_directory, files_oldest_first, write_atomically
-from statelab.engine.work import Job, Work, as_job
+from statelab.engine.work import Job
 
 PACKAGE = Path(__file__).resolve().parents[1]  # every file of it goes into the version salt
 STALE_PARTIAL_AFTER = 3600.0  # seconds: a temporary file this old belongs to a process that died
@@ -57,18 +57,16 @@ class ResultCache:
         self.salt = salt or version_salt()  # a pool's workers use the pool's, even if the code changed since
         self.directory.mkdir(parents=True, exist_ok=True)
 
-    def path(self, work: Work) -> Path:
-        """Where the result of a config (or job) is stored by this version of the code and libraries."""
-        job = as_job(work)
+    def path(self, job: Job) -> Path:
+        """Where the result of a job is stored by this version of the code and libraries."""
         return self.directory / f"{job.key}.{self.salt}{job.suffix}"
 
-    def has(self, work: Work) -> bool:
+    def has(self, job: Job) -> bool:
         """Whether a result is stored (it may still be pruned or found unreadable before it is read)."""
-        return self.path(work).exists()
+        return self.path(job).exists()
 
-    def get(self, work: Work):
+    def get(self, job: Job):
         """The cached result (a LabResult, or a demo's value), or None if it is missing or unreadable."""
-        job = as_job(work)
         path = self.path(job)
         try:
             os.utime(path)  # recently used: pruned last

@@ -1,4 +1,4 @@
-"""A worker process of the job pool, and how many of them a machine takes.
+"""A worker process of the job pool: how one starts, what it runs, and how many of them a machine takes.
 
 TensorFlow keeps process-global state and grows with every model built, so the web server never
 imports it: a worker does, once, runs up to `max_jobs` jobs (lab runs and live demos), stores each
@@ -11,7 +11,10 @@ import contextlib
 import math
 import os
 import signal
+import sys
 import time
+import types
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
@@ -25,6 +28,18 @@ CGROUP = Path("/sys/fs/cgroup")
 # Added to the workers' nice value: the web server's pages go first. STATELAB_WORKER_NICENESS changes it
 # (the test suite sets 0: its own processes compete with the workers as much as pages do).
 WORKER_NICENESS = 10
+
+
+@contextlib.contextmanager
+def without_main_script() -> Iterator[None]:
+    """Start processes without the parent's __main__: a spawned child re-runs its file first, and
+    under Streamlit that is the app script (app.py starts this pool: the child would start another)."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 def cgroup_cpu_limit(root: Path = CGROUP, membership: Path = Path("/proc/self/cgroup")) -> float | None:

@@ -130,23 +130,29 @@ class Lesson:
             )
         return found[0]
 
-    def runs_at(self, scale: Scale) -> dict[str, tuple[list[Work], list[str] | None]]:
-        """The works (and labels) of each demo that has runs and of each check, by name, at `scale`."""
-        declared = {**self.demo_runs, **{check.id: check.runs for check in self.checks}}
-        return {name: runs.at(scale) for name, runs in declared.items()}
-
-    def works(self, scale: Scale) -> list[Work]:
-        """Every run of its demos and checks at `scale`, in reading order (each once)."""
-        found = []
+    def runs_at(self, scale: Scale) -> dict[str, tuple[list[Job], list[str] | None]]:
+        """The jobs (and labels) of each demo that has runs and of each check, by name, in reading order,
+        as a session at `scale` runs them."""
+        declared: dict[str, Runs] = {}
         for kind, part in self.text.parts:
             if kind == "demo" and part in self.demo_runs:
-                found += self.demo_runs[part].at(scale)[0]
+                declared[part] = self.demo_runs[part]
             elif kind == "check":
-                found += self.check(part.id).runs.at(scale)[0]
-        unique: dict[str, Work] = {}
-        for work in found:
-            unique.setdefault(as_job(work).key, work)
+                declared[part.id] = self.check(part.id).runs
+        return {name: _as_jobs(*runs.at(scale)) for name, runs in declared.items()}
+
+    def works(self, scale: Scale) -> list[Job]:
+        """Every job of its demos and checks at `scale`, in reading order (each once)."""
+        unique: dict[str, Job] = {}
+        for jobs, _ in self.runs_at(scale).values():
+            for job in jobs:
+                unique.setdefault(job.key, job)
         return list(unique.values())
+
+
+def _as_jobs(works: list[Work], labels: list[str] | None) -> tuple[list[Job], list[str] | None]:
+    """Works as the jobs the pool runs, with their labels."""
+    return [as_job(work) for work in works], labels
 
 
 def _words(text: CheckText) -> dict:
