@@ -26,11 +26,11 @@ pytestmark = pytest.mark.slow
 def lab(config: LabConfig) -> LabResult:
     """One run of a config, shared by every test that needs it: in this process, and through this test
     run's result cache with pytest's other workers and the test servers (the key the pages look up)."""
-    stored = ResultCache()
-    result = stored.get(config)
+    stored, job = ResultCache(), lab_job(config)
+    result = stored.get(job)
     if result is None:
         result = run_lab(config)
-        stored.put(lab_job(config), result)
+        stored.put(job, result)
     return result
 
 

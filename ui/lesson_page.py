@@ -75,7 +75,7 @@ def render_lesson(number: int) -> None:
     runs = item.runs_at(session_scale())  # each demo's and check's jobs, as this session runs them
     parts, checks = drawings(item), {check.id: check for check in item.checks}
     asked = asked_parts(item, runs)
-    live = {name: part for name, part in zip(runs, look(asked), strict=True)}
+    live = dict(zip(runs, look(asked), strict=True))
     st.title(f"Lesson {number}: {item.title}")
     st.caption(f":material/schedule: about {item.text.minutes} minutes · {item.text.goal}")
     unsaved_note = st.container()  # filled at the end: whether the learner's records could be saved
