@@ -6,8 +6,9 @@ Starts the real app (`streamlit run`, two workers, the cache folder given or a f
 until its workers are idle (the result cache and the form's common shapes warmed), then, in
 headless Chromium, opens the Lab (the default run, from the cache) and for each edit below types
 the new value, presses Train and times the click until the run's verdict and chart are on the
-page. Each edit starts from the default settings and is a run nobody trained before: the timing
-covers the queue, the worker's run (compiling what it must), the cache and the page's redraw.
+page. Each edit is a new learner (a browser context of its own, so the form starts from the defaults)
+and a run nobody trained before: the timing covers the queue, the worker's run (compiling what it
+must), the cache and the page's redraw.
 Run it on an idle machine for the figure that counts; the browser runs on this machine too.
 """
 
@@ -36,7 +37,7 @@ EDITS = {  # label of the number input -> value; "warmed": a change the idle wor
     "seed 1 (no new shape)": ("Seed", 1),
     "batch 17 (warmed)": ("Batch size (streams side by side)", 17),
     "timesteps 11 (warmed)": ("Timesteps (window length)", 11),
-    "units 16 (warmed)": ("LSTM units", 16),
+    "units 16 (warmed)": ("Units", 16),
     "windows 6 (no new shape)": ("Windows per stream", 6),
     "batch 20 (never compiled)": ("Batch size (streams side by side)", 20),
 }
@@ -44,7 +45,7 @@ FIELDS = {
     "Seed": "seed",
     "Batch size (streams side by side)": "batch_size",
     "Timesteps (window length)": "timesteps",
-    "LSTM units": "units",
+    "Units": "units",
     "Windows per stream": "n_windows",
 }
 
@@ -91,11 +92,11 @@ def main() -> None:
     with app_server(env={"STATELAB_WARM_SHAPES": "1"}) as url:
         server_pid = only_child()
         with chromium() as browser:
-            app = AppPage(browser.new_context(viewport=LAPTOP), url)
-            app.open("/lab")  # the first page starts the pool and its warm-up
+            AppPage(browser.new_context(viewport=LAPTOP), url).open("/lab")  # starts the pool and its warm-up
             waited = wait_until_idle(server_pid, args.idle_timeout)
             print(f"warm-up done after {waited:.0f} s; load {os.getloadavg()[0]:.1f}")
             for name, (label, value) in EDITS.items():
+                app = AppPage(browser.new_context(viewport=LAPTOP), url)  # a new learner: the defaults
                 print(f"{name:28} Train -> result {time_edit(app, label, value):5.2f} s", flush=True)
     print(f"load at the end {os.getloadavg()[0]:.1f}")
 

@@ -106,23 +106,43 @@ def kind(keywords) -> str:
     return next((name for name in KINDS if name in keywords), "unit")
 
 
-class TimeByKind:
-    """Seconds spent per kind of test (setup, call and teardown), summed over every worker."""
+class Tally:
+    """Seconds and tests per name (a kind of test, or a file)."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
         self.tests: dict[str, set[str]] = defaultdict(set)
 
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        name = kind(report.keywords)
+    def add(self, name: str, report: pytest.TestReport) -> None:
         self.seconds[name] += report.duration
         self.tests[name].add(report.nodeid)
 
+    def lines(self, top: int) -> list[str]:
+        """The `top` names that took longest, with their seconds and number of tests."""
+        names = sorted(self.seconds, key=self.seconds.get, reverse=True)[:top]
+        width = max(map(len, names), default=0)
+        return [
+            f"{name:>{width}}: {self.seconds[name]:7.1f} s in {len(self.tests[name])} tests" for name in names
+        ]
+
+
+class TimeByKind:
+    """Seconds spent per kind of test and per file (setup, call and teardown), summed over every worker."""
+
+    def __init__(self) -> None:
+        self.kinds, self.files = Tally(), Tally()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.kinds.add(kind(report.keywords), report)
+        self.files.add(report.nodeid.split("::")[0], report)
+
     def pytest_terminal_summary(self, terminalreporter) -> None:
         terminalreporter.section("time per kind of test (summed over workers)")
-        for name in sorted(self.seconds, key=self.seconds.get, reverse=True):
-            count = len(self.tests[name])
-            terminalreporter.write_line(f"{name:>8}: {self.seconds[name]:7.1f} s in {count} tests")
+        for line in self.kinds.lines(len(KINDS) + 1):
+            terminalreporter.write_line(line)
+        terminalreporter.section("the 15 files that took longest (summed over workers)")
+        for line in self.files.lines(15):
+            terminalreporter.write_line(line)
 
 
 @pytest.hookimpl(trylast=True)

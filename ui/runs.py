@@ -22,9 +22,9 @@ def job_pool() -> JobPool:
 
     STATELAB_WORKERS sets its size (default: the cores this process may use). app.py warms its cache
     (ui.warm_up), and its workers compile the form's common shapes between jobs (statelab.server.warm_shapes);
-    STATELAB_WARM=0 turns both off, STATELAB_WARM_SHAPES=0 the shapes only.
+    STATELAB_WARM=0 turns both off, STATELAB_WARM_SHAPES=0 the shapes only (=1: the shapes even so).
     """
-    warm = "0" not in (os.environ.get("STATELAB_WARM", "1"), os.environ.get("STATELAB_WARM_SHAPES", "1"))
+    warm = os.environ.get("STATELAB_WARM_SHAPES", os.environ.get("STATELAB_WARM", "1")) != "0"
     return JobPool(workers=int(os.environ.get("STATELAB_WORKERS", "0")) or None, warm_shapes=warm)
 
 
