@@ -48,9 +48,10 @@ PARALLEL := -n auto --dist loadgroup --no-loadscope-reorder
 test: lint system axe
 	$(BIN)/python -m pytest -q $(PARALLEL) --durations=25
 
-## make test-fast: the inner loop: every test but the slow experiments, the browser, server and build tests
+## make test-fast: the inner loop: every test but the slow experiments, the training, browser, server and
+## build tests
 test-fast: $(VENV)/.test
-	$(BIN)/python -m pytest -q $(PARALLEL) -m "not slow and not browser and not server and not build"
+	$(BIN)/python -m pytest -q $(PARALLEL) -m "not slow and not training and not browser and not server and not build"
 
 ## make lint: ruff's checks and its formatting check
 lint: $(VENV)/.test

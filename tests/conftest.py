@@ -28,7 +28,19 @@ os.environ["STATELAB_WORKER_NICENESS"] = "0"
 # suite's cores and hold up jobs (bench/bench_lab_answer.py measures the warmed server).
 os.environ["STATELAB_WARM_SHAPES"] = "0"
 # The kinds of test, by marker, in the order the time summary names them; the rest are "unit".
-KINDS = ("browser", "server", "build", "slow")
+KINDS = ("browser", "server", "build", "slow", "training")
+# Module fixtures that train Keras models or start worker processes: a test that uses one is a training test.
+TRAINING_FIXTURES = {
+    "scripts",  # test_codegen: every exported script run
+    "executed",  # test_notebooks: every notebook run
+    "pool",  # test_jobs: a job pool and its workers
+    "fresh_pool",
+    "own_job_pool",  # test_warm_up
+    "cue_run",  # test_lab_page: the Lab page's run
+    "facts",  # test_keras_facts, test_layer_facts, test_practice: the facts' experiments
+    "tiny_result",  # test_training
+    "real_trace",  # test_continuity_views
+}
 # Handed out first (longest first): the groups and files that take longest, from `make test`'s summary.
 FIRST = (
     "browser-lab",
@@ -69,8 +81,11 @@ def first_rank(item: pytest.Item) -> int:
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Each test's worker group; the long groups and files first (a stable sort: files keep their order)."""
+    """Each test's worker group and training mark; the long groups and files first (a stable sort: files
+    keep their order)."""
     for item in items:
+        if TRAINING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.training)
         if name := group(item):
             item.add_marker(pytest.mark.xdist_group(name))
     items.sort(key=first_rank)

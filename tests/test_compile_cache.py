@@ -46,6 +46,7 @@ def run_in_a_process(cache, *configs: dict) -> list[dict]:
     return [json.loads(line.removeprefix("RUN ")) for line in lines if line.startswith("RUN ")]
 
 
+@pytest.mark.training
 def test_a_program_compiled_by_one_process_is_loaded_by_another_whatever_it_ran_before(tmp_path):
     (first,) = run_in_a_process(tmp_path, {"timesteps": 4})
     assert first["programs"], "the first process published the programs it compiled"
@@ -55,6 +56,7 @@ def test_a_program_compiled_by_one_process_is_loaded_by_another_whatever_it_ran_
     assert again["digest"] == first["digest"]  # and the loaded programs give the same numbers
 
 
+@pytest.mark.training
 def test_each_layer_has_programs_of_its_own_found_by_another_process(tmp_path):
     lstm, gru = run_in_a_process(tmp_path, {"timesteps": 4}, {"timesteps": 4, "layer": "gru"})
     assert set(lstm["programs"]) < set(gru["programs"])  # same shape, another layer: compiled anew
@@ -63,6 +65,7 @@ def test_each_layer_has_programs_of_its_own_found_by_another_process(tmp_path):
     assert alone["programs"] == gru["programs"] and alone["digest"] == gru["digest"]  # loaded, same numbers
 
 
+@pytest.mark.training
 def test_a_compiled_shape_needs_no_other_program_for_any_seed_policy_or_number_of_batches(tmp_path):
     compiled, run = run_in_a_process(
         tmp_path,

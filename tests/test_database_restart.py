@@ -33,6 +33,7 @@ def keep_connections(database, count: int) -> None:
         thread.join(60)
 
 
+@pytest.mark.server  # a real PostgreSQL, stopped and started again
 def test_no_transaction_fails_after_a_restart_and_only_the_first_waits_while_down():
     with throwaway_postgres() as postgres:
         database = open_database(postgres.url)

@@ -14,6 +14,9 @@ from statelab.engine.layout import epoch_orders, reset_mask, stateful_order, tra
 from statelab.engine.models import build_model, loss_for, reset_states
 from statelab.engine.tracing import by_stream
 
+# every test trains the engine and plain Keras side by side
+pytestmark = pytest.mark.training
+
 TINY = LabConfig(batch_size=4, timesteps=5, n_windows=3, n_groups=2, units=8, epochs=2, eval_groups=2)
 # each policy and each shuffle at least once in the quick set; every pair in the slow one
 QUICK = {(False, "sequence"), (True, "epoch"), ("batch", "never"), (False, "batch")}

@@ -5,6 +5,7 @@ import ast
 import subprocess
 import sys
 
+import pytest
 from project import ROOT
 
 CORE = ROOT / "statelab"
@@ -23,6 +24,7 @@ def modules_after(statement: str) -> set[str]:
     return set(out.stdout.split())
 
 
+@pytest.mark.training
 def test_statelab_never_imports_streamlit():
     every_module = (
         "import importlib, pkgutil, statelab; "
@@ -85,6 +87,7 @@ print(" ".join(sorted(loaded)))
 """
 
 
+@pytest.mark.training
 def test_arrows_run_one_way_between_the_core_folders_when_imported():
     """Importing every module of a folder, and only that, loads no folder it may not import."""
     for folder, allowed in MAY_IMPORT.items():

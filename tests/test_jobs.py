@@ -16,6 +16,9 @@ from statelab.server.jobs import JobPool, JobStatus
 from statelab.server.result_cache import ResultCache
 from statelab.teaching.presets import PRESETS, warm_up_configs
 
+# every test starts a job pool's worker processes
+pytestmark = pytest.mark.training
+
 TINY = dict(batch_size=4, timesteps=5, n_windows=3, n_groups=2, units=8, epochs=1, eval_groups=1)
 # A queued job nobody asks about for this long is dropped: several seconds, so that a test process the
 # busy machine leaves waiting for a moment still counts as watching (the tests wait for the drop itself).

@@ -29,6 +29,9 @@ from statelab.teaching.presets import PRESETS
 from ui.lab_results import compare_labels, history_table, plot_two_runs
 from ui.lab_state import Run
 
+# the Lab page starts its job pool's worker, and most tests train in it
+pytestmark = pytest.mark.training
+
 
 @pytest.fixture(scope="module")
 def cue_run():

@@ -1,7 +1,11 @@
 """Lesson 13's page in AppTest with tiny runs: the live table, the carry chart on request, the forecast."""
 
+import pytest
 from apptest_helpers import chart_titled
 from test_lessons import open_app, settle, texts
+
+# lesson 13's page trains its runs in its job pool's worker
+pytestmark = pytest.mark.training
 
 
 def test_lesson_13_shows_each_layers_state_and_trains_the_carry_runs_only_when_asked():

@@ -6,6 +6,7 @@ checks the callback inside fit with validation data, and in predict, through the
 """
 
 import numpy as np
+import pytest
 
 from statelab.teaching.keras_facts_resets import lesson_code
 from statelab.teaching.lesson_text import CODE_DIR, code_block, lesson_text
@@ -21,6 +22,7 @@ def test_lessons_show_the_tested_files():
         )
 
 
+@pytest.mark.training
 def test_article_example_1_predicts_exactly_as_the_per_group_loop():
     example = lesson_code("article_example_1")
     batch_size, timesteps, n_windows, groups = example.batch_size, example.timesteps, 2, 3

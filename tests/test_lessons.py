@@ -101,6 +101,7 @@ def test_no_pages_folder_for_streamlit_to_find():
     }
 
 
+@pytest.mark.training
 @pytest.mark.parametrize("item", all_lessons(), ids=lambda item: f"lesson_{item.number}")
 def test_lesson_page_runs_its_demos_and_checks(item):
     app = settle(open_app(lesson_page(item)))
@@ -119,6 +120,7 @@ def test_lesson_page_runs_its_demos_and_checks(item):
     assert len(app.get("plotly_chart")) >= 1 or item.number in (2, 6)  # 2 and 6 show code and tables too
 
 
+@pytest.mark.training
 def test_lesson_6_quotes_the_error_keras_raised_not_a_typed_copy():
     app = settle(open_app("views/lesson_6.py"))
     captured = ResultCache().get(
@@ -131,6 +133,7 @@ def test_lesson_6_quotes_the_error_keras_raised_not_a_typed_copy():
     assert app.get("download_button"), "the Keras 3 code panel offers the script"
 
 
+@pytest.mark.training
 def test_lesson_2_layout_follows_the_sliders():
     app = settle(open_app("views/lesson_2.py"))
     app.slider(key="lesson2_batch").set_value(3).run()
@@ -140,6 +143,7 @@ def test_lesson_2_layout_follows_the_sliders():
     assert len(app.get("plotly_chart")) == 2
 
 
+@pytest.mark.training
 def test_index_counts_answers_and_can_start_over():
     app = settle(open_app("views/lesson_7.py"))
     assert answer(app, all_lessons()[6].checks[0], pick="zero")["outcome"] == "zero"
@@ -151,6 +155,7 @@ def test_index_counts_answers_and_can_start_over():
     assert not app.session_state[PROGRESS_KEY]
 
 
+@pytest.mark.training
 def test_teacher_plan_follows_the_chosen_track():
     tracks = load_tracks()
     app = open_app("views/teacher.py")
@@ -185,6 +190,7 @@ print("tensorflow" in sys.modules or "keras" in sys.modules)
 """
 
 
+@pytest.mark.training
 def test_lesson_pages_never_import_tensorflow_on_the_server():
     code = SERVER_SIDE.format(root=str(ROOT / "tests"))
     env = {**os.environ, "STATELAB_WORKERS": "1"}

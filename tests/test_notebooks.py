@@ -192,6 +192,7 @@ def test_the_article_example_notebook_trains_and_scores_held_out_streams(execute
     assert path.name == "article_example_1.ipynb"
 
 
+@pytest.mark.training
 def test_a_lesson_code_block_offers_its_notebook():
     def page():
         from statelab.teaching.lesson_text import code_block

@@ -154,6 +154,7 @@ def test_forecast_streams_come_from_the_standardized_series():
     assert abs(data.inputs.mean()) < 0.3 and 0.5 < data.inputs.std() < 1.5
 
 
+@pytest.mark.training
 def test_both_models_train_on_an_uploaded_series_and_are_scored_on_its_end(tmp_path):
     config = LabConfig(task="own_series", series=example_series_id(), n_groups=4, epochs=4, eval_groups=1)
     result = run_lab(config)

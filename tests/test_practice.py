@@ -175,6 +175,7 @@ def test_the_cue_task_with_few_epochs_keeps_the_cue_on_some_seeds_only():
     assert judged(12, "few_epochs", runs) == answer(12, "few_epochs") == "some"
 
 
+@pytest.mark.training
 def test_lesson_10_forecasts_an_uploaded_series_linked_from_the_lab():
     series = example_series_id()
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=PATIENCE)

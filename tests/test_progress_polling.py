@@ -38,6 +38,7 @@ def failing_demo_page():
         watch_jobs([job], lambda index, status: (0.0, status.state), st.session_state["seen"].append)
 
 
+@pytest.mark.training
 def test_a_failed_job_is_handed_to_the_page_then_the_page_reruns():
     app = AppTest.from_function(failing_demo_page, default_timeout=PATIENCE).run()
     deadline = time.monotonic() + PATIENCE

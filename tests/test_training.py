@@ -70,6 +70,7 @@ def test_a_fresh_process_gives_identical_numbers(tiny_result):
     assert fresh.stdout.split()[-1] == digest(tiny_result)
 
 
+@pytest.mark.training
 def test_engines_are_kept_per_shape_and_bounded(monkeypatch):
     monkeypatch.setattr(engine, "_ENGINES", type(engine._ENGINES)())
     monkeypatch.setattr(engine, "MAX_ENGINES", 2)
@@ -83,6 +84,7 @@ def test_engines_are_kept_per_shape_and_bounded(monkeypatch):
     assert engine.cached_shapes() == [shapes[0], shapes[2]]
 
 
+@pytest.mark.training
 def test_progress_reports_every_epoch_of_both_models():
     seen = []
     run_lab(TINY, progress=seen.append)
@@ -102,6 +104,7 @@ def test_trace_follows_the_carried_state(tiny_result):
     np.testing.assert_allclose(trace.incoming_c[:, 1:], trace.c[:, :-1, -1], atol=1e-5)
 
 
+@pytest.mark.training
 @pytest.mark.parametrize("layer", ["gru", "simple_rnn"])
 def test_a_one_state_layer_traces_h_only_and_round_trips(layer, tmp_path):
     result = run_lab(replace(TINY, layer=layer))
@@ -115,6 +118,7 @@ def test_a_one_state_layer_traces_h_only_and_round_trips(layer, tmp_path):
     assert digest(loaded) == digest(result)
 
 
+@pytest.mark.training
 def test_never_reset_carries_training_state_into_evaluation():
     trace = run_model(replace(TINY, reset="never"), "stateful").trace
     assert not trace.resets.any()
@@ -122,6 +126,7 @@ def test_never_reset_carries_training_state_into_evaluation():
     np.testing.assert_allclose(trace.incoming_h[4:, 0], trace.h[:4, -1, -1], atol=1e-5)
 
 
+@pytest.mark.training
 def test_regression_and_multiclass_tasks_run():
     tiny = {"timesteps": 4, "n_windows": 2, "n_groups": 1, "units": 4, "epochs": 1, "eval_groups": 1}
     seq = run_model(LabConfig(task="article_seq2seq", batch_size=5, **tiny), "stateless")

@@ -53,6 +53,7 @@ def warnings(app: AppTest) -> str:
     return " ".join(warning.value for warning in app.warning)
 
 
+@pytest.mark.training
 def test_a_lab_run_finished_while_the_database_is_away_is_saved_once_it_answers(flaky):
     learner = new_learner_id()
     flaky.down = True
@@ -68,6 +69,7 @@ def test_a_lab_run_finished_while_the_database_is_away_is_saved_once_it_answers(
     assert NOT_SAVED_NOTE not in warnings(app) and UNREAD_NOTE not in warnings(app)
 
 
+@pytest.mark.training
 def test_a_lesson_answer_given_while_the_database_is_away_is_saved_once_it_answers(flaky):
     (check,) = lesson(7).checks
     learner = new_learner_id()

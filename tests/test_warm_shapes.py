@@ -3,6 +3,7 @@
 import queue
 from dataclasses import replace
 
+import pytest
 from test_training import TINY, digest
 
 from statelab import LabConfig, run_lab
@@ -16,6 +17,7 @@ from statelab.server.warm_shapes import (
 )
 
 
+@pytest.mark.training
 def test_compiling_a_shape_leaves_the_next_run_unchanged():
     before = digest(run_lab(TINY))
     compile_config(replace(TINY, units=TINY.units + 1))  # another shape: a run on zeros in the engine
