@@ -41,13 +41,17 @@ TRAINING_FIXTURES = {
     "tiny_result",  # test_training
     "real_trace",  # test_continuity_views
 }
-# Handed out first (longest first): the groups and files that take longest, from `make test`'s summary.
+# Handed out first: the claims over seeds and the lesson pages train the runs the lessons show, into the
+# run's shared cache, so that the browser tests then open lesson pages whose runs are done (the
+# every-page walk otherwise trains them all itself); then the groups and files that take longest.
 FIRST = (
+    "test_claims.py",
+    "test_lessons.py",
     "browser-lab",
     "browser-pages",
-    "test_faults.py",
-    "test_claims.py",
     "test_jobs.py",
+    "test_faults.py",
+    "test_layer_claims.py",
     "test_notebooks.py",
     "test_codegen.py",
 )
