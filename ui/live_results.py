@@ -55,12 +55,13 @@ def look(parts: Sequence[Live]) -> list[Live]:
     for part in parts:
         statuses = pool.statuses(part.jobs)
         failed = [status.state == "failed" for status in statuses]
-        if not part.asked:
+        done = all(status.state == "done" for status in statuses)  # and stored: nothing to queue
+        if not part.asked and not done:
             pool.want([job for job, fail in zip(part.jobs, failed, strict=True) if not fail], background=True)
-        elif not any(failed):
+        elif part.asked and not done and not any(failed):
             pool.want(part.jobs)  # also re-queues a job dropped from the queue while nobody watched it
         values = None
-        if part.asked and all(status.state == "done" for status in statuses):
+        if part.asked and done:
             values = [pool.cache.get(job) for job in part.jobs]  # None where pruned since
         stored = values is not None and all(value is not None for value in values)
         looked.append(replace(part, statuses=tuple(statuses), values=values if stored else None))
