@@ -22,7 +22,14 @@ NOTEBOOK_MIME = "application/x-ipynb+json"
 
 
 def render_download(
-    label: str, make_file: Callable[[], str | bytes], file_name: str, mime: str, *, where=st, **options
+    label: str,
+    make_file: Callable[[], str | bytes],
+    file_name: str,
+    mime: str,
+    *,
+    where=st,
+    icon: str = ":material/download:",
+    **options,
 ) -> None:
     """A download button whose file is made when it is pressed (a deferred download).
 
@@ -37,7 +44,7 @@ def render_download(
         make_file,
         file_name=file_name,
         mime=mime,
-        icon=":material/download:",
+        icon=icon,
         on_click="ignore",
         **options,
     )
