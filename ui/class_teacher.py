@@ -29,7 +29,6 @@ from ui.class_mode import (
 )
 from ui.class_questions import all_questions, picker_label, prepare, render_reveal
 from ui.database import render_retry
-from ui.export import render_download
 
 TEACHER_REFRESH = 1.0  # seconds between refreshes of the answer chart (it must follow within about 2 s)
 CHART_CONFIG = {"displaylogo": False, "staticPlot": True}
@@ -230,26 +229,24 @@ def render_record(room: Classroom, code: str, token: str) -> None:
             code, records, len(people), f"{today.tm_mday} {time.strftime('%B %Y', today)}"
         )
         csv_column, summary_column = st.columns(2)
-        render_download(
+        csv_column.download_button(
             "Download the record (CSV)",
-            lambda: record_csv(records),
+            record_csv(records),
             f"{stem}.csv",
             "text/csv",
-            where=csv_column,
             icon=":material/table:",
         )
-        render_download(
+        summary_column.download_button(
             "Download the summary (one page)",
-            lambda: summary,
+            summary,
             f"{stem}.md",
             "text/markdown",
-            where=summary_column,
             icon=":material/description:",
         )
         if st.checkbox("Also the answers of each learner, with the names they gave"):
-            render_download(
+            st.download_button(
                 "Download the answers by learner (CSV, with names)",
-                lambda: people_csv(records, people),
+                people_csv(records, people),
                 f"{stem}-by-learner.csv",
                 "text/csv",
                 icon=":material/badge:",

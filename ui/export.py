@@ -22,14 +22,7 @@ NOTEBOOK_MIME = "application/x-ipynb+json"
 
 
 def render_download(
-    label: str,
-    make_file: Callable[[], str | bytes],
-    file_name: str,
-    mime: str,
-    *,
-    where=st,
-    icon: str = ":material/download:",
-    **options,
+    label: str, make_file: Callable[[], str | bytes], file_name: str, mime: str, *, where=st, **options
 ) -> None:
     """A download button whose file is made when it is pressed (a deferred download).
 
@@ -44,7 +37,7 @@ def render_download(
         make_file,
         file_name=file_name,
         mime=mime,
-        icon=icon,
+        icon=":material/download:",
         on_click="ignore",
         **options,
     )
