@@ -95,6 +95,45 @@ def test_impossible_combination_is_explained_beside_the_control():
     assert pending(app) in (None, before)  # nothing new was queued
 
 
+def settings_layout(app) -> list[str]:
+    """What fixes the places of the settings column's children, in order: each is a block (with its
+    key) or an element; an element may replace another in its place, as a note fills an empty slot."""
+    column = next(block for block in blocks(app.main) if "train" in map(key, block.children.values()))
+    return [
+        f"block {key(child)}" if hasattr(child, "children") else "element"
+        for child in column.children.values()
+    ]
+
+
+def blocks(node):
+    """Every block under a node of AppTest's element tree, depth first."""
+    for child in getattr(node, "children", {}).values():
+        if hasattr(child, "children"):
+            yield child
+            yield from blocks(child)
+
+
+def key(node) -> str:
+    """An element's key, or "" for none."""
+    return getattr(node, "key", None) or ""
+
+
+def test_the_controls_keep_their_places_whatever_the_settings():
+    """A control drawn at another place is a new control to the browser, and while the column reruns
+    the old one stays beside it (a fresh-clone run met two "Stream groups per epoch" boxes after a
+    setting too large had left one element out above them)."""
+    app = open_page("lab")
+    usual = settings_layout(app)
+    fill(app, epochs=100, n_groups=64, n_windows=64)  # too large: the controls make no config
+    app.run()
+    assert "too large" in " ".join(error.value for error in app.error)
+    assert settings_layout(app) == usual
+    fill(app, shuffle=True, reset="never")  # the break-it markers and the way back appear
+    app.run()
+    assert app.button(key="back_to_correct")
+    assert settings_layout(app) == usual
+
+
 def test_url_settings_are_restored_and_run():
     app = open_page(
         "lab",

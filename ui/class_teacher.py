@@ -33,6 +33,7 @@ from ui.database import render_retry
 TEACHER_REFRESH = 1.0  # seconds between refreshes of the answer chart (it must follow within about 2 s)
 CHART_CONFIG = {"displaylogo": False, "staticPlot": True}
 ENDED_KEY = "class_ended"
+BY_LEARNER_KEY = "class_record_by_learner"  # kept in the session: a rerun never unticks it
 AGAIN_HELP = "After the class has discussed: a second vote; both votes stay on the chart. Reveal comes after."
 REVEAL_NOW_HELP = "Show the experiment without a second vote."
 AFTER_HELP = "A second vote after the reveal (peer instruction takes it before: use it only if you mean to)."
@@ -229,29 +230,32 @@ def render_record(room: Classroom, code: str, token: str) -> None:
             code, records, len(people), f"{today.tm_mday} {time.strftime('%B %Y', today)}"
         )
         csv_column, summary_column = st.columns(2)
-        csv_column.download_button(
-            "Download the record (CSV)",
-            record_csv(records),
-            f"{stem}.csv",
-            "text/csv",
-            icon=":material/table:",
-        )
-        summary_column.download_button(
-            "Download the summary (one page)",
-            summary,
-            f"{stem}.md",
-            "text/markdown",
-            icon=":material/description:",
-        )
-        if st.checkbox("Also the answers of each learner, with the names they gave"):
-            st.download_button(
+        _record_file(csv_column, "Download the record (CSV)", record_csv(records), f"{stem}.csv", "table")
+        _record_file(summary_column, "Download the summary (one page)", summary, f"{stem}.md", "description")
+        st.session_state[BY_LEARNER_KEY] = st.session_state.get(BY_LEARNER_KEY, False)  # kept while hidden
+        if st.checkbox("Also the answers of each learner, with the names they gave", key=BY_LEARNER_KEY):
+            by_learner = people_csv(records, people)
+            _record_file(
+                st,
                 "Download the answers by learner (CSV, with names)",
-                people_csv(records, people),
+                by_learner,
                 f"{stem}-by-learner.csv",
-                "text/csv",
-                icon=":material/badge:",
+                "badge",
             )
         st.table(summary_rows(records), hide_index=True)  # the summary's table, as the file has it
+
+
+def _record_file(where, label: str, text: str, file_name: str, icon: str) -> None:
+    """One file of the class record: handed to the button, so the teacher's session holds it while the
+    page shows it, and a press does not rerun the page.
+
+    Not a deferred download (ui.export.render_download): the file such a press makes is held by no
+    session, and the server lets it go after any two script runs, of any session. With a class
+    polling, that came before the browser fetched it (the download never arrived); and a press that
+    reruns the page raced the next press (a download cancelled, seen in a probe of 15 quick presses).
+    """
+    mime = "text/markdown" if file_name.endswith(".md") else "text/csv"
+    where.download_button(label, text, file_name, mime, icon=f":material/{icon}:", on_click="ignore")
 
 
 def render_end(room: Classroom, code: str, token: str) -> None:

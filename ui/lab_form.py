@@ -171,8 +171,8 @@ def back_to_correct() -> None:
         st.session_state[widget_key(name)] = value
 
 
-# Notes that come and go sit in an st.empty() slot that is always there: the controls after them keep
-# their places, so an edit never makes the browser draw a control twice while the column reruns.
+# Notes that come and go sit in a container that is always there: the controls after them keep their
+# places, so an edit never makes the browser draw a control twice while the column reruns.
 Notes = dict[str, list[tuple[str, str]]]  # setting -> [("error" or "warning", text)]
 
 
@@ -190,7 +190,7 @@ def collect_notes(config: LabConfig | None, problems: list[tuple[str, str]]) -> 
 def _notes(names: list[str], notes: Notes) -> None:
     """The notes of these settings, in their slot: an error in red; a warning's first sentence in
     orange, with the measurement behind it one click away."""
-    with st.empty().container():
+    with st.container():
         for kind, text in (note for name in names for note in notes.get(name, [])):
             if kind == "error":
                 st.error(text, icon=":material/warning:")

@@ -62,14 +62,16 @@ def remembered() -> LabMemory:
     return st.session_state[MEMORY_KEY]
 
 
-def remember(memory: LabMemory) -> None:
-    """Keep the Lab's state in this session and, when it changed, in this browser's cookie.
+def remember(memory: LabMemory | None) -> None:
+    """Keep the Lab's state in this session and, when it changed, in this browser's cookie (None: keep
+    nothing, as when the controls make no config).
 
     The script's container is drawn at every run, empty when nothing changed, so the elements after it
-    keep their places (a moved element is drawn anew: an expander the learner opened would close).
+    keep their places: a moved element is drawn anew (an expander the learner opened would close), and
+    while the column reruns, the browser showed its controls twice.
     """
     with st.container(key="cookie_writer_lab"):  # ui.theme hides it: a script, nothing to see
-        if memory != remembered():
+        if memory is not None and memory != remembered():
             st.session_state[MEMORY_KEY] = memory
             render_cookie(COOKIE, memory.encode(), KEEP_DAYS * 86400)
 

@@ -151,7 +151,8 @@ def restore_controls(memory: LabMemory) -> None:
 
 def remember_controls(config: LabConfig | None, n_seeds: int) -> None:
     """Keep the controls (when they make a config), the run's link and the uploaded series in this browser."""
-    if config is None:
+    if config is None:  # nothing to keep, but the script's container is drawn all the same
+        remember(None)
         return
     series = st.session_state.get(lab_form.widget_key("series"), "")
     form = {**to_query(config), lab_form.SEEDS_PARAM: str(n_seeds)}
