@@ -85,6 +85,19 @@ def test_engines_are_kept_per_shape_and_bounded(monkeypatch):
 
 
 @pytest.mark.training
+def test_a_new_engine_compiles_its_evaluation_beside_training_and_changes_no_number(tiny_result, monkeypatch):
+    """Issue 21: a new engine starts its evaluation program in a thread at once; the run waits for it
+    before it evaluates, and gives the numbers of a run on programs compiled before."""
+    monkeypatch.setattr(engine, "_ENGINES", type(engine._ENGINES)())  # every shape's engine new again
+    spec = task_spec("cue")
+    new = engine.engine_for(spec, engine.Shape.of(spec, TINY, "stateful"))
+    assert new.aside is not None and new.aside.name == "compile-evaluation"
+    again = run_lab(TINY)
+    assert new.aside is None  # waited for before the held-out batches ran
+    assert digest(again) == digest(tiny_result)
+
+
+@pytest.mark.training
 def test_progress_reports_every_epoch_of_both_models():
     seen = []
     run_lab(TINY, progress=seen.append)

@@ -18,6 +18,7 @@ recycling workers bounds that.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import partial
@@ -85,6 +86,7 @@ class Engine:
         calls = self.core.compiled(shape.timesteps)
         self.train_epoch = calls.train_epoch
         self.evaluate = calls.evaluate_stateful if shape.mode == "stateful" else calls.predict
+        self.aside: threading.Thread | None = None  # the evaluation program compiling beside training
 
     def start(self, seed: int, learning_rate: float) -> None:
         """Start a run: the weights `build_model` draws for `seed`, a fresh Adam, a zero state."""
@@ -108,21 +110,44 @@ class Engine:
         The weights and optimizer it changes are set again by `start` before every run.
         """
         shape, spec = self.shape, self.core.spec
-        window = (shape.timesteps, spec.features)
-        x = np.zeros((shape.batches, shape.batch_size, *window), np.float32)
+        x = np.zeros((shape.batches, shape.batch_size, shape.timesteps, spec.features), np.float32)
         y = np.zeros(x.shape[:2] + ((shape.timesteps,) if spec.per_step else ()), np.float32)
         self.start(seed=0, learning_rate=0.01)
         self.run_epoch(x, y, np.ones(shape.batches, bool))
-        if shape.mode == "stateful":
-            held_out = np.zeros((shape.eval_batches, shape.batch_size, *window), np.float32)
-            self.run_evaluation(held_out, np.ones(shape.eval_batches, bool))
-        else:
-            self.run_evaluation(np.zeros((shape.eval_batches, *window), np.float32))
+        if not self.await_aside():
+            self.compile_evaluation()
+
+    def compile_evaluation(self) -> None:
+        """Compile this shape's evaluation program (or load it) by running it once on zeros, from a
+        zero state: it changes no weight, optimizer or state, so it may run while the model trains."""
+        shape, window = self.shape, (self.shape.timesteps, self.core.spec.features)
+        if shape.mode == "stateless":
+            self.evaluate(np.zeros((shape.eval_batches, *window), np.float32))
+            return
+        held_out = np.zeros((shape.eval_batches, shape.batch_size, *window), np.float32)
+        resets = np.ones(shape.eval_batches, bool)
+        self.evaluate(
+            *padded_batches(held_out, resets), shape.eval_batches, self.core.zero_state(shape.batch_size)
+        )
+
+    def compile_evaluation_aside(self) -> None:
+        """Start compiling the evaluation program in a thread (XLA compiles outside Python's lock), so
+        that on a free core it is ready when training ends; `run_evaluation` waits for it."""
+        self.aside = threading.Thread(target=self.compile_evaluation, name="compile-evaluation", daemon=True)
+        self.aside.start()
+
+    def await_aside(self) -> bool:
+        """Wait for the evaluation program compiling aside, if one is; whether one was."""
+        aside, self.aside = self.aside, None
+        if aside is not None:
+            aside.join()
+        return aside is not None
 
     def run_evaluation(self, x: np.ndarray, resets: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
         """Stateful: (outputs, entering state, per-step state) of held-out batches in order, the state
         stacked over the layer's state tensors ((h, c) or (h,)); stateless: the outputs of every window
         on its own."""
+        self.await_aside()  # a failure there shows again here, in the run's own call
         if self.shape.mode == "stateless":
             return self.evaluate(x).numpy()
         count = len(x)
@@ -294,13 +319,17 @@ _ENGINES: OrderedDict[Shape, Engine] = OrderedDict()
 
 
 def engine_for(spec: TaskSpec, shape: Shape) -> Engine:
-    """The engine of a shape: reused when it was built before, built (and the oldest dropped) if not."""
+    """The engine of a shape: reused when it was built before, built (and the oldest dropped) if not.
+
+    A new engine's evaluation program starts compiling aside at once: it is most likely new too.
+    """
     if shape in _ENGINES:
         _ENGINES.move_to_end(shape)
         return _ENGINES[shape]
     while len(_ENGINES) >= MAX_ENGINES:
         _ENGINES.popitem(last=False)
     _ENGINES[shape] = Engine(spec, shape)
+    _ENGINES[shape].compile_evaluation_aside()
     return _ENGINES[shape]
 
 

@@ -115,6 +115,8 @@ def run_model(
 def run_lab(config: LabConfig, progress: ProgressCallback | None = None) -> LabResult:
     """Train a stateful and a stateless model from the same initial weights on the same batches."""
     data = make_lab_data(config)
+    for mode in MODES:  # both engines now: a new one's evaluation compiles while the first model trains
+        engine_for(data.spec, Shape.of(data.spec, config, mode))
     results = {mode: run_model(config, mode, progress, data) for mode in MODES}
     return LabResult(
         config,
