@@ -1,5 +1,4 @@
-"""Watching jobs: a moment's wait for a run a worker took, sessions share a budget of refreshes, and a
-failure reaches the page."""
+"""Watching jobs: sessions share a budget of refreshes, and a failure reaches the page."""
 
 import time
 
@@ -7,9 +6,7 @@ import pytest
 from project import PATIENCE
 from streamlit.testing.v1 import AppTest
 
-from statelab.engine.work import demo_job
-from statelab.server.jobs import JobStatus
-from ui.runs import MAX_POLL, POLL_STEP, REFRESHES_PER_SECOND, poll_interval, settled_soon
+from ui.runs import MAX_POLL, POLL_STEP, REFRESHES_PER_SECOND, poll_interval
 
 
 @pytest.mark.parametrize(
@@ -51,40 +48,3 @@ def test_a_failed_job_is_handed_to_the_page_then_the_page_reruns():
         app.run()
     (status,) = app.session_state["seen"]
     assert status.state == "failed" and "Unknown demo 'teleport'" in status.error
-
-
-class Pool:
-    """The one call of a job pool that `settled_soon` makes, answered from a list of status lists."""
-
-    def __init__(self, *answers: list[JobStatus]):
-        self.answers, self.asked = list(answers), 0
-
-    def statuses(self, jobs):
-        self.asked += 1
-        return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
-
-
-JOBS = [demo_job("one"), demo_job("two")]
-RUNNING, DONE = JobStatus("running"), JobStatus("done")
-
-
-def test_a_run_a_worker_took_is_waited_for_a_moment_so_its_results_come_in_the_same_script_run():
-    pool = Pool([RUNNING, RUNNING], [RUNNING, DONE], [DONE, DONE])
-    assert settled_soon(pool, JOBS, None) and pool.asked == 3
-
-
-def test_a_run_queued_behind_another_learners_shows_its_place_at_once():
-    pool = Pool([JobStatus("queued", position=2), RUNNING])
-    assert not settled_soon(pool, JOBS, None) and pool.asked == 1
-
-
-def test_a_long_run_shows_its_progress_after_the_moment():
-    pool = Pool([RUNNING, RUNNING])
-    assert not settled_soon(pool, JOBS, None) and pool.asked > 1
-
-
-def test_a_failure_in_the_moment_goes_to_the_page():
-    failed = JobStatus("failed", error="no such demo")
-    seen = []
-    assert settled_soon(Pool([RUNNING, RUNNING], [failed, DONE]), JOBS, seen.append)
-    assert seen == [failed]

@@ -12,7 +12,7 @@ import streamlit as st
 
 from statelab.engine.config import LabConfig
 from statelab.engine.results import LabResult
-from statelab.engine.work import Job, as_job, lab_job
+from statelab.engine.work import Job, lab_job
 from statelab.server.jobs import ACTIVE, JobPool, JobStatus
 
 
@@ -31,7 +31,6 @@ def job_pool() -> JobPool:
 WATCHER_KEY = "watcher_id"
 REFRESHES_PER_SECOND = 10.0  # progress refreshes the whole server does per second, shared by its sessions
 POLL_STEP, MAX_POLL = 0.5, 10.0  # seconds between one session's refreshes: the quickest and the slowest
-QUICK_WAIT, POLL_TICK = 1.2, 0.05  # seconds a page waits for a run a worker took, and between looks
 REARM_EVERY = 10.0  # seconds between re-arming a session's refresh at the interval of the moment
 STALE_AFTER = MAX_POLL + REARM_EVERY  # seconds after its last refresh that a session no longer counts
 
@@ -96,14 +95,13 @@ def watch_jobs(
     on_failed: Callable[[JobStatus], None] | None = None,
 ) -> bool:
     """Progress bars of the queued and running works, refreshed as often as `watching` says; whether
-    they had all finished already, or did within a moment (`settled_soon`): then nothing is drawn,
-    and the caller shows their results now.
+    they had all finished already (then nothing is drawn, and the caller shows their results now).
 
     The page reruns once none is queued or running; a failed or cancelled work first goes to
     `on_failed` when there is one (without, the page's rerun finds it).
     """
     pool = job_pool()
-    if settled_soon(pool, [as_job(work) for work in works], on_failed):
+    if _settled([pool.status(work) for work in works], on_failed):
         return True
 
     def refresh() -> None:
@@ -136,20 +134,6 @@ def refreshing(refresh: Callable[[], None]) -> None:
     keep_pace()
 
 
-def settled_soon(pool: JobPool, jobs: list[Job], on_failed: Callable[[JobStatus], None] | None) -> bool:
-    """Whether the jobs settle within QUICK_WAIT seconds, waited only while none is queued behind
-    another learner's: a run a free worker has taken then shows its results in this very script
-    run, without a progress bar drawn first or a refresh's wait after it is done."""
-    deadline = time.monotonic() + QUICK_WAIT
-    while True:
-        statuses = pool.statuses(jobs)
-        if _settled(statuses, on_failed):
-            return True
-        if time.monotonic() > deadline or any(status.position for status in statuses):
-            return False
-        time.sleep(POLL_TICK)
-
-
 def _settled(statuses: list[JobStatus], on_failed: Callable[[JobStatus], None] | None) -> bool:
     """Whether no work is queued or running any more (a failure first goes to `on_failed`)."""
     failed = [status for status in statuses if status.state in ("failed", "cancelled")]
@@ -161,7 +145,7 @@ def _settled(statuses: list[JobStatus], on_failed: Callable[[JobStatus], None] |
 
 def render_progress(configs: list[LabConfig], on_failed: Callable[[str], None]) -> bool:
     """Submit the configs and show their progress; the page reruns when all are done or one failed.
-    Whether they had all finished already, or did within a moment (`watch_jobs`).
+    Whether they had all finished already (`watch_jobs`).
 
     A failed (or cancelled) run first goes to `on_failed` with the reason in plain words.
     """
