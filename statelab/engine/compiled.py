@@ -8,6 +8,7 @@ instead of in the layer: it serves the stateful and the stateless model of every
 window length and number of batches. Its calls are traced once per window length; XLA compiles
 them once per batch size and window length (batches are padded, the loop bound is not baked
 in), and the compiled programs persist on disk for other processes (statelab.engine.compile_cache).
+A new engine's evaluation program compiles in a thread while its model trains.
 Every run re-initialises the weights and the optimizer state from its seed: a run gives the same
 numbers bit for bit whether its programs were just compiled, loaded or reused.
 
