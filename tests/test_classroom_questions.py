@@ -52,6 +52,11 @@ def test_the_answer_chart_shows_both_votes_and_marks_the_outcome():
     assert list(first.text) == ["2 (40%)", "3 (60%)"] and list(second.text) == ["0 (0%)", "5 (100%)"]
     assert [annotation.text for annotation in figure.layout.annotations] == ["First vote", "After discussion"]
     assert list(first.y) == ["It trains", OUTCOME_MARK + "It fails"]
+    # one panel under the other, each at the full width (side by side, they overlapped on a phone) ...
+    assert figure.layout.yaxis2.domain[1] < figure.layout.yaxis.domain[0]
+    assert figure.layout.xaxis.domain == figure.layout.xaxis2.domain == (0.0, 1.0)
+    projected = plot_answers(options, {1: {"error": 3}, 2: {"error": 5}}, large=True)
+    assert projected.layout.xaxis2.domain[0] > projected.layout.xaxis.domain[1]  # ... but on a projector
     empty = plot_answers(options, {1: {}})
     assert list(empty.data[0].text) == ["0", "0"] and OUTCOME_MARK not in "".join(empty.data[0].y)
     with pytest.raises(ValueError, match="options that do not exist"):

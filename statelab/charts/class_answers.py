@@ -30,10 +30,12 @@ def plot_answers(
     outcome: str | None = None,
     large: bool = False,
 ) -> go.Figure:
-    """The class's answers per option, one panel per poll side by side (before and after discussion).
+    """The class's answers per option, one panel per poll (before and after discussion).
 
     `counts` maps each poll (1, 2) to option key -> number of answers; `outcome` is the option the
-    experiment showed, marked once revealed. `large` sets fonts for a projector.
+    experiment showed, marked once revealed. `large` sets fonts for a projector, where the panels
+    stand side by side; elsewhere one is under the other, so each keeps the full width (side by side,
+    their titles and labels overlapped on a phone).
     """
     unknown = {key for poll in counts.values() for key in poll} - set(options)
     if unknown:
@@ -41,16 +43,23 @@ def plot_answers(
             f"Counts for options that do not exist: {sorted(unknown)}; options: {list(options)}."
         )
     polls = sorted(counts) or [1]
+    places = (
+        [(1, column) for column in range(1, len(polls) + 1)]
+        if large
+        else [(row, 1) for row in range(1, len(polls) + 1)]
+    )
     figure = make_subplots(
-        rows=1,
-        cols=len(polls),
-        shared_yaxes=True,
+        rows=places[-1][0],
+        cols=places[-1][1],
+        shared_yaxes=large,
+        shared_xaxes=not large,
         subplot_titles=[POLL_TITLES.get(poll, f"Vote {poll}") for poll in polls],
         horizontal_spacing=0.06,
+        vertical_spacing=0.12,
     )
     keys = list(options)[::-1]  # the first option at the top
     labels = [option_label(options[key], key == outcome) for key in keys]
-    for column, poll in enumerate(polls, start=1):
+    for (row, column), poll in zip(places, polls, strict=True):
         values = [counts.get(poll, {}).get(key, 0) for key in keys]
         total = sum(values)
         figure.add_trace(
@@ -73,7 +82,7 @@ def plot_answers(
                 hoverinfo="skip",
                 showlegend=False,
             ),
-            row=1,
+            row=row,
             col=column,
         )
     most = max([1, *(count for poll in counts.values() for count in poll.values())])
@@ -86,7 +95,7 @@ def plot_answers(
         template="plotly_white",
         font={"size": size, "color": TEXT_COLOR},
         margin={"l": 10, "r": 70, "t": 50, "b": 10},  # room for the longest bar's "12 (40%)" on a phone
-        height=(130 if large else 80) * len(keys) + 80,
+        height=(130 * len(keys) + 80) if large else (80 * len(keys) + 60) * len(polls) + 20,
         bargap=0.3,
     )
     return figure
