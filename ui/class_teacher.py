@@ -264,10 +264,23 @@ def render_end(room: Classroom, code: str, token: str) -> None:
         st.caption(
             "Ending deletes the class, every answer and every name at once: download its record first."
         )
-        if st.button("End the class and delete its answers", icon=":material/delete:"):
-            ended, _ = attempt(lambda: room.close(code, token))
-            if ended:
-                forget_token(TEACHER, code)
-                st.query_params.pop("code", None)
-                st.session_state[ENDED_KEY] = True
-                st.rerun()
+        st.button(
+            "End the class and delete its answers",
+            icon=":material/delete:",
+            on_click=_end_class,
+            args=(room, code, token),
+        )
+
+
+def _end_class(room: Classroom, code: str, token: str) -> None:
+    """The End button's callback: it runs before the page does, so the page is drawn once, ended.
+
+    Ending in the page's run stopped that run with a rerun after the record's buttons were drawn
+    again; the next run let their files go while the browser was still checking them (a 404 seen
+    in a fresh-clone run).
+    """
+    ended, _ = attempt(lambda: room.close(code, token))
+    if ended:
+        forget_token(TEACHER, code)
+        st.query_params.pop("code", None)
+        st.session_state[ENDED_KEY] = True
