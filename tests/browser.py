@@ -229,8 +229,10 @@ class AppPage:
         self.page.set_default_timeout(APP_TIMEOUT)  # a click or a fill waits as long as a script run may take
         self.errors: list[str] = []
         self.stored_files: list[str] = []  # requests for files the server stores (/media/...), in order
+        self.missing_files: list[str] = []  # such requests the server did not answer with the file
         self.page.on("console", self._on_console)
         self.page.on("request", self._on_request)
+        self.page.on("response", self._on_response)
         self.page.on("pageerror", lambda error: self.errors.append(f"uncaught page error: {error}"))
 
     def _on_console(self, message) -> None:
@@ -243,6 +245,10 @@ class AppPage:
     def _on_request(self, request) -> None:
         if urlsplit(request.url).path.startswith("/media/"):  # not the app's own /static/media/ fonts
             self.stored_files.append(request.url)
+
+    def _on_response(self, response) -> None:
+        if urlsplit(response.url).path.startswith("/media/") and not response.ok:
+            self.missing_files.append(f"{response.status} {response.url}")
 
     def open(self, path: str = "/") -> None:
         """Load a path of the app (with its query string) and wait until its script has run."""

@@ -29,6 +29,7 @@ from ui.class_mode import (
 )
 from ui.class_questions import all_questions, picker_label, prepare, render_reveal
 from ui.database import render_retry
+from ui.export import render_download
 
 TEACHER_REFRESH = 1.0  # seconds between refreshes of the answer chart (it must follow within about 2 s)
 CHART_CONFIG = {"displaylogo": False, "staticPlot": True}
@@ -230,32 +231,33 @@ def render_record(room: Classroom, code: str, token: str) -> None:
             code, records, len(people), f"{today.tm_mday} {time.strftime('%B %Y', today)}"
         )
         csv_column, summary_column = st.columns(2)
-        _record_file(csv_column, "Download the record (CSV)", record_csv(records), f"{stem}.csv", "table")
-        _record_file(summary_column, "Download the summary (one page)", summary, f"{stem}.md", "description")
+        render_download(
+            "Download the record (CSV)",
+            record_csv(records),
+            f"{stem}.csv",
+            "text/csv",
+            where=csv_column,
+            icon="table",
+        )
+        render_download(
+            "Download the summary (one page)",
+            summary,
+            f"{stem}.md",
+            "text/markdown",
+            where=summary_column,
+            icon="description",
+        )
         st.session_state[BY_LEARNER_KEY] = st.session_state.get(BY_LEARNER_KEY, False)  # kept while hidden
         if st.checkbox("Also the answers of each learner, with the names they gave", key=BY_LEARNER_KEY):
             by_learner = people_csv(records, people)
-            _record_file(
-                st,
+            render_download(
                 "Download the answers by learner (CSV, with names)",
                 by_learner,
                 f"{stem}-by-learner.csv",
-                "badge",
+                "text/csv",
+                icon="badge",
             )
         st.table(summary_rows(records), hide_index=True)  # the summary's table, as the file has it
-
-
-def _record_file(where, label: str, text: str, file_name: str, icon: str) -> None:
-    """One file of the class record: handed to the button, so the teacher's session holds it while the
-    page shows it, and a press does not rerun the page.
-
-    Not a deferred download (ui.export.render_download): the file such a press makes is held by no
-    session, and the server lets it go after any two script runs, of any session. With a class
-    polling, that came before the browser fetched it (the download never arrived); and a press that
-    reruns the page raced the next press (a download cancelled, seen in a probe of 15 quick presses).
-    """
-    mime = "text/markdown" if file_name.endswith(".md") else "text/csv"
-    where.download_button(label, text, file_name, mime, icon=f":material/{icon}:", on_click="ignore")
 
 
 def render_end(room: Classroom, code: str, token: str) -> None:

@@ -1,8 +1,7 @@
 """The "Keras 3 code" panel: the runnable script for the current settings, to copy or download, and the
 same run as a Jupyter notebook; and the notebook of a lesson's code."""
 
-from collections.abc import Callable
-from functools import partial
+from functools import lru_cache
 
 import streamlit as st
 
@@ -22,24 +21,19 @@ NOTEBOOK_MIME = "application/x-ipynb+json"
 
 
 def render_download(
-    label: str, make_file: Callable[[], str | bytes], file_name: str, mime: str, *, where=st, **options
+    label: str, data: str | bytes, file_name: str, mime: str, *, where=st, icon: str = "download", **options
 ) -> None:
-    """A download button whose file is made when it is pressed (a deferred download).
+    """A download button handed its file, whose press does not rerun the page.
 
-    A file handed to the button itself is stored by the server at every run of the page and let go
-    after runs that did not draw the button; the browser checks a button's file as soon as it shows
-    it, so a button left on screen by such a run answered 404. A deferred file is made on the press,
-    and the press does not rerun the page: a rerun re-registers the button's file generator while the
-    browser asks for the file (in the suite, one download in ~60 never came).
+    The file is held by this session while its last full run drew the button, whatever other sessions
+    do. A deferred file (made on the press) was held by no session: Streamlit 1.67 lets such a file go
+    after any two script runs of any session, and with a class polling that came before a distant
+    browser fetched it (tests/test_e2e.py::test_a_download_arrives_when_the_browser_fetches_it_late).
+    The file's name on the server is a hash of its content, so a run that draws the same file keeps
+    the button's address: the browser checks it once, when the button first shows.
     """
     where.download_button(
-        label,
-        make_file,
-        file_name=file_name,
-        mime=mime,
-        icon=":material/download:",
-        on_click="ignore",
-        **options,
+        label, data, file_name=file_name, mime=mime, icon=f":material/{icon}:", on_click="ignore", **options
     )
 
 
@@ -50,15 +44,11 @@ def render_code_export(config: LabConfig) -> None:
     with st.expander("Show the script: data, layout, model, training with this shuffle and reset policy"):
         st.code(script, language="python", line_numbers=True)
     render_download(
-        "Download the script",
-        partial(str, script),
-        keras_script_filename(config),
-        "text/x-python",
-        key="download_script",
+        "Download the script", script, keras_script_filename(config), "text/x-python", key="download_script"
     )
     render_download(
         "Download as a Jupyter notebook",
-        partial(_notebook_text, config),
+        _notebook_text(config),
         keras_notebook_filename(config),
         NOTEBOOK_MIME,
         key="download_notebook",
@@ -68,22 +58,29 @@ def render_code_export(config: LabConfig) -> None:
         own = config.task == "own_series"
         render_download(
             "Download your series (CSV)" if own else "Download the CO2 series (CSV)",
-            (series_path(config.series) if own else CO2_CSV).read_bytes,
+            series_path(config.series).read_bytes() if own else _co2_bytes(),
             data_file_name(config),
             "text/csv",
             key="download_series",
         )
 
 
+@lru_cache(maxsize=64)
 def _notebook_text(config: LabConfig) -> str:
+    """The run's notebook as text (made once per config: every run of the Lab page hands it to its button)."""
     return notebook_text(keras_notebook(config))
+
+
+@lru_cache(maxsize=1)
+def _co2_bytes() -> bytes:
+    return CO2_CSV.read_bytes()
 
 
 def render_lesson_code_notebook(filename: str, key: str) -> None:
     """A lesson code file as a notebook download (its code, the lesson files it imports and a run of it)."""
     render_download(
         "Download as a Jupyter notebook",
-        partial(_lesson_notebook_text, filename),
+        _lesson_notebook_text(filename),
         lesson_code_notebook_filename(filename),
         NOTEBOOK_MIME,
         key=key,
@@ -91,5 +88,7 @@ def render_lesson_code_notebook(filename: str, key: str) -> None:
     )
 
 
+@lru_cache(maxsize=64)
 def _lesson_notebook_text(filename: str) -> str:
+    """A lesson code file's notebook as text (made once per file)."""
     return notebook_text(lesson_code_notebook(filename))

@@ -1,7 +1,5 @@
 """Teacher view: the lesson plan by track, questions with options, answer key, print and download."""
 
-from functools import partial
-
 import streamlit as st
 
 from statelab.teaching.lesson_plan import (
@@ -44,7 +42,7 @@ with st.container(key=SCREEN_KEY):
     download, hint = st.columns([1, 2], vertical_alignment="center")
     render_download(
         "Download the plan (Markdown)",
-        partial(plan_markdown, track, base_url()),
+        plan_markdown(track, base_url()),
         f"stateful_lstm_lesson_plan_{track_id}.md",
         "text/markdown",
         where=download,
