@@ -228,10 +228,10 @@ class AppPage:
         self.page: Page = context.new_page()
         self.page.set_default_timeout(APP_TIMEOUT)  # a click or a fill waits as long as a script run may take
         self.errors: list[str] = []
-        self.stored_files: list[str] = []  # requests for files the server stores (/media/...), in order
-        self.missing_files: list[str] = []  # such requests the server did not answer with the file
+        self.missing_files: list[
+            str
+        ] = []  # requests for files the server stores (/media/...) it did not serve
         self.page.on("console", self._on_console)
-        self.page.on("request", self._on_request)
         self.page.on("response", self._on_response)
         self.page.on("pageerror", lambda error: self.errors.append(f"uncaught page error: {error}"))
 
@@ -242,12 +242,8 @@ class AppPage:
         if not harmless(message.text, url, self.base_url):
             self.errors.append(f"console error: {message.text} ({url})")
 
-    def _on_request(self, request) -> None:
-        if urlsplit(request.url).path.startswith("/media/"):  # not the app's own /static/media/ fonts
-            self.stored_files.append(request.url)
-
     def _on_response(self, response) -> None:
-        if urlsplit(response.url).path.startswith("/media/") and not response.ok:
+        if urlsplit(response.url).path.startswith("/media/") and not response.ok:  # not /static/media/ fonts
             self.missing_files.append(f"{response.status} {response.url}")
 
     def open(self, path: str = "/") -> None:
