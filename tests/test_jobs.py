@@ -99,6 +99,9 @@ def test_queue_positions_cancel_and_abandon(fresh_pool):
         ]
         assert pool.cancel(configs[2]) and pool.status(configs[2]).state == "cancelled"
         assert not pool.cancel(configs[2])  # only a queued job can be cancelled
+        # a page's refresh waits for unfinished works, and not at all for finished or unknown ones
+        assert not pool.wait_settled([first, configs[2]], timeout=0.2)
+        assert pool.wait_settled([configs[2], LabConfig(seed=99, **TINY)], timeout=0)
         # nobody asks about configs[1] any more (its tab was closed): it leaves the queue untrained,
         # while configs[0], asked about on every poll as a page does, keeps its place
         wait_until(lambda: pool.status(configs[0]).state == "queued" and configs[1].key() not in pool.queue)
@@ -108,6 +111,7 @@ def test_queue_positions_cancel_and_abandon(fresh_pool):
         os.kill(pid, signal.SIGCONT)
     # both asked about on every poll (a list, not a short-circuit), as a page's progress display does
     wait_until(lambda: [pool.status(config).state for config in (first, configs[0])] == ["done", "done"])
+    assert pool.wait_settled([first, configs[0]], timeout=0)
     assert not pool.cache.has(lab_job(configs[1])) and not pool.cache.has(lab_job(configs[2]))
 
 

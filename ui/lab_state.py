@@ -17,7 +17,7 @@ from ui import lab_form, unsaved
 from ui.lab_memory import LabMemory, learner_series, remember, remembered
 from ui.learner import answers, learner_id, learner_store
 from ui.own_series import SERIES_NOTE_KEY, restore_series
-from ui.runs import cached_results, render_progress
+from ui.runs import cached_results, job_pool, render_progress
 
 STATE_KEY = "lab"
 ANSWER_PREFIX = "preset:"  # a preset's prediction is kept among the learner's answers under this prefix
@@ -65,9 +65,12 @@ class LabState:
     history_read: bool = False  # whether the stored history has been read (not while the database is away)
 
     def start(self, run: Run) -> None:
-        """Ask for a run (queued, or found in the cache, on the next draw); its link goes in the URL."""
+        """Ask for a run (queued at once, so a worker starts before the page is drawn again, or found in
+        the cache); its link goes in the URL."""
         self.pending, self.run_error = run, ""
         lab_form.write_url(run.config, run.n_seeds, run.preset)
+        for config in run.configs:
+            job_pool().submit(config)
 
     def train(self, config: LabConfig, n_seeds: int) -> None:
         """The learner's own settings: leave any preset question and run them."""

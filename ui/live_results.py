@@ -125,7 +125,7 @@ def _watch(part: Live) -> Live | None:
                 fraction, text = _describe(job, status)
                 st.progress(fraction, text=f"{label}: {text}" if label else text)
 
-    refreshing(refresh)
+    refreshing(refresh, part.jobs)
     return None
 
 

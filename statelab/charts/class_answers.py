@@ -92,7 +92,6 @@ def plot_answers(
     figure.update_yaxes(tickfont={"size": size, "color": TEXT_COLOR})
     figure.update_annotations(font={"size": size + 2, "color": TEXT_COLOR})
     figure.update_layout(
-        template="plotly_white",
         font={"size": size, "color": TEXT_COLOR},
         margin={"l": 10, "r": 70, "t": 50, "b": 10},  # room for the longest bar's "12 (40%)" on a phone
         height=(130 * len(keys) + 80) if large else (80 * len(keys) + 60) * len(polls) + 20,

@@ -288,10 +288,10 @@ def _carry_traces(layout: BatchLayout, epoch: int, batches: np.ndarray, rows: np
         True: ("state carries over", NEUTRAL_COLOR, "solid"),
         False: ("state from another stream", BROKEN_COLOR, "dash"),
     }
-    traces = []
+    traces, size = [], _mark_size(rows)
     for right, (xs, ys) in arrows.items():
         name, color, dash = styles[right]
-        sizes = [_mark_size(rows) if index % 3 == 1 else 0 for index in range(len(xs))]
+        sizes = [size if index % 3 == 1 else 0 for index in range(len(xs))]  # an arrowhead at each end
         marker = {"symbol": "arrow", "angleref": "previous", "color": color, "size": sizes}
         line = {"color": color, "width": 2.5, "dash": dash}
         traces.append(go.Scatter(x=xs, y=ys, mode="lines+markers", name=name, line=line, marker=marker))

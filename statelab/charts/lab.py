@@ -63,7 +63,6 @@ def style(
     figure.update_traces(cliponaxis=False, selector={"type": "scatter", "mode": "markers"})
     figure.update_layout(
         title={"text": text, "font": {"size": 18}, "x": 0.01, "xanchor": "left", "y": 1 - 16 / height},
-        template="plotly_white",
         font=FONT,
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": FONT},
         margin={"l": 70, "r": 20, "t": 90 + SUBTITLE_LINE * lines, "b": 60},

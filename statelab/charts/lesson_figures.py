@@ -100,7 +100,6 @@ def plot_lstm_words(timesteps: int = 4, n_windows: int = 3, batch_size: int = 3)
     figure.update_xaxes(visible=False, range=[-0.5, 10.0], fixedrange=True)
     figure.update_yaxes(visible=False, range=[-0.2, 11.1], fixedrange=True)
     return figure.update_layout(
-        template="plotly_white",
         font=FONT,
         height=560,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},

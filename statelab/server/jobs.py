@@ -71,6 +71,7 @@ class JobPool:
         self.context = multiprocessing.get_context("spawn")
         self.events = self.context.Queue()
         self.lock = threading.Lock()
+        self.settled = threading.Condition(self.lock)  # notified whenever a job stops being queued or run
         self.closed = False
         self.queue: list[str] = []  # keys waiting for a worker, in order
         self.background: list[str] = []  # keys to run when the queue is empty (cache warming)
@@ -193,6 +194,20 @@ class JobPool:
             time.sleep(0.05)
         raise TimeoutError(f"No result within {timeout:.0f} s.")
 
+    def wait_settled(self, works: Sequence[Work], timeout: float) -> bool:
+        """Wait up to `timeout` seconds until none of the works is queued or running; whether none is.
+
+        Pages call it in their progress refreshes, so a run that ends between two refreshes is shown at
+        once rather than at the next one.
+        """
+        keys = [as_job(work).key for work in works]
+
+        def none_active() -> bool:
+            return all(key not in self.states or self.states[key].state not in ACTIVE for key in keys)
+
+        with self.settled:
+            return self.settled.wait_for(none_active, timeout)
+
     def _set(self, key: str, status: JobStatus) -> None:
         """Record a job's status (call with the lock held); finished ones are forgotten later."""
         self.states[key] = status
@@ -200,6 +215,7 @@ class JobPool:
             self.finished.pop(key, None)
         else:
             self.finished[key] = time.monotonic()
+            self.settled.notify_all()
 
     def _hand_out(self) -> None:
         """Give queued jobs to idle workers (call with the lock held)."""
