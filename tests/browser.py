@@ -108,21 +108,24 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def app_server(timeout: float = 120, log_path: Path | None = None, env: dict | None = None) -> Iterator[str]:
+def app_server(
+    timeout: float = 120, log_path: Path | None = None, env: dict | None = None, root: Path = ROOT
+) -> Iterator[str]:
     """Run `streamlit run app.py` on a free loopback port until the block ends; yields its base URL.
 
     The server gets this process's environment (and `env`), so it uses the test session's fresh
     STATELAB_CACHE (set in project.py), and two training workers. It runs in its own process group,
     so stopping it also stops its worker processes. Its output goes to `log_path` (by default
-    artifacts/server-PORT.log: servers of pytest's workers run side by side).
+    artifacts/server-PORT.log: servers of pytest's workers run side by side). `root` is the checkout
+    whose app it runs (bench/bench_lab_ab.py runs two).
     """
-    with app_process(timeout, log_path, env) as (url, _):
+    with app_process(timeout, log_path, env, root) as (url, _):
         yield url
 
 
 @contextlib.contextmanager
 def app_process(
-    timeout: float = 120, log_path: Path | None = None, env: dict | None = None
+    timeout: float = 120, log_path: Path | None = None, env: dict | None = None, root: Path = ROOT
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """`app_server`, yielding its base URL and its process (the leader of its process group)."""
     port = free_port()
@@ -155,7 +158,7 @@ def app_process(
     ARTIFACTS.mkdir(exist_ok=True)
     with open(log_path, "w") as log:
         server = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
         deadline = time.monotonic() + timeout
