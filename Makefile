@@ -39,9 +39,12 @@ $(VENV)/.test: requirements-test.txt | $(BIN)/python
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
-# The suite on every core: one pytest-xdist worker per core; tests/conftest.py says which tests share a
-# worker (a file's tests, the browser tests' one server) and hands the longest out first.
-PARALLEL := -n auto --dist loadgroup --no-loadscope-reorder
+# The suite on every core: pytest-xdist workers, one more than the cores this process may use (much of
+# a test's time is spent waiting for a server, a worker process or Chromium: a fresh clone's pytest took
+# 1098 s with 3 workers on 2 cores, 1123 s with 4 and 1416 s with 2). tests/conftest.py says which tests
+# share a worker (a file's tests, the browser tests' one server) and hands the longest out first.
+WORKERS := $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 1)' 2>/dev/null || echo auto)
+PARALLEL := -n $(WORKERS) --dist loadgroup --no-loadscope-reorder
 
 ## make test: set up the test requirements, Chromium, PostgreSQL, axe-core and nginx, lint, run the whole
 ## suite; it prints the 25 slowest tests and the time per kind of test

@@ -1,7 +1,8 @@
 """Shared test settings and the suite's layout on pytest's worker processes.
 
 pyproject.toml puts the project root and tests/ on sys.path (`pythonpath`). `make test` runs the
-suite with pytest-xdist, one worker process per core (`-n auto --dist loadgroup`): a test goes to
+suite with pytest-xdist, one worker process more than the cores (`-n 3 --dist loadgroup` on 2 cores:
+tests spend much of their time waiting for other processes; see the Makefile): a test goes to
 whichever worker is free, except the tests of one group (`pytest.mark.xdist_group`), which share one
 worker and its module fixtures: the browser tests of a group share one real server and one Chromium.
 The heaviest groups and files are handed out first, so no worker is left with a long one at the end.
