@@ -58,7 +58,9 @@ PRESET_CLAIMS = {
     "article_multiclass": ({"chance"}, "chance", "the labels are random"),
     "article_seq2seq": ({"chance"}, "chance", "The targets are noise"),
     "forecast": ({"beat_persistence"}, "beat_persistence", "and the seasonal naive forecast"),
-    "simple_rnn": ({"every"}, "every", "the stateless model's training collapsed on seeds 0 and 2"),
+    # the stateful SimpleRNN kept the cue on seeds 0-2 where first measured; on an AMD EPYC with AVX-512 its
+    # training collapsed on seed 1 (42 % in every window), which the verdict names
+    "simple_rnn": ({"every", "none"}, "every", "the stateless model's training collapsed on seed"),
 }
 CARRIED = {"correct", "simple_rnn"}  # the presets whose stateful model carries the cue to every window
 
@@ -106,21 +108,26 @@ def leading_windows_kept(run: LabResult) -> int:
 
 
 def test_how_long_shuffled_training_keeps_the_cue_depends_on_the_seed():
-    # Issue 22, item 5: lesson 3 said shuffling keeps the cue "for a window or two". Measured (seeds 0-2,
-    # by window): 100 95 77 52 ..., 100 44 41 ..., 56 58 56 48 ...: two windows, one, none.
-    runs = preset_runs("shuffle_on")
-    assert [leading_windows_kept(run) for run in runs] == [2, 1, 0]
-    assert not beats(runs[2].stateful.by_window[0], runs[2].chance, "accuracy")  # seed 2 never learned it
+    # Lesson 3: "measured over eight seeds, it held the cue for two windows at most, and on some seeds it
+    # never learned it, not even in window 1". Windows kept from the start, seeds 0-7: 2 1 0 on seeds 0-2
+    # where first measured (AVX2); 1 1 1 1 0 0 2 1 on an AMD EPYC with AVX-512 (seed 5: 53 % in window 1,
+    # the guess 53 %). Which seed does what changes with the CPU; the spread and its bound did not.
+    runs = [lab(PRESETS["shuffle_on"].config(LabConfig(seed=seed))) for seed in range(8)]
+    kept = [leading_windows_kept(run) for run in runs]
+    assert max(kept) <= 2 and len(set(kept)) >= 2, kept
+    assert any(not beats(run.stateful.by_window[0], run.chance, "accuracy") for run in runs), kept
 
 
 def test_shuffle_batch_costs_the_cue_on_some_seeds_only():
-    # Issue 22, item 3: measured on seeds 0-4, stateful by window: 100 100 94 98 98 95 94 98; 100 100 100
-    # 100 98 98 98 98; 100 98 48 47 ... (guess 52); 62 62 59 64 56 59 62 59 (guess 55); 100 67 83 ... 89.
+    # Lesson 3 and the preset: "kept the cue in every window on two of the five seeds; on two or more it was
+    # down to the constant guess by the last window". Stateful by window, seeds 0-4, where first measured:
+    # 100 100 94 98 98 95 94 98; 100 100 100 100 98 98 98 98; 100 98 48 47 ... (guess 52); 62 62 59 64 56 59
+    # 62 59 (guess 55); 100 67 83 ... 89. On an AMD EPYC with AVX-512: 100 in every window on seeds 0 and 3;
+    # 100 then 42 on seed 1 (guess 58); 100 then 48-55 on seed 2 (guess 52); 45 everywhere on seed 4.
     runs = [lab(PRESETS["shuffle_batch"].config(LabConfig(seed=seed))) for seed in range(5)]
     kept = [bool(run.stateful.by_window.min() >= HIGH_ACCURACY) for run in runs]
     lost = [not beats(run.stateful.by_window[-1], run.chance, "accuracy") for run in runs]
-    assert kept == [True, True, False, False, False], kept
-    assert lost == [False, False, True, True, False], lost
+    assert sum(kept) == 2 and sum(lost) >= 2, (kept, lost)
     assert preset_outcome("shuffle_batch", runs) == "depends"
 
 
@@ -185,13 +192,34 @@ def test_every_lab_run_check_has_a_judge_and_an_outcome_the_lesson_offers():
         assert callable(check.judge) and check.answer in check.options, check_id
 
 
+# Checks whose lesson says that one run's training may collapse (its "if:" text for that outcome says so,
+# and that the answer held on most seeds): lesson 13's SimpleRNN collapsed on seed 1 on an AMD EPYC with
+# AVX-512, not where first measured. Such a check shows its answer on the run the lesson trains and on
+# most seeds.
+MAY_COLLAPSE = {"simple_rnn_carry": "none"}
+
+
+def check_outcome(check_id: str, seed: int) -> str:
+    """What a check's judge says of its runs at full size on one seed."""
+    check = LAB_RUN_CHECKS[check_id]
+    configs, _ = check.runs.at(Scale(seeds=1))  # full size, one seed
+    return check.judge([lab(replace(config, seed=seed)) for config in configs])
+
+
 @pytest.mark.parametrize("check_id", list(LAB_RUN_CHECKS))
 @pytest.mark.parametrize("seed", SEEDS)
 def test_each_lab_run_check_shows_the_outcome_its_lesson_explains(check_id, seed):
+    answer = LAB_RUN_CHECKS[check_id].answer
+    assert check_outcome(check_id, seed) in {answer, MAY_COLLAPSE.get(check_id, answer)}
+
+
+@pytest.mark.parametrize("check_id", list(MAY_COLLAPSE))
+def test_a_check_whose_training_may_collapse_shows_its_answer_on_its_own_run_and_most_seeds(check_id):
     check = LAB_RUN_CHECKS[check_id]
-    configs, _ = check.runs.at(Scale(seeds=1))  # full size, one seed
-    runs = [lab(replace(config, seed=seed)) for config in configs]
-    assert check.judge(runs) == check.answer
+    configs, _ = check.runs.at(Scale(seeds=1))
+    assert check.judge([lab(config) for config in configs]) == check.answer  # the run the lesson trains
+    outcomes = [check_outcome(check_id, seed) for seed in SEEDS]
+    assert outcomes.count(check.answer) > len(SEEDS) / 2, outcomes
 
 
 # Issue 10, point 3: the cue task over the form's ranges, one setting at a time from the defaults.

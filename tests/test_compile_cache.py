@@ -2,6 +2,7 @@
 
 import json
 import os
+import platform
 import subprocess
 import sys
 import time
@@ -118,9 +119,11 @@ def test_enable_leaves_a_chosen_cache_or_a_process_without_a_cache_folder_alone(
     assert os.environ["TF_XLA_FLAGS"] == flags
 
 
-def test_programs_are_kept_per_version(tmp_path):
-    assert compile_cache.programs_folder(tmp_path, salt="abc") == tmp_path / "programs" / "abc"
-    assert compile_cache.programs_folder(tmp_path).name.startswith("keras-")
+def test_programs_are_kept_per_version_and_kind_of_cpu(tmp_path):
+    kind = compile_cache.cpu_kind()
+    assert compile_cache.programs_folder(tmp_path, salt="abc") == tmp_path / "programs" / "abc" / kind
+    assert compile_cache.programs_folder(tmp_path).parent.name.startswith("keras-")
+    assert kind.startswith(f"{platform.machine()}-") and kind == compile_cache.cpu_kind()
 
 
 def test_a_key_traced_again_in_one_process_gets_names_of_its_own():

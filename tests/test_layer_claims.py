@@ -1,11 +1,14 @@
 """How far each recurrent layer carries the cue, over seeds: what the lesson and the SimpleRNN preset say.
 
-Measured with the fused engine (bit-for-bit deterministic), the cue task with the correct setup:
-  8 windows, seeds 0-9:  LSTM 10 of 10 kept the cue, GRU 9 (seed 8 collapsed to 47 % in every window,
-                         the guess 53 %), SimpleRNN 10 of 10;
-  16 windows, seeds 0-4: LSTM 1 (seed 2; the others collapsed), GRU 5, SimpleRNN 5;
-  32 windows, seeds 0-4: LSTM 0 (all collapsed), GRU 5, SimpleRNN 4 (seed 4 collapsed).
-Every run that did not keep the cue collapsed to one constant answer.
+Measured with the fused engine (bit-for-bit deterministic on one machine), the cue task with the correct
+setup, seeds kept / collapsed:
+                        where first measured (AVX2)          AMD EPYC with AVX-512
+  8 windows, seeds 0-9:  LSTM 10, GRU 9 (8), SimpleRNN 10       LSTM 10, GRU 9 (8), SimpleRNN 9 (1)
+  16 windows, seeds 0-4: LSTM 1 (0 1 3 4), GRU 5, SimpleRNN 5   LSTM 0 (0 1 3 4; seed 2 kept 5 windows,
+                                                               then faded), GRU 5, SimpleRNN 5
+  32 windows, seeds 0-4: LSTM 0 (all), GRU 5, SimpleRNN 4 (4)    LSTM 1 (1-4), GRU 5, SimpleRNN 3 (1 4)
+Which seeds collapse changes with the CPU (sums rounded in another order); lesson 13 gives the counts that
+held on both, and these tests assert those counts, never which seeds.
 """
 
 from functools import cache
@@ -16,15 +19,18 @@ from test_claims import lab
 
 from statelab import LabResult
 from statelab.engine.config import LabConfig
-from statelab.teaching.judges import collapsed_seeds, judge_carry
+from statelab.teaching.judges import beats, collapsed_seeds, judge_carry
 from statelab.teaching.layer_claims import STREAM_SEEDS, carry_configs, carry_outcome, carry_table
 
 pytestmark = pytest.mark.slow
 
-MEASURED = {  # windows per stream -> layer -> the seeds whose training collapsed (all others kept the cue)
-    8: {"lstm": [], "gru": [8], "simple_rnn": []},
-    16: {"lstm": [0, 1, 3, 4], "gru": [], "simple_rnn": []},
-    32: {"lstm": [0, 1, 2, 3, 4], "gru": [], "simple_rnn": [4]},
+# windows per stream -> layer -> (fewest, most) seeds on which the stateful model kept the cue: lesson 13's
+# "on at least 9 of the 10 seeds", "the LSTM kept the cue on at most 1 seed of 5 ...; the GRU kept it on all
+# 5 at both lengths, the SimpleRNN on at least 3"
+KEPT_SEEDS = {
+    8: {"lstm": (9, 10), "gru": (9, 10), "simple_rnn": (9, 10)},
+    16: {"lstm": (0, 1), "gru": (5, 5), "simple_rnn": (3, 5)},
+    32: {"lstm": (0, 1), "gru": (5, 5), "simple_rnn": (3, 5)},
 }
 
 
@@ -35,28 +41,40 @@ def runs(n_windows: int) -> tuple[LabResult, ...]:
 
 
 @pytest.mark.parametrize("n_windows", list(STREAM_SEEDS))
-def test_each_layer_keeps_the_cue_or_collapses_on_the_measured_seeds(n_windows):
+def test_each_layer_keeps_the_cue_on_as_many_seeds_as_the_lesson_says(n_windows):
     table = carry_table(list(runs(n_windows)))
-    for layer, collapsed in MEASURED[n_windows].items():
-        expected = {seed: "collapsed" if seed in collapsed else "kept" for seed in STREAM_SEEDS[n_windows]}
-        assert table[layer][n_windows] == expected, (layer, table[layer][n_windows])
+    for layer, (fewest, most) in KEPT_SEEDS[n_windows].items():
+        outcomes = list(table[layer][n_windows].values())
+        assert fewest <= outcomes.count("kept") <= most, (layer, table[layer][n_windows])
+    if n_windows > 8:  # "... and collapsed on most of the others"
+        assert list(table["lstm"][n_windows].values()).count("collapsed") >= 3, table["lstm"]
 
 
 @pytest.mark.parametrize("n_windows", list(STREAM_SEEDS))
 def test_the_outcomes_hold_with_margins(n_windows):
-    for run in runs(n_windows):
+    """Kept: right in every window; collapsed: one answer for every stream, at or below the constant guess;
+    "nearly every run that did not keep the cue collapsed": at most one run per stream length did neither."""
+    outcomes = [carry_outcome(run) for run in runs(n_windows)]
+    for run, outcome in zip(runs(n_windows), outcomes, strict=True):
         scores = run.stateful.accuracy_by_window
-        if carry_outcome(run) == "kept":
-            assert scores.min() >= 0.99, run.config  # kept: right in every window, well above 0.95
-        else:  # collapsed: one answer for every stream, at or below the constant guess
+        if outcome == "kept":
+            assert scores.min() >= 0.99, run.config  # well above the 0.95 that counts as kept
+        elif outcome == "collapsed":
             assert np.ptp(scores) == 0 and scores.max() <= run.chance + 0.01, run.config
             assert len(np.unique(run.stateful.predictions > 0.5)) == 1, run.config
+    assert outcomes.count("other") <= 1, outcomes
 
 
-def test_the_simple_rnn_knows_the_cue_in_every_window_and_its_stateless_twin_collapses_on_four_seeds():
+def test_the_simple_rnn_knows_the_cue_in_every_window_and_its_stateless_twin_collapses_on_some_seeds():
     simple = [run for run in runs(8) if run.config.layer == "simple_rnn"]
-    assert all(judge_carry([run]) == "every" for run in simple)
-    assert collapsed_seeds(simple, "stateless") == [0, 2, 5, 8]
+    carried = [judge_carry([run]) for run in simple]
+    assert carried.count("every") >= 9 and set(carried) <= {"every", "none"}, carried
+    assert judge_carry(simple) == "every"  # over the seeds: what most showed
+    collapsed = collapsed_seeds(simple, "stateless")
+    assert collapsed, "the preset says the stateless SimpleRNN collapsed on some seeds"
+    for run in simple:
+        if run.config.seed in collapsed:  # "at the constant guess even in window 1"
+            assert not beats(run.stateless.accuracy_by_window[0], run.chance, "accuracy"), run.config
 
 
 def test_the_gru_collapse_is_below_the_constant_guess_and_the_stateless_gru_still_learned_window_1():

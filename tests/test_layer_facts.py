@@ -87,7 +87,10 @@ def test_a_gru_copies_into_a_single_stream_model_and_continues_a_row_like_the_ls
     value = facts["gru_single_stream"]
     assert value["copied"]["ok"] and value["state_tensors"] == 1
     assert value["stepwise_vs_stateless"] < 1e-5 and value["stepwise_vs_one_call"] < 1e-5
-    assert value["row_continued"] == 0.0
+    # 0.0 where first measured (AVX2); 2.2e-08 on an AMD EPYC with AVX-512, where oneDNN multiplies a batch
+    # of 4 and a batch of 1 in another order (0.0 there too with TF_ENABLE_ONEDNN_OPTS=0); the LSTM's row
+    # continues to 0.0 on both (test_practice.py). The page says "float rounding" for a difference below 1e-6.
+    assert value["row_continued"] < 1e-6
 
 
 @pytest.mark.slow

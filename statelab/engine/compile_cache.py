@@ -7,8 +7,9 @@ it back so that processes started later do not share this one's folder). TensorF
 place, so a process reading a file another one is writing could fail its run. So each process
 gets a folder of its own holding hard links to the shared programs (`sync` adds the ones
 published since), and `sync` publishes the programs it compiled into the shared folder with one
-atomic link each. The shared folder sits in the result cache's folder, under the workers' version salt (a
-plain process: the library versions), and keeps at most `MAX_BYTES`, the oldest removed first.
+atomic link each. The shared folder sits in the result cache's folder, under the workers' version
+salt (a plain process: the library versions) and the kind of CPU, and keeps at most `MAX_BYTES`, the
+oldest removed first.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import contextlib
 import hashlib
 import itertools
 import os
+import platform
 import shutil
 import socket
 import sys
@@ -39,10 +41,22 @@ _traced: Counter[str] = Counter()  # how often each stable_names key was traced 
 
 
 def programs_folder(cache: Path | None = None, salt: str = "") -> Path:
-    """The shared folder of compiled programs for a version: the result cache's salt (workers pass their
-    pool's), or else Keras's and TensorFlow's versions (a program is found by a hash of its XLA module,
-    so any code change that changes a program makes it another program anyway)."""
-    return Path(cache or cache_directory()) / "programs" / (salt or library_versions())
+    """The shared folder of compiled programs for a version and a kind of CPU: the result cache's salt
+    (workers pass their pool's), or else Keras's and TensorFlow's versions (a program is found by a hash
+    of its XLA module, so any code change that changes a program makes it another program anyway); then
+    the CPU's features (XLA compiles for the host's instruction set, and TensorFlow loads a program
+    compiled for another with only a warning: "This could lead to execution errors such as SIGILL")."""
+    return Path(cache or cache_directory()) / "programs" / (salt or library_versions()) / cpu_kind()
+
+
+def cpu_kind() -> str:
+    """The machine and a digest of the CPU's feature flags, as "x86_64-1a2b3c4d5e6f": replicas on
+    machines with other instruction sets keep their programs apart."""
+    flags = platform.processor()
+    with contextlib.suppress(OSError):
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        flags = next((line for line in cpuinfo.splitlines() if line.startswith(("flags", "Features"))), flags)
+    return f"{platform.machine()}-{hashlib.sha256(' '.join(sorted(flags.split())).encode()).hexdigest()[:12]}"
 
 
 def library_versions() -> str:
@@ -70,7 +84,7 @@ def enable(cache: Path | None = None, salt: str = "") -> Path | None:
     if (cache is None and "STATELAB_CACHE" not in os.environ) or FLAG in flags or _tensorflow_started():
         return None
     shared = programs_folder(cache, salt)
-    _remove_other_versions(shared)
+    _remove_other_versions(shared.parent)
     _own = shared / f"{PROCESS_FOLDER}{os.getpid()}"
     _own.mkdir(parents=True, exist_ok=True)
     os.environ["TF_XLA_FLAGS"] = f"{flags} {FLAG}={_own}".strip()
@@ -133,11 +147,13 @@ def _prune(shared: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _remove_other_versions(shared: Path) -> None:
+def _remove_other_versions(version: Path) -> None:
     """Programs of other versions are not loaded again once no replica of them runs: remove them."""
-    for folder in shared.parent.glob("*"):
+    for folder in version.parent.glob("*"):
         with contextlib.suppress(FileNotFoundError):
-            if folder != shared and time.time() - folder.stat().st_mtime > OTHER_VERSIONS_AFTER:
+            # a folder's time changes when a program is published in it: its kinds of CPU are its children
+            changed = max(path.stat().st_mtime for path in (folder, *folder.glob("*")))
+            if folder != version and time.time() - changed > OTHER_VERSIONS_AFTER:
                 shutil.rmtree(folder, ignore_errors=True)
 
 

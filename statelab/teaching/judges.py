@@ -8,6 +8,7 @@ is defined here once; tests/test_claims.py runs the real configs over seeds and 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
@@ -149,8 +150,18 @@ def judge_forecast(results: list[LabResult]) -> str:
 
 
 def judge_carry(results: list[LabResult]) -> str:
-    """How far the stateful model knew the cue (seeds averaged): in "every" window, only the "first", a
-    few then it "fades", or "none" (no better than the guess even in the first window)."""
+    """How far the stateful model knew the cue: in "every" window, only the "first", a few then it "fades",
+    or "none" (no better than the guess even in the first window). Over several seeds, what most seeds
+    showed (a tie: what their average showed): one seed whose training collapsed does not make the
+    others' runs look like a fading cue."""
+    outcomes = Counter(_carry([result]) for result in results).most_common()
+    if len(outcomes) > 1 and outcomes[0][1] == outcomes[1][1]:
+        return _carry(results)
+    return outcomes[0][0]
+
+
+def _carry(results: list[LabResult]) -> str:
+    """How far the stateful model knew the cue, its scores averaged over the seeds window by window."""
     stateful, guess = mean_by_window(results, "stateful"), guess_level(results)
     if stateful.min() >= HIGH_ACCURACY:
         return "every"

@@ -65,14 +65,26 @@ def _classification_story(results: list[LabResult]) -> str:
             return f"one model beat {guess} on random labels: that is luck or a leak; try other seeds."
         return f"the labels are random, so neither model can beat {guess}."
     collapse = _collapse_story(results, guess)
-    if collapsed_seeds(results, "stateful"):
-        return collapse + (f" This setup breaks the state: {reason}." if reason else _settings_hint(results))
+    if collapsed := collapsed_seeds(results, "stateful"):
+        if reason:
+            return f"{collapse} This setup breaks the state: {reason}."
+        return collapse + _other_seeds_story(results, collapsed, guess) + _settings_hint(results)
     if not any(_beats_guess_somewhere(results, mode) for mode in MODES):
         return f"neither model beat {guess} in any window. {_epochs_advice(results)}{_settings_hint(results)}"
     story = _comparison(results, guess, reason) + _at_or_below_guess(results, guess, bool(collapse))
     if collapse:  # the stateless model's: said first, then what the stateful model did
         return f"{collapse} {story[0].upper()}{story[1:]}{_settings_hint(results)}"
     return story
+
+
+def _other_seeds_story(results: list[LabResult], collapsed: list[int], guess: str) -> str:
+    """ " On the other seeds, ..." (how the models compared where the stateful model's training did not
+    collapse, in a setup that keeps the state), or "" when it collapsed on every seed."""
+    others = [result for result in results if result.config.seed not in collapsed]
+    if not others:
+        return ""
+    where = f"seed{'s' * (len(others) > 1)} {listed([result.config.seed for result in others])}"
+    return f" On the other {where}: {_comparison(others, guess, '')}"
 
 
 def _comparison(results: list[LabResult], guess: str, reason: str) -> str:
