@@ -44,10 +44,14 @@ TRAINING_FIXTURES = {
 }
 # Handed out first: the claims over seeds train the lessons' checks at their real settings into the run's
 # shared cache, so that the lesson pages the browser tests open (each queues its checks' runs) find them
-# done (the every-page walk took 269 s before, 127 s after); then the groups and files that take longest
-# (test_lessons' pages run at tiny settings of their own: they share no run with the browser tests).
+# done (the every-page walk took 269 s before, 127 s after), and the Keras facts run the lessons' live
+# demos into it (tests/run_cache.py); then the groups and files that take longest (test_lessons' pages
+# run at tiny settings of their own: they share no run with the browser tests).
 FIRST = (
     "test_claims.py",
+    "test_keras_facts.py",
+    "test_practice.py",
+    "test_layer_facts.py",
     "test_lessons.py",
     "browser-lab",
     "browser-pages",

@@ -5,13 +5,11 @@ are what the real runs show on seeds 0-2. The figures behind the texts are in th
 """
 
 from dataclasses import replace
-from functools import cache
 
 import pytest
+from run_cache import lab
 
-from statelab import LabConfig, LabResult, run_lab
-from statelab.engine.work import lab_job
-from statelab.server.result_cache import ResultCache
+from statelab import LabConfig, LabResult
 from statelab.teaching.judges import ERROR_RATIO, HIGH_ACCURACY, beats, collapsed_seeds, preset_outcome
 from statelab.teaching.lessons import Scale, all_lessons
 from statelab.teaching.limits import training_warnings
@@ -20,18 +18,6 @@ from statelab.teaching.verdict import verdict
 
 SEEDS = [0, 1, 2]
 pytestmark = pytest.mark.slow
-
-
-@cache
-def lab(config: LabConfig) -> LabResult:
-    """One run of a config, shared by every test that needs it: in this process, and through this test
-    run's result cache with pytest's other workers and the test servers (the key the pages look up)."""
-    stored, job = ResultCache(), lab_job(config)
-    result = stored.get(job)
-    if result is None:
-        result = run_lab(config)
-        stored.put(job, result)
-    return result
 
 
 def preset_runs(preset_id: str) -> list[LabResult]:

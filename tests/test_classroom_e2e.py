@@ -26,6 +26,11 @@ from statelab.teaching.lessons import lesson
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+# The elements inside a selector's element that scroll sideways: content wider than a scrolling box.
+SIDEWAYS = """(selector) => [...document.querySelector(selector).querySelectorAll("*")]
+  .filter((node) => node.scrollWidth > node.clientWidth + 1
+    && ["auto", "scroll"].includes(getComputedStyle(node).overflowX))
+  .map((node) => `"${node.innerText.slice(0, 30)}": ${node.scrollWidth} > ${node.clientWidth} px`)"""
 NAMES = ["Ada", "Grace", "", "", ""]  # two learners give a name, three stay anonymous
 CHART_TIMEOUT = 10_000  # ms: the teacher's chart refreshes every second; allow for a loaded machine
 QUESTION_TIMEOUT = 30_000  # ms: learner pages refresh every 2 s, slower while TensorFlow starts in a worker
@@ -188,6 +193,12 @@ def test_a_class_predicts_then_the_experiment_reveals(browser, app_url):
         teacher.wait_for_app()
         teacher.page.locator(".st-key-class_record").scroll_into_view_if_needed()
         teacher.screenshot("class-record")
+        # the summary as a table, or on a phone as cards: nothing in the record scrolls sideways
+        table, cards = (teacher.page.locator(f".st-key-class_summary_{part}") for part in ("table", "cards"))
+        expect(cards if viewport == PHONE else table).to_be_visible()
+        expect(table if viewport == PHONE else cards).to_be_hidden()
+        expect(cards if viewport == PHONE else table).to_contain_text(check_title)
+        assert not teacher.page.evaluate(SIDEWAYS, ".st-key-class_record"), viewport
     teacher.page.set_viewport_size(PROJECTOR)
 
     teacher.page.get_by_text("Projector mode", exact=True).click()

@@ -8,11 +8,12 @@ import pickle
 
 import numpy as np
 import pytest
+from run_cache import demo
 
 from statelab.engine.config import LabConfig
 from statelab.engine.layout import epoch_orders
 from statelab.teaching import keras_facts
-from statelab.teaching.demos import DEMOS, LAYER_DEMOS, PRACTICE_DEMOS, run_demo
+from statelab.teaching.demos import DEMOS, LAYER_DEMOS, PRACTICE_DEMOS
 
 # The gradient has tests/test_gradients.py; the demos of lessons 9-12 have tests/test_practice.py, those
 # of lesson 13 tests/test_layer_facts.py.
@@ -22,7 +23,7 @@ FACTS = [name for name in DEMOS if name != "gradient_boundary" and name not in P
 @pytest.fixture(scope="module")
 def facts() -> dict:
     """Each Keras experiment run once, with the defaults the lessons use (and 21 samples for lesson 2)."""
-    return {name: run_demo(name) for name in FACTS} | {"remainder_one": run_demo("partial_batch", samples=21)}
+    return {name: demo(name) for name in FACTS} | {"remainder_one": demo("partial_batch", samples=21)}
 
 
 def refused(outcome: dict, error_type: str, *phrases: str) -> None:

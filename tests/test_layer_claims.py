@@ -15,7 +15,7 @@ from functools import cache
 
 import numpy as np
 import pytest
-from test_claims import lab
+from run_cache import lab
 
 from statelab import LabResult
 from statelab.engine.config import LabConfig

@@ -6,14 +6,15 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from project import PATIENCE, ROOT
+from run_cache import demo, lab  # the same cached runs as test_claims in one session
 from series_example import example_series_id
 from streamlit.testing.v1 import AppTest
-from test_claims import SEEDS, lab  # the same cached runs as test_claims in one session
+from test_claims import SEEDS
 from test_lessons import TINY, settle, texts
 
 from statelab.charts.practice_figures import steps_read
 from statelab.engine.sliding import as_stream_batches, window_starts
-from statelab.teaching.demos import PRACTICE_DEMOS, run_demo
+from statelab.teaching.demos import PRACTICE_DEMOS
 from statelab.teaching.judges import ACCURACY_MARGIN, ERROR_RATIO
 from statelab.teaching.keras_facts_resets import lesson_code
 from statelab.teaching.lesson_text import code_block, lesson_text
@@ -30,7 +31,7 @@ FACTS = ["default_batch_size", "window_carry", "copy_into_single_stream", "stack
 @pytest.fixture(scope="module")
 def facts() -> dict:
     """Each Keras fact of lessons 9-11, run once with the sizes the lessons use."""
-    return {name: run_demo(name) for name in FACTS}
+    return {name: demo(name) for name in FACTS}
 
 
 def answer(number: int, check_id: str) -> str:
@@ -125,7 +126,7 @@ def test_stream_batches_put_window_k_of_every_stream_in_batch_k():
 
 @pytest.mark.slow
 def test_sliding_windows_lose_late_accuracy_on_every_seed():
-    value = run_demo("sliding_windows")
+    value = demo("sliding_windows")
     assert value["seeds"] == [0, 1, 2]
     consecutive, sliding = late_accuracy(value, "consecutive"), late_accuracy(value, "sliding")
     # What lesson 9 says: clearly worse over the seeds (the judge's margin on the mean), worse on every
@@ -140,7 +141,7 @@ def test_sliding_windows_lose_late_accuracy_on_every_seed():
 def test_the_co2_forecast_beats_persistence_but_not_the_seasonal_naive_forecast_on_every_seed():
     # Measured (seeds 0-4): errors 0.25/0.27/0.18/0.19/0.27; persistence 2.34, mean 1.25, the same week a
     # year earlier 0.143 (issue 22, item 1).
-    value = run_demo("one_step_forecast")
+    value = demo("one_step_forecast")
     assert value["origins"].min() >= value["held_out_start"] > value["train_stop"]
     errors = value["model_error"]
     assert np.all(errors < 0.5 * value["persistence_error"]), (errors, value["persistence_error"])

@@ -257,7 +257,27 @@ def render_record(room: Classroom, code: str, token: str) -> None:
                 "text/csv",
                 icon="badge",
             )
-        st.table(summary_rows(records), hide_index=True)  # the summary's table, as the file has it
+        render_summary(summary_rows(records))
+
+
+# Streamlit lays columns out for a phone below 640 px: there the summary's six columns would scroll
+# sideways, so a phone shows one card per question instead of the table (the other is hidden).
+SUMMARY_CSS = """<style>
+@media (max-width: 640px) {.st-key-class_summary_table {display: none;}}
+@media (min-width: 641px) {.st-key-class_summary_cards {display: none;}}
+</style>"""
+
+
+def render_summary(rows: list[dict[str, str]]) -> None:
+    """The summary's table as the file has it; on a phone, the same rows as one card per question."""
+    st.html(SUMMARY_CSS)
+    with st.container(key="class_summary_table"):
+        st.table(rows, hide_index=True)
+    with st.container(key="class_summary_cards"):
+        for row in rows:
+            number, question, *rest = row.items()
+            lines = [f"**{number[1]}. {question[1]}**", *(f"{name}: {value}" for name, value in rest)]
+            st.markdown("  \n".join(lines))
 
 
 def render_end(room: Classroom, code: str, token: str) -> None:

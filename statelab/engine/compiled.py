@@ -121,15 +121,10 @@ class Engine:
     def compile_evaluation(self) -> None:
         """Compile this shape's evaluation program (or load it) by running it once on zeros, from a
         zero state: it changes no weight, optimizer or state, so it may run while the model trains."""
-        shape, window = self.shape, (self.shape.timesteps, self.core.spec.features)
-        if shape.mode == "stateless":
-            self.evaluate(np.zeros((shape.eval_batches, *window), np.float32))
-            return
-        held_out = np.zeros((shape.eval_batches, shape.batch_size, *window), np.float32)
-        resets = np.ones(shape.eval_batches, bool)
-        self.evaluate(
-            *padded_batches(held_out, resets), shape.eval_batches, self.core.zero_state(shape.batch_size)
-        )
+        shape = self.shape
+        rows = (shape.eval_batches,) if shape.mode == "stateless" else (shape.eval_batches, shape.batch_size)
+        held_out = np.zeros((*rows, shape.timesteps, self.core.spec.features), np.float32)
+        self._evaluate_on(held_out, np.ones(shape.eval_batches, bool), self.core.zero_state(shape.batch_size))
 
     def compile_evaluation_aside(self) -> None:
         """Start compiling the evaluation program in a thread (XLA compiles outside Python's lock), so
@@ -149,11 +144,17 @@ class Engine:
         stacked over the layer's state tensors ((h, c) or (h,)); stateless: the outputs of every window
         on its own."""
         self.await_aside()  # a failure there shows again here, in the run's own call
+        outputs = self._evaluate_on(x, resets, self.state)
         if self.shape.mode == "stateless":
-            return self.evaluate(x).numpy()
-        count = len(x)
-        *parts, _ = self.evaluate(*padded_batches(x, resets), count, self.state)
-        return tuple(part.numpy()[:count] for part in parts)
+            return outputs.numpy()
+        *parts, _ = outputs
+        return tuple(part.numpy()[: len(x)] for part in parts)
+
+    def _evaluate_on(self, x: np.ndarray, resets: np.ndarray | None, state: list[tf.Tensor]):
+        """The evaluation program on held-out windows (stateless) or batches in order from `state`."""
+        if self.shape.mode == "stateless":
+            return self.evaluate(x)
+        return self.evaluate(*padded_batches(x, resets), len(x), state)
 
 
 @dataclass(frozen=True)

@@ -189,9 +189,11 @@ class JobPool:
                 if value is not None:
                     return value
                 self.want([job])  # pruned or unreadable since: train it again
+                time.sleep(0.05)  # (a file another process is replacing reads again in a moment)
             elif status.state in ("failed", "cancelled"):
                 raise RuntimeError(status.error or "The job was cancelled.")
-            time.sleep(0.05)
+            else:  # until it settles; asked again at least every half second, so it is never abandoned
+                self.wait_settled([job], min(0.5, max(0.0, deadline - time.monotonic())))
         raise TimeoutError(f"No result within {timeout:.0f} s.")
 
     def wait_settled(self, works: Sequence[Work], timeout: float) -> bool:
