@@ -94,11 +94,12 @@ def leading_windows_kept(run: LabResult) -> int:
 
 
 def test_how_long_shuffled_training_keeps_the_cue_depends_on_the_seed():
-    # Lesson 3: "measured over eight seeds, it held the cue for two windows at most, and on some seeds it
-    # never learned it, not even in window 1". Windows kept from the start, seeds 0-7: 2 1 0 on seeds 0-2
-    # where first measured (AVX2); 1 1 1 1 0 0 2 1 on an AMD EPYC with AVX-512 (seed 5: 53 % in window 1,
-    # the guess 53 %). Which seed does what changes with the CPU; the spread and its bound did not.
-    runs = [lab(PRESETS["shuffle_on"].config(LabConfig(seed=seed))) for seed in range(8)]
+    # Lesson 3: "measured over five seeds, it held the cue for two windows at most, and on some seeds it
+    # never learned it, not even in window 1". Windows kept from the start: 2 1 0 on seeds 0-2 where first
+    # measured (AVX2; seed 2 at 56 % in window 1); 1 1 1 1 0 on seeds 0-4 on an AMD EPYC with AVX-512
+    # (seed 4: 61 % in window 1, the guess 55 %). Which seed does what changes with the CPU; that it
+    # depends on the seed did not.
+    runs = [lab(PRESETS["shuffle_on"].config(LabConfig(seed=seed))) for seed in range(5)]
     kept = [leading_windows_kept(run) for run in runs]
     assert max(kept) <= 2 and len(set(kept)) >= 2, kept
     assert any(not beats(run.stateful.by_window[0], run.chance, "accuracy") for run in runs), kept
