@@ -70,8 +70,8 @@ PAGE_WALKS = ("test_classroom_e2e.py", "test_plan_print.py", "test_e2e.py::test_
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """On the controller (or a run without workers): this run's screenshots and logs only."""
-    if not hasattr(config, "workerinput"):
+    """On the controller (or a run without workers) of the outermost run: this run's screenshots only."""
+    if not hasattr(config, "workerinput") and project.OUTERMOST:
         shutil.rmtree(project.ARTIFACTS / "screenshots", ignore_errors=True)
 
 

@@ -24,6 +24,9 @@ T = TypeVar("T")
 RUN_CACHE = "STATELAB_TEST_RUN_CACHE"  # this run's cache folder, from pytest's controller to its workers
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Whether this process started the test run: not a pytest worker, nor a pytest a test runs inside it
+# (tests/test_suite_layout.py), which must leave the run's screenshots alone.
+OUTERMOST = RUN_CACHE not in os.environ
 os.environ.setdefault(RUN_CACHE, tempfile.mkdtemp(prefix="statelab-test-cache-"))
 os.environ["STATELAB_CACHE"] = os.environ[RUN_CACHE]
 os.environ["STATELAB_WARM"] = "0"

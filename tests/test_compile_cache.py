@@ -11,6 +11,7 @@ import pytest
 from project import ROOT
 
 from statelab.engine import compile_cache
+from statelab.engine.storage import cache_directory
 
 # a process that runs (or only compiles) configs and prints, after each, the shared programs and a digest
 RUNS = """
@@ -20,6 +21,7 @@ from dataclasses import replace
 from test_training import TINY, digest
 from statelab import run_lab
 from statelab.engine import compile_cache
+from statelab.engine.storage import cache_directory
 from statelab.server.warm_shapes import compile_config
 for changes in json.loads(sys.argv[1]):
     config = replace(TINY, **{name: value for name, value in changes.items() if name != "compile_only"})
@@ -109,14 +111,23 @@ def test_sync_publishes_a_processs_programs_and_takes_the_others(tmp_path, monke
     assert (shared / "compiled_here.pb").stat().st_ino == (own / "compiled_here.pb").stat().st_ino
 
 
-@pytest.mark.parametrize("flags", ["--tf_xla_persistent_cache_directory=/elsewhere", ""])
-def test_enable_leaves_a_chosen_cache_or_a_process_without_a_cache_folder_alone(monkeypatch, flags):
+@pytest.mark.parametrize(
+    ("flags", "folder"), [("--tf_xla_persistent_cache_directory=/elsewhere", None), ("", ""), ("", "unset")]
+)
+def test_enable_leaves_a_chosen_cache_or_a_process_without_a_cache_folder_alone(monkeypatch, flags, folder):
     monkeypatch.setattr(compile_cache, "_own", None)
     monkeypatch.setenv("TF_XLA_FLAGS", flags)
-    if not flags:
+    if folder == "unset":
         monkeypatch.delenv("STATELAB_CACHE")
+    elif folder is not None:
+        monkeypatch.setenv("STATELAB_CACHE", folder)  # empty: no folder (not the current one)
     assert compile_cache.enable() is None
     assert os.environ["TF_XLA_FLAGS"] == flags
+
+
+def test_an_empty_cache_setting_means_the_default_folder(monkeypatch):
+    monkeypatch.setenv("STATELAB_CACHE", "")
+    assert cache_directory().name == ".statelab-cache" and cache_directory().is_absolute()
 
 
 def test_programs_are_kept_per_version_and_kind_of_cpu(tmp_path):

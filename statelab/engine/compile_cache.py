@@ -73,7 +73,7 @@ def library_versions() -> str:
 def enable(cache: Path | None = None, salt: str = "") -> Path | None:
     """Have XLA keep its programs in this process's folder under the shared cache; returns that folder.
 
-    Does nothing (returns None) without a cache folder (`cache`, or STATELAB_CACHE set), when
+    Does nothing (returns None) without a cache folder (`cache`, or STATELAB_CACHE set, not empty), when
     TF_XLA_FLAGS already names a persistent cache, or once TensorFlow has run an operation.
     """
     global _own
@@ -81,7 +81,7 @@ def enable(cache: Path | None = None, salt: str = "") -> Path | None:
         return _own
     original = os.environ.get("TF_XLA_FLAGS")
     flags = original or ""
-    if (cache is None and "STATELAB_CACHE" not in os.environ) or FLAG in flags or _tensorflow_started():
+    if (cache is None and not os.environ.get("STATELAB_CACHE")) or FLAG in flags or _tensorflow_started():
         return None
     shared = programs_folder(cache, salt)
     _remove_other_versions(shared.parent)

@@ -22,8 +22,9 @@ PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def cache_directory() -> Path:
-    """The shared cache folder: STATELAB_CACHE, or .statelab-cache/ beside the package."""
-    return Path(os.environ.get("STATELAB_CACHE", PACKAGE.parent / ".statelab-cache"))
+    """The shared cache folder: STATELAB_CACHE, or .statelab-cache/ beside the package when it is unset or
+    empty (an empty one would put the cache in whatever folder the process runs in)."""
+    return Path(os.environ.get("STATELAB_CACHE") or PACKAGE.parent / ".statelab-cache")
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
