@@ -152,14 +152,23 @@ class Tally:
 
 
 class TimeByKind:
-    """Seconds spent per kind of test and per file (setup, call and teardown), summed over every worker."""
+    """Seconds spent per kind of test and per file (setup, call and teardown), summed over every worker,
+    and each worker's busy time against the run's: where a worker waited with nothing to run."""
 
     def __init__(self) -> None:
-        self.kinds, self.files = Tally(), Tally()
+        self.kinds, self.files, self.workers = Tally(), Tally(), Tally()
+        self.spans: dict[str, tuple[float, float]] = {}  # worker -> (first start, last stop)
+        self.last: dict[str, str] = {}  # worker -> the file of its last test
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.kinds.add(kind(report.keywords), report)
         self.files.add(report.nodeid.split("::")[0], report)
+        worker = getattr(getattr(report, "node", None), "gateway", None)
+        name = worker.id if worker else "main"
+        self.workers.add(name, report)
+        first, last = self.spans.get(name, (report.start, report.stop))
+        self.spans[name] = (min(first, report.start), max(last, report.stop))
+        self.last[name] = report.nodeid.split("::")[0]
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         terminalreporter.section("time per kind of test (summed over workers)")
@@ -168,6 +177,15 @@ class TimeByKind:
         terminalreporter.section("the 15 files that took longest (summed over workers)")
         for line in self.files.lines(15):
             terminalreporter.write_line(line)
+        if not self.spans:
+            return
+        terminalreporter.section("each worker: seconds in tests, and when its last test ended")
+        start = min(first for first, _ in self.spans.values())
+        for name in sorted(self.spans):
+            terminalreporter.write_line(
+                f"{name}: {self.workers.seconds[name]:7.1f} s in tests, last ended at "
+                f"{self.spans[name][1] - start:7.1f} s ({self.last[name]})"
+            )
 
 
 @pytest.hookimpl(trylast=True)
