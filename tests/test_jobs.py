@@ -147,12 +147,19 @@ def run_through_recycling(pool: JobPool) -> None:
     for seed in (40, 41, 42):  # one at a time: workers take turns and the first retires
         pool.result(LabConfig(seed=seed, **TINY))
     wait_until(lambda: list(pool.busy.values()) == [None, None])  # the retired one's successor is ready
-    pair = [LabConfig(seed=seed, **SLOW) for seed in (43, 44)]  # long enough for two runs to overlap
-    for config in pair:
-        pool.submit(config)
-    # both are handed out at once, so both run at the same time, one on each worker
-    wait_until(lambda: [pool.status(config).state for config in pair] == ["running", "running"], 300)
-    assert sorted(pool.busy.values()) == sorted(config.key() for config in pair)
+    pair = [LabConfig(seed=seed, **TINY) for seed in (43, 44)]
+    workers = list(pool.processes)
+    for pid in workers:  # paused, so that neither can finish its job before the other has one
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        for config in pair:
+            pool.submit(config)
+        with pool.lock:  # both are handed out at once, one to each worker: both run at the same time
+            handed = sorted(key for key in pool.busy.values() if key)
+        assert handed == sorted(config.key() for config in pair)
+    finally:
+        for pid in workers:
+            os.kill(pid, signal.SIGCONT)
     wait_until(lambda: all([pool.status(config).state == "done" for config in pair]))
     batch = [LabConfig(seed=seed, **TINY) for seed in range(50, 56)]  # more jobs than the budget left
     for config in batch:
