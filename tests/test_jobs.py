@@ -142,11 +142,17 @@ def test_every_worker_stays_in_use_through_recycling(tmp_path):
         run_through_recycling(pool)
 
 
+def ready_with_budget(pool: JobPool) -> int:
+    """How many workers are idle and may take another job (a retiring one is idle until it exits)."""
+    with pool.lock:
+        return sum(key is None and pool.handed[pid] < pool.max_jobs for pid, key in pool.busy.items())
+
+
 def run_through_recycling(pool: JobPool) -> None:
     """Runs one at a time, then two at once, then more than the workers' budget left."""
     for seed in (40, 41, 42):  # one at a time: workers take turns and the first retires
         pool.result(LabConfig(seed=seed, **TINY))
-    wait_until(lambda: list(pool.busy.values()) == [None, None])  # the retired one's successor is ready
+    wait_until(lambda: ready_with_budget(pool) == 2)  # the retired one's successor is ready, not just idle
     pair = [LabConfig(seed=seed, **TINY) for seed in (43, 44)]
     workers = list(pool.processes)
     for pid in workers:  # paused, so that neither can finish its job before the other has one
