@@ -21,7 +21,6 @@ from dataclasses import replace
 from test_training import TINY, digest
 from statelab import run_lab
 from statelab.engine import compile_cache
-from statelab.engine.storage import cache_directory
 from statelab.server.warm_shapes import compile_config
 for changes in json.loads(sys.argv[1]):
     config = replace(TINY, **{name: value for name, value in changes.items() if name != "compile_only"})

@@ -8,7 +8,8 @@ setup, seeds kept / collapsed:
                                                                then faded), GRU 5, SimpleRNN 5
   32 windows, seeds 0-4: LSTM 0 (all), GRU 5, SimpleRNN 4 (4)    LSTM 1 (1-4), GRU 5, SimpleRNN 3 (1 4)
 Which seeds collapse changes with the CPU (sums rounded in another order); lesson 13 gives the counts that
-held on both, and these tests assert those counts, never which seeds.
+held on both, and these tests assert those counts rather than which seeds (one example aside: the GRU's
+seed 8, which collapsed on both).
 """
 
 from functools import cache

@@ -38,6 +38,12 @@ BY_LEARNER_KEY = "class_record_by_learner"  # kept in the session: a rerun never
 AGAIN_HELP = "After the class has discussed: a second vote; both votes stay on the chart. Reveal comes after."
 REVEAL_NOW_HELP = "Show the experiment without a second vote."
 AFTER_HELP = "A second vote after the reveal (peer instruction takes it before: use it only if you mean to)."
+# Streamlit lays columns out for a phone below 640 px: there the summary's six columns would scroll
+# sideways, so a phone shows one card per question instead of the table (the other is hidden).
+SUMMARY_CSS = """<style>
+@media (max-width: 640px) {.st-key-class_summary_table {display: none;}}
+@media (min-width: 641px) {.st-key-class_summary_cards {display: none;}}
+</style>"""
 
 
 def render_teacher_page() -> None:
@@ -260,14 +266,6 @@ def render_record(room: Classroom, code: str, token: str) -> None:
         render_summary(summary_rows(records))
 
 
-# Streamlit lays columns out for a phone below 640 px: there the summary's six columns would scroll
-# sideways, so a phone shows one card per question instead of the table (the other is hidden).
-SUMMARY_CSS = """<style>
-@media (max-width: 640px) {.st-key-class_summary_table {display: none;}}
-@media (min-width: 641px) {.st-key-class_summary_cards {display: none;}}
-</style>"""
-
-
 def render_summary(rows: list[dict[str, str]]) -> None:
     """The summary's table as the file has it; on a phone, the same rows as one card per question."""
     st.html(SUMMARY_CSS)
@@ -275,8 +273,8 @@ def render_summary(rows: list[dict[str, str]]) -> None:
         st.table(rows, hide_index=True)
     with st.container(key="class_summary_cards"):
         for row in rows:
-            number, question, *rest = row.items()
-            lines = [f"**{number[1]}. {question[1]}**", *(f"{name}: {value}" for name, value in rest)]
+            (_, number), (_, question), *rest = row.items()
+            lines = [f"**{number}. {question}**", *(f"{name}: {value}" for name, value in rest)]
             st.markdown("  \n".join(lines))
 
 

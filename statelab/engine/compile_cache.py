@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from statelab.engine.storage import cache_directory, files_oldest_first
+from statelab.engine.storage import cache_directory, chosen_cache_directory, files_oldest_first
 
 FLAG = "--tf_xla_persistent_cache_directory"
 MAX_BYTES = 300_000_000  # about 600 programs: the form's common shapes several times over
@@ -81,7 +81,7 @@ def enable(cache: Path | None = None, salt: str = "") -> Path | None:
         return _own
     original = os.environ.get("TF_XLA_FLAGS")
     flags = original or ""
-    if (cache is None and not os.environ.get("STATELAB_CACHE")) or FLAG in flags or _tensorflow_started():
+    if (cache is None and not chosen_cache_directory()) or FLAG in flags or _tensorflow_started():
         return None
     shared = programs_folder(cache, salt)
     _remove_other_versions(shared.parent)

@@ -22,9 +22,14 @@ PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def cache_directory() -> Path:
-    """The shared cache folder: STATELAB_CACHE, or .statelab-cache/ beside the package when it is unset or
-    empty (an empty one would put the cache in whatever folder the process runs in)."""
-    return Path(os.environ.get("STATELAB_CACHE") or PACKAGE.parent / ".statelab-cache")
+    """The shared cache folder: STATELAB_CACHE, or .statelab-cache/ beside the package when it is unset."""
+    return Path(chosen_cache_directory() or PACKAGE.parent / ".statelab-cache")
+
+
+def chosen_cache_directory() -> str | None:
+    """STATELAB_CACHE, or None when it is unset or empty (an empty one would put the cache in whatever
+    folder the process runs in)."""
+    return os.environ.get("STATELAB_CACHE") or None
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
