@@ -12,7 +12,13 @@ from statelab.teaching.lesson_plan import (
     plan_markdown,
     plan_table,
 )
-from statelab.teaching.lesson_text import code_block, lesson_texts, parse_body, parse_front_matter
+from statelab.teaching.lesson_text import (
+    LessonText,
+    code_block,
+    lesson_texts,
+    parse_body,
+    parse_front_matter,
+)
 from statelab.teaching.presets import PRESETS
 
 
@@ -95,6 +101,20 @@ def test_checks_read_answer_and_notes_for_picked_options():
 
 QUESTION = "<!-- check: c -->\nQ?\n- [a] A\n- [b] B\n"
 EXPLAINED = "<!-- if: a -->\nx\n<!-- if: b -->\ny\n"
+ANSWERED = QUESTION + "<!-- answer: a -->\n" + EXPLAINED + "<!-- end -->\n"
+
+
+def test_after_blocks_open_once_their_checks_are_predicted():
+    body = ANSWERED.replace("check: c", "check: d") + ANSWERED
+    body += "<!-- after: c,d -->\nbecause\n<!-- demo: d -->\n<!-- end -->\nrest\n"
+    text = LessonText(1, "x", "X", 5, "goal", (), parse_body(body, "x.md"), "X")
+    kinds = [kind for kind, _ in text.parts]
+    assert kinds == ["check", "check", "after", "markdown", "demo", "after_end", "markdown"]
+    assert text.demos == ["d"]  # a demo in an after-block is still the lesson's (its runs are declared)
+    checks = text.parts[:2]
+    assert text.parts_for({"c"}) == [*checks, ("locked", ("c", "d")), ("markdown", "\nrest\n")]
+    opened = [*checks, ("markdown", "\nbecause\n"), ("demo", "d"), ("markdown", "\nrest\n")]
+    assert text.parts_for({"c", "d"}) == opened
 
 
 @pytest.mark.parametrize(
@@ -104,7 +124,13 @@ EXPLAINED = "<!-- if: a -->\nx\n<!-- if: b -->\ny\n"
         (QUESTION + "<!-- answer: z -->\n" + EXPLAINED + "<!-- end -->", "answer"),
         (QUESTION + "<!-- answer: a -->\n" + EXPLAINED + "<!-- picked: z -->\nn\n<!-- end -->", "picked"),
         (QUESTION + "<!-- answer: a -->\n<!-- if: a -->\nx\n<!-- end -->", "explanation"),
-        ("<!-- picked: a -->\nstray", "outside"),
+        ("<!-- picked: a -->\nstray", "where it cannot be"),
+        ("<!-- end -->", "where it cannot be"),
+        (ANSWERED + "<!-- after: c -->\nx\n" + ANSWERED.replace("check: c", "check: d"), "cannot be"),
+        (ANSWERED + "<!-- after: c -->\n<!-- after: c -->\n<!-- end -->", "where it cannot be"),
+        (ANSWERED + "<!-- after: c -->\nwhy", "no '<!-- end -->'"),
+        ("<!-- after: c -->\nwhy\n<!-- end -->\n" + ANSWERED, "must name checks above it"),
+        (ANSWERED + "<!-- after: c,z -->\nwhy\n<!-- end -->", "must name checks above it"),
         (QUESTION + "<!-- answer: a -->\n" + EXPLAINED, "no '<!-- end -->'"),
         ("<!-- code: missing.py -->", "No lesson code file"),
         ("<!-- code: stateful_resets.py#missing -->", "no top-level"),

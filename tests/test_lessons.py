@@ -101,6 +101,13 @@ def test_no_pages_folder_for_streamlit_to_find():
     }
 
 
+def after_block_openings(item) -> list[str]:
+    """The start of the first Markdown of each after-block of a lesson (what explains a check's answer)."""
+    kinds = [kind for kind, _ in item.text.parts]
+    starts = [index for index, kind in enumerate(kinds) if kind == "after"]
+    return [next(p for k, p in item.text.parts[i:] if k == "markdown").strip()[:60] for i in starts]
+
+
 @pytest.mark.training
 @pytest.mark.parametrize("item", all_lessons(), ids=lambda item: f"lesson_{item.number}")
 def test_lesson_page_runs_its_demos_and_checks(item):
@@ -108,6 +115,9 @@ def test_lesson_page_runs_its_demos_and_checks(item):
     assert not app.exception
     assert app.title[0].value.startswith(f"Lesson {item.number}:")
     assert not app.get("progress")
+    openings = after_block_openings(item)
+    assert not any(opening in texts(app) for opening in openings)  # nothing explains an unpredicted check
+    assert texts(app).count("**Predict first.**") == len(openings)
     for check in item.checks:
         record = answer(app, check)
         assert not app.exception, app.exception
@@ -117,6 +127,8 @@ def test_lesson_page_runs_its_demos_and_checks(item):
         verdicts = [element.value for element in (*app.success, *app.warning)]
         assert any("prediction held" in v or "did not hold" in v for v in verdicts)
         assert check.explanations[record["outcome"]][:60] in texts(app)
+    settle(app)  # the demos the predictions opened
+    assert all(opening in texts(app) for opening in openings) and "**Predict first.**" not in texts(app)
     assert len(app.get("plotly_chart")) >= 1 or item.number in (2, 6)  # 2 and 6 show code and tables too
 
 

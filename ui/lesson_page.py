@@ -74,15 +74,18 @@ def render_lesson(number: int) -> None:
     item = lesson(number)
     runs = item.runs_at(session_scale())  # each demo's and check's jobs, as this session runs them
     parts, checks = drawings(item), {check.id: check for check in item.checks}
-    asked = asked_parts(item, runs)
+    shown = item.text.parts_for(predicted(item))
+    asked = asked_parts(item, runs, shown)
     live = dict(zip(runs, look(asked), strict=True))
     st.title(f"Lesson {number}: {item.title}")
     st.caption(f":material/schedule: about {item.text.minutes} minutes · {item.text.goal}")
     unsaved_note = st.container()  # filled at the end: whether the learner's records could be saved
     outcomes = {}  # check id -> (picked, outcome) of the checks judged on this run
-    for index, (kind, part) in enumerate(item.text.parts):
+    for index, (kind, part) in enumerate(shown):
         if kind == "markdown":
             st.markdown(part)
+        elif kind == "locked":
+            render_locked(part)
         elif kind == "code":
             render_code(part, item.code_blocks[part], key=f"notebook_{index}")
         elif kind == "demo":
@@ -95,15 +98,29 @@ def render_lesson(number: int) -> None:
     render_unsaved(unsaved_note)
 
 
-def asked_parts(item: Lesson, runs: dict[str, LiveWorks]) -> list[Live]:
+def predicted(item: Lesson) -> set[str]:
+    """The ids of the lesson's checks the learner has predicted."""
+    return {check.id for check in item.checks if kept_prediction(check)}
+
+
+def asked_parts(item: Lesson, runs: dict[str, LiveWorks], shown: list[tuple[str, object]]) -> list[Live]:
     """Each demo's and check's runs, in the order of `runs`: asked for the learner when the page shows
-    their values (its demos, and the checks the learner predicted), else queued in the background."""
-    predicted = {check.id for check in item.checks if kept_prediction(check)}
-    demos = set(item.demo_runs)
+    their values (the demos `shown`, and the checks the learner predicted), else queued in the background."""
+    demos = {part for kind, part in shown if kind == "demo"}
     return [
-        Live(tuple(jobs), tuple(labels) if labels else None, asked=name in demos | predicted)
+        Live(tuple(jobs), tuple(labels) if labels else None, asked=name in demos | predicted(item))
         for name, (jobs, labels) in runs.items()
     ]
+
+
+def render_locked(check_ids: tuple[str, ...]) -> None:
+    """In place of the parts that follow from checks not yet predicted: what opens them."""
+    which = "the check above" if len(check_ids) == 1 else f"the {len(check_ids)} checks above"
+    st.info(
+        f"**Predict first.** What follows explains the answer to {which}: make your prediction and press "
+        "**Run it** to read on.",
+        icon=":material/lock:",
+    )
 
 
 def render_demo_part(draw: Callable, part: Live | None) -> None:

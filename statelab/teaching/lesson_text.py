@@ -19,12 +19,16 @@ lessons/code/, or one function or class of it, shown as a code block) and
     <!-- picked: other -->
     Optional: a note for a learner who picked `other` and whose prediction did not hold.
     <!-- end -->
+
+Prose that follows from a check's answer goes between `<!-- after: NAME -->` (or `NAME,OTHER`: checks
+above it) and `<!-- end -->`: a learner sees it once they have predicted those checks.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -34,7 +38,8 @@ from statelab.teaching.presets import PRESETS
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
 CODE_DIR = LESSONS_DIR / "code"
-MARKER = re.compile(r"<!--\s*(demo|code|check|answer|if|picked|end)\s*:?\s*([\w.#-]*)\s*-->")
+MARKER = re.compile(r"<!--\s*(demo|code|check|answer|if|picked|after|end)\s*:?\s*([\w.#,-]*)\s*-->")
+CHECK_MARKERS = ("answer", "if", "picked")  # only inside a check
 OPTION = re.compile(r"^- \[(\w+)\] (.+)$")
 REQUIRED_FIELDS = ("title", "minutes", "goal")
 
@@ -61,7 +66,9 @@ class LessonText:
     minutes: int
     goal: str
     presets: tuple[str, ...]
-    parts: tuple[tuple[str, object], ...]  # ("markdown", text), ("code", file), ("demo", name), ("check", …)
+    # ("markdown", text), ("code", file), ("demo", name), ("check", CheckText); ("after", check ids) and
+    # ("after_end", check ids) around the parts a learner sees once they have predicted those checks
+    parts: tuple[tuple[str, object], ...]
     nav: str  # the short title in the sidebar
 
     @property
@@ -78,6 +85,20 @@ class LessonText:
     def demos(self) -> list[str]:
         """The names of the lesson's demo blocks, in order."""
         return [part for kind, part in self.parts if kind == "demo"]
+
+    def parts_for(self, predicted: Collection[str]) -> list[tuple[str, object]]:
+        """The parts a learner who has predicted the checks `predicted` sees: the parts after checks they
+        have not predicted yet give way to one ("locked", check ids)."""
+        shown, locked = [], None
+        for kind, part in self.parts:
+            if kind == "after" and not set(part) <= set(predicted):
+                shown.append(("locked", part))
+                locked = part
+            elif kind == "after_end":
+                locked = None
+            elif locked is None and kind != "after":
+                shown.append((kind, part))
+        return shown
 
 
 def parse_front_matter(text: str, name: str) -> tuple[dict[str, str], str]:
@@ -137,15 +158,38 @@ def _open_check(name: str) -> dict:
     return {"name": name, "intro": "", "answer": None, "if": {}, "picked": {}}
 
 
+def _misplaced(kind: str, check: dict | None, after: tuple[str, ...] | None) -> bool:
+    """Whether a marker stands where it cannot: a check's markers outside a check, another marker inside
+    one, a check inside an after-block, an after-block in another, an `end` that closes nothing."""
+    if check is not None:
+        return kind not in (*CHECK_MARKERS, "end")
+    if kind in CHECK_MARKERS:
+        return True
+    if kind == "end":
+        return after is None
+    return kind in ("check", "after") and after is not None
+
+
+def _after_names(name: str, answered: list[str], source: str) -> tuple[str, ...]:
+    """The checks an `<!-- after: -->` marker names: one or more, each a check above it."""
+    names = tuple(filter(None, name.split(",")))
+    if not names or not set(names) <= set(answered):
+        raise ValueError(f"{source}: '<!-- after: {name} -->' must name checks above it ({answered}).")
+    return names
+
+
 def parse_body(body: str, source: str, code_dir: Path = CODE_DIR) -> tuple[tuple[str, object], ...]:
-    """The Markdown, demo and check parts of a lesson body, in order."""
+    """The Markdown, demo, check and after-block parts of a lesson body, in order."""
     pieces = MARKER.split(body)
     parts: list[tuple[str, object]] = [("markdown", pieces[0])]
     check: dict | None = None
+    after: tuple[str, ...] | None = None  # the checks of the open after-block
     for kind, name, text in zip(pieces[1::3], pieces[2::3], pieces[3::3], strict=True):
-        if (kind in ("answer", "if", "picked", "end")) != (check is not None):
+        if _misplaced(kind, check, after):
             raise ValueError(
-                f"{source}: '<!-- {kind} -->' outside a check, or a check without '<!-- end -->'."
+                f"{source}: '<!-- {kind} -->' where it cannot be: a check's markers belong between its "
+                "'<!-- check -->' and '<!-- end -->', a check or an after-block cannot sit in an "
+                "after-block, and every '<!-- end -->' closes one check or after-block."
             )
         if kind == "check":
             check = _open_check(name)
@@ -158,16 +202,23 @@ def parse_body(body: str, source: str, code_dir: Path = CODE_DIR) -> tuple[tuple
             check["answer"] = name
         elif kind in ("if", "picked"):
             check[kind][name] = text.strip()
-        elif kind == "end":
+        elif kind == "after":
+            after = _after_names(name, [part.id for key, part in parts if key == "check"], source)
+            parts += [("after", after), ("markdown", text)]
+        elif kind == "end" and check is not None:
             parts += [("check", parse_check(check, source)), ("markdown", text)]
             check = None
+        elif kind == "end":
+            parts += [("after_end", after), ("markdown", text)]
+            after = None
         elif kind == "code":
             code_block(name, code_dir)  # the file and the definition it names must exist
             parts += [("code", name), ("markdown", text)]
         else:
             parts += [("demo", name), ("markdown", text)]
-    if check is not None:
-        raise ValueError(f"{source}: check {check['name']!r} has no '<!-- end -->'.")
+    if check is not None or after is not None:
+        unclosed = f"check {check['name']!r}" if check else f"'<!-- after: {','.join(after)} -->'"
+        raise ValueError(f"{source}: {unclosed} has no '<!-- end -->'.")
     return tuple((kind, part) for kind, part in parts if kind != "markdown" or part.strip())
 
 
