@@ -10,17 +10,16 @@ At the end, the run prints where its time went, per kind of test (its markers).
 """
 
 import os
-import resource
 import shutil
 import sys
 from collections import defaultdict
+from pathlib import Path
 
 import project  # sets the test environment: see tests/project.py
 import pytest
 from browser import app_server, chromium, require_chromium
 
 SESSION_MAIN = sys.modules.get("__main__")  # pytest's own
-CPU_AT_START = pytest.StashKey[float]()
 # One training worker for a test process's own pool (AppTest pages): pytest's workers already use every
 # core, and each training worker is a TensorFlow start. Servers started by the tests get two (browser.py).
 os.environ["STATELAB_WORKERS"] = "1"
@@ -128,31 +127,15 @@ def browser(app_url):
         yield browser
 
 
-def cpu_seconds() -> float:
-    """CPU seconds (user and system) of this process and of its child processes that have ended."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item: pytest.Item):
-    """Note where a test starts on the CPU clock (its setup, call and teardown count)."""
-    item.stash[CPU_AT_START] = cpu_seconds()
-    yield
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    """The teardown report carries the CPU seconds of the whole test to the controller."""
-    if call.when == "teardown" and CPU_AT_START in item.stash:
-        item.user_properties.append(("cpu", cpu_seconds() - item.stash[CPU_AT_START]))
-    yield
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """A pytest worker's CPU seconds, its servers, pools and browser included, for the controller."""
-    if hasattr(session.config, "workeroutput"):
-        session.config.workeroutput["cpu"] = cpu_seconds()
+def machine_cpu() -> tuple[float, float]:
+    """(busy, all) seconds of every core of the machine since it started, from /proc/stat (Linux)."""
+    try:
+        fields = [float(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return float("nan"), float("nan")
+    idle = fields[3] + fields[4]  # idle and waiting for I/O
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (sum(fields) - idle) / ticks, sum(fields) / ticks
 
 
 def kind(keywords) -> str:
@@ -167,8 +150,8 @@ class Tally:
         self.seconds: dict[str, float] = defaultdict(float)
         self.tests: dict[str, set[str]] = defaultdict(set)
 
-    def add(self, name: str, report: pytest.TestReport, seconds: float | None = None) -> None:
-        self.seconds[name] += report.duration if seconds is None else seconds
+    def add(self, name: str, report: pytest.TestReport) -> None:
+        self.seconds[name] += report.duration
         self.tests[name].add(report.nodeid)
 
     def lines(self, top: int) -> list[str]:
@@ -185,19 +168,14 @@ class TimeByKind:
     and each worker's busy time against the run's: where a worker waited with nothing to run."""
 
     def __init__(self) -> None:
-        self.kinds, self.files, self.workers, self.cpu = Tally(), Tally(), Tally(), Tally()
+        self.kinds, self.files, self.workers = Tally(), Tally(), Tally()
+        self.cpu_at_start = machine_cpu()
         self.spans: dict[str, tuple[float, float]] = {}  # worker -> (first start, last stop)
         self.last: dict[str, str] = {}  # worker -> the file of its last test
-        self.worker_cpu: dict[str, float] = {}  # worker -> CPU seconds of it and its child processes
-
-    def pytest_testnodedown(self, node, error) -> None:
-        self.worker_cpu[node.gateway.id] = getattr(node, "workeroutput", {}).get("cpu", float("nan"))
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.kinds.add(kind(report.keywords), report)
         self.files.add(report.nodeid.split("::")[0], report)
-        if "cpu" in dict(report.user_properties) and report.when == "teardown":
-            self.cpu.add(report.nodeid.split("::")[0], report, dict(report.user_properties)["cpu"])
         worker = getattr(getattr(report, "node", None), "gateway", None)
         name = worker.id if worker else "main"
         self.workers.add(name, report)
@@ -212,19 +190,19 @@ class TimeByKind:
         terminalreporter.section("the 15 files that took longest (summed over workers)")
         for line in self.files.lines(15):
             terminalreporter.write_line(line)
-        terminalreporter.section("the 15 files that took most CPU (their processes and the ones they ended)")
-        for line in self.cpu.lines(15):
-            terminalreporter.write_line(line)
+        (busy, total), (busy_before, total_before) = machine_cpu(), self.cpu_at_start
+        busy, total = busy - busy_before, total - total_before
+        terminalreporter.write_line(
+            f"The machine's cores were busy {busy:.0f} of {total:.0f} core-seconds ({busy / total:.0%})."
+        )
         if not self.spans:
             return
-        terminalreporter.section("each worker: seconds in tests, when its last test ended, CPU seconds")
+        terminalreporter.section("each worker: seconds in tests, and when its last test ended")
         start = min(first for first, _ in self.spans.values())
-        self.worker_cpu.setdefault("main", cpu_seconds())  # a run without workers: this process
         for name in sorted(self.spans):
             terminalreporter.write_line(
                 f"{name}: {self.workers.seconds[name]:7.1f} s in tests, last ended at "
-                f"{self.spans[name][1] - start:7.1f} s ({self.last[name]}), "
-                f"{self.worker_cpu.get(name, float('nan')):7.1f} CPU s with its child processes"
+                f"{self.spans[name][1] - start:7.1f} s ({self.last[name]})"
             )
 
 

@@ -5,7 +5,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +13,7 @@ from statelab import LabConfig
 from statelab.engine.work import demo_job, lab_job
 from statelab.server.jobs import JobPool, JobStatus
 from statelab.server.result_cache import ResultCache
+from statelab.server.worker import process_runs
 from statelab.teaching.presets import PRESETS, warm_up_configs
 
 # every test starts a job pool's worker processes
@@ -281,15 +281,7 @@ def test_workers_of_a_server_killed_outright_exit_by_themselves(tmp_path):
         [sys.executable, "-c", ORPHAN_SCRIPT, str(tmp_path)], stdout=subprocess.PIPE, text=True
     )
     (worker,) = map(int, server.stdout.readline().split())
-    assert process_lives(worker)
+    assert process_runs(worker)
     server.send_signal(signal.SIGKILL)  # no atexit, no close(): the pool cannot stop its workers
     server.wait()
-    wait_until(lambda: not process_lives(worker))
-
-
-def process_lives(pid: int) -> bool:
-    """Whether a process runs (a zombie waiting to be reaped counts as gone)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
-    except FileNotFoundError:
-        return False
+    wait_until(lambda: not process_runs(worker))

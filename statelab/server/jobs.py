@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -35,6 +36,20 @@ class JobStatus:
 def _duration(seconds: float) -> str:
     """A duration in plain words: "45 s" or "5 minutes"."""
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} minutes"
+
+
+WORKER_IMPORTS = "statelab.server.worker_imports"
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How workers start: forked from the pool's forkserver, which imported TensorFlow and the engine once
+    (a new or recycled worker is ready in a fraction of a second instead of importing them for seconds),
+    or spawned where the platform has no forkserver."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([WORKER_IMPORTS])
+    return context
 
 
 class JobPool:
@@ -68,7 +83,7 @@ class JobPool:
         self.job_timeout = job_timeout
         self.forget_after = forget_after
         self.warm_shapes = warm_shapes  # workers compile the form's common shapes while they have no job
-        self.context = multiprocessing.get_context("spawn")
+        self.context = worker_context()
         self.events = self.context.Queue()
         self.lock = threading.Lock()
         self.settled = threading.Condition(self.lock)  # notified whenever a job stops being queued or run
@@ -109,6 +124,7 @@ class JobPool:
                 self.max_jobs,
                 self.threads,
                 self.warm_shapes,
+                os.getpid(),  # a forked worker's parent is the forkserver: it watches this process instead
             ),
             daemon=True,
         )

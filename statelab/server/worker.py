@@ -42,6 +42,22 @@ def without_main_script() -> Iterator[None]:
         sys.modules["__main__"] = main
 
 
+def process_runs(pid: int) -> bool:
+    """Whether the process `pid` runs (a process that ended and waits to be reaped does not)."""
+    if Path("/proc/self/stat").exists():
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][0] != "Z"
+        except (OSError, IndexError):
+            return False
+    try:  # no /proc: ask the system whether the process exists
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def cgroup_cpu_limit(root: Path = CGROUP, membership: Path = Path("/proc/self/cgroup")) -> float | None:
     """The CPU quota of this process's cgroup in cores (cgroup v2 `cpu.max`, or v1), None if unlimited."""
     relative = ""
@@ -85,7 +101,14 @@ def _execute(job: Job, report):
 
 
 def run_worker(
-    inbox, events, cache_directory: str, salt: str, max_jobs: int, threads: int, warm_shapes: bool = False
+    inbox,
+    events,
+    cache_directory: str,
+    salt: str,
+    max_jobs: int,
+    threads: int,
+    warm_shapes: bool = False,
+    server: int | None = None,
 ) -> None:
     """Worker process: import TensorFlow once, run up to `max_jobs` jobs, then exit to be replaced.
 
@@ -107,14 +130,14 @@ def run_worker(
     tf.config.threading.set_inter_op_parallelism_threads(threads)
 
     cache = ResultCache(Path(cache_directory), salt=salt)
-    pid, parent = os.getpid(), os.getppid()
+    pid, server = os.getpid(), server or os.getppid()  # the process whose pool this worker serves
     warming = warm_up_steps(start=pid) if warm_shapes else []  # between jobs: the form's common shapes
     if warming:
         warming.pop(0)()  # the default run's shapes before the first job: a new worker never starts cold
     events.put(("ready", pid, None, None))
     for _ in range(max_jobs):
         # a server killed outright (SIGKILL, out of memory) cannot stop its workers: they leave by themselves
-        job = next_job(inbox, warming, orphaned=lambda: os.getppid() != parent)
+        job = next_job(inbox, warming, orphaned=lambda: not process_runs(server))
         if job is None:
             return
         last = 0.0
