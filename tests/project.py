@@ -24,12 +24,6 @@ T = TypeVar("T")
 RUN_CACHE = "STATELAB_TEST_RUN_CACHE"  # this run's cache folder, from pytest's controller to its workers
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-# TensorFlow in a test process (and the scripts and servers it starts) uses one thread per operation:
-# pytest's workers, servers and Chromium already keep every core busy, and spare threads only wait
-# for a core. Three Lab runs in one process gave bit-identical losses with 1 thread and with the
-# default, and took 7.9 instead of 10.6 CPU seconds on an idle machine. Pool workers set their own.
-os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
-os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 # Whether this process started the test run: not a pytest worker, nor a pytest a test runs inside it
 # (tests/test_suite_layout.py), which must leave the run's screenshots alone.
 OUTERMOST = RUN_CACHE not in os.environ
