@@ -74,8 +74,9 @@ def render_lesson(number: int) -> None:
     item = lesson(number)
     runs = item.runs_at(session_scale())  # each demo's and check's jobs, as this session runs them
     parts, checks = drawings(item), {check.id: check for check in item.checks}
-    shown = item.text.parts_for(predicted(item))
-    asked = asked_parts(item, runs, shown)
+    opened = predicted(item)
+    shown = item.text.parts_for(opened)
+    asked = asked_parts(runs, shown, opened)
     live = dict(zip(runs, look(asked), strict=True))
     st.title(f"Lesson {number}: {item.title}")
     st.caption(f":material/schedule: about {item.text.minutes} minutes · {item.text.goal}")
@@ -103,12 +104,12 @@ def predicted(item: Lesson) -> set[str]:
     return {check.id for check in item.checks if kept_prediction(check)}
 
 
-def asked_parts(item: Lesson, runs: dict[str, LiveWorks], shown: list[tuple[str, object]]) -> list[Live]:
+def asked_parts(runs: dict[str, LiveWorks], shown: list[tuple[str, object]], opened: set[str]) -> list[Live]:
     """Each demo's and check's runs, in the order of `runs`: asked for the learner when the page shows
-    their values (the demos `shown`, and the checks the learner predicted), else queued in the background."""
-    demos = {part for kind, part in shown if kind == "demo"}
+    their values (the demos `shown`, and the checks `opened`: predicted), else queued in the background."""
+    asked = {part for kind, part in shown if kind == "demo"} | opened
     return [
-        Live(tuple(jobs), tuple(labels) if labels else None, asked=name in demos | predicted(item))
+        Live(tuple(jobs), tuple(labels) if labels else None, asked=name in asked)
         for name, (jobs, labels) in runs.items()
     ]
 

@@ -123,8 +123,8 @@ class JobPool:
                 self.cache.salt,
                 self.max_jobs,
                 self.threads,
-                self.warm_shapes,
                 os.getpid(),  # a forked worker's parent is the forkserver: it watches this process instead
+                self.warm_shapes,
             ),
             daemon=True,
         )

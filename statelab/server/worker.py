@@ -107,8 +107,8 @@ def run_worker(
     salt: str,
     max_jobs: int,
     threads: int,
+    server: int,
     warm_shapes: bool = False,
-    server: int | None = None,
 ) -> None:
     """Worker process: import TensorFlow once, run up to `max_jobs` jobs, then exit to be replaced.
 
@@ -130,7 +130,7 @@ def run_worker(
     tf.config.threading.set_inter_op_parallelism_threads(threads)
 
     cache = ResultCache(Path(cache_directory), salt=salt)
-    pid, server = os.getpid(), server or os.getppid()  # the process whose pool this worker serves
+    pid = os.getpid()
     warming = warm_up_steps(start=pid) if warm_shapes else []  # between jobs: the form's common shapes
     if warming:
         warming.pop(0)()  # the default run's shapes before the first job: a new worker never starts cold
