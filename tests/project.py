@@ -24,6 +24,11 @@ T = TypeVar("T")
 RUN_CACHE = "STATELAB_TEST_RUN_CACHE"  # this run's cache folder, from pytest's controller to its workers
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# TensorFlow in a test process (and the scripts, kernels and servers it starts) uses one thread per
+# operation, as the pool's workers do (statelab.server.worker.TENSORFLOW_THREADS): the Lab's small
+# models run faster on one thread, with the same numbers bit for bit (bench/bench_threads.py).
+os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
+os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 # Whether this process started the test run: not a pytest worker, nor a pytest a test runs inside it
 # (tests/test_suite_layout.py), which must leave the run's screenshots alone.
 OUTERMOST = RUN_CACHE not in os.environ

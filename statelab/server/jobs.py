@@ -75,9 +75,7 @@ class JobPool:
         warm_shapes: bool = False,
     ):
         self.cache = cache or ResultCache()
-        cores = available_cores()
-        self.workers = workers or cores
-        self.threads = max(1, cores // self.workers)  # TensorFlow threads per worker
+        self.workers = workers or available_cores()
         self.max_jobs = max_jobs_per_worker
         self.abandon_after = abandon_after  # seconds without a watcher before a queued job is dropped
         self.job_timeout = job_timeout
@@ -122,7 +120,6 @@ class JobPool:
                 str(self.cache.directory),
                 self.cache.salt,
                 self.max_jobs,
-                self.threads,
                 os.getpid(),  # a forked worker's parent is the forkserver: it watches this process instead
                 self.warm_shapes,
             ),
