@@ -44,6 +44,7 @@ LAPTOP = {"width": 1366, "height": 768}
 PROJECTOR = {"width": 1920, "height": 1080}
 SIZES = {"laptop": LAPTOP, "projector": PROJECTOR}
 SCREENSHOTS = ARTIFACTS / "screenshots"
+FAILURES = ARTIFACTS / "failures"  # what every open tab showed when a browser test failed
 
 CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 NOT_RUNNING = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -199,6 +200,23 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def save_open_pages(browser: Browser, name: str) -> list[Path]:
+    """Screenshot and text of every tab open in `browser`, as FAILURES/NAME-N.png and .txt: what a
+    failed test's pages showed (a flake leaves its evidence behind)."""
+    FAILURES.mkdir(parents=True, exist_ok=True)
+    stem, saved = re.sub(r"[^\w.-]+", "_", name), []
+    pages = [page for context in browser.contexts for page in context.pages]
+    for number, page in enumerate(pages):
+        path = FAILURES / f"{stem}-{number}"
+        with contextlib.suppress(Exception):  # a closed or crashed tab: save what can be saved
+            path.with_suffix(".txt").write_text(
+                f"{page.url}\n\n{page.locator('body').inner_text(timeout=5000)}"
+            )
+            page.screenshot(path=str(path.with_suffix(".png")), timeout=10 * SECOND)
+            saved.append(path)
+    return saved
 
 
 # Known-harmless console errors, ignored one by one; every other console error fails the test.

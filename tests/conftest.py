@@ -17,7 +17,7 @@ from pathlib import Path
 
 import project  # sets the test environment: see tests/project.py
 import pytest
-from browser import app_server, chromium, require_chromium
+from browser import app_server, chromium, require_chromium, save_open_pages
 
 SESSION_MAIN = sys.modules.get("__main__")  # pytest's own
 # One training worker for a test process's own pool (AppTest pages): pytest's workers already use every
@@ -71,9 +71,11 @@ PAGE_WALKS = ("test_classroom_e2e.py", "test_plan_print.py", "test_e2e.py::test_
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """On the controller (or a run without workers) of the outermost run: this run's screenshots only."""
+    """On the controller (or a run without workers) of the outermost run: this run's screenshots and
+    failed tests' tabs only."""
     if not hasattr(config, "workerinput") and project.OUTERMOST:
-        shutil.rmtree(project.ARTIFACTS / "screenshots", ignore_errors=True)
+        for folder in ("screenshots", "failures"):
+            shutil.rmtree(project.ARTIFACTS / folder, ignore_errors=True)
 
 
 def group(item: pytest.Item) -> str | None:
@@ -100,6 +102,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if name := group(item):
             item.add_marker(pytest.mark.xdist_group(name))
     items.sort(key=first_rank)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A browser test that failed leaves a screenshot and the text of every tab it had open."""
+    report = yield
+    browser = getattr(item, "funcargs", {}).get("browser")
+    if report.failed and call.when == "call" and browser is not None:
+        saved = save_open_pages(browser, item.name)
+        report.sections.append(("open tabs", "\n".join(map(str, saved)) or "none could be saved"))
+    return report
 
 
 @pytest.fixture(autouse=True)

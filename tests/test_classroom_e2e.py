@@ -282,6 +282,7 @@ def test_a_forged_teacher_cookie_shows_no_controls_and_an_ended_class_says_so(br
     teacher.page.get_by_text("End the class", exact=True).click()
     teacher.page.get_by_role("button", name="End the class and delete its answers").click()
     teacher.wait_for_app()
+    expect(teacher.page.get_by_text("The class has ended: its answers and names are deleted")).to_be_visible()
     ended = learner.page.get_by_text(f"Class {format_code(code)} has ended")
     expect(ended).to_be_visible(timeout=QUESTION_TIMEOUT)
     expect(learner.page.get_by_text("Check the code")).to_have_count(0)
