@@ -63,6 +63,13 @@ def chart_specs(app: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
 
 
+def switch(app: AppTest, key: str, label: str | bool) -> AppTest:
+    """Switch the tabs with `key` to the tab `label` (or an expander to open, True), as a click does: only
+    what is open is drawn."""
+    app.session_state[key] = label
+    return app.run()
+
+
 def chart_titled(app: AppTest, words: str) -> dict:
     """The figure whose title contains `words` (long titles are broken into lines: "<br>" reads as " ")."""
     return next(

@@ -14,6 +14,7 @@ from apptest_helpers import (
     fill,
     open_page,
     pending,
+    switch,
     train,
     values,
     wait_for_run,
@@ -26,6 +27,8 @@ from statelab.engine.results import MODES
 from statelab.server.database import open_database
 from statelab.server.learner_store import LearnerStore
 from statelab.teaching.presets import PRESETS
+from ui.continuity import CONTINUITY_TAB
+from ui.export import SCRIPT_SHOWN
 from ui.lab_results import compare_labels, history_table, plot_two_runs
 from ui.lab_state import Run
 
@@ -200,14 +203,17 @@ def test_the_server_process_never_imports_tensorflow():
 
 
 def test_continuity_views_follow_the_run(cue_run):
-    layout = chart_titled(cue_run, "Batch layout, epoch 1")
+    layout = chart_titled(switch(cue_run, CONTINUITY_TAB, "Batch layout"), "Batch layout, epoch 1")
     assert "state continuity in this pass: 100%" in layout["layout"]["title"]["text"]
     names = {trace.get("name") for trace in layout["data"]}
     assert "state carries over" in names
     assert any(metric.value == "100%" for metric in cue_run.get("metric"))
-    trace = chart_titled(cue_run, "Carried hidden state")
+    assert not any("Carried hidden state" in spec["layout"]["title"]["text"] for spec in chart_specs(cue_run))
+    trace = chart_titled(switch(cue_run, CONTINUITY_TAB, "Carried state"), "Carried hidden state")
     assert len([t for t in trace["data"] if t.get("name", "").startswith("stream")]) == 3
-    cue_run.slider(key="step_batch").set_value(9).run()  # group 2, window 2
+    switch(cue_run, CONTINUITY_TAB, "Step through").slider(key="step_batch").set_value(
+        9
+    ).run()  # group 2, window 2
     assert not cue_run.exception
     assert "Batch 9, row 0: stream 16, window 2" in str(chart_titled(cue_run, "Batch 9")["layout"]["title"])
 
@@ -224,7 +230,7 @@ def test_shuffle_shows_broken_arrows_and_a_low_score():
 
 
 def test_gradient_boundary_is_computed_on_request(cue_run):
-    cue_run.button(key="gradient_go").click().run()
+    switch(cue_run, CONTINUITY_TAB, "Gradient boundary").button(key="gradient_go").click().run()
     deadline = time.monotonic() + PATIENCE
 
     def shown() -> bool:  # long titles are broken into lines: "<br>" reads as " "
@@ -337,9 +343,11 @@ def test_a_gru_link_runs_a_gru_whose_trace_and_script_have_its_one_state_tensor(
     assert app.selectbox(key="setting_layer").value == "gru"
     wait_for_run(app)
     assert not app.exception and app.session_state["lab"].shown.config.layer == "gru"
-    shown = app.radio(key="trace_quantity_1")
+    shown = switch(app, CONTINUITY_TAB, "Carried state").radio(key="trace_quantity_1")
     assert shown.options == ["‖h‖ (hidden state)"] and "GRU keeps 1 state tensor" in shown.label
     assert "Carried hidden state" in chart_titled(app, "Carried hidden state")["layout"]["title"]["text"]
+    assert not any("keras.layers." in block.value for block in app.code)  # drawn once the learner opens it
+    switch(app, SCRIPT_SHOWN, True)
     script = next(block.value for block in app.code if "keras.layers." in block.value)
     assert "gru = keras.layers.GRU(" in script and "keras.layers.LSTM" not in script
     assert "layer=gru" in next(block.value for block in app.code if "?" in block.value)  # the share link

@@ -17,6 +17,8 @@ from ui.live_results import await_results
 from ui.runs import job_pool
 
 GRADIENT_ASKED = "gradient_asked"  # the learner asked for the gradient view in this session
+CONTINUITY_TAB = "continuity_tab"  # the open continuity view
+STATELESS_SHOWN = "stateless_windows_shown"  # "What a stateless model sees", opened
 
 
 def render_continuity(result: LabResult) -> None:
@@ -28,16 +30,20 @@ def render_continuity(result: LabResult) -> None:
         help="Share of batch rows whose incoming state is their own stream's previous window "
         "(or a fresh zero state at a stream's start). 100 % is correct.",
     )
-    tabs = st.tabs(["Batch layout", "Carried state", "Step through", "Gradient boundary"])
-    with tabs[0]:
-        render_layout(result, layout)
-    with tabs[1]:
-        render_trace(result)
-        render_row_trace(result, layout)
-    with tabs[2]:
-        render_step_through(result)
-    with tabs[3]:
-        render_gradient_boundary()
+    views = {
+        "Batch layout": lambda: render_layout(result, layout),
+        "Carried state": lambda: (render_trace(result), render_row_trace(result, layout)),
+        "Step through": lambda: render_step_through(result),
+        "Gradient boundary": render_gradient_boundary,
+    }
+    # Only the open tab's view is drawn (a tab switch reruns the page): every chart of the hidden tabs
+    # cost the browser as much again when the Lab opened.
+    for tab, render in zip(
+        st.tabs(list(views), key=CONTINUITY_TAB, on_change="rerun"), views.values(), strict=True
+    ):
+        if tab.open:
+            with tab:
+                render()
 
 
 def render_layout(result: LabResult, layout) -> None:
@@ -54,8 +60,10 @@ def render_layout(result: LabResult, layout) -> None:
             help="With shuffle on, every epoch has a different layout.",
         )
     render_figure(continuity_charts.plot_layout(layout, epoch=epoch - 1))
-    with st.expander("What a stateless model sees"):
-        render_figure(continuity_charts.plot_stateless_windows(config.n_windows, config.batch_size))
+    stateless = st.expander("What a stateless model sees", key=STATELESS_SHOWN, on_change="rerun")
+    if stateless.open:
+        with stateless:
+            render_figure(continuity_charts.plot_stateless_windows(config.n_windows, config.batch_size))
 
 
 def render_trace(result: LabResult) -> None:

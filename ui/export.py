@@ -18,6 +18,7 @@ from statelab.export.notebook import (
 from statelab.export.script import data_file_name, keras_script, keras_script_filename, reproduction_note
 
 NOTEBOOK_MIME = "application/x-ipynb+json"
+SCRIPT_SHOWN = "script_shown"  # the "Show the script" expander, opened
 
 
 def render_download(
@@ -41,8 +42,14 @@ def render_code_export(config: LabConfig) -> None:
     """Show the script in a code block (with a copy button) and offer it, and the notebook, as downloads."""
     script = keras_script(config)
     st.caption(reproduction_note())
-    with st.expander("Show the script: data, layout, model, training with this shuffle and reset policy"):
-        st.code(script, language="python", line_numbers=True)
+    shown = st.expander(
+        "Show the script: data, layout, model, training with this shuffle and reset policy",
+        key=SCRIPT_SHOWN,
+        on_change="rerun",
+    )
+    if shown.open:  # drawn when opened: the highlighted script was a third of the Lab's page in the browser
+        with shown:
+            st.code(script, language="python", line_numbers=True)
     render_download(
         "Download the script", script, keras_script_filename(config), "text/x-python", key="download_script"
     )
