@@ -132,6 +132,15 @@ def test_lab_trains_both_models_from_settings_typed_in(app):
     assert_both_models_drawn(app)
     # The settings went into the address bar, so this page can be shared; the learner's id did not.
     assert app.query() == {"shuffle": "true", "epochs": "3", "n_groups": "4"}, app.page.url
+    # Only the open continuity view is drawn; another tab draws its own when clicked.
+    carried = app.page.locator(".gtitle", has_text="Carried hidden state")
+    expect(carried).to_have_count(0)
+    app.page.get_by_role("tab", name="Carried state").click()
+    app.wait_for_app()
+    expect(carried).to_be_visible()
+    app.page.get_by_role("tab", name="Batch layout").click()
+    app.wait_for_app()
+    expect(app.page.locator(".gtitle", has_text="Batch layout, epoch 1")).to_be_visible()
     app.assert_clean("the Lab after a run")
     app.screenshot("lab-after-a-run")
     app.page.set_viewport_size(PROJECTOR)
