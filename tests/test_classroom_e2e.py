@@ -36,9 +36,20 @@ CHART_TIMEOUT = 10_000  # ms: the teacher's chart refreshes every second; allow 
 QUESTION_TIMEOUT = 30_000  # ms: learner pages refresh every 2 s, slower while TensorFlow starts in a worker
 
 
-def person(browser, app_url, viewport) -> AppPage:
-    """A new person: their own browser context (own cookies, own session)."""
-    return AppPage(browser.new_context(viewport=viewport), app_url)
+@pytest.fixture
+def person(browser, app_url):
+    """New people, each in their own browser context (own cookies, own session). Their contexts close
+    when the test ends: an open class page refreshes every second or two, in Chromium and in the server,
+    through every later test otherwise."""
+    contexts = []
+
+    def new(viewport) -> AppPage:
+        contexts.append(browser.new_context(viewport=viewport))
+        return AppPage(contexts[-1], app_url)
+
+    yield new
+    for context in contexts:
+        context.close()
 
 
 def answers_text(teacher: AppPage) -> str:
@@ -92,12 +103,12 @@ def download_record(teacher: AppPage) -> tuple[str, str, str]:
     return texts[0], texts[1], texts[2]
 
 
-def test_a_class_predicts_then_the_experiment_reveals(browser, app_url):
+def test_a_class_predicts_then_the_experiment_reveals(person):
     audit = Audit()
     check = lesson(2).checks[0]  # a lesson check whose live side is one quick Keras demo
     check_title = f"Q2.1 · Lesson 2, {lesson(2).nav}"  # numbered as in the lesson plan
     labels = list(check.options.values())
-    teacher = person(browser, app_url, PROJECTOR)
+    teacher = person(PROJECTOR)
     code = start_class(teacher)
     join_link = teacher.page.get_by_role("link", name=re.compile(r"join\?code=")).get_attribute("href")
     assert join_link.endswith(f"/join?code={code}")
@@ -105,7 +116,7 @@ def test_a_class_predicts_then_the_experiment_reveals(browser, app_url):
         teacher.page.get_by_role("img", name=f"QR code of the join link for class {format_code(code)}")
     ).to_be_visible()
 
-    learners = [person(browser, app_url, PHONE) for _ in NAMES]
+    learners = [person(PHONE) for _ in NAMES]
     for learner, name in zip(learners, NAMES, strict=True):
         learner.page.goto(join_link)
         learner.wait_for_app()
@@ -219,10 +230,10 @@ def test_a_class_predicts_then_the_experiment_reveals(browser, app_url):
     audit.finish()
 
 
-def test_only_the_browser_that_started_a_class_runs_it(browser, app_url):
-    teacher = person(browser, app_url, PROJECTOR)
+def test_only_the_browser_that_started_a_class_runs_it(person):
+    teacher = person(PROJECTOR)
     code = start_class(teacher)
-    intruder = person(browser, app_url, PROJECTOR)  # e.g. a learner who copied the teacher's address
+    intruder = person(PROJECTOR)  # e.g. a learner who copied the teacher's address
     intruder.open(f"/class?code={code}")
     expect(intruder.page.get_by_text(f"This browser did not start class {format_code(code)}")).to_be_visible()
     expect(intruder.page.get_by_role("button", name="Reveal")).to_have_count(0)
@@ -241,8 +252,8 @@ def test_only_the_browser_that_started_a_class_runs_it(browser, app_url):
         ("/join?code=%3Cscript%3E", "A class code has 8 letters and digits"),
     ],
 )
-def test_a_wrong_code_gets_a_plain_message(browser, app_url, path, message):
-    learner = person(browser, app_url, PHONE)
+def test_a_wrong_code_gets_a_plain_message(path, message, person):
+    learner = person(PHONE)
     learner.open(path)
     expect(learner.page.get_by_test_id("stAlertContentError")).to_contain_text(message)
     expect(learner.page.get_by_role("textbox", name="Class code")).to_be_visible()  # and a way to try again
@@ -252,22 +263,21 @@ def test_a_wrong_code_gets_a_plain_message(browser, app_url, path, message):
     audit.finish()
 
 
-def test_a_forged_teacher_cookie_shows_no_controls_and_an_ended_class_says_so(browser, app_url):
+def test_a_forged_teacher_cookie_shows_no_controls_and_an_ended_class_says_so(app_url, person):
     """Issue 23: a browser whose teacher cookie does not verify sees no Reveal, Ask again or End; after
     End, a learner who was in the class reads that it ended, not that the code may be wrong."""
-    teacher = person(browser, app_url, PROJECTOR)
+    teacher = person(PROJECTOR)
     code = start_class(teacher)
     ask(teacher, f"Lesson 2, {lesson(2).nav} · ")
     expect(teacher.page.get_by_role("button", name="Ask again")).to_be_visible()  # the real teacher's
-    learner = person(browser, app_url, PHONE)
+    learner = person(PHONE)
     learner.open(f"/join?code={code}")
     learner.page.get_by_role("button", name="Join the class").click()
     learner.wait_for_app()
     expect(learner.page.get_by_text("Your answer", exact=True)).to_be_visible(timeout=QUESTION_TIMEOUT)
-    forger = browser.new_context(viewport=PROJECTOR)
+    intruder = person(PROJECTOR)
     forged = {"name": f"statelab_teacher_{code}", "value": secrets.token_urlsafe(32), "url": app_url}
-    forger.add_cookies([forged])
-    intruder = AppPage(forger, app_url)
+    intruder.context.add_cookies([forged])
     intruder.open(f"/class?code={code}")
     expect(intruder.page.get_by_text(f"This browser did not start class {format_code(code)}")).to_be_visible()
     for name in ("Reveal", "Reveal now", "Ask again", "Vote again", "Ask this question", "Start a class"):
@@ -277,7 +287,7 @@ def test_a_forged_teacher_cookie_shows_no_controls_and_an_ended_class_says_so(br
     expect(intruder.page.get_by_text("End the class")).to_have_count(0)
     expect(intruder.page.get_by_text("The class's record")).to_have_count(0)
     intruder.assert_clean("a forged teacher cookie")
-    forger.close()
+    intruder.context.close()  # a tab the learner's refreshes need not share the machine with
 
     teacher.page.get_by_text("End the class", exact=True).click()
     teacher.page.get_by_role("button", name="End the class and delete its answers").click()
