@@ -397,9 +397,12 @@ class AppPage:
         question.get_by_role("button", name="Run it").click()
         return question
 
-    def screenshot(self, name: str) -> list[Path]:
+    def screenshot(self, name: str, restore: bool = True) -> list[Path]:
         """Save what fits on the screen and the whole page (Streamlit scrolls inside the app, so a
         "full page" browser screenshot would stop at the viewport): NAME-WxH.png and NAME-WxH-full.png.
+
+        The page is as tall as its content for the second; `restore=False` leaves it so, for a caller that
+        sets another size next (each resize redraws every chart on the page).
         """
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         size = self.page.viewport_size
@@ -419,7 +422,8 @@ class AppPage:
             self.page.wait_for_timeout(300)  # Plotly redraws its charts for the new width
             self.page.screenshot(path=str(full))
         finally:
-            self.page.set_viewport_size(size)
+            if restore:
+                self.page.set_viewport_size(size)
         return [screen, full]
 
     def exceptions(self) -> list[str]:

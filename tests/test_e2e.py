@@ -114,7 +114,7 @@ def test_every_page_opens_clean_at_laptop_and_projector_size(app):
             app.page.set_viewport_size(viewport)
             app.wait_for_app()
             app.assert_clean(f"{path} at {size_name} size")
-            app.screenshot(page_name(path))
+            app.screenshot(page_name(path), restore=False)  # the next size is set next
             app.assert_clean(f"{path} at {size_name} size, after the full-page screenshot")
     # every file a page's download button offers was there when the browser checked it
     assert not app.missing_files, app.missing_files
