@@ -29,8 +29,8 @@ CGROUP = Path("/sys/fs/cgroup")
 # (the test suite sets 0: its own processes compete with the workers as much as pages do).
 WORKER_NICENESS = 10
 # TensorFlow threads per worker. The Lab's models are small: a warm default run took 0.40 s on one
-# thread against 0.52 s on two (and 0.40 against 0.96 CPU seconds), a new shape 2.5 against 3.1 s, with
-# bit-identical numbers; one worker per core keeps every core busy in a class.
+# thread against 0.55 s on two (0.40 against 0.97 CPU seconds), its first run 2.56 against 3.34 s, with
+# bit-identical numbers (bench/bench_threads.py); one worker per core keeps every core busy in a class.
 TENSORFLOW_THREADS = 1
 
 
