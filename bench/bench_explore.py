@@ -167,12 +167,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="warm default runs (median)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from statelab.server.worker import TENSORFLOW_THREADS  # no TensorFlow in this process
+    from statelab.server.worker import tensorflow_thread_environment  # no TensorFlow in this process
 
     os.environ["STATELAB_CACHE"] = args.cache or tempfile.mkdtemp(prefix="statelab-bench-explore-")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # 2 would show a line per program loaded from disk
-    for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):  # as the pool's workers run
-        os.environ.setdefault(name, str(TENSORFLOW_THREADS))
+    for name, value in tensorflow_thread_environment().items():  # as the pool's workers run
+        os.environ.setdefault(name, value)
     load = os.getloadavg()[0]
     print(f"cache folder: {os.environ['STATELAB_CACHE']}; {os.cpu_count()} cores, load {load:.1f}")
     report("1. one process, shapes never compiled anywhere:", in_a_process("explore", args.repeats))

@@ -15,6 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from statelab.server.worker import tensorflow_thread_environment  # reads no environment variable
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"  # screenshots and server logs of this run, for a person to look at
 # Seconds a test waits for something (a run, a page, a demo) before it fails: tests wait for the event
@@ -27,8 +29,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # TensorFlow in a test process (and the scripts, kernels and servers it starts) uses one thread per
 # operation, as the pool's workers do (statelab.server.worker.TENSORFLOW_THREADS): the Lab's small
 # models run faster on one thread, with the same numbers bit for bit (bench/bench_threads.py).
-os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
-os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
+for name, value in tensorflow_thread_environment().items():
+    os.environ.setdefault(name, value)
 # Whether this process started the test run: not a pytest worker, nor a pytest a test runs inside it
 # (tests/test_suite_layout.py), which must leave the run's screenshots alone.
 OUTERMOST = RUN_CACHE not in os.environ

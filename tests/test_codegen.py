@@ -20,13 +20,10 @@ from statelab.engine.scoring import chance_level, persistence_level, seasonal_le
 from statelab.engine.storage import series_path
 from statelab.engine.tasks import CO2_CSV, TASK_SPECS, TaskData
 from statelab.export.script import keras_script, keras_script_filename
+from statelab.server.worker import tensorflow_thread_environment
 
 # several scripts run at once on few cores: one thread each avoids oversubscription
-SCRIPT_ENVIRONMENT = {
-    "TF_CPP_MIN_LOG_LEVEL": "2",
-    "TF_NUM_INTRAOP_THREADS": "1",
-    "TF_NUM_INTEROP_THREADS": "1",
-}
+SCRIPT_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "2", **tensorflow_thread_environment()}
 SMALL = {"n_windows": 3, "n_groups": 2, "epochs": 3, "eval_groups": 2}
 CONFIGS = {
     "cue": LabConfig(task="cue", batch_size=8, timesteps=5, units=16, **SMALL),

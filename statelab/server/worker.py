@@ -34,6 +34,11 @@ WORKER_NICENESS = 10
 TENSORFLOW_THREADS = 1
 
 
+def tensorflow_thread_environment() -> dict[str, str]:
+    """The variables that give a process started with them TensorFlow's threads as a worker has them."""
+    return {name: str(TENSORFLOW_THREADS) for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")}
+
+
 @contextlib.contextmanager
 def without_main_script() -> Iterator[None]:
     """Start processes without the parent's __main__: a spawned child re-runs its file first, and
