@@ -70,7 +70,7 @@ lock: | $(BIN)/python
 	$(COMPILE) --extra app --extra test --constraint requirements.txt -o requirements-test.txt
 
 ## make system: the Debian packages the tests need that are missing, in one apt-get call (as root)
-SYSTEM_PACKAGES = /usr/bin/chromium-headless-shell:chromium-headless-shell $(INITDB):postgresql /usr/sbin/nginx:nginx npm:npm
+SYSTEM_PACKAGES = /usr/bin/chromium:chromium $(INITDB):postgresql /usr/sbin/nginx:nginx npm:npm
 system:
 	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
 		command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; done; \
@@ -83,7 +83,7 @@ system:
 	fi
 
 chromium:
-	$(call debian_package,/usr/bin/chromium-headless-shell,chromium-headless-shell,The browser tests need Debian's Chromium)
+	$(call debian_package,/usr/bin/chromium,chromium,The browser tests need Debian's Chromium)
 
 ## make postgresql: Debian's PostgreSQL binaries; the class-mode tests start a throwaway server on loopback
 INITDB := $(or $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb)),initdb)

@@ -78,6 +78,13 @@ def pytest_configure(config: pytest.Config) -> None:
             shutil.rmtree(project.ARTIFACTS / folder, ignore_errors=True)
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """On the controller of the outermost run, at its very end: the run's cache folder goes (its
+    results and compiled programs, some 340 MB that would otherwise pile up in /tmp run after run)."""
+    if not hasattr(config, "workerinput") and project.OUTERMOST:
+        shutil.rmtree(os.environ[project.RUN_CACHE], ignore_errors=True)
+
+
 def group(item: pytest.Item) -> str | None:
     """The worker group of a test: one of two for the browser tests, else its file (None: spread)."""
     if "app_url" in getattr(item, "fixturenames", ()):

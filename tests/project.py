@@ -34,7 +34,8 @@ for name, value in tensorflow_thread_environment().items():
 # Whether this process started the test run: not a pytest worker, nor a pytest a test runs inside it
 # (tests/test_suite_layout.py), which must leave the run's screenshots alone.
 OUTERMOST = RUN_CACHE not in os.environ
-os.environ.setdefault(RUN_CACHE, tempfile.mkdtemp(prefix="statelab-test-cache-"))
+if OUTERMOST:  # removed when the run ends (conftest.pytest_unconfigure): a run compiles some 340 MB
+    os.environ[RUN_CACHE] = tempfile.mkdtemp(prefix="statelab-test-cache-")
 os.environ["STATELAB_CACHE"] = os.environ[RUN_CACHE]
 os.environ["STATELAB_WARM"] = "0"
 
