@@ -37,6 +37,7 @@ PROCESS_FOLDER = f".process-{socket.gethostname()}-"  # replicas on other hosts 
 OTHER_VERSIONS_AFTER = 3600.0  # seconds unused before another version's programs are removed
 
 _own: Path | None = None  # this process's folder, once enabled
+_deferred = False  # the engine's import leaves the folder to the processes forked from this one
 _traced: Counter[str] = Counter()  # how often each stable_names key was traced in this process
 
 
@@ -68,6 +69,21 @@ def library_versions() -> str:
                 found.append(f"{names[0]}-{version(name)}")
                 break
     return "-".join(found)
+
+
+def defer() -> None:
+    """In a process that imports the engine only for the workers forked from it (a job pool's
+    forkserver): the import then chooses no folder and reads none of XLA's flags, which a forked worker
+    would inherit (every worker writing into this process's folder, under its cache and version); each
+    worker calls `enable` with its pool's cache and salt."""
+    global _deferred
+    _deferred = True
+
+
+def enable_on_import() -> Path | None:
+    """`enable` with the defaults (STATELAB_CACHE, the library versions), as the engine's import calls
+    it, unless `defer` was called in this process (or the one it was forked from)."""
+    return None if _deferred else enable()
 
 
 def enable(cache: Path | None = None, salt: str = "") -> Path | None:

@@ -26,7 +26,7 @@ from functools import partial
 
 from statelab.engine import compile_cache
 
-compile_cache.enable()  # before TensorFlow's first operation: it reads TF_XLA_FLAGS then
+compile_cache.enable_on_import()  # before TensorFlow's first operation: it reads TF_XLA_FLAGS then
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
