@@ -28,35 +28,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
+import psutil  # noqa: E402
 from browser import app_server  # noqa: E402  (also sets a fresh STATELAB_CACHE)
 from class_load import run_class  # noqa: E402
+from machine import cpu_seconds  # noqa: E402
 from postgres import postgres_url  # noqa: E402
 
 from statelab.server.classroom import Classroom  # noqa: E402
 from statelab.server.database import open_database  # noqa: E402
 from ui.class_questions import lesson_questions  # noqa: E402
 
-TICKS = os.sysconf("SC_CLK_TCK")
-
 
 def server_pid(base_url: str) -> int:
     """The process id of the `streamlit run` serving base_url (its workers are other processes)."""
     port = str(urlsplit(base_url).port)
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                arguments = (entry / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if b"streamlit" in arguments and port.encode() in arguments:
-                return int(entry.name)
+    for process in psutil.process_iter(["cmdline"]):
+        arguments = process.info["cmdline"] or []
+        if "streamlit" in arguments and port in arguments:
+            return process.pid
     raise RuntimeError(f"no streamlit process serves {base_url}")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 class Phases:

@@ -23,8 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_watchers import cpu_seconds, only_child  # noqa: E402
-from browser import LAPTOP, AppPage, app_server, child_processes, chromium  # noqa: E402
+from bench_watchers import only_child  # noqa: E402
+from browser import LAPTOP, AppPage, app_server, chromium  # noqa: E402
+from machine import child_processes, cpu_seconds  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 from statelab.engine.compile_cache import programs_folder  # noqa: E402

@@ -35,7 +35,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from browser import app_server, child_processes  # noqa: E402  (also sets a fresh STATELAB_CACHE)
+from browser import app_server  # noqa: E402  (also sets a fresh STATELAB_CACHE)
+from machine import child_processes, cpu_seconds  # noqa: E402
 from streamlit_client import StreamlitSession, open_page  # noqa: E402
 
 from statelab.engine.config import LabConfig, to_query  # noqa: E402
@@ -149,12 +150,6 @@ class Sampler:
         peaks = sorted(self.worker_rss.values())
         server_peak = max(self.server_rss, default=0.0)
         return cores, server_peak, max(peaks, default=0.0), sum(peaks[-WORKERS:]), clients
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of one process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mib(pid: int) -> float | None:

@@ -22,15 +22,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from browser import LAPTOP, app_server, chromium  # noqa: E402  (also sets a fresh STATELAB_CACHE)
+from machine import cpu_seconds  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 VERDICT_TIMEOUT = 600_000  # milliseconds
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of one process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def watch_one_run(browser, url: str, server_pid: int, sessions: int, link: str) -> tuple[float, float]:

@@ -23,8 +23,10 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from bench_grid import wait_until_ready  # noqa: E402
+from machine import machine_cpu  # noqa: E402
 
 from statelab.engine.config import LabConfig  # noqa: E402
 from statelab.server import jobs  # noqa: E402
@@ -32,12 +34,6 @@ from statelab.server.jobs import JobPool  # noqa: E402
 from statelab.server.result_cache import ResultCache  # noqa: E402
 
 SMALL = dict(batch_size=4, timesteps=5, n_windows=3, n_groups=2, units=8, epochs=1, eval_groups=1)
-
-
-def machine_cpu_seconds() -> float:
-    """Busy seconds of every core since the machine started (/proc/stat: all but idle and I/O wait)."""
-    fields = [float(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def runs_with(start_method: str, runs: int) -> tuple[float, float]:
@@ -53,12 +49,12 @@ def runs_with(start_method: str, runs: int) -> tuple[float, float]:
     ):
         wait_until_ready(pool)
         pool.result(LabConfig(seed=0, **SMALL))  # compiles the programs
-        cpu = machine_cpu_seconds()
+        cpu = machine_cpu()[0]
         for seed in range(1, runs + 1):
             start = time.monotonic()
             pool.result(LabConfig(seed=seed, **SMALL))
             seconds.append(time.monotonic() - start)
-        cpu = machine_cpu_seconds() - cpu
+        cpu = machine_cpu()[0] - cpu
     return statistics.median(seconds), cpu / runs
 
 

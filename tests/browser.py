@@ -83,16 +83,6 @@ def require_chromium() -> None:
     require_debian_package(CHROMIUM, "chromium", INSTALL_HINT)
 
 
-def child_processes(pid: int) -> list[int]:
-    """The pids of a process's children, whichever of its threads started them (Linux /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
 def free_port() -> int:
     """A free TCP port on the loopback interface."""
     with socket.socket() as probe:

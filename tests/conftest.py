@@ -13,11 +13,11 @@ import os
 import shutil
 import sys
 from collections import defaultdict
-from pathlib import Path
 
 import project  # sets the test environment: see tests/project.py
 import pytest
 from browser import app_server, chromium, require_chromium, save_open_pages
+from machine import machine_cpu
 
 SESSION_MAIN = sys.modules.get("__main__")  # pytest's own
 # One training worker for a test process's own pool (AppTest pages): pytest's workers already use every
@@ -76,13 +76,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput") and project.OUTERMOST:
         for folder in ("screenshots", "failures"):
             shutil.rmtree(project.ARTIFACTS / folder, ignore_errors=True)
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    """On the controller of the outermost run, at its very end: the run's cache folder goes (its
-    results and compiled programs, some 340 MB that would otherwise pile up in /tmp run after run)."""
-    if not hasattr(config, "workerinput") and project.OUTERMOST:
-        shutil.rmtree(os.environ[project.RUN_CACHE], ignore_errors=True)
 
 
 def group(item: pytest.Item) -> str | None:
@@ -145,17 +138,6 @@ def browser(app_url):
     """Debian's Chromium, once for the browser tests of this worker."""
     with chromium() as browser:
         yield browser
-
-
-def machine_cpu() -> tuple[float, float]:
-    """(busy, all) seconds of every core of the machine since it started, from /proc/stat (Linux)."""
-    try:
-        fields = [float(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    except (OSError, ValueError):
-        return float("nan"), float("nan")
-    idle = fields[3] + fields[4]  # idle and waiting for I/O
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (sum(fields) - idle) / ticks, sum(fields) / ticks
 
 
 def kind(keywords) -> str:

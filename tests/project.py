@@ -8,7 +8,9 @@ suite needs); the benchmarks that reuse the browser helpers get it through brows
 """
 
 import asyncio
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
@@ -34,8 +36,9 @@ for name, value in tensorflow_thread_environment().items():
 # Whether this process started the test run: not a pytest worker, nor a pytest a test runs inside it
 # (tests/test_suite_layout.py), which must leave the run's screenshots alone.
 OUTERMOST = RUN_CACHE not in os.environ
-if OUTERMOST:  # removed when the run ends (conftest.pytest_unconfigure): a run compiles some 340 MB
+if OUTERMOST:  # removed when the process that made it ends: a test run compiles some 340 MB into it
     os.environ[RUN_CACHE] = tempfile.mkdtemp(prefix="statelab-test-cache-")
+    atexit.register(shutil.rmtree, os.environ[RUN_CACHE], ignore_errors=True)
 os.environ["STATELAB_CACHE"] = os.environ[RUN_CACHE]
 os.environ["STATELAB_WARM"] = "0"
 

@@ -3,7 +3,7 @@
     PYTHONPATH=tools .venv/bin/python -m pytest -p cpu_per_test [the Makefile's PARALLEL options] [tests]
     .venv/bin/python tools/cpu_per_test.py            # the summary of the last such run
 
-As a pytest plugin, each pytest worker samples its own process tree every half second (Linux /proc)
+As a pytest plugin, each pytest worker samples its own process tree every half second (psutil)
 and adds each process's CPU seconds to the test running then, by kind of process; it writes
 artifacts/cpu-per-test/WORKER.json when it ends. Processes that leave the tree (forkserver children
 of a server that ended) are not counted. Run as a script, it prints the totals by kind, by file and
@@ -21,8 +21,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import psutil
+
 OUT = Path(__file__).resolve().parents[1] / "artifacts" / "cpu-per-test"
-TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 KINDS = (  # (pattern in the command line, kind), the first that matches
     ("chrom", "chromium"),
     ("streamlit", "server"),
@@ -38,16 +39,11 @@ KINDS = (  # (pattern in the command line, kind), the first that matches
 def processes() -> dict[int, tuple[int, float, str]]:
     """pid -> (parent pid, CPU seconds, command line) of every running (not zombie) process."""
     found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            state, parent, *fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            command = (entry / "cmdline").read_bytes()[:500].replace(b"\0", b" ").decode(errors="replace")
-        except (OSError, ValueError):
-            continue
-        if state != "Z":
-            found[int(entry.name)] = (int(parent), (int(fields[9]) + int(fields[10])) / TICK, command)
+    for process in psutil.process_iter(["ppid", "cpu_times", "cmdline", "status"]):
+        info = process.info
+        if info["status"] != psutil.STATUS_ZOMBIE and info["cpu_times"] is not None:
+            cpu = info["cpu_times"].user + info["cpu_times"].system
+            found[process.pid] = (info["ppid"], cpu, " ".join(info["cmdline"] or ())[:500])
     return found
 
 
