@@ -29,6 +29,9 @@ os.environ["STATELAB_WORKER_NICENESS"] = "0"
 # Servers' workers do not compile the form's common shapes between the tests' jobs: that would take the
 # suite's cores and hold up jobs (bench/bench_lab_answer.py measures the warmed server).
 os.environ["STATELAB_WARM_SHAPES"] = "0"
+# Nor do they train the settings a test types in before it presses Train (JobPool.run_ahead), for the same
+# reason; test_e2e's own server for it turns it on.
+os.environ["STATELAB_RUN_AHEAD"] = "0"
 # The kinds of test, by marker, in the order the time summary names them; the rest are "unit".
 KINDS = ("browser", "server", "build", "slow", "training")
 # Module fixtures that train Keras models or start worker processes: a test that uses one is a training test.

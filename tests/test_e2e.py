@@ -7,9 +7,11 @@ a laptop and a projector size land in artifacts/screenshots/ for a person to loo
 
 import contextlib
 import re
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -18,12 +20,14 @@ import pytest
 from axe import Audit
 from browser import APP_TIMEOUT, LAPTOP, PROJECTOR, RUN_TIMEOUT, SIZES, AppPage, app_server
 from playwright.sync_api import Browser, Download, expect
-from project import ARTIFACTS
+from project import ARTIFACTS, PATIENCE
 from series_example import example_csv
 
 from statelab.engine.config import LabConfig
+from statelab.engine.work import lab_job
 from statelab.export.notebook import keras_notebook_filename
 from statelab.export.script import export_steps
+from statelab.server.result_cache import ResultCache
 from statelab.teaching.lessons import lesson
 from statelab.teaching.presets import PRESETS
 
@@ -312,6 +316,28 @@ def test_an_own_series_is_checked_then_trained(app):
     expect(app.page.get_by_role("button", name="Download your series (CSV)")).to_be_visible()
     app.assert_clean("the Lab after training on an uploaded series")
     app.screenshot("lab-own-series")
+
+
+def test_an_edited_setting_is_trained_before_train_is_pressed(browser):
+    """Issue 21: while the learner edits, a worker with nothing else to do trains the edited settings
+    (JobPool.run_ahead): Train then shows a shape nobody had compiled without training it again."""
+    log = ARTIFACTS / "server-run-ahead.log"
+    with app_server(env={"STATELAB_RUN_AHEAD": "1"}, log_path=log) as url, tab(browser, url) as app:
+        app.open(SMALL_LINK)
+        app.wait_for_results(config=SMALL_CONFIG)
+        edited = replace(SMALL_CONFIG, batch_size=12)
+        stored = ResultCache().path(lab_job(edited))  # the server's cache is this test run's
+        app.type_number("Batch size", 12)
+        expect(app.page.get_by_text("Not trained yet: batch 12.")).to_be_visible()
+        deadline = time.monotonic() + PATIENCE
+        while not stored.exists():  # trained while the learner still has not pressed Train
+            assert time.monotonic() < deadline, f"{stored} was not trained ahead; see {log}"
+            app.page.wait_for_timeout(100)
+        written = stored.stat().st_ino
+        app.train()
+        expect(app.wait_for_results(config=edited)).to_contain_text("Stateful")
+        assert stored.stat().st_ino == written  # the run ahead's result, not a second training
+        app.assert_clean("the Lab after a run trained ahead")
 
 
 def test_a_bare_lab_opens_with_the_default_run(app):

@@ -215,6 +215,35 @@ def test_background_jobs_yield_to_learners_and_are_never_abandoned(pool):
     wait_until(lambda: all([pool.status(config).state == "done" for config in (learner, *warm)]))
 
 
+def test_runs_ahead_wait_for_two_idle_workers_give_way_to_learners_and_keep_the_newest(tmp_path):
+    """JobPool.run_ahead: a learner's edited settings go to a worker only while another stays free for
+    whoever presses Train; an asker's newer settings replace its waiting ones; asking for a config run
+    ahead joins its run. Both workers are paused (SIGSTOP), so nothing moves but what the pool decides."""
+    with JobPool(workers=2, cache=ResultCache(tmp_path), abandon_after=ABANDON_AFTER) as pool:
+        wait_until(lambda: list(pool.busy.values()) == [None, None])
+        edited, replaced, newest, trained = (LabConfig(seed=40 + index, **TINY) for index in range(4))
+        for pid in pool.processes:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            pool.run_ahead([edited], "learner a")
+            assert sorted(pool.busy.values(), key=str) == [None, edited.key()]
+            pool.run_ahead([replaced], "learner b")  # waits: the last idle worker is kept for a Train
+            pool.run_ahead([newest], "learner b")
+            assert pool.ahead == {"learner b": [lab_job(newest)]}
+            pool.submit(trained)  # a learner's Train takes the free worker at once
+            assert set(pool.busy.values()) == {edited.key(), trained.key()}
+            pool.submit(edited)  # asking for the run ahead joins it: nothing queued
+            assert not pool.queue and pool.status(edited).state == "queued"
+        finally:
+            for pid in pool.processes:
+                os.kill(pid, signal.SIGCONT)
+        wait_until(lambda: pool.cache.has(lab_job(newest)))  # once both workers are free again
+        assert pool.cache.has(lab_job(edited)) and pool.cache.has(lab_job(trained))
+        assert not pool.cache.has(lab_job(replaced)) and not pool.ahead
+        pool.run_ahead([edited], "learner c")  # done already: nothing waits for it
+        assert not pool.ahead
+
+
 def test_the_cache_is_warmed_with_the_default_run_and_every_preset():
     configs = warm_up_configs()
     assert configs[0] == LabConfig() and len(set(configs)) == len(configs)

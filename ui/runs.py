@@ -55,14 +55,26 @@ def poll_interval(n_watchers: int) -> float:
     return min(MAX_POLL, max(POLL_STEP, wanted))
 
 
+def session_id() -> str:
+    """This session's own id on the server (it names the session among the watchers and askers)."""
+    return st.session_state.setdefault(WATCHER_KEY, uuid.uuid4().hex)
+
+
 def watching() -> float:
     """Note that this session is watching progress now; the interval its refreshes should use."""
     seen, now = watchers(), time.monotonic()
-    seen[st.session_state.setdefault(WATCHER_KEY, uuid.uuid4().hex)] = now
+    seen[session_id()] = now
     for session, last in list(seen.items()):
         if now - last > STALE_AFTER:
             seen.pop(session, None)
     return poll_interval(len(seen))
+
+
+def run_ahead(configs: list[LabConfig]) -> None:
+    """Have a worker with nothing else to do train the settings the learner is editing, before they press
+    Train (JobPool.run_ahead); STATELAB_RUN_AHEAD=0 turns it off."""
+    if os.environ.get("STATELAB_RUN_AHEAD", "1") != "0":
+        job_pool().run_ahead([lab_job(config) for config in configs], session_id())
 
 
 def cached_results(configs: list[LabConfig]) -> list[LabResult] | None:

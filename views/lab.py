@@ -6,9 +6,10 @@ from ui import lab_form, lab_results
 from ui.continuity import render_continuity
 from ui.export import render_code_export
 from ui.lab_presets import render_answer, render_preset_buttons, render_question
-from ui.lab_state import await_run, lab_state, open_lab, remember_controls
+from ui.lab_state import Run, await_run, lab_state, open_lab, remember_controls
 from ui.learner import render_where_progress_lives
 from ui.own_series import render_forecast_link, render_upload
+from ui.runs import run_ahead
 from ui.unsaved import render_unsaved
 
 st.title("The Lab: stateful vs stateless")
@@ -29,6 +30,8 @@ def settings_column() -> None:
     state = lab_state()
     config, n_seeds, problems = lab_form.read_form()
     remember_controls(config, n_seeds)  # edits not yet trained and an uploaded series survive a reload
+    if config is not None and not problems and not state.question:  # a preset's run waits for the prediction
+        run_ahead(Run(config, n_seeds).configs)  # an idle worker trains the edited settings before Train
     pressed = st.button(
         "Train both models", key="train", type="primary", icon=":material/play_arrow:", width="stretch"
     )

@@ -56,12 +56,14 @@ class JobPool:
     """Worker processes that train configs, a visible queue, and results in a shared disk cache.
 
     The parent hands a job to a worker only when one is idle, so queued jobs can be cancelled and
-    their queue positions are exact. A job running longer than `job_timeout` seconds is stopped with
-    its worker. What the pool remembers about finished jobs is forgotten after `forget_after`
-    seconds (their results stay in the cache). Workers are daemons: they never keep the server from
-    exiting; `close()` stops them at once, and runs when the process exits (so a stopping server
-    does not replace the workers a Ctrl-C or a stop signal to its process group ended). A server killed
-    outright cannot stop them: a worker whose server is gone exits when it has no job left to run.
+    their queue positions are exact. Learners' jobs go first, then background jobs (cache warming),
+    then jobs run ahead (`run_ahead`: the settings a learner is editing, before they press Train). A
+    job running longer than `job_timeout` seconds is stopped with its worker. What the pool remembers
+    about finished jobs is forgotten after `forget_after` seconds (their results stay in the cache).
+    Workers are daemons: they never keep the server from exiting; `close()` stops them at once, and runs
+    when the process exits (so a stopping server does not replace the workers a Ctrl-C or a stop signal
+    to its process group ended). A server killed outright cannot stop them: a worker whose server is gone
+    exits when it has no job left to run.
     """
 
     def __init__(
@@ -88,6 +90,7 @@ class JobPool:
         self.closed = False
         self.queue: list[str] = []  # keys waiting for a worker, in order
         self.background: list[str] = []  # keys to run when the queue is empty (cache warming)
+        self.ahead: dict[str, list[Job]] = {}  # asker -> jobs to run ahead for it, oldest asker first
         self.waiting: dict[str, Job] = {}
         self.states: dict[str, JobStatus] = {}
         self.finished: dict[str, float] = {}  # key -> when it reached done, failed or cancelled
@@ -148,6 +151,21 @@ class JobPool:
                 raise RuntimeError("The job pool is closed.")
             for job in jobs:
                 self._want(job, background)
+
+    def run_ahead(self, works: Sequence[Work], asker: str) -> None:
+        """Run the works a learner (`asker`) is likely to ask for next, such as the settings they are
+        editing, with workers that have nothing else to do: no learner's job and no background job waits
+        for them, and one worker stays free for whoever presses Train next. Each asker has one set of
+        works waiting; a newer one replaces it. If the learner then asks for one, they get the run on
+        its way or done, so a new shape's compiling is behind them (bench/bench_lab_answer.py)."""
+        with self.lock:
+            if self.closed:
+                return
+            self.ahead.pop(asker, None)
+            jobs = [job for job in map(as_job, works) if not self.cache.has(job)]
+            if jobs:
+                self.ahead[asker] = jobs
+                self._hand_out()
 
     def _want(self, job: Job, background: bool) -> None:
         """Queue one job as `want` says (call with the lock held)."""
@@ -238,12 +256,29 @@ class JobPool:
         idle = [pid for pid, key in self.busy.items() if key is None and self.handed[pid] < self.max_jobs]
         while idle and (self.queue or self.background):
             key = (self.queue or self.background).pop(0)
-            pid = idle.pop()
-            self.busy[pid] = key  # reserved until the worker says which job it runs
-            self.handed[pid] += 1
-            self.inboxes[pid].put(self.waiting.pop(key))
+            self._give(idle.pop(), self.waiting.pop(key))
         for position, key in enumerate(self.queue + self.background):
             self.states[key] = JobStatus("queued", position=position)
+        self._hand_out_ahead(idle)
+
+    def _give(self, pid: int, job: Job) -> None:
+        """Hand a job to an idle worker (call with the lock held)."""
+        self.busy[pid] = job.key  # reserved until the worker says which job it runs
+        self.handed[pid] += 1
+        self.inboxes[pid].put(job)
+
+    def _hand_out_ahead(self, idle: list[int]) -> None:
+        """Give jobs run ahead to the idle workers but one, kept for whoever presses Train next (a pool
+        of one worker runs nothing ahead), the asker who waited longest first (call with the lock held)."""
+        while len(idle) > 1 and self.ahead:
+            asker = next(iter(self.ahead))
+            job = self.ahead[asker].pop(0)
+            if not self.ahead[asker]:
+                del self.ahead[asker]
+            if self.cache.has(job) or self.states.get(job.key, JobStatus("done")).state in ACTIVE:
+                continue  # done, or on its way for someone already
+            self._set(job.key, JobStatus("queued"))
+            self._give(idle.pop(), job)
 
     def _dispatch_forever(self) -> None:
         looked = time.monotonic()
