@@ -1,14 +1,16 @@
 """How long "Train both models" takes to show a result after a settings change, in a real browser.
 
-    .venv/bin/python bench/bench_lab_answer.py [--cache DIR] [--idle-timeout 900]
+    .venv/bin/python bench/bench_lab_answer.py [--pause SECONDS] [--cache DIR] [--idle-timeout 900]
 
 Starts the real app (`streamlit run`, two workers, the cache folder given or a fresh one), waits
 until its workers are idle (the result cache and the form's common shapes warmed), then, in
 headless Chromium, opens the Lab (the default run, from the cache) and for each edit below types
-the new value, presses Train and times the click until the run's verdict and chart are on the
-page. Each edit is a new learner (a browser context of its own, so the form starts from the defaults)
-and a run nobody trained before: the timing covers the queue, the worker's run (compiling what it
-must), the cache and the page's redraw.
+the new value, waits `--pause` seconds (a learner reading the note under Train; 0 by default),
+presses Train and times the click until the run's verdict and chart are on the page. While the
+learner pauses, a worker with nothing else to do trains the edit ahead (JobPool.run_ahead). Each
+edit is a new learner (a browser context of its own, so the form starts from the defaults) and a
+run nobody trained before: the timing covers the queue, the worker's run (compiling what it must),
+the cache and the page's redraw.
 Run it on an idle machine for the figure that counts; the browser runs on this machine too.
 """
 
@@ -66,11 +68,13 @@ def wait_until_idle(server_pid: int, timeout: float, quiet_seconds: float = 10.0
     raise TimeoutError(f"The server's workers were still busy after {timeout:.0f} s.")
 
 
-def time_edit(app: AppPage, label: str, value: int) -> float:
-    """Seconds from pressing Train after typing `value` into `label` until its verdict and chart show."""
+def time_edit(app: AppPage, label: str, value: int, pause: float) -> float:
+    """Seconds from pressing Train, `pause` seconds after typing `value` into `label`, until its verdict
+    and chart show."""
     app.open("/lab")
     app.type_number(label, value)
     app.wait_for_app()
+    app.page.wait_for_timeout(pause * 1000)
     config = LabConfig(**{FIELDS[label]: value})
     results = app.page.locator(f".st-key-{results_key(config, 1)}")
     started = time.perf_counter()
@@ -87,6 +91,7 @@ def main() -> None:
     )
     parser.add_argument("--cache", help="the cache folder (default: a fresh temporary one)")
     parser.add_argument("--idle-timeout", type=float, default=900.0, help="seconds to wait for the warm-up")
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds between the edit and Train")
     args = parser.parse_args()
     if args.cache:
         os.environ["STATELAB_CACHE"] = args.cache
@@ -95,10 +100,11 @@ def main() -> None:
         with chromium() as browser:
             AppPage(browser.new_context(viewport=LAPTOP), url).open("/lab")  # starts the pool and its warm-up
             waited = wait_until_idle(server_pid, args.idle_timeout)
-            print(f"warm-up done after {waited:.0f} s; load {os.getloadavg()[0]:.1f}")
+            print(f"warm-up done after {waited:.0f} s; load {os.getloadavg()[0]:.1f}; pause {args.pause:g} s")
             for name, (label, value) in EDITS.items():
                 app = AppPage(browser.new_context(viewport=LAPTOP), url)  # a new learner: the defaults
-                print(f"{name:28} Train -> result {time_edit(app, label, value):5.2f} s", flush=True)
+                seconds = time_edit(app, label, value, args.pause)
+                print(f"{name:28} Train -> result {seconds:5.2f} s", flush=True)
     print(f"load at the end {os.getloadavg()[0]:.1f}")
 
 
