@@ -197,7 +197,9 @@ class Core:
             targets = tf.TensorSpec([None, None, timesteps] if per_step else [None, None], tf.float32)
             resets, count = tf.TensorSpec([None], tf.bool), tf.TensorSpec([], tf.int32)
             state = [tf.TensorSpec([None, self.units], tf.float32)] * len(state_names(self.layer))
-            compile_ = partial(tf.function, jit_compile=True)
+            # Without AutoGraph: the loops are explicit (tf.while_loop), and converting every function
+            # they call (Keras's layers, loss and optimizer) cost a new process's first run about 0.5 s
+            compile_ = partial(tf.function, jit_compile=True, autograph=False)
             calls = Calls(
                 compile_(self._train_epoch, input_signature=[windows, targets, resets, count, state]),
                 compile_(self._evaluate_stateful, input_signature=[windows, resets, count, state]),

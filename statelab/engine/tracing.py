@@ -15,13 +15,16 @@ def step_through(cell: keras.layers.Layer, x: tf.Tensor, states: list[tf.Tensor]
 
     Returns (state tensors, rows, timesteps, units): [h, c] for an LSTMCell, [h] for a GRUCell or a
     SimpleRNNCell. Keras returns only the last step's state; stepping the layer's own cell gives every
-    step's. Runs inside a compiled function.
+    step's. Runs inside a compiled function, traced without AutoGraph: the loop is a tf.while_loop.
     """
     timesteps = tf.shape(x)[1]
+
+    def step(index, states, trace):
+        _, states = cell(x[:, index], states, training=False)
+        return index + 1, states, trace.write(index, tf.stack(states))
+
     trace = tf.TensorArray(x.dtype, size=timesteps)
-    for step in tf.range(timesteps):
-        _, states = cell(x[:, step], states, training=False)
-        trace = trace.write(step, tf.stack(states))
+    _, _, trace = tf.while_loop(lambda index, *_: index < timesteps, step, (tf.constant(0), states, trace))
     return tf.transpose(trace.stack(), [1, 2, 0, 3])
 
 
