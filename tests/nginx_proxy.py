@@ -88,6 +88,7 @@ http {{
         server.terminate()
         server.wait(15)
         shutil.copy(folder / "error.log", ARTIFACTS / "nginx-error.log")
+        shutil.rmtree(folder, ignore_errors=True)  # its config, logs and temporary files: one per use
 
 
 def listening(port: int) -> bool:
