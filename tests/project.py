@@ -12,7 +12,8 @@ import atexit
 import os
 import shutil
 import tempfile
-from collections.abc import Coroutine
+import time
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,6 +42,16 @@ if OUTERMOST:  # removed when the process that made it ends: a test run compiles
     atexit.register(shutil.rmtree, os.environ[RUN_CACHE], ignore_errors=True)
 os.environ["STATELAB_CACHE"] = os.environ[RUN_CACHE]
 os.environ["STATELAB_WARM"] = "0"
+
+
+def wait_until(
+    condition: Callable[[], object], timeout: float = PATIENCE, message: str = "timed out"
+) -> None:
+    """Wait until `condition()` is true, checking every 50 ms; fail with `message` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.05)
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -7,7 +7,6 @@ a laptop and a projector size land in artifacts/screenshots/ for a person to loo
 
 import contextlib
 import re
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ import pytest
 from axe import Audit
 from browser import APP_TIMEOUT, LAPTOP, PROJECTOR, RUN_TIMEOUT, SIZES, AppPage, app_server
 from playwright.sync_api import Browser, Download, expect
-from project import ARTIFACTS, PATIENCE
+from project import ARTIFACTS, wait_until
 from series_example import example_csv
 
 from statelab.engine.config import LabConfig
@@ -329,10 +328,8 @@ def test_an_edited_setting_is_trained_before_train_is_pressed(browser):
         stored = ResultCache().path(lab_job(edited))  # the server's cache is this test run's
         app.type_number("Batch size", 12)
         expect(app.page.get_by_text("Not trained yet: batch 12.")).to_be_visible()
-        deadline = time.monotonic() + PATIENCE
-        while not stored.exists():  # trained while the learner still has not pressed Train
-            assert time.monotonic() < deadline, f"{stored} was not trained ahead; see {log}"
-            app.page.wait_for_timeout(100)
+        # trained while the learner still has not pressed Train
+        wait_until(stored.exists, message=f"{stored} was not trained ahead; see {log}")
         written = stored.stat().st_ino
         app.train()
         expect(app.wait_for_results(config=edited)).to_contain_text("Stateful")

@@ -4,10 +4,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
+from project import wait_until
 
 from statelab import LabConfig
 from statelab.engine.compile_cache import PROCESS_FOLDER, programs_folder
@@ -25,13 +25,6 @@ TINY = dict(batch_size=4, timesteps=5, n_windows=3, n_groups=2, units=8, epochs=
 # busy machine leaves waiting for a moment still counts as watching (the tests wait for the drop itself).
 ABANDON_AFTER = 3.0
 SLOW = dict(TINY, n_groups=64, epochs=20)  # 3,840 batches: seconds even on an already compiled engine
-
-
-def wait_until(condition, timeout: float = 600.0) -> None:  # generous: the machine may be busy
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
