@@ -242,8 +242,12 @@ class AppPage:
         self.missing_files: list[
             str
         ] = []  # requests for files the server stores (/media/...) it did not serve
+        self.unanswered: dict = {}  # request -> when it was sent (time.monotonic()), until it ends
         self.page.on("console", self._on_console)
         self.page.on("response", self._on_response)
+        self.page.on("request", lambda request: self.unanswered.setdefault(request, time.monotonic()))
+        for ended in ("requestfinished", "requestfailed"):
+            self.page.on(ended, lambda request: self.unanswered.pop(request, None))
         self.page.on("pageerror", lambda error: self.errors.append(f"uncaught page error: {error}"))
 
     def _on_console(self, message) -> None:
@@ -267,7 +271,26 @@ class AppPage:
         self.page.wait_for_timeout(200)  # past the widgets' debounce, as Streamlit's e2e helpers do
         self.page.locator(CONNECTED).wait_for(state="attached", timeout=timeout)
         self.page.locator(NOT_RUNNING).wait_for(state="attached", timeout=timeout)
-        expect(self.page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
+        try:
+            expect(self.page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
+        except AssertionError as error:
+            raise AssertionError(f"{error}\n{self.stall_report()}") from None
+
+    def stall_report(self) -> str:
+        """Why a page may not be done: requests still unanswered, and how long the tab takes to answer.
+
+        Skeletons are Streamlit's placeholders for elements whose code is still loading; they stay when
+        a request for that code hangs (the server) or when the tab is too busy to run it (the browser).
+        """
+        now = time.monotonic()
+        waiting = [f"{now - sent:5.1f} s {ask.method} {ask.url}" for ask, sent in self.unanswered.items()]
+        started = time.monotonic()
+        self.page.evaluate("() => document.readyState")
+        answer = time.monotonic() - started
+        return (
+            f"the tab answered a script in {answer:.2f} s; requests still unanswered: {len(waiting)}"
+            + "".join(f"\n  {line}" for line in sorted(waiting, reverse=True)[:20])
+        )
 
     def settle(self, timeout: float = RUN_TIMEOUT) -> None:
         """Wait until the page is done: its script has run and any live work it started has finished.

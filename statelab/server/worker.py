@@ -12,6 +12,7 @@ import math
 import os
 import signal
 import sys
+import threading
 import time
 import types
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ WORKER_NICENESS = 10
 # thread against 0.55 s on two (0.40 against 0.97 CPU seconds), its first run 2.56 against 3.34 s, with
 # bit-identical numbers (bench/bench_threads.py); one worker per core keeps every core busy in a class.
 TENSORFLOW_THREADS = 1
+_MAIN_SWAP = threading.Lock()  # held while `without_main_script` has replaced __main__
 
 
 def tensorflow_thread_environment() -> dict[str, str]:
@@ -42,13 +44,21 @@ def tensorflow_thread_environment() -> dict[str, str]:
 @contextlib.contextmanager
 def without_main_script() -> Iterator[None]:
     """Start processes without the parent's __main__: a spawned child re-runs its file first, and
-    under Streamlit that is the app script (app.py starts this pool: the child would start another)."""
-    main = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
+    under Streamlit that is the app script (app.py starts this pool: the child would start another).
+
+    The pool starts workers from its own thread while scripts run: each script run installs its page as
+    __main__. So the old __main__ comes back only if nobody replaced the stand-in meanwhile; restoring
+    it regardless would undo a newer one (seen in the suite: a page an AppTest ran earlier came back as
+    __main__ during a later test, and that test's spawned processes re-ran the page and failed).
+    """
+    with _MAIN_SWAP:  # two pools of one process (tests) take turns
+        main, stand_in = sys.modules.get("__main__"), types.ModuleType("__main__")
+        sys.modules["__main__"] = stand_in
+        try:
+            yield
+        finally:
+            if sys.modules.get("__main__") is stand_in:
+                sys.modules["__main__"] = main
 
 
 def process_runs(pid: int) -> bool:
