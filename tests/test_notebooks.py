@@ -12,10 +12,12 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import nbformat
 import numpy as np
 import pytest
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from project import PATIENCE, ROOT, run_async
 from series_example import example_series_id
@@ -89,11 +91,26 @@ def engine_runs() -> dict:
 
 
 async def _execute(path, environment):
+    """Run a notebook in a kernel that talks over Unix sockets, its stderr kept beside the notebook.
+
+    A kernel died at its start in a fresh-clone run ("Kernel died before replying to kernel_info"), its
+    stderr not kept. The likely cause: over TCP (Jupyter's default) a kernel's five ports are chosen free,
+    let go, then bound by the kernel seconds later, while the suite's servers, browsers and clients open
+    connections from the same range of ports. A socket in a file cannot be taken by another process.
+    """
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook, timeout=PATIENCE, kernel_name=KERNEL, resources={"metadata": {"path": str(path.parent)}}
-    )
-    await client.async_execute(env=environment)
+    log = path.with_suffix(".kernel.log")
+    # the sockets' absolute path (the kernel runs in the notebook's folder), short as Unix sockets need
+    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets, open(log, "w") as stderr:
+        kernel = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=f"{sockets}/ipc")
+        client = NotebookClient(
+            notebook, km=kernel, timeout=PATIENCE, resources={"metadata": {"path": str(path.parent)}}
+        )
+        try:
+            await client.async_execute(env=environment, stderr=stderr)
+        except RuntimeError as error:  # the kernel did not start or died: what it said is the evidence
+            said = log.read_text()[-3000:]
+            raise RuntimeError(f"{error}\nthe kernel's stderr ended with:\n{said}") from error
     return notebook
 
 

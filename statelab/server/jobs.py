@@ -175,7 +175,7 @@ class JobPool:
             self.background.remove(job.key)
             self.queue.append(job.key)
             self._hand_out()
-        if job.key in self.states and self.states[job.key].state in ACTIVE:
+        if self._active(job.key):
             return
         if self.cache.has(job):
             self._set(job.key, JobStatus("done"))
@@ -184,6 +184,10 @@ class JobPool:
         self.states[job.key] = JobStatus("queued")  # _hand_out sets its position
         (self.background if background else self.queue).append(job.key)
         self._hand_out()
+
+    def _active(self, key: str) -> bool:
+        """Whether a job is queued or running (call with the lock held)."""
+        return key in self.states and self.states[key].state in ACTIVE
 
     def status(self, work: Work) -> JobStatus:
         """Where a config or job is (`statuses`)."""
@@ -236,7 +240,7 @@ class JobPool:
         keys = [as_job(work).key for work in works]
 
         def none_active() -> bool:
-            return all(key not in self.states or self.states[key].state not in ACTIVE for key in keys)
+            return not any(map(self._active, keys))
 
         with self.settled:
             return self.settled.wait_for(none_active, timeout)
@@ -275,7 +279,7 @@ class JobPool:
             job = self.ahead[asker].pop(0)
             if not self.ahead[asker]:
                 del self.ahead[asker]
-            if self.cache.has(job) or self.states.get(job.key, JobStatus("done")).state in ACTIVE:
+            if self.cache.has(job) or self._active(job.key):
                 continue  # done, or on its way for someone already
             self._set(job.key, JobStatus("queued"))
             self._give(idle.pop(), job)
@@ -353,7 +357,7 @@ class JobPool:
                 self.finished.pop(key)
                 self.states.pop(key, None)
         for key, when in list(self.watched.items()):
-            if now - when > self.forget_after and self.states.get(key, JobStatus("done")).state not in ACTIVE:
+            if now - when > self.forget_after and not self._active(key):
                 self.watched.pop(key)
 
     def _replace_worker(self, pid: int) -> None:
