@@ -17,12 +17,12 @@ import tempfile
 import nbformat
 import numpy as np
 import pytest
-from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from project import PATIENCE, ROOT, run_async
 from series_example import example_series_id
 from streamlit.testing.v1 import AppTest
 from test_codegen import SCRIPT_ENVIRONMENT, SMALL, data_file
+from traitlets.config import Config
 
 from statelab import LabConfig, run_model
 from statelab.engine.data import make_lab_data
@@ -102,9 +102,12 @@ async def _execute(path, environment):
     log = path.with_suffix(".kernel.log")
     # the sockets' absolute path (the kernel runs in the notebook's folder), short as Unix sockets need
     with tempfile.TemporaryDirectory(prefix="kernel-") as sockets, open(log, "w") as stderr:
-        kernel = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=f"{sockets}/ipc")
         client = NotebookClient(
-            notebook, km=kernel, timeout=PATIENCE, resources={"metadata": {"path": str(path.parent)}}
+            notebook,
+            timeout=PATIENCE,
+            kernel_name=KERNEL,
+            resources={"metadata": {"path": str(path.parent)}},
+            config=Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/ipc"}}),
         )
         try:
             await client.async_execute(env=environment, stderr=stderr)
