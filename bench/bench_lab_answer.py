@@ -32,7 +32,6 @@ from playwright.sync_api import expect  # noqa: E402
 
 from statelab.engine.compile_cache import programs_folder  # noqa: E402
 from statelab.engine.config import LabConfig  # noqa: E402
-from statelab.server.result_cache import version_salt  # noqa: E402
 from statelab.server.warm_shapes import common_configs  # noqa: E402
 from ui.lab_state import results_key  # noqa: E402
 
@@ -56,7 +55,7 @@ FIELDS = {
 def wait_until_idle(server_pid: int, timeout: float, quiet_seconds: float = 10.0) -> float:
     """Wait until the warm-up is done: the shared folder holds the warmed shapes' programs (three a
     shape) and the server's processes used under 5 % of a core for `quiet_seconds`; seconds waited."""
-    started, programs = time.monotonic(), programs_folder(salt=version_salt())
+    started, programs = time.monotonic(), programs_folder()
     expected = 3 * len(common_configs())
     while time.monotonic() - started < timeout:
         processes = [server_pid, *child_processes(server_pid)]

@@ -285,11 +285,13 @@ class AppPage:
         now = time.monotonic()
         waiting = [f"{now - sent:5.1f} s {ask.method} {ask.url}" for ask, sent in self.unanswered.items()]
         started = time.monotonic()
-        self.page.evaluate("() => document.readyState")
-        answer = time.monotonic() - started
-        return (
-            f"the tab answered a script in {answer:.2f} s; requests still unanswered: {len(waiting)}"
-            + "".join(f"\n  {line}" for line in sorted(waiting, reverse=True)[:20])
+        try:
+            self.page.evaluate("() => document.readyState")
+            answer = f"the tab answered a script in {time.monotonic() - started:.2f} s"
+        except PlaywrightTimeoutError:  # too starved (or hung) to answer within the page's timeout
+            answer = f"the tab did not answer a script in {time.monotonic() - started:.0f} s"
+        return f"{answer}; requests still unanswered: {len(waiting)}" + "".join(
+            f"\n  {line}" for line in sorted(waiting, reverse=True)[:20]
         )
 
     def settle(self, timeout: float = RUN_TIMEOUT) -> None:

@@ -41,6 +41,9 @@ if OUTERMOST:  # removed when the process that made it ends: a test run compiles
     os.environ[RUN_CACHE] = tempfile.mkdtemp(prefix="statelab-test-cache-")
     atexit.register(shutil.rmtree, os.environ[RUN_CACHE], ignore_errors=True)
 os.environ["STATELAB_CACHE"] = os.environ[RUN_CACHE]
+# Compiled programs: one folder for every process of the run, also for the tests whose pools and servers
+# keep results in a folder of their own (a program is the same whoever compiled it).
+os.environ["STATELAB_PROGRAMS"] = os.path.join(os.environ[RUN_CACHE], "programs")
 os.environ["STATELAB_WARM"] = "0"
 
 

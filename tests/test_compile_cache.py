@@ -6,6 +6,7 @@ import platform
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from project import ROOT
@@ -34,7 +35,8 @@ def run_in_a_process(cache, *configs: dict) -> list[dict]:
     """Run configs (changes to TINY; "compile_only": compile them) one after another in a new process
     with this cache folder."""
     environment = {**os.environ, "STATELAB_CACHE": str(cache), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    environment.pop("TF_XLA_FLAGS", None)
+    for name in ("TF_XLA_FLAGS", compile_cache.PROGRAMS):  # the programs in this cache folder, on their own
+        environment.pop(name, None)
     done = subprocess.run(
         [sys.executable, "-c", RUNS, json.dumps(configs)],
         capture_output=True,
@@ -116,6 +118,7 @@ def test_sync_publishes_a_processs_programs_and_takes_the_others(tmp_path, monke
 def test_enable_leaves_a_chosen_cache_or_a_process_without_a_cache_folder_alone(monkeypatch, flags, folder):
     monkeypatch.setattr(compile_cache, "_own", None)
     monkeypatch.setenv("TF_XLA_FLAGS", flags)
+    monkeypatch.delenv(compile_cache.PROGRAMS)
     if folder == "unset":
         monkeypatch.delenv("STATELAB_CACHE")
     elif folder is not None:
@@ -129,10 +132,14 @@ def test_an_empty_cache_setting_means_the_default_folder(monkeypatch):
     assert cache_directory().name == ".statelab-cache" and cache_directory().is_absolute()
 
 
-def test_programs_are_kept_per_version_and_kind_of_cpu(tmp_path):
+def test_programs_are_kept_per_version_and_kind_of_cpu(tmp_path, monkeypatch):
     kind = compile_cache.cpu_kind()
-    assert compile_cache.programs_folder(tmp_path, salt="abc") == tmp_path / "programs" / "abc" / kind
-    assert compile_cache.programs_folder(tmp_path).parent.name.startswith("keras-")
+    versions = compile_cache.library_versions()
+    chosen = Path(os.environ[compile_cache.PROGRAMS])  # tests/project.py sets it: the run's folder
+    assert compile_cache.programs_folder(tmp_path) == chosen / versions / kind
+    monkeypatch.delenv(compile_cache.PROGRAMS)  # the default: in the cache folder
+    assert compile_cache.programs_folder(tmp_path) == tmp_path / "programs" / versions / kind
+    assert versions.startswith("keras-") and "-tensorflow-" in versions
     assert kind.startswith(f"{platform.machine()}-") and kind == compile_cache.cpu_kind()
 
 

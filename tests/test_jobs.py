@@ -10,6 +10,7 @@ import pytest
 from project import wait_until
 
 from statelab import LabConfig
+from statelab.engine import compile_cache
 from statelab.engine.compile_cache import PROCESS_FOLDER, programs_folder
 from statelab.engine.work import demo_job, lab_job
 from statelab.server.jobs import JobPool, JobStatus
@@ -68,14 +69,17 @@ def test_second_request_comes_from_the_cache_without_training(pool):
     assert ResultCache(pool.cache.directory).get(lab_job(config)) is not None
 
 
-def test_a_worker_keeps_its_programs_in_a_folder_of_its_own_under_its_pools_cache_and_version(tmp_path):
+def test_a_worker_keeps_its_programs_in_a_folder_of_its_own_under_its_pools_cache(tmp_path, monkeypatch):
     """Workers are forked from a process that imported the engine: that import must not choose the
     programs' folder (nor read XLA's flags) for them, or every worker would write into the forkserver's
-    folder, under another cache or version (tests/project.py sets STATELAB_CACHE to the run's folder)."""
+    folder, under another cache (tests/project.py sets STATELAB_CACHE and STATELAB_PROGRAMS to the run's
+    folders). The shared folder is the one a plain process with STATELAB_CACHE set to the pool's cache
+    uses: one for all."""
+    monkeypatch.delenv(compile_cache.PROGRAMS)  # the default: in the cache folder
     with JobPool(workers=1, cache=ResultCache(tmp_path)) as pool:
         pool.result(LabConfig(seed=12, **TINY))
         (worker,) = pool.processes
-        shared = programs_folder(tmp_path, pool.cache.salt)
+        shared = programs_folder(tmp_path)
         assert sorted(shared.glob("*.pb")), f"no program published in {shared}"
         own = shared / f"{PROCESS_FOLDER}{worker}"
         assert sorted(own.glob("*.pb")), f"the worker's own folder {own} holds no program"

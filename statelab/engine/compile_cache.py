@@ -7,9 +7,15 @@ it back so that processes started later do not share this one's folder). TensorF
 place, so a process reading a file another one is writing could fail its run. So each process
 gets a folder of its own holding hard links to the shared programs (`sync` adds the ones
 published since), and `sync` publishes the programs it compiled into the shared folder with one
-atomic link each. The shared folder sits in the result cache's folder, under the workers' version
-salt (a plain process: the library versions) and the kind of CPU, and keeps at most `MAX_BYTES`, the
-oldest removed first.
+atomic link each. The shared folder sits in the result cache's folder (or in STATELAB_PROGRAMS, when set:
+a folder of its own, for example on a host's local disk, or one test run's for all its processes), under
+Keras's and TensorFlow's versions and the kind of CPU, for every process alike: a server's workers, its
+replicas, a notebook or a test process with STATELAB_CACHE set. It keeps at most `MAX_BYTES`, the oldest
+removed first.
+
+Not under the result cache's version salt: that one changes with every file of the package (a lesson's
+wording too), and a program does not. TensorFlow finds a program by a hash of its XLA module, so a
+change of the code that changes a program makes it another program; one that does not keeps it.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from pathlib import Path
 from statelab.engine.storage import cache_directory, chosen_cache_directory, files_oldest_first
 
 FLAG = "--tf_xla_persistent_cache_directory"
+PROGRAMS = "STATELAB_PROGRAMS"  # the folder for compiled programs, when not programs/ in the cache folder
 MAX_BYTES = 300_000_000  # about 600 programs: the form's common shapes several times over
 PROCESS_FOLDER = f".process-{socket.gethostname()}-"  # replicas on other hosts share the folder too
 OTHER_VERSIONS_AFTER = 3600.0  # seconds unused before another version's programs are removed
@@ -41,13 +48,13 @@ _deferred = False  # the engine's import leaves the folder to the processes fork
 _traced: Counter[str] = Counter()  # how often each stable_names key was traced in this process
 
 
-def programs_folder(cache: Path | None = None, salt: str = "") -> Path:
-    """The shared folder of compiled programs for a version and a kind of CPU: the result cache's salt
-    (workers pass their pool's), or else Keras's and TensorFlow's versions (a program is found by a hash
-    of its XLA module, so any code change that changes a program makes it another program anyway); then
-    the CPU's features (XLA compiles for the host's instruction set, and TensorFlow loads a program
-    compiled for another with only a warning: "This could lead to execution errors such as SIGILL")."""
-    return Path(cache or cache_directory()) / "programs" / (salt or library_versions()) / cpu_kind()
+def programs_folder(cache: Path | None = None) -> Path:
+    """The shared folder of compiled programs: in STATELAB_PROGRAMS when set (not empty), else in programs/
+    of the cache folder (`cache`, or STATELAB_CACHE); one per Keras and TensorFlow versions and kind of CPU
+    (XLA compiles for the host's instruction set, and TensorFlow loads a program compiled for another
+    with only a warning: "This could lead to execution errors such as SIGILL")."""
+    base = os.environ.get(PROGRAMS) or Path(cache or cache_directory()) / "programs"
+    return Path(base) / library_versions() / cpu_kind()
 
 
 def cpu_kind() -> str:
@@ -74,32 +81,35 @@ def library_versions() -> str:
 def defer() -> None:
     """In a process that imports the engine only for the workers forked from it (a job pool's
     forkserver): the import then chooses no folder and reads none of XLA's flags, which a forked worker
-    would inherit (every worker writing into this process's folder, under its cache and version); each
-    worker calls `enable` with its pool's cache and salt."""
+    would inherit (every worker writing into this process's folder, under its cache); each worker calls
+    `enable` with its pool's cache."""
     global _deferred
     _deferred = True
 
 
 def enable_on_import() -> Path | None:
-    """`enable` with the defaults (STATELAB_CACHE, the library versions), as the engine's import calls
+    """`enable` with the default folder (`programs_folder()`), as the engine's import calls
     it, unless `defer` was called in this process (or the one it was forked from)."""
     return None if _deferred else enable()
 
 
-def enable(cache: Path | None = None, salt: str = "") -> Path | None:
-    """Have XLA keep its programs in this process's folder under the shared cache; returns that folder.
+def enable(shared: Path | None = None) -> Path | None:
+    """Have XLA keep its programs in this process's folder in the `shared` one (`programs_folder()` by
+    default); returns this process's folder.
 
-    Does nothing (returns None) without a cache folder (`cache`, or STATELAB_CACHE set, not empty), when
-    TF_XLA_FLAGS already names a persistent cache, or once TensorFlow has run an operation.
+    Does nothing (returns None) when no folder is chosen (`shared`, or STATELAB_PROGRAMS or STATELAB_CACHE
+    set, not empty), when TF_XLA_FLAGS already names a persistent cache, or once TensorFlow has run an
+    operation.
     """
     global _own
     if _own is not None:
         return _own
     original = os.environ.get("TF_XLA_FLAGS")
     flags = original or ""
-    if (cache is None and not chosen_cache_directory()) or FLAG in flags or _tensorflow_started():
+    chosen = shared is not None or os.environ.get(PROGRAMS) or chosen_cache_directory()
+    if not chosen or FLAG in flags or _tensorflow_started():
         return None
-    shared = programs_folder(cache, salt)
+    shared = shared or programs_folder()
     _remove_other_versions(shared.parent)
     _own = shared / f"{PROCESS_FOLDER}{os.getpid()}"
     _own.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from statelab.engine.compile_cache import programs_folder
 from statelab.engine.work import Job, Work, as_job
 from statelab.server.result_cache import ResultCache
 from statelab.server.worker import available_cores, run_worker, without_main_script
@@ -121,6 +122,7 @@ class JobPool:
                 inbox,
                 self.events,
                 str(self.cache.directory),
+                str(programs_folder(self.cache.directory)),
                 self.cache.salt,
                 self.max_jobs,
                 os.getpid(),  # a forked worker's parent is the forkserver: it watches this process instead

@@ -123,6 +123,7 @@ def run_worker(
     inbox,
     events,
     cache_directory: str,
+    programs: str,
     salt: str,
     max_jobs: int,
     server: int,
@@ -138,7 +139,7 @@ def run_worker(
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, and the server stops its workers
     # 3, not 2: TensorFlow logs an error line for every program it loads from the persistent cache
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    compile_cache.enable(Path(cache_directory), salt)  # before TensorFlow reads XLA's flags
+    compile_cache.enable(Path(programs))  # before TensorFlow reads XLA's flags
     import tensorflow as tf
 
     import statelab.engine.training  # noqa: F401  (TensorFlow loads here, before the first job)

@@ -2,7 +2,7 @@
 forkserver): TensorFlow, Keras and the engine. A new or recycled worker then starts without importing
 them again. Importing runs no TensorFlow operation and, with `compile_cache.defer()`, reads none of
 XLA's flags, so each worker still chooses its own folder of compiled programs under its pool's cache
-and salt (statelab.engine.compile_cache.enable).
+(statelab.engine.compile_cache.enable).
 """
 
 import os
