@@ -89,6 +89,28 @@ def test_the_shared_programs_stay_under_their_bound_oldest_first(tmp_path, monke
     assert sorted(path.stem for path in tmp_path.glob("*.pb")) == ["middle", "newest"]
 
 
+def test_only_other_versions_unused_for_an_hour_are_removed_whatever_else_the_folder_holds(tmp_path):
+    version = tmp_path / compile_cache.library_versions()
+    old, recent, salt, other = (
+        tmp_path / name
+        for name in ("keras-3.0.0-tensorflow-2.16.1", "keras-3.1.0-tensorflow-2.17.0", "0a1b2c3d4e", "notes")
+    )
+    for folder in (version, old, recent, salt, other):
+        (folder / "x86_64-123456789abc").mkdir(parents=True)
+    an_hour_ago = time.time() - compile_cache.OTHER_VERSIONS_AFTER - 60
+    for folder in (
+        version,
+        old,
+        salt,
+        other,
+    ):  # unused for more than an hour: the folder and its kinds of CPU
+        for path in (folder / "x86_64-123456789abc", folder):
+            os.utime(path, (an_hour_ago, an_hour_ago))
+    compile_cache._remove_other_versions(version)
+    # this version's, another version used lately, and what is not programs (STATELAB_PROGRAMS may be shared)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([version.name, recent.name, other.name])
+
+
 def test_folders_of_processes_that_ended_are_removed(tmp_path):
     ended = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True

@@ -174,13 +174,23 @@ def _prune(shared: Path) -> None:
 
 
 def _remove_other_versions(version: Path) -> None:
-    """Programs of other versions are not loaded again once no replica of them runs: remove them."""
+    """Programs of other versions are not loaded again once no replica of them runs: remove them. Only
+    folders named as `library_versions` names them ("keras-..."), and nothing else that STATELAB_PROGRAMS's
+    folder may hold; folders of the layout before it (under a code version's salt) too."""
     for folder in version.parent.glob("*"):
+        if not (folder.name.startswith("keras-") or _old_salt(folder.name)):
+            continue
         with contextlib.suppress(FileNotFoundError):
             # a folder's time changes when a program is published in it: its kinds of CPU are its children
             changed = max(path.stat().st_mtime for path in (folder, *folder.glob("*")))
             if folder != version and time.time() - changed > OTHER_VERSIONS_AFTER:
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+def _old_salt(name: str) -> bool:
+    """Whether a folder's name is a result cache's version salt (ten hexadecimal digits): programs kept
+    by versions of this code before they were kept by library versions."""
+    return len(name) == 10 and all(character in "0123456789abcdef" for character in name)
 
 
 def _alive(pid: int) -> bool:

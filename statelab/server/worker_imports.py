@@ -1,8 +1,8 @@
 """What every worker needs, imported once by the process the workers are forked from (the pool's
 forkserver): TensorFlow, Keras and the engine. A new or recycled worker then starts without importing
 them again. Importing runs no TensorFlow operation and, with `compile_cache.defer()`, reads none of
-XLA's flags, so each worker still chooses its own folder of compiled programs under its pool's cache
-(statelab.engine.compile_cache.enable).
+XLA's flags, so each worker still chooses its own folder of compiled programs in its pool's folder of
+programs (statelab.engine.compile_cache.enable).
 """
 
 import os
