@@ -98,12 +98,8 @@ def test_only_other_versions_unused_for_an_hour_are_removed_whatever_else_the_fo
     for folder in (version, old, recent, salt, other):
         (folder / "x86_64-123456789abc").mkdir(parents=True)
     an_hour_ago = time.time() - compile_cache.OTHER_VERSIONS_AFTER - 60
-    for folder in (
-        version,
-        old,
-        salt,
-        other,
-    ):  # unused for more than an hour: the folder and its kinds of CPU
+    # unused for more than an hour (all but `recent`): the folder and its kinds of CPU
+    for folder in (version, old, salt, other):
         for path in (folder / "x86_64-123456789abc", folder):
             os.utime(path, (an_hour_ago, an_hour_ago))
     compile_cache._remove_other_versions(version)
