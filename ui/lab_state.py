@@ -5,7 +5,9 @@ The history is the learner's (kept in the learner store across reloads); the res
 
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict, dataclass, field
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -54,7 +56,12 @@ class Run:
 
 @dataclass
 class LabState:
-    """Everything the Lab keeps between reruns of one tab."""
+    """Everything the Lab keeps between reruns of one tab.
+
+    Two runs of one tab's script can overlap: a learner's click stops the running one and starts the next
+    at once (Streamlit's fastReruns), and the stopped one goes on until its next Streamlit call. So a
+    run on its way is finished or failed only by name (`finish`, `fail`), under the tab's lock.
+    """
 
     pending: Run | None = None  # queued or training
     shown: Run | None = None  # its results are on the page
@@ -63,6 +70,7 @@ class LabState:
     url_notes: list[str] = field(default_factory=list)  # what the page's link got wrong
     question: str = ""  # the preset whose prediction the Lab asks for (predict first)
     history_read: bool = False  # whether the stored history has been read (not while the database is away)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def start(self, run: Run) -> None:
         """Ask for a run (queued at once, so a worker starts before the page is drawn again, or found in
@@ -86,18 +94,23 @@ class LabState:
         if preset_answer(preset_id):
             self.start(Run(config, n_seeds, preset_id))
 
-    def fail(self, error: str) -> None:
-        """The pending run did not finish: say why, and stop waiting for it."""
-        self.pending, self.run_error = None, error
+    def fail(self, run: Run, error: str) -> None:
+        """The run did not finish: say why, and stop waiting for it (unless another run is on its way now)."""
+        with self.lock:
+            if self.pending == run:
+                self.pending, self.run_error = None, error
 
-    def finish(self, results: list[LabResult]) -> None:
-        """The pending run is done: show it and put it in the learner's history."""
-        run, self.pending = self.pending, None
-        self.shown = run
-        row = history_row(run, results)
-        self.history = [old for old in self.history if old["key"] != run.key] + [row]
-        learner = learner_id()
-        unsaved.write(lambda: learner_store().add_run(learner, run.key, row))
+    def finish(self, run: Run, results: list[LabResult]) -> dict | None:
+        """The run is done: show it and put it in the tab's history. Its history row, or None when it was
+        no longer on its way (another run of the page's script finished it first, or a new run replaced it).
+        """
+        with self.lock:
+            if self.pending != run:
+                return None
+            self.pending, self.shown = None, run
+            row = history_row(run, results)
+            self.history = [old for old in self.history if old["key"] != run.key] + [row]
+        return row
 
 
 def preset_answer(preset_id: str) -> dict | None:
@@ -169,15 +182,19 @@ def await_run(state: LabState) -> list[LabResult] | None:
         if results is not None:
             return results
         state.pending = state.shown  # gone from the cache: train it again
-    if state.pending is None:
+    run = state.pending
+    if run is None:
         return None
-    results = cached_results(state.pending.configs)
-    if results is None and render_progress(state.pending.configs, state.fail):
-        results = None if state.pending is None else cached_results(state.pending.configs)
+    results = cached_results(run.configs)
+    if results is None and render_progress(run.configs, partial(state.fail, run)):
+        results = cached_results(run.configs)  # None when it failed
     if results is None:
         return None
-    state.finish(results)
-    return results
+    row = state.finish(run, results)
+    if row is not None:  # this run of the script finished it: keep it in the learner's history
+        learner = learner_id()
+        unsaved.write(lambda: learner_store().add_run(learner, run.key, row))
+    return results if state.shown == run else None
 
 
 def lab_state() -> LabState:
