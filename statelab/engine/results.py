@@ -98,13 +98,17 @@ BASELINES = (
 
 
 def save_result(result: LabResult, path) -> None:
-    """Write a LabResult to one .npz file (arrays stored as they are, the rest as JSON)."""
+    """Write a LabResult to one .npz file (arrays stored as they are, the rest as JSON).
+
+    Not compressed: a result's arrays are float32 training numbers that zlib shrinks by 9 % (the suite's
+    91 results of tests/test_claims.py: 197 MB against 216 MB), for 78 ms of a core per result instead of 5.
+    """
     arrays: dict[str, np.ndarray] = {}
     meta = {"config": asdict(result.config), **{name: getattr(result, name) for name in BASELINES}}
     for mode in ("stateful", "stateless"):
         meta[mode] = _pack_model(getattr(result, mode), mode, arrays)
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, meta=np.array(json.dumps(meta)), **arrays)
+    np.savez(buffer, meta=np.array(json.dumps(meta)), **arrays)
     with open(path, "wb") as handle:
         handle.write(buffer.getvalue())
 
