@@ -216,7 +216,8 @@ def test_runs_ahead_wait_for_two_idle_workers_give_way_to_learners_and_keep_the_
     """JobPool.run_ahead: a learner's edited settings go to a worker only while another stays free for
     whoever presses Train; an asker's newer settings replace its waiting ones; asking for a config run
     ahead joins its run. Both workers are paused (SIGSTOP), so nothing moves but what the pool decides."""
-    with JobPool(workers=2, cache=ResultCache(tmp_path), abandon_after=ABANDON_AFTER) as pool:
+    # nothing is dropped for want of asking here, however long the paused workers keep it waiting
+    with JobPool(workers=2, cache=ResultCache(tmp_path), abandon_after=600) as pool:
         wait_until(lambda: list(pool.busy.values()) == [None, None])
         edited, replaced, newest, trained = (LabConfig(seed=40 + index, **TINY) for index in range(4))
         for pid in pool.processes:
@@ -239,6 +240,26 @@ def test_runs_ahead_wait_for_two_idle_workers_give_way_to_learners_and_keep_the_
         assert not pool.cache.has(lab_job(replaced)) and not pool.ahead
         pool.run_ahead([edited], "learner c")  # done already: nothing waits for it
         assert not pool.ahead
+
+
+def test_works_to_run_ahead_are_dropped_once_their_asker_stops_asking(tmp_path):
+    """A learner who left the page (or trained the settings) asks no more: what still waits to run ahead
+    for them is dropped after the pool's abandon_after; what a worker already took goes on."""
+    with JobPool(workers=2, cache=ResultCache(tmp_path), abandon_after=ABANDON_AFTER) as pool:
+        wait_until(lambda: list(pool.busy.values()) == [None, None])
+        taken, waiting = (LabConfig(seed=50 + index, **TINY) for index in range(2))
+        for pid in pool.processes:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            pool.run_ahead([taken], "learner a")
+            pool.run_ahead([waiting], "learner b")  # the last idle worker is kept for a Train: it waits
+            assert pool.ahead == {"learner b": [lab_job(waiting)]}
+            wait_until(lambda: not pool.ahead)
+            assert not pool.asked_ahead and taken.key() in pool.busy.values()
+            assert pool.status(waiting).state == "cancelled" and not pool.queue  # never queued, never run
+        finally:
+            for pid in pool.processes:
+                os.kill(pid, signal.SIGCONT)
 
 
 def test_the_cache_is_warmed_with_the_default_run_and_every_preset():

@@ -92,6 +92,7 @@ class JobPool:
         self.queue: list[str] = []  # keys waiting for a worker, in order
         self.background: list[str] = []  # keys to run when the queue is empty (cache warming)
         self.ahead: dict[str, list[Job]] = {}  # asker -> jobs to run ahead for it, oldest asker first
+        self.asked_ahead: dict[str, float] = {}  # asker -> when it last asked to run jobs ahead
         self.waiting: dict[str, Job] = {}
         self.states: dict[str, JobStatus] = {}
         self.finished: dict[str, float] = {}  # key -> when it reached done, failed or cancelled
@@ -159,14 +160,15 @@ class JobPool:
         editing, with workers that have nothing else to do: no learner's job and no background job waits
         for them, and one worker stays free for whoever presses Train next. Each asker has one set of
         works waiting; a newer one replaces it. If the learner then asks for one, they get the run on
-        its way or done, so a new shape's compiling is behind them (bench/bench_lab_answer.py)."""
+        its way or done, so a new shape's compiling is behind them (bench/bench_lab_answer.py). Works still
+        waiting `abandon_after` seconds after their asker last asked are dropped (the page was left)."""
         with self.lock:
             if self.closed:
                 return
             self.ahead.pop(asker, None)
             jobs = [job for job in map(as_job, works) if not self.cache.has(job)]
             if jobs:
-                self.ahead[asker] = jobs
+                self.ahead[asker], self.asked_ahead[asker] = jobs, time.monotonic()
                 self._hand_out()
 
     def _want(self, job: Job, background: bool) -> None:
@@ -324,7 +326,8 @@ class JobPool:
 
     def _look_after(self) -> None:
         """Stop jobs past their time, replace workers that died (failing their job), drop queued jobs
-        nobody watches any more, and forget what is long finished."""
+        nobody watches any more and jobs to run ahead nobody asked for lately, and forget what is long
+        finished."""
         with self.lock:
             if self.closed:
                 return
@@ -339,6 +342,10 @@ class JobPool:
                     self._stop_worker(pid, "The worker stopped unexpectedly.")
             for key in [k for k in self.queue if now - self.watched.get(k, now) > self.abandon_after]:
                 self._drop(key)
+            for asker, asked in list(self.asked_ahead.items()):  # its page stopped asking: closed, or trained
+                if asker not in self.ahead or now - asked > self.abandon_after:
+                    self.ahead.pop(asker, None)
+                    del self.asked_ahead[asker]
             self._forget(now)
             self.retired = [process for process in self.retired if process.is_alive()]  # reaps the exited
             self._hand_out()
