@@ -9,6 +9,7 @@ finished a run the first had already taken off `pending`.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -33,9 +34,10 @@ def made_up_results(run: Run) -> list[LabResult]:
 
 
 @pytest.fixture
-def saved(monkeypatch) -> list[str]:
-    """The runs written to the learner's store, in order (no Streamlit session: the learner is fixed)."""
-    writes: list[str] = []
+def saved(monkeypatch) -> list[Callable[[], None]]:
+    """The writes of runs to the learner's store, in order, not done (no Streamlit session: the learner is
+    fixed)."""
+    writes: list[Callable[[], None]] = []
     monkeypatch.setattr(lab_state, "learner_id", lambda: "learner")
     monkeypatch.setattr(lab_state.unsaved, "write", lambda call: writes.append(call))
     return writes

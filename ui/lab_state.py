@@ -187,7 +187,7 @@ def await_run(state: LabState) -> list[LabResult] | None:
         return None
     results = cached_results(run.configs)
     if results is None and render_progress(run.configs, partial(state.fail, run)):
-        results = cached_results(run.configs)  # None when it failed
+        results = cached_results(run.configs) if state.pending == run else None  # not after a failure
     if results is None:
         return None
     row = state.finish(run, results)
