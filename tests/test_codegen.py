@@ -1,8 +1,11 @@
 """The exported Keras 3 script runs on its own and reproduces the engine's numbers for the same config."""
 
 import ast
+import contextlib
+import functools
 import json
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import replace
@@ -48,29 +51,80 @@ CONFIGS = {
 }
 
 
+# Runs each script as __main__ (its own file, arguments and folder) in a process forked from one that has
+# imported Keras and NumPy, what every script imports first: a script then starts in a fraction of a second
+# instead of TensorFlow's 3 s of a core each (the notebooks, tests/test_notebooks.py, still run four of
+# these exports in kernels that import everything themselves). multiprocessing's forkserver would fork
+# the same way, but it is one per process, and a job pool may have started this worker's with the Lab's
+# engine preloaded.
+FORK_EACH = """
+import json, os, runpy, sys, traceback
+import keras, numpy
+
+def run(path, arguments):
+    with open(path + ".out", "wb") as out, open(path + ".err", "wb") as err:
+        os.dup2(out.fileno(), 1), os.dup2(err.fileno(), 2)
+    sys.argv = [path, *arguments]
+    try:
+        runpy.run_path(path, run_name="__main__")
+        code = 0
+    except SystemExit as stopped:
+        code = stopped.code if isinstance(stopped.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    sys.stdout.flush(), sys.stderr.flush()
+    os._exit(code)
+
+children = {}
+for path, arguments in json.loads(sys.argv[1]):
+    pid = os.fork()
+    if pid == 0:
+        run(path, arguments)
+    children[pid] = path
+for _ in children:
+    pid, status = os.wait()
+    print("EXIT", json.dumps([children[pid], os.waitstatus_to_exitcode(status)]), flush=True)
+"""
+
+
 @pytest.fixture(scope="module")
 def scripts(tmp_path_factory):
     """Every config's script, written to a file and started at once; the tests collect the results."""
     folder = tmp_path_factory.mktemp("scripts")
-    started = {}
+    paths, started = {}, []
     for name, config in CONFIGS.items():
-        path = folder / keras_script_filename(config)
-        path.write_text(keras_script(config))
+        paths[name] = folder / keras_script_filename(config)
+        paths[name].write_text(keras_script(config))
         arguments = [str(data_file(config))] if config.task in ("forecast", "own_series") else []
-        started[name] = (
-            path,
-            subprocess.Popen(
-                [sys.executable, str(path), *arguments],
-                cwd=folder,
-                env={**os.environ, **SCRIPT_ENVIRONMENT},
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            ),
-        )
-    yield started
-    for _, process in started.values():
-        process.kill()
+        started.append((str(paths[name]), arguments))
+    forking = subprocess.Popen(
+        [sys.executable, "-c", FORK_EACH, json.dumps(started)],
+        cwd=folder,
+        env={**os.environ, **SCRIPT_ENVIRONMENT},
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its scripts' processes with it: killed together at the end
+    )
+    runs = ScriptRuns(forking)
+    yield {name: (path, runs) for name, path in paths.items()}
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(forking.pid, signal.SIGKILL)
+
+
+class ScriptRuns:
+    """The exit codes of the scripts the forking process ran, once it has waited for all of them."""
+
+    def __init__(self, forking: subprocess.Popen):
+        self.forking = forking
+
+    @functools.cached_property
+    def exit_codes(self) -> dict[str, int]:
+        """Each script's path -> its exit code."""
+        stdout, _ = self.forking.communicate(timeout=PATIENCE)
+        assert self.forking.returncode == 0, stdout
+        exits = [line.removeprefix("EXIT ") for line in stdout.splitlines() if line.startswith("EXIT ")]
+        return dict(json.loads(line) for line in exits)
 
 
 def data_file(config: LabConfig) -> Path:
@@ -78,9 +132,11 @@ def data_file(config: LabConfig) -> Path:
     return CO2_CSV if config.task == "forecast" else series_path(config.series)
 
 
-def script_result(process: subprocess.Popen) -> dict:
-    stdout, stderr = process.communicate(timeout=PATIENCE)
-    assert process.returncode == 0, stderr[-3000:]
+def script_result(script: tuple[Path, ScriptRuns]) -> dict:
+    path, runs = script
+    code = runs.exit_codes[str(path)]
+    stdout, stderr = (Path(f"{path}{suffix}").read_text() for suffix in (".out", ".err"))
+    assert code == 0, stderr[-3000:]
     last = stdout.strip().splitlines()[-1]
     assert last.startswith("RESULT "), stdout[-2000:]
     return json.loads(last.removeprefix("RESULT "))
@@ -90,7 +146,7 @@ def script_result(process: subprocess.Popen) -> dict:
 def test_script_reproduces_the_engine_bit_for_bit(scripts, name):
     config = CONFIGS[name]
     engine = run_model(config, "stateful")
-    result = script_result(scripts[name][1])
+    result = script_result(scripts[name])
     assert result["metric"] == engine.metric
     # same data, layout, initial weights, resets and XLA arithmetic: identical float32 numbers
     np.testing.assert_array_equal(np.float32(result["loss"]), engine.loss)
@@ -100,7 +156,7 @@ def test_script_reproduces_the_engine_bit_for_bit(scripts, name):
 @pytest.mark.parametrize("name", ["forecast_shuffle_reset_epoch", "own_series"])
 def test_a_forecast_script_prints_the_labs_baselines_the_seasonal_naive_one_included(scripts, name):
     config = CONFIGS[name]
-    baselines = script_result(scripts[name][1])["baselines"]
+    baselines = script_result(scripts[name])["baselines"]
     data = make_lab_data(config)  # what the Lab scores on, and the baselines it shows
     assert data.period == {"forecast": 52, "own_series": 25}[config.task]  # CO2's year; the example's cycle
     assert baselines == {
