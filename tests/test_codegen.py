@@ -1,11 +1,8 @@
 """The exported Keras 3 script runs on its own and reproduces the engine's numbers for the same config."""
 
 import ast
-import contextlib
-import functools
 import json
 import os
-import signal
 import subprocess
 import sys
 from dataclasses import replace
@@ -14,7 +11,8 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
-from project import PATIENCE, ROOT
+from forked import Forked, forked
+from project import ROOT
 from series_example import example_series_id
 
 from statelab import TASKS, LabConfig, run_model
@@ -51,80 +49,20 @@ CONFIGS = {
 }
 
 
-# Runs each script as __main__ (its own file, arguments and folder) in a process forked from one that has
-# imported Keras and NumPy, what every script imports first: a script then starts in a fraction of a second
-# instead of TensorFlow's 3 s of a core each (the notebooks, tests/test_notebooks.py, still run four of
-# these exports in kernels that import everything themselves). multiprocessing's forkserver would fork
-# the same way, but it is one per process, and a job pool may have started this worker's with the Lab's
-# engine preloaded.
-FORK_EACH = """
-import json, os, runpy, sys, traceback
-import keras, numpy
-
-def run(path, arguments):
-    with open(path + ".out", "wb") as out, open(path + ".err", "wb") as err:
-        os.dup2(out.fileno(), 1), os.dup2(err.fileno(), 2)
-    sys.argv = [path, *arguments]
-    try:
-        runpy.run_path(path, run_name="__main__")
-        code = 0
-    except SystemExit as stopped:
-        code = stopped.code if isinstance(stopped.code, int) else 1
-    except BaseException:
-        traceback.print_exc()
-        code = 1
-    sys.stdout.flush(), sys.stderr.flush()
-    os._exit(code)
-
-children = {}
-for path, arguments in json.loads(sys.argv[1]):
-    pid = os.fork()
-    if pid == 0:
-        run(path, arguments)
-    children[pid] = path
-for _ in children:
-    pid, status = os.wait()
-    print("EXIT", json.dumps([children[pid], os.waitstatus_to_exitcode(status)]), flush=True)
-"""
-
-
 @pytest.fixture(scope="module")
 def scripts(tmp_path_factory):
-    """Every config's script, written to a file and started at once; the tests collect the results."""
+    """Every config's script, written to a file and started at once (each in a process forked from one
+    that imported Keras and NumPy, what every script imports first: tests/forked.py); the tests collect the
+    results. The notebooks (tests/test_notebooks.py) run four of these exports in kernels of their own."""
     folder = tmp_path_factory.mktemp("scripts")
-    paths, started = {}, []
+    paths, programs = {}, []
     for name, config in CONFIGS.items():
         paths[name] = folder / keras_script_filename(config)
         paths[name].write_text(keras_script(config))
         arguments = [str(data_file(config))] if config.task in ("forecast", "own_series") else []
-        started.append((str(paths[name]), arguments))
-    forking = subprocess.Popen(
-        [sys.executable, "-c", FORK_EACH, json.dumps(started)],
-        cwd=folder,
-        env={**os.environ, **SCRIPT_ENVIRONMENT},
-        stdout=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its scripts' processes with it: killed together at the end
-    )
-    runs = ScriptRuns(forking)
-    yield {name: (path, runs) for name, path in paths.items()}
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(forking.pid, signal.SIGKILL)
-
-
-class ScriptRuns:
-    """The exit codes of the scripts the forking process ran, once it has waited for all of them."""
-
-    def __init__(self, forking: subprocess.Popen):
-        self.forking = forking
-
-    @functools.cached_property
-    def exit_codes(self) -> dict[str, int]:
-        """Each script's path -> its exit code."""
-        stdout, _ = self.forking.communicate(timeout=PATIENCE)
-        assert self.forking.returncode == 0, stdout
-        exits = [line.removeprefix("EXIT ") for line in stdout.splitlines() if line.startswith("EXIT ")]
-        return dict(json.loads(line) for line in exits)
+        programs.append((paths[name], arguments))
+    with forked(["keras", "numpy"], programs, folder, {**os.environ, **SCRIPT_ENVIRONMENT}) as runs:
+        yield {name: (path, runs) for name, path in paths.items()}
 
 
 def data_file(config: LabConfig) -> Path:
@@ -132,13 +70,12 @@ def data_file(config: LabConfig) -> Path:
     return CO2_CSV if config.task == "forecast" else series_path(config.series)
 
 
-def script_result(script: tuple[Path, ScriptRuns]) -> dict:
+def script_result(script: tuple[Path, Forked]) -> dict:
     path, runs = script
-    code = runs.exit_codes[str(path)]
-    stdout, stderr = (Path(f"{path}{suffix}").read_text() for suffix in (".out", ".err"))
-    assert code == 0, stderr[-3000:]
-    last = stdout.strip().splitlines()[-1]
-    assert last.startswith("RESULT "), stdout[-2000:]
+    ended = runs.outcome(path)
+    assert ended.code == 0, ended.stderr[-3000:]
+    last = ended.stdout.strip().splitlines()[-1]
+    assert last.startswith("RESULT "), ended.stdout[-2000:]
     return json.loads(last.removeprefix("RESULT "))
 
 

@@ -2,10 +2,12 @@
 inside statelab from folder to folder as the README's "How the code is laid out" draws them."""
 
 import ast
+import os
 import subprocess
 import sys
 
 import pytest
+from forked import forked
 from project import ROOT
 
 CORE = ROOT / "statelab"
@@ -25,12 +27,8 @@ def modules_after(statement: str) -> set[str]:
 
 
 @pytest.mark.training
-def test_statelab_never_imports_streamlit():
-    every_module = (
-        "import importlib, pkgutil, statelab; "
-        "[importlib.import_module(m.name) for m in pkgutil.walk_packages(statelab.__path__, 'statelab.')]"
-    )
-    loaded = modules_after(every_module)
+def test_statelab_never_imports_streamlit(imported):
+    loaded = imported["every module"]
     assert {"statelab.engine.training", "statelab.server.jobs", "statelab.engine.layout"} <= loaded
     assert not any(name == "streamlit" or name.startswith("streamlit.") for name in loaded)
 
@@ -79,23 +77,38 @@ def test_arrows_run_one_way_between_the_core_folders_as_written():
 
 ALL_OF = """
 import importlib, pkgutil, sys
-import statelab.{folder} as folder
-for module in pkgutil.walk_packages(folder.__path__, "statelab.{folder}."):
+import {package} as package
+for module in pkgutil.walk_packages(package.__path__, "{package}."):
     importlib.import_module(module.name)
-loaded = {{name.split(".")[1] for name in sys.modules if name.startswith("statelab.")}}
-print(" ".join(sorted(loaded)))
+print(" ".join(sys.modules))
 """
 
 
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> dict[str, set[str]]:
+    """The modules loaded by importing every module of each core folder, and of the whole core, each in a
+    process of its own (forked from one that imported TensorFlow, Keras and NumPy, which name no module of
+    statelab or streamlit: tests/forked.py)."""
+    folder = tmp_path_factory.mktemp("imports")
+    programs = {name: ALL_OF.format(package=f"statelab.{name}") for name in MAY_IMPORT}
+    programs["every module"] = ALL_OF.format(package="statelab")
+    paths = {name: folder / f"import_{index}.py" for index, name in enumerate(programs)}
+    for name, path in paths.items():
+        path.write_text(programs[name])
+    with forked(
+        ["tensorflow", "keras", "numpy"], [(path, []) for path in paths.values()], ROOT, {**os.environ}
+    ) as runs:
+        outcomes = {name: runs.outcome(path) for name, path in paths.items()}
+    for name, ended in outcomes.items():
+        assert ended.code == 0, f"importing {name}: {ended.stderr[-2000:]}"
+    return {name: set(ended.stdout.split()) for name, ended in outcomes.items()}
+
+
 @pytest.mark.training
-def test_arrows_run_one_way_between_the_core_folders_when_imported():
+def test_arrows_run_one_way_between_the_core_folders_when_imported(imported):
     """Importing every module of a folder, and only that, loads no folder it may not import."""
     for folder, allowed in MAY_IMPORT.items():
-        out = subprocess.run(
-            [sys.executable, "-c", ALL_OF.format(folder=folder)], cwd=ROOT, capture_output=True, text=True
-        )
-        assert out.returncode == 0, out.stderr[-2000:]
-        loaded = set(out.stdout.split())
+        loaded = {name.split(".")[1] for name in imported[folder] if name.startswith("statelab.")}
         assert loaded - {folder} - allowed == set(), f"importing statelab/{folder}/ loaded {sorted(loaded)}"
 
 
