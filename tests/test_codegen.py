@@ -25,11 +25,13 @@ from statelab.server.worker import tensorflow_thread_environment
 
 # several scripts run at once on few cores: one thread each avoids oversubscription
 SCRIPT_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "2", **tensorflow_thread_environment()}
+# small runs; the cue configs below have the shapes of test_engine's and test_training's TINY runs (batch 4,
+# 5 steps, 8 units, 3 windows, 2 held-out groups): a suite compiles their programs once for all of them
 SMALL = {"n_windows": 3, "n_groups": 2, "epochs": 3, "eval_groups": 2}
 CONFIGS = {
-    "cue": LabConfig(task="cue", batch_size=8, timesteps=5, units=16, **SMALL),
+    "cue": LabConfig(task="cue", batch_size=4, timesteps=5, units=8, **SMALL),
     "running_total_never": LabConfig(
-        task="running_total", batch_size=8, timesteps=5, units=16, reset="never", **SMALL
+        task="running_total", batch_size=4, timesteps=5, units=8, reset="never", **SMALL
     ),
     "article_binary": LabConfig(task="article_binary", batch_size=10, timesteps=50, units=64, **SMALL),
     "article_multiclass_shuffle_batch": LabConfig(
@@ -42,7 +44,7 @@ CONFIGS = {
         task="forecast", batch_size=4, timesteps=10, units=8, shuffle=True, reset="epoch", **SMALL
     ),
     "own_series": LabConfig(task="own_series", series=example_series_id(), batch_size=4, units=8, **SMALL),
-    "gru_cue": LabConfig(task="cue", layer="gru", batch_size=8, timesteps=5, units=16, **SMALL),
+    "gru_cue": LabConfig(task="cue", layer="gru", batch_size=4, timesteps=5, units=8, **SMALL),
     "simple_rnn_forecast_reset_never": LabConfig(
         task="forecast", layer="simple_rnn", batch_size=4, timesteps=10, units=8, reset="never", **SMALL
     ),

@@ -39,10 +39,10 @@ from statelab.teaching.lesson_text import CODE_DIR, lesson_texts
 
 KERNEL = "statelab-test"  # a kernelspec written for the tests: ipykernel on the Python running them
 RUNS = {
-    "cue": LabConfig(task="cue", batch_size=8, timesteps=5, units=16, **SMALL),
+    "cue": LabConfig(task="cue", batch_size=4, timesteps=5, units=8, **SMALL),
     "co2_forecast": LabConfig(task="forecast", batch_size=4, timesteps=10, units=8, **SMALL),
     "own_series": LabConfig(task="own_series", series=example_series_id(), batch_size=4, units=8, **SMALL),
-    "gru_cue": LabConfig(task="cue", layer="gru", batch_size=8, timesteps=5, units=16, **SMALL),
+    "gru_cue": LabConfig(task="cue", layer="gru", batch_size=4, timesteps=5, units=8, **SMALL),
 }
 # every lesson code file a lesson shows whole, so offers as a notebook
 LESSON_FILES = sorted(
