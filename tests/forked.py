@@ -1,8 +1,9 @@
 """Python files run as __main__ in processes forked from one that has imported what they all import first.
 
-TensorFlow's import costs a process about 3 s of a core; the suite runs a dozen programs that start with
-it (the exported scripts, the import checks). Each here is its own process, with its own arguments and
-standard streams, started by `os.fork` from one process that imported the `preload` modules once.
+TensorFlow's import costs a process about 3 s of a core; the suite runs a score of programs that start
+with it (the exported scripts, the import checks, the processes that share compiled programs). Each
+here is a process of its own, with its own arguments, environment, folder and standard streams, forked
+from one process (a `Preloaded`) that imported the `preload` modules once and ran nothing else.
 multiprocessing's forkserver forks the same way, but there is one per process, and a pytest worker may
 have started its own already for a job pool, with the Lab's engine preloaded.
 """
@@ -10,28 +11,35 @@ have started its own already for a job pool, with the Lab's engine preloaded.
 from __future__ import annotations
 
 import contextlib
-import functools
+import itertools
 import json
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from project import PATIENCE
 
+# Reads one request per line on stdin ([id, file, arguments, environment, folder]) and forks a process
+# for each at once; prints "EXIT [id, code]" as each ends; ends when stdin is closed and all have ended.
 FORK_EACH = """
-import importlib, json, os, runpy, sys, traceback
+import importlib, json, os, runpy, select, sys, time, traceback
 
-preload, programs = json.loads(sys.argv[1])
-for name in preload:
+for name in json.loads(sys.argv[1]):
     importlib.import_module(name)
 
-def run(path, arguments):
-    with open(path + ".out", "wb") as out, open(path + ".err", "wb") as err:
+def run(number, path, arguments, environment, folder):
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0), os.close(null)  # the requests are not the program's input
+    with open(f"{path}.{number}.out", "wb") as out, open(f"{path}.{number}.err", "wb") as err:
         os.dup2(out.fileno(), 1), os.dup2(err.fileno(), 2)
+    os.environ.clear()
+    os.environ.update(environment)
+    os.chdir(folder)
     sys.argv = [path, *arguments]
     try:
         runpy.run_path(path, run_name="__main__")
@@ -44,15 +52,21 @@ def run(path, arguments):
     sys.stdout.flush(), sys.stderr.flush()
     os._exit(code)
 
-children = {}
-for path, arguments in programs:
-    pid = os.fork()
-    if pid == 0:
-        run(path, arguments)
-    children[pid] = path
-for _ in children:
-    pid, status = os.wait()
-    print("EXIT", json.dumps([children[pid], os.waitstatus_to_exitcode(status)]), flush=True)
+children, pending, reading = {}, b"", True
+while reading or children:
+    if reading and select.select([0], [], [], 0.05)[0]:
+        data = os.read(0, 1 << 16)
+        reading, pending = bool(data), pending + data
+        *lines, pending = pending.split(b"\\n")
+        for request in map(json.loads, lines):
+            pid = os.fork()
+            if pid == 0:
+                run(*request)
+            children[pid] = request[0]
+    elif not reading:
+        time.sleep(0.05)
+    while children and (ended := os.waitpid(-1, os.WNOHANG))[0]:
+        print("EXIT", json.dumps([children.pop(ended[0]), os.waitstatus_to_exitcode(ended[1])]), flush=True)
 """
 
 
@@ -65,45 +79,78 @@ class Outcome:
     stderr: str
 
 
-class Forked:
-    """Programs started at once, each forked from the preloading process; `outcome` waits for them all."""
+class Preloaded:
+    """A process that imported `preload` and forks a process for each program it is asked to run."""
 
-    def __init__(self, process: subprocess.Popen):
-        self.process = process
+    def __init__(self, preload: Sequence[str]):
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", FORK_EACH, json.dumps(list(preload))],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its programs' processes with it: killed together at the end
+        )
+        self.numbers = itertools.count()
+        self.started: dict[int, Path] = {}
+        self.exits: dict[int, int] = {}
+        self.changed = threading.Condition()
+        threading.Thread(target=self._read_exits, daemon=True).start()
 
-    @functools.cached_property
-    def exit_codes(self) -> dict[str, int]:
-        """Each program's path -> its exit code, once every program has ended."""
-        stdout, _ = self.process.communicate(timeout=PATIENCE)
-        assert self.process.returncode == 0, stdout
-        exits = [line.removeprefix("EXIT ") for line in stdout.splitlines() if line.startswith("EXIT ")]
-        return dict(json.loads(line) for line in exits)
+    def _read_exits(self) -> None:
+        """Keep each program's exit code as the process reports it."""
+        for line in self.process.stdout:
+            if line.startswith("EXIT "):
+                number, code = json.loads(line.removeprefix("EXIT "))
+                with self.changed:
+                    self.exits[number] = code
+                    self.changed.notify_all()
+        with self.changed:
+            self.exits[-1] = self.process.wait()  # ended: nothing more comes
+            self.changed.notify_all()
 
-    def outcome(self, path: Path) -> Outcome:
-        """The exit code and output of the program at `path`."""
-        code = self.exit_codes[str(path)]
-        return Outcome(code, *(Path(f"{path}{suffix}").read_text() for suffix in (".out", ".err")))
+    def start(
+        self, path: Path, arguments: Sequence[str], environment: Mapping[str, str], folder: Path
+    ) -> int:
+        """Start the file at `path` as __main__ with these arguments, environment and working folder, at
+        once; its number, for `outcome`."""
+        number = next(self.numbers)
+        request = [number, str(path), list(arguments), dict(environment), str(folder)]
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        self.started[number] = path
+        return number
+
+    def outcome(self, number: int) -> Outcome:
+        """Wait for program `number` to end (PATIENCE seconds at most): its exit code and output."""
+        with self.changed:
+            self.changed.wait_for(lambda: number in self.exits or -1 in self.exits, timeout=PATIENCE)
+        assert number in self.exits, (
+            f"{self.started[number]} did not end (the preloaded process: {self.exits})"
+        )
+        path = self.started[number]
+        return Outcome(
+            self.exits[number], *(Path(f"{path}.{number}{end}").read_text() for end in (".out", ".err"))
+        )
+
+    def run(
+        self, path: Path, arguments: Sequence[str], environment: Mapping[str, str], folder: Path
+    ) -> Outcome:
+        """Run a program to its end: `start`, then its `outcome`."""
+        return self.outcome(self.start(path, arguments, environment, folder))
+
+    def close(self) -> None:
+        """Kill what still runs."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.stdin.close()
+        self.process.wait()
 
 
 @contextlib.contextmanager
-def forked(
-    preload: Sequence[str], programs: Sequence[tuple[Path, Sequence[str]]], cwd: Path, env: dict[str, str]
-) -> Iterator[Forked]:
-    """Run each (file, arguments) of `programs` as __main__, each in a process forked from one that imported
-    `preload`, in `cwd` with environment `env`; their output goes to FILE.out and FILE.err. Any still
-    running at the end are killed."""
-    started = [(str(path), list(arguments)) for path, arguments in programs]
-    process = subprocess.Popen(
-        [sys.executable, "-c", FORK_EACH, json.dumps([list(preload), started])],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its programs' processes with it: killed together at the end
-    )
+def preloaded(preload: Sequence[str]) -> Iterator[Preloaded]:
+    """A `Preloaded` process for the `with` block, killed with its programs at the end."""
+    process = Preloaded(preload)
     try:
-        yield Forked(process)
+        yield process
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        process.close()

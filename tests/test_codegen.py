@@ -5,13 +5,15 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
-from forked import Forked, forked
+from forked import Outcome, preloaded
 from project import ROOT
 from series_example import example_series_id
 
@@ -54,17 +56,22 @@ CONFIGS = {
 @pytest.fixture(scope="module")
 def scripts(tmp_path_factory):
     """Every config's script, written to a file and started at once (each in a process forked from one
-    that imported Keras and NumPy, what every script imports first: tests/forked.py); the tests collect the
-    results. The notebooks (tests/test_notebooks.py) run four of these exports in kernels of their own."""
+    that imported Keras and NumPy, what every script imports first: tests/forked.py): path -> (file, a
+    call that waits for its outcome). The notebooks (tests/test_notebooks.py) run four of these exports
+    in kernels of their own."""
     folder = tmp_path_factory.mktemp("scripts")
-    paths, programs = {}, []
-    for name, config in CONFIGS.items():
-        paths[name] = folder / keras_script_filename(config)
-        paths[name].write_text(keras_script(config))
-        arguments = [str(data_file(config))] if config.task in ("forecast", "own_series") else []
-        programs.append((paths[name], arguments))
-    with forked(["keras", "numpy"], programs, folder, {**os.environ, **SCRIPT_ENVIRONMENT}) as runs:
-        yield {name: (path, runs) for name, path in paths.items()}
+    environment = {**os.environ, **SCRIPT_ENVIRONMENT}
+    with preloaded(["keras", "numpy"]) as process:
+        started = {}
+        for name, config in CONFIGS.items():
+            path = folder / keras_script_filename(config)
+            path.write_text(keras_script(config))
+            arguments = [str(data_file(config))] if config.task in ("forecast", "own_series") else []
+            started[name] = (
+                path,
+                partial(process.outcome, process.start(path, arguments, environment, folder)),
+            )
+        yield started
 
 
 def data_file(config: LabConfig) -> Path:
@@ -72,9 +79,8 @@ def data_file(config: LabConfig) -> Path:
     return CO2_CSV if config.task == "forecast" else series_path(config.series)
 
 
-def script_result(script: tuple[Path, Forked]) -> dict:
-    path, runs = script
-    ended = runs.outcome(path)
+def script_result(script: tuple[Path, Callable[[], Outcome]]) -> dict:
+    ended = script[1]()
     assert ended.code == 0, ended.stderr[-3000:]
     last = ended.stdout.strip().splitlines()[-1]
     assert last.startswith("RESULT "), ended.stdout[-2000:]

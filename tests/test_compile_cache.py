@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from forked import preloaded
 from project import ROOT
 
 from statelab.engine import compile_cache
@@ -31,27 +32,31 @@ for changes in json.loads(sys.argv[1]):
 """
 
 
-def run_in_a_process(cache, *configs: dict) -> list[dict]:
-    """Run configs (changes to TINY; "compile_only": compile them) one after another in a new process
-    with this cache folder."""
-    environment = {**os.environ, "STATELAB_CACHE": str(cache), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    for name in ("TF_XLA_FLAGS", compile_cache.PROGRAMS):  # the programs in this cache folder, on their own
-        environment.pop(name, None)
-    done = subprocess.run(
-        [sys.executable, "-c", RUNS, json.dumps(configs)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=environment,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    lines = done.stdout.splitlines()
-    return [json.loads(line.removeprefix("RUN ")) for line in lines if line.startswith("RUN ")]
+@pytest.fixture(scope="module")
+def run_in_a_process(tmp_path_factory):
+    """run(cache, *configs): run configs (changes to TINY; "compile_only": compile them) one after another
+    in a new process with this cache folder (forked from one that imported TensorFlow and Keras and ran
+    nothing: XLA reads its flags at its first use, in the new process; tests/forked.py)."""
+    script = tmp_path_factory.mktemp("runs") / "runs.py"
+    script.write_text(RUNS)
+    with preloaded(["tensorflow", "keras", "numpy"]) as process:
+
+        def run(cache, *configs: dict) -> list[dict]:
+            environment = {**os.environ, "STATELAB_CACHE": str(cache), "TF_CPP_MIN_LOG_LEVEL": "3"}
+            for name in ("TF_XLA_FLAGS", compile_cache.PROGRAMS):  # the programs in this cache folder alone
+                environment.pop(name, None)
+            done = process.run(script, [json.dumps(configs)], environment, ROOT)
+            assert done.code == 0, done.stderr[-3000:]
+            lines = done.stdout.splitlines()
+            return [json.loads(line.removeprefix("RUN ")) for line in lines if line.startswith("RUN ")]
+
+        yield run
 
 
 @pytest.mark.training
-def test_a_program_compiled_by_one_process_is_loaded_by_another_whatever_it_ran_before(tmp_path):
+def test_a_program_compiled_by_one_process_is_loaded_by_another_whatever_it_ran_before(
+    tmp_path, run_in_a_process
+):
     (first,) = run_in_a_process(tmp_path, {"timesteps": 4})
     assert first["programs"], "the first process published the programs it compiled"
     other, again = run_in_a_process(tmp_path, {"units": 5}, {"timesteps": 4})
@@ -61,7 +66,7 @@ def test_a_program_compiled_by_one_process_is_loaded_by_another_whatever_it_ran_
 
 
 @pytest.mark.training
-def test_each_layer_has_programs_of_its_own_found_by_another_process(tmp_path):
+def test_each_layer_has_programs_of_its_own_found_by_another_process(tmp_path, run_in_a_process):
     lstm, gru = run_in_a_process(tmp_path, {"timesteps": 4}, {"timesteps": 4, "layer": "gru"})
     assert set(lstm["programs"]) < set(gru["programs"])  # same shape, another layer: compiled anew
     assert gru["digest"] != lstm["digest"]
@@ -70,7 +75,9 @@ def test_each_layer_has_programs_of_its_own_found_by_another_process(tmp_path):
 
 
 @pytest.mark.training
-def test_a_compiled_shape_needs_no_other_program_for_any_seed_policy_or_number_of_batches(tmp_path):
+def test_a_compiled_shape_needs_no_other_program_for_any_seed_policy_or_number_of_batches(
+    tmp_path, run_in_a_process
+):
     compiled, run = run_in_a_process(
         tmp_path,
         {"timesteps": 6, "compile_only": True},

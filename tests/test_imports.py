@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from forked import forked
+from forked import preloaded
 from project import ROOT
 
 CORE = ROOT / "statelab"
@@ -95,10 +95,9 @@ def imported(tmp_path_factory) -> dict[str, set[str]]:
     paths = {name: folder / f"import_{index}.py" for index, name in enumerate(programs)}
     for name, path in paths.items():
         path.write_text(programs[name])
-    with forked(
-        ["tensorflow", "keras", "numpy"], [(path, []) for path in paths.values()], ROOT, {**os.environ}
-    ) as runs:
-        outcomes = {name: runs.outcome(path) for name, path in paths.items()}
+    with preloaded(["tensorflow", "keras", "numpy"]) as process:
+        started = {name: process.start(path, [], os.environ, ROOT) for name, path in paths.items()}
+        outcomes = {name: process.outcome(number) for name, number in started.items()}
     for name, ended in outcomes.items():
         assert ended.code == 0, f"importing {name}: {ended.stderr[-2000:]}"
     return {name: set(ended.stdout.split()) for name, ended in outcomes.items()}
