@@ -27,7 +27,7 @@ from project import PATIENCE
 # Reads one request per line on stdin ([id, file, arguments, environment, folder]) and forks a process
 # for each at once; prints "EXIT [id, code]" as each ends; ends when stdin is closed and all have ended.
 FORK_EACH = """
-import importlib, json, os, runpy, select, sys, time, traceback
+import atexit, importlib, json, os, runpy, select, sys, time, traceback
 
 for name in json.loads(sys.argv[1]):
     importlib.import_module(name)
@@ -44,11 +44,14 @@ def run(number, path, arguments, environment, folder):
     try:
         runpy.run_path(path, run_name="__main__")
         code = 0
-    except SystemExit as stopped:
-        code = stopped.code if isinstance(stopped.code, int) else 1
+    except SystemExit as stopped:  # as the interpreter ends on it: sys.exit(), sys.exit(3), sys.exit("why")
+        code = 0 if stopped.code is None else stopped.code if isinstance(stopped.code, int) else 1
+        if not isinstance(stopped.code, int | None):
+            print(stopped.code, file=sys.stderr)
     except BaseException:
         traceback.print_exc()
         code = 1
+    atexit._run_exitfuncs()  # what an interpreter runs as it ends: the program's and its imports'
     sys.stdout.flush(), sys.stderr.flush()
     os._exit(code)
 

@@ -56,7 +56,7 @@ CONFIGS = {
 @pytest.fixture(scope="module")
 def scripts(tmp_path_factory):
     """Every config's script, written to a file and started at once (each in a process forked from one
-    that imported Keras and NumPy, what every script imports first: tests/forked.py): path -> (file, a
+    that imported Keras and NumPy, what every script imports first: tests/forked.py): name -> (file, a
     call that waits for its outcome). The notebooks (tests/test_notebooks.py) run four of these exports
     in kernels of their own."""
     folder = tmp_path_factory.mktemp("scripts")
